@@ -1,0 +1,120 @@
+"""A project folder: its settings (disclosure.toml) and where each unit-year's inputs are."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from disclosure.errors import ConfigError, Problem
+
+CONFIG_NAME = "disclosure.toml"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")
+UNIT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Site identity shown in every page's header, footer and gov metadata."""
+
+    name: str = "部门决算公开专栏"
+    organizer: str = ""  # 开办单位 / 主办单位
+    site_code: str = ""  # 网站标识码 (SiteIDCode)
+    icp: str = ""  # ICP备案号
+    police_record: str = ""  # 公安机关备案号
+    column_name: str = "决算公开"
+    publish_date: str = ""  # PubDate; empty means no date is printed (reproducible builds)
+    css_prefix: str = "dc-"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Settings of one project; every key has a default so an empty folder is a valid project."""
+
+    root: Path
+    table_set: str = "neimenggu-11"
+    percent_places: int = 2
+    change_threshold: Decimal = Decimal("10")  # % change against the prior year that needs a reason
+    monitoring_target: Decimal | None = None  # 序时进度 set by the finance department
+    site: SiteConfig = field(default_factory=SiteConfig)
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.root / "tables"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def units(self) -> list[str]:
+        """Unit slugs that have a folder under tables/, sorted."""
+        if not self.tables_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def years(self, unit: str) -> list[int]:
+        """Years with tables for a unit, ascending."""
+        folder = self.tables_dir / unit
+        years: set[int] = set()
+        if folder.is_dir():
+            for p in folder.iterdir():
+                stem = p.name if p.is_dir() else p.stem
+                if YEAR.match(stem) and (p.is_dir() or p.suffix.lower() in SPREADSHEET_SUFFIXES):
+                    years.add(int(stem))
+        return sorted(years)
+
+    def unit_years(self) -> list[tuple[str, int]]:
+        return [(u, y) for u in self.units() for y in self.years(u)]
+
+    def source(self, unit: str, year: int) -> Path | None:
+        """The workbook or folder holding a unit-year's tables, or None."""
+        folder = self.tables_dir / unit
+        as_dir = folder / str(year)
+        if as_dir.is_dir():
+            return as_dir
+        for suffix in SPREADSHEET_SUFFIXES:
+            p = folder / f"{year}{suffix}"
+            if p.exists():
+                return p
+        return None
+
+    def relative(self, path: Path) -> str:
+        """A path as the user sees it in messages: relative to the project when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def load_project(root: Path | str = ".") -> Project:
+    """Read ``disclosure.toml`` (optional) of a project folder."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError(f"找不到项目文件夹“{root}”。请检查路径，或先运行 disclosure init 创建项目。")
+    path = root / CONFIG_NAME
+    data: dict = {}
+    if path.exists():
+        try:
+            with open(path, "rb") as f:
+                data = tomllib.load(f)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(Problem(f"配置文件格式有误（{exc}），请按 TOML 格式修改。", file=CONFIG_NAME)) from exc
+    proj = data.get("project", {})
+    site = data.get("site", {})
+    unknown = sorted(set(site) - set(SiteConfig.__dataclass_fields__))
+    if unknown:
+        raise ConfigError(Problem(f"[site] 中有不认识的设置：{'、'.join(unknown)}。", file=CONFIG_NAME))
+    target = proj.get("monitoring_target")
+    try:
+        return Project(
+            root=root,
+            table_set=str(proj.get("table_set", Project.table_set)),
+            percent_places=int(proj.get("percent_places", Project.percent_places)),
+            change_threshold=Decimal(str(proj.get("change_threshold", Project.change_threshold))),
+            monitoring_target=Decimal(str(target)) if target is not None else None,
+            site=SiteConfig(**{k: str(v) for k, v in site.items()}),
+        )
+    except (ValueError, ArithmeticError) as exc:
+        raise ConfigError(Problem(f"[project] 中的数值设置有误：{exc}。", file=CONFIG_NAME)) from exc
