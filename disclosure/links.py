@@ -1,0 +1,33 @@
+"""Where pages live inside a unit-year's folder, and how one page links to a table cell.
+
+Site layout (every link relative, every page an explicit .html file so file:// works):
+
+    <out>/index.html                              portal of all units and years
+    <out>/<unit>/<year>/index.html                the report
+    <out>/<unit>/<year>/tables/index.html         all tables on one page
+    <out>/<unit>/<year>/tables/<table_key>.html   one table
+    <out>/<unit>/<year>/tables/<table_key>.csv    its data
+    <out>/<unit>/<year>/review.html               check findings (not in --public builds)
+    <out>/<unit>/<year>/facts.json                every fact with value, unit, cells, formula
+"""
+from __future__ import annotations
+
+from disclosure.model import CellRef
+
+TABLES_DIR = "tables"
+
+
+def cell_anchor(table_key: str, cell: str) -> str:
+    """The id of a table cell, the same on the table's own page and on the all-tables page."""
+    return f"cell-{table_key}-{cell}"
+
+
+def table_page(table_key: str) -> str:
+    """A table page's path relative to the unit-year folder."""
+    return f"{TABLES_DIR}/{table_key}.html"
+
+
+def cell_href(table_key: str, ref: CellRef, *, from_tables_dir: bool = False) -> str:
+    """Link from the report page (or from a page inside tables/) to one cell of one table."""
+    page = f"{table_key}.html" if from_tables_dir else table_page(table_key)
+    return f"{page}#{cell_anchor(table_key, ref.cell)}"
