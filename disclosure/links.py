@@ -27,7 +27,7 @@ def table_page(table_key: str) -> str:
     return f"{TABLES_DIR}/{table_key}.html"
 
 
-def cell_href(table_key: str, ref: CellRef, *, from_tables_dir: bool = False) -> str:
-    """Link from the report page (or from a page inside tables/) to one cell of one table."""
-    page = f"{table_key}.html" if from_tables_dir else table_page(table_key)
-    return f"{page}#{cell_anchor(table_key, ref.cell)}"
+def cell_href(ref: CellRef, *, from_tables_dir: bool = False) -> str:
+    """Link from the report page (or from a page inside tables/) to one cell of its table."""
+    page = f"{ref.table}.html" if from_tables_dir else table_page(ref.table)
+    return f"{page}#{cell_anchor(ref.table, ref.cell)}"

@@ -15,11 +15,13 @@ ZERO = Decimal("0")
 
 @dataclass(frozen=True, order=True)
 class CellRef:
-    """Where a value came from: file (relative to the project), sheet name, A1 address."""
+    """Where a value came from: file (relative to the project), sheet name, A1 address, and the
+    key of the table it belongs to (so that a page can link to it)."""
 
     file: str
     sheet: str
     cell: str
+    table: str = ""
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.cell}"
