@@ -1,0 +1,75 @@
+"""Project settings and discovery of unit-years."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from disclosure.content import load_content
+from disclosure.errors import ConfigError, InputError
+from disclosure.project import load_project
+
+
+def test_defaults_for_an_empty_folder(tmp_path):
+    project = load_project(tmp_path)
+    assert project.table_set == "neimenggu-11"
+    assert project.percent_places == 2
+    assert project.change_threshold == Decimal("10")
+    assert project.unit_years() == []
+
+
+def test_settings_and_unit_years(tmp_path):
+    (tmp_path / "disclosure.toml").write_text(
+        '[project]\ntable_set = "national-9"\npercent_places = 1\nchange_threshold = 5\n[site]\nname = "某市决算公开"\n',
+        encoding="utf-8",
+    )
+    for rel in ["tables/b-unit/2021.xlsx", "tables/b-unit/2020.xls", "tables/a-unit/2022/x.xlsx", "tables/a-unit/notes.txt"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"")
+    project = load_project(tmp_path)
+    assert project.table_set == "national-9"
+    assert project.percent_places == 1
+    assert project.site.name == "某市决算公开"
+    assert project.unit_years() == [("a-unit", 2022), ("b-unit", 2020), ("b-unit", 2021)]
+    assert project.source("a-unit", 2022) == tmp_path / "tables/a-unit/2022"
+    assert project.source("b-unit", 2020).name == "2020.xls"
+    assert project.source("b-unit", 2019) is None
+
+
+def test_bad_config_is_a_chinese_error(tmp_path):
+    (tmp_path / "disclosure.toml").write_text("[project\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="disclosure.toml"):
+        load_project(tmp_path)
+    (tmp_path / "disclosure.toml").write_text("[site]\ncolour = 'red'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="colour"):
+        load_project(tmp_path)
+
+
+def test_missing_project_folder(tmp_path):
+    with pytest.raises(ConfigError, match="找不到项目文件夹"):
+        load_project(tmp_path / "nope")
+
+
+def test_content_layers_most_specific_wins(tmp_path):
+    c = tmp_path / "content"
+    (c / "u/2021").mkdir(parents=True)
+    (c / "glossary.md").write_text("共享", encoding="utf-8")
+    (c / "u/duties.md").write_text("单位职责", encoding="utf-8")
+    (c / "u/2021/duties.md").write_text("2021年职责", encoding="utf-8")
+    (c / "u/unit.toml").write_text('name = "某单位"\n', encoding="utf-8")
+    (c / "u/2021/reasons.toml").write_text('[reasons]\ntotal_change = "人员增加"\nempty = " "\n', encoding="utf-8")
+    content = load_content(load_project(tmp_path), "u", 2021)
+    assert content.name == "某单位"
+    assert content.section("glossary") == "共享"
+    assert content.section("duties") == "2021年职责"
+    assert content.reason("total_change") == "人员增加"
+    assert content.reason("empty") is None
+    assert load_content(load_project(tmp_path), "u", 2020).section("duties") == "单位职责"
+
+
+def test_broken_reasons_file_names_it(tmp_path):
+    (tmp_path / "content/u/2021").mkdir(parents=True)
+    (tmp_path / "content/u/2021/reasons.toml").write_text("[reasons\n", encoding="utf-8")
+    with pytest.raises(InputError, match="content/u/2021/reasons.toml"):
+        load_content(load_project(tmp_path), "u", 2021)
