@@ -1,0 +1,145 @@
+"""Progress and the closing summary: a rich progress bar on a terminal, plain lines otherwise."""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from disclosure.batch.runner import BatchSummary
+from disclosure.batch.worker import Outcome, Task
+
+
+def _seconds(s: float) -> str:
+    return f"{s:.1f} 秒" if s >= 1 else f"{s * 1000:.0f} 毫秒"
+
+
+def failure_lines(summary: BatchSummary, verbose: bool = False) -> list[str]:
+    """The failed unit-years and their problems, one problem a line."""
+    lines: list[str] = []
+    if summary.failed:
+        lines.append("未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：")
+    for o in summary.failed:
+        lines.append(f"  {o.key}")
+        lines += [f"    错误：{p}" for p in o.problems]
+        if verbose and o.detail:
+            lines += ["    " + line for line in o.detail.rstrip().splitlines()]
+    return lines
+
+
+def summary_line(summary: BatchSummary) -> str:
+    parts = [f"生成 {len(summary.built)} 个", f"失败 {len(summary.failed)} 个", f"未改动跳过 {summary.skipped} 个"]
+    if summary.removed:
+        parts.append(f"删除 {len(summary.removed)} 个已不存在的")
+    return f"汇总：共 {summary.total} 个单位年度，" + "，".join(parts) + f"；用时 {_seconds(summary.seconds)}。"
+
+
+class PlainReporter:
+    """One line per finished unit-year, for logs and CI."""
+
+    def __init__(self, stream: TextIO | None = None, verbose: bool = False):
+        self.stream = stream or sys.stdout
+        self.verbose = verbose
+        self.todo = 0
+        self.count = 0
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def plan(self, total: int, todo: int, skipped: int) -> None:
+        self.todo = todo
+        self._print(f"共 {total} 个单位年度：需生成 {todo} 个，未改动跳过 {skipped} 个。")
+
+    def started(self) -> None: ...
+
+    def current(self, task: Task) -> None: ...
+
+    def done(self, outcome: Outcome) -> None:
+        self.count += 1
+        width = len(str(self.todo))
+        head = f"[{self.count:>{width}}/{self.todo}]"
+        if outcome.ok:
+            self._print(f"{head} 完成 {outcome.key}（{_seconds(outcome.seconds)}）")
+        else:
+            first = outcome.problems[0] if outcome.problems else ""
+            self._print(f"{head} 失败 {outcome.key}：{first}")
+
+    def finish(self, summary: BatchSummary) -> None:
+        self._print(summary_line(summary))
+        for line in failure_lines(summary, self.verbose):
+            self._print(line)
+
+
+class RichReporter:
+    """A live bar with done / failed / skipped counts and the unit-year being built, then a table."""
+
+    def __init__(self, stream: TextIO | None = None, verbose: bool = False):
+        from rich.console import Console
+
+        self.console = Console(file=stream or sys.stdout)
+        self.verbose = verbose
+        self.progress = None
+        self.task_id = None
+        self.ok = self.failed = self.skipped = 0
+
+    def plan(self, total: int, todo: int, skipped: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.skipped = skipped
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("完成 [green]{task.fields[ok]}[/] · 失败 [red]{task.fields[failed]}[/] · 跳过 {task.fields[skipped]}"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=self.console,
+            transient=True,
+        )
+        self.task_id = self.progress.add_task("生成", total=todo, ok=0, failed=0, skipped=skipped, current="")
+
+    def started(self) -> None:
+        if self.progress is not None:
+            self.progress.start()
+
+    def current(self, task: Task) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task_id, current=f"{task.unit}/{task.year}")
+
+    def done(self, outcome: Outcome) -> None:
+        if outcome.ok:
+            self.ok += 1
+        else:
+            self.failed += 1
+            self.console.print(f"[red]失败[/] {outcome.key}：{outcome.problems[0] if outcome.problems else ''}", highlight=False)
+        if self.progress is not None:
+            self.progress.update(self.task_id, advance=1, ok=self.ok, failed=self.failed)
+
+    def finish(self, summary: BatchSummary) -> None:
+        from rich.table import Table
+
+        if self.progress is not None:
+            self.progress.stop()
+        table = Table(title="生成汇总", show_header=True)
+        table.add_column("项目")
+        table.add_column("数量", justify="right")
+        table.add_row("单位年度总数", str(summary.total))
+        table.add_row("本次生成", f"[green]{len(summary.built)}[/]")
+        table.add_row("失败", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
+        table.add_row("未改动跳过", str(summary.skipped))
+        if summary.removed:
+            table.add_row("已删除（不再存在）", str(len(summary.removed)))
+        table.add_row("用时", _seconds(summary.seconds))
+        self.console.print(table)
+        for line in failure_lines(summary, self.verbose):
+            self.console.print(line, highlight=False, markup=False)
+
+
+def make_reporter(stream: TextIO | None = None, *, verbose: bool = False, quiet: bool = False):
+    """Rich on a terminal, plain lines when output goes to a file or a pipe."""
+    from disclosure.batch.runner import SilentReporter
+
+    stream = stream or sys.stdout
+    if quiet:
+        return SilentReporter()
+    if stream.isatty():
+        return RichReporter(stream, verbose)
+    return PlainReporter(stream, verbose)

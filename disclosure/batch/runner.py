@@ -1,0 +1,179 @@
+"""The batch build: plan (digests decide what to rebuild), map over unit-years, then the portal.
+
+    plan    every unit-year of the project; unchanged ones (same input digest, pages present) are
+            skipped unless forced; unit-years no longer in the project are removed from the site
+    map     build the rest inline, in a local process pool or on a Dask cluster
+    portal  called with the results of every published unit-year (built now or kept from before)
+    state   digests and results saved for the next build
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Protocol
+
+from disclosure.batch.digest import shared_digest, unit_year_digest
+from disclosure.batch.executors import run_dask, run_inline, run_pool
+from disclosure.batch.state import BuildState, Entry, decode, load_state, save_state
+from disclosure.batch.worker import STAGING_DIR, Outcome, Setup, Task, resolve
+from disclosure.project import Project
+
+DEFAULT_BUILDER = "disclosure.batch.simple:build_unit_year"
+DEFAULT_PORTAL = "disclosure.batch.simple:write_portal"
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class BatchOptions:
+    """How to run a batch. ``builder`` and ``portal`` are ``module:function`` names:
+
+    builder(project, unit, year, out_dir, options) -> result   (one unit-year, pure)
+    portal(project, out_dir, results, options) -> None           (results of published unit-years)
+    """
+
+    jobs: int | None = None  # None: one per CPU core
+    force: bool = False
+    scheduler: str | None = None  # Dask scheduler address
+    builder: str = DEFAULT_BUILDER
+    portal: str | None = DEFAULT_PORTAL
+    options: Any = None  # handed to builder and portal unchanged (must pickle)
+    options_key: str | None = None  # what of the options changes the pages; default repr(options)
+    only: set[tuple[str, int]] | None = None  # build only these unit-years (others are left alone)
+
+
+@dataclass
+class BatchSummary:
+    total: int = 0  # unit-years in the project
+    built: list[Outcome] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+    skipped: int = 0
+    removed: list[str] = field(default_factory=list)
+    portal_written: bool = False
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+class Reporter(Protocol):
+    def plan(self, total: int, todo: int, skipped: int) -> None: ...
+    def started(self) -> None: ...
+    def current(self, task: Task) -> None: ...
+    def done(self, outcome: Outcome) -> None: ...
+    def finish(self, summary: BatchSummary) -> None: ...
+
+
+class SilentReporter:
+    def plan(self, total: int, todo: int, skipped: int) -> None: ...
+    def started(self) -> None: ...
+    def current(self, task: Task) -> None: ...
+    def done(self, outcome: Outcome) -> None: ...
+    def finish(self, summary: BatchSummary) -> None: ...
+
+
+def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions) -> tuple[list[Task], int, int]:
+    """Tasks to run, number skipped, number of unit-years in the project."""
+    options_key = batch.options_key if batch.options_key is not None else repr(batch.options)
+    shared = shared_digest(project, options_key)
+    tasks: list[Task] = []
+    skipped = total = 0
+    for unit in project.units():
+        years = project.years(unit)
+        for year in years:
+            total += 1
+            if batch.only is not None and (unit, year) not in batch.only:
+                continue
+            digest = unit_year_digest(project, unit, year, shared, years)
+            entry = state.entries.get(BuildState.key(unit, year))
+            fresh = entry is not None and entry.digest == digest and entry.published
+            if fresh and not batch.force and (out_dir / unit / str(year)).is_dir():
+                skipped += 1
+            else:
+                tasks.append(Task(unit, year, digest))
+    return tasks, skipped, total
+
+
+def _remove_stale(project: Project, out_dir: Path, state: BuildState) -> list[str]:
+    """Delete the pages of unit-years that are no longer in the project."""
+    current = {BuildState.key(u, y) for u, y in project.unit_years()}
+    removed = []
+    for key in sorted(set(state.entries) - current):
+        unit, _, year = key.partition("/")
+        folder = out_dir / unit / year
+        shutil.rmtree(folder, ignore_errors=True)
+        if (out_dir / unit).is_dir() and not any((out_dir / unit).iterdir()):
+            (out_dir / unit).rmdir()
+        del state.entries[key]
+        removed.append(key)
+    return removed
+
+
+def _outcomes(setup: Setup, tasks: list[Task], batch: BatchOptions, reporter: Reporter) -> Iterator[Outcome]:
+    if batch.scheduler:
+        reporter.started()
+        return run_dask(setup, tasks, batch.scheduler, reporter.current)
+    jobs = min(batch.jobs or default_jobs(), len(tasks))
+    if jobs <= 1:
+        reporter.started()
+        return run_inline(setup, tasks, reporter.current)
+    return run_pool(setup, tasks, jobs, reporter.current, started=reporter.started)
+
+
+def _portal_key(state: BuildState, portal: str) -> str:
+    published = {k: e.result for k, e in state.entries.items() if e.published}
+    data = json.dumps([portal, published], sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None, reporter: Reporter | None = None) -> BatchSummary:
+    """Build every unit-year of a project into ``out_dir``; one bad unit fails only itself."""
+    batch = batch or BatchOptions()
+    reporter = reporter or SilentReporter()
+    start = time.perf_counter()
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state = load_state(out_dir)
+    summary = BatchSummary()
+    summary.removed = _remove_stale(project, out_dir, state) if batch.only is None else []
+    tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch)
+    reporter.plan(summary.total, len(tasks), summary.skipped)
+    setup = Setup(str(project.root.resolve()), str(out_dir), batch.builder, batch.options)
+    try:
+        if tasks:
+            for outcome in _outcomes(setup, tasks, batch, reporter):
+                key = BuildState.key(outcome.unit, outcome.year)
+                if outcome.ok:
+                    state.entries[key] = Entry(outcome.digest, outcome.result)
+                    summary.built.append(outcome)
+                else:
+                    previous = state.entries.get(key)
+                    state.entries[key] = Entry(None, previous.result if previous else None)
+                    summary.failed.append(outcome)
+                reporter.done(outcome)
+        if batch.portal:
+            key = _portal_key(state, batch.portal)
+            if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
+                results = [decode(e.result) for _, e in sorted(state.entries.items()) if e.published]
+                resolve(batch.portal)(project, out_dir, results, batch.options)
+                summary.portal_written = True
+            state.portal = key
+    finally:
+        save_state(out_dir, state)
+        shutil.rmtree(out_dir / STAGING_DIR, ignore_errors=True)
+    summary.built.sort(key=lambda o: (o.unit, o.year))
+    summary.failed.sort(key=lambda o: (o.unit, o.year))
+    summary.seconds = time.perf_counter() - start
+    reporter.finish(summary)
+    return summary

@@ -1,0 +1,143 @@
+"""One task of the map: build one unit-year into a staging folder, then swap it into the site.
+
+Runs in a pool process, a Dask worker or inline. A unit-year that fails leaves its previously
+published pages exactly as they were; its problems come back in the outcome instead of a traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import time
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from disclosure.batch.state import encode
+from disclosure.errors import DisclosureError
+from disclosure.project import Project, load_project
+
+STAGING_DIR = ".disclosure-staging"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every task of one batch shares; small and picklable (sent once per pool worker)."""
+
+    root: str  # project folder
+    out_dir: str  # site folder (absolute; shared between machines for a Dask cluster)
+    builder: str  # "module:function" called as f(project, unit, year, out_dir, options)
+    options: Any = None
+
+
+@dataclass(frozen=True)
+class Task:
+    unit: str
+    year: int
+    digest: str
+
+
+@dataclass
+class Outcome:
+    """What one task reports back: small, so that memory stays flat in the number of units."""
+
+    unit: str
+    year: int
+    digest: str
+    ok: bool
+    result: Any = None  # the builder's result, encoded for the build state
+    problems: list[str] = field(default_factory=list)
+    detail: str = ""  # traceback of an unexpected error, for --verbose
+    seconds: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return f"{self.unit}/{self.year}"
+
+
+def resolve(spec: str) -> Callable:
+    """The function named ``module:function``."""
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@lru_cache(maxsize=4)
+def _project(root: str) -> Project:
+    return load_project(root)
+
+
+def _move_shared(staging: Path, out: Path, unit: str) -> None:
+    """Files a builder wrote outside the unit's folder (shared assets) go into the site as they are."""
+    for path in sorted(staging.rglob("*")):
+        rel = path.relative_to(staging)
+        if rel.parts[0] == unit or not path.is_file():
+            continue
+        dest = out / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, dest)
+
+
+def publish(staging: Path, out: Path, unit: str, year: int) -> None:
+    """Swap a freshly built ``<unit>/<year>`` folder in place of the published one."""
+    built = staging / unit / str(year)
+    if not built.is_dir():
+        raise RuntimeError(f"the builder wrote nothing to {unit}/{year}")
+    _move_shared(staging, out, unit)
+    target = out / unit / str(year)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        old = target.with_name(f".{year}.old-{os.getpid()}")
+        os.replace(target, old)
+        os.replace(built, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(built, target)
+
+
+def run_task(setup: Setup, task: Task) -> Outcome:
+    """Build one unit-year; never raises for a bad input or a bug in one unit."""
+    start = time.perf_counter()
+    out = Path(setup.out_dir)
+    staging = out / STAGING_DIR / f"{task.unit}-{task.year}-{os.getpid()}"
+    outcome = Outcome(task.unit, task.year, task.digest, ok=False)
+    try:
+        project = _project(setup.root)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        result = resolve(setup.builder)(project, task.unit, task.year, staging, setup.options)
+        publish(staging, out, task.unit, task.year)
+        outcome.result = encode(result)
+        outcome.ok = True
+    except DisclosureError as exc:
+        outcome.problems = [str(p) for p in exc.problems]
+    except Exception as exc:  # one unit's bug must not stop the bureau's build
+        outcome.problems = [f"生成时发生内部错误（{type(exc).__name__}: {exc}）。请把此信息报告给维护者。"]
+        outcome.detail = traceback.format_exc()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+# Pool workers receive the setup once, in their initializer.
+_SETUP: Setup | None = None
+
+
+def init_worker(setup: Setup) -> None:
+    """Pool initializer: keep the setup and load the project and the builder once per process."""
+    global _SETUP
+    _SETUP = setup
+    _project(setup.root)
+    resolve(setup.builder)
+
+
+def run_in_worker(task: Task) -> Outcome:
+    assert _SETUP is not None, "init_worker was not called"
+    return run_task(_SETUP, task)
+
+
+def ready() -> int:
+    """A no-op task used to start the pool's processes before any other thread is running."""
+    return os.getpid()
