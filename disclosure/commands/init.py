@@ -1,0 +1,244 @@
+"""``disclosure init <unit> <year> [PROJECT]``: a blank workbook and a content skeleton for a unit-year.
+
+What init writes is a list of scaffolds (``SCAFFOLDS``). Each scaffold may add its own options and
+plans the files it wants; init checks every planned file before writing any, so a refusal leaves
+nothing behind. To add, say, ``--monitoring DATE`` and a 绩效 input file, append a ``Scaffold``
+(with ``register``) from its own module; this command does not change.
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from disclosure.errors import ConfigError, InputError, Problem
+from disclosure.project import CONFIG_NAME, UNIT_SLUG, YEAR, load_project
+from disclosure.standard import DEFAULT_TABLE_SET, TableSet, load_table_set
+
+PLACEHOLDER = "请填写"  # every guidance text carries it, so a check can warn when it is left in
+
+CONFIG_TEXT = """\
+# disclosure 项目设置（由 disclosure init 生成，可按需修改）
+[project]
+table_set = "{table_set}"   # 公开表套表：neimenggu-11、national-9、yunnan-11 …
+
+[site]
+name = "部门决算公开专栏"   # 网站名称，显示在每页页眉
+"""
+
+UNIT_TOML = """\
+# 单位信息。name 为单位全称，须与公开表“编制单位”一致。
+name = "{name}"
+contact_person = ""   # {placeholder}决算公开联系人
+contact_phone = ""    # {placeholder}联系电话，如 0478-1234567
+"""
+
+CONTENT_TEXTS: dict[str, str] = {
+    "duties.md": """\
+# 主要职能职责
+
+> {placeholder}本单位的主要职能职责（来源：“三定”方案），写完后删除本提示行。
+
+## （一）单位职能
+
+{placeholder}：一段话说明本单位的性质和职能。
+
+## （二）主要职责
+
+1. {placeholder}：第一项职责。
+2. {placeholder}：第二项职责。
+""",
+    "organization.md": """\
+# 机构设置及决算单位构成情况
+
+> {placeholder}本单位的机构设置和纳入决算编制范围的单位，写完后删除本提示行。
+
+{placeholder}：内设机构、编制人数、实有人数。
+
+| 序号 | 单位名称 | 单位性质 |
+|---|---|---|
+| 1 | {placeholder}：单位名称 | {placeholder}：如“财政拨款的行政单位” |
+""",
+    "contact.md": """\
+# 决算公开联系方式及信息反馈渠道
+
+> {placeholder}联系人和电话，写完后删除本提示行。
+
+本单位决算公开信息反馈和联系方式：
+
+- 联系人：{placeholder}
+- 联系电话：{placeholder}
+""",
+}
+
+
+@dataclass
+class InitContext:
+    """What one ``init`` run is about."""
+
+    root: Path
+    unit: str
+    year: int
+    name: str
+    table_set: TableSet
+    args: argparse.Namespace
+
+
+@dataclass
+class PlannedFile:
+    """A file a scaffold wants to write. ``must_be_new`` files refuse the whole run when they exist;
+    the others are kept as they are (shared per-unit files written by an earlier ``init``)."""
+
+    path: Path
+    write: Callable[[Path], None]
+    must_be_new: bool = True
+
+
+@dataclass
+class Scaffold:
+    """One kind of thing init creates: its own options and the files it plans."""
+
+    name: str
+    plan: Callable[[InitContext], list[PlannedFile]]
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+def _text(content: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+    return write
+
+
+def _plan_config(ctx: InitContext) -> list[PlannedFile]:
+    return [PlannedFile(ctx.root / CONFIG_NAME, _text(CONFIG_TEXT.format(table_set=ctx.table_set.id)), False)]
+
+
+def _plan_workbook(ctx: InitContext) -> list[PlannedFile]:
+    from disclosure.template import write_blank_workbook
+
+    def write(path: Path) -> None:
+        write_blank_workbook(path, ctx.table_set, unit_name=ctx.name, year=ctx.year)
+
+    return [PlannedFile(ctx.root / "tables" / ctx.unit / f"{ctx.year}.xlsx", write, True)]
+
+
+def _toml_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _plan_content(ctx: InitContext) -> list[PlannedFile]:
+    folder = ctx.root / "content" / ctx.unit
+    name = _toml_string(ctx.name) if ctx.name else ""
+    files = [PlannedFile(folder / "unit.toml", _text(UNIT_TOML.format(name=name, placeholder=PLACEHOLDER)), False)]
+    files += [
+        PlannedFile(folder / fname, _text(text.format(placeholder=PLACEHOLDER)), False)
+        for fname, text in CONTENT_TEXTS.items()
+    ]
+    return files
+
+
+SCAFFOLDS: list[Scaffold] = [
+    Scaffold("config", _plan_config),
+    Scaffold("workbook", _plan_workbook),
+    Scaffold("content", _plan_content),
+]
+
+
+def register(scaffold: Scaffold) -> None:
+    """Add a scaffold (its options appear in ``disclosure init --help``)."""
+    if all(s.name != scaffold.name for s in SCAFFOLDS):
+        SCAFFOLDS.append(scaffold)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("unit", help="单位代号：小写英文字母、数字、-、_，用于网址，如 bayannur-jiaoguan")
+    parser.add_argument("year", help="决算年度，如 2021")
+    parser.add_argument("project", nargs="?", default=".", help="项目文件夹（默认当前文件夹）")
+    parser.add_argument("--name", default=None, help="单位全称，写入工作簿“编制单位”和 content/<单位>/unit.toml")
+    parser.add_argument("--table-set", default=None, help=f"公开表套表（默认取项目设置，否则 {DEFAULT_TABLE_SET}）")
+    for scaffold in SCAFFOLDS:
+        if scaffold.add_arguments:
+            scaffold.add_arguments(parser)
+
+
+def validate_unit(unit: str) -> str:
+    if not UNIT_SLUG.match(unit):
+        raise InputError(
+            f"单位代号“{unit}”不可用：只能用小写英文字母、数字、-、_，且以字母或数字开头（如 bayannur-jiaoguan）。"
+        )
+    return unit
+
+
+def validate_year(year: str) -> int:
+    if not YEAR.match(str(year).strip()):
+        raise InputError(f"年度“{year}”不可用：请写四位数字年份，如 2021。")
+    return int(year)
+
+
+def _unit_name(root: Path, unit: str, given: str | None) -> str:
+    if given is not None:
+        return given.strip()
+    unit_toml = root / "content" / unit / "unit.toml"
+    if unit_toml.exists():
+        import tomllib
+
+        try:
+            with open(unit_toml, "rb") as f:
+                return str(tomllib.load(f).get("name", "")).strip()
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return ""
+    return ""
+
+
+def make_context(args: argparse.Namespace) -> InitContext:
+    """Validate the arguments and gather what the scaffolds need."""
+    unit = validate_unit(args.unit)
+    year = validate_year(args.year)
+    root = Path(args.project)
+    if root.exists() and not root.is_dir():
+        raise ConfigError(f"“{root}”不是文件夹，请给出项目文件夹。")
+    set_name = args.table_set or (load_project(root).table_set if root.is_dir() else DEFAULT_TABLE_SET)
+    try:
+        table_set = load_table_set(set_name)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    return InitContext(root, unit, year, _unit_name(root, unit, args.name), table_set, args)
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = make_context(args)
+    ctx.root.mkdir(parents=True, exist_ok=True)
+    project = load_project(ctx.root)
+    planned = [f for s in SCAFFOLDS for f in s.plan(ctx)]
+    existing = project.source(ctx.unit, ctx.year)
+    conflicts = [f.path for f in planned if f.must_be_new and f.path.exists()]
+    if existing is not None and existing not in conflicts and any(
+        f.must_be_new and f.path.parent == existing.parent for f in planned
+    ):
+        conflicts.append(existing)
+    if conflicts:
+        raise InputError(
+            [
+                Problem("文件已存在，init 不会覆盖它。若要重新生成，请先移走或删除该文件。", file=project.relative(p))
+                for p in conflicts
+            ]
+        )
+    written, kept = [], []
+    for f in planned:
+        if f.path.exists():
+            kept.append(f.path)
+            continue
+        f.write(f.path)
+        written.append(f.path)
+    for p in written:
+        print(f"已创建：{project.relative(p)}")
+    for p in kept:
+        print(f"已存在，未改动：{project.relative(p)}")
+    print(
+        f"下一步：用 Excel 或 WPS 打开 tables/{ctx.unit}/{ctx.year}.xlsx 填写各表，"
+        f"并把 content/{ctx.unit}/ 中带“{PLACEHOLDER}”的地方换成本单位的内容；然后运行 disclosure build。"
+    )
+    return 0
