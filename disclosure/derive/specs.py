@@ -1,0 +1,275 @@
+"""The kinds of registry entries: each names a fact, describes it, and knows how to resolve it.
+
+A registry entry is data (key, label, description, sources or operands) plus one small resolver
+per kind. Keys and labels may contain ``{code}`` and ``{name}``: such an entry belongs to a
+``Family`` (the 类 of a table, its 项, the 款 of 人员经费 …) and is resolved once per member code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from disclosure.derive.facts import MONEY, PERCENT, Fact, Facts
+from disclosure.model import Accounts, CellRef, Row, Table
+from disclosure.money import percent, round_half_up
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Scope:
+    """What an entry is resolved against: one year's accounts and the facts derived so far."""
+
+    accounts: Accounts
+    facts: Facts
+    percent_places: int = 2
+    year: int | None = None  # set for the prior year's scope so its facts link to that year
+
+
+def _fmt(text: str, code: str | None, name: str | None) -> str:
+    if code is None:
+        return text
+    return text.replace("{code}", code).replace("{name}", name or code)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Common fields of every entry. ``compare`` asks for the change against the prior year:
+    ``"pct"`` (amount and rate) or ``"count"`` (a difference only)."""
+
+    key: str
+    label: str
+    description: str
+    family: str | None = None
+    compare: str | None = None
+    reason_key: str | None = None
+
+    def bind(self, code: str, name: str) -> "Spec":
+        """This entry for one member of its family."""
+        changes = {
+            f: _fmt(getattr(self, f), code, name)
+            for f in self._templated()
+            if isinstance(getattr(self, f), str)
+        }
+        changes.update({
+            f: tuple(_fmt(x, code, name) if isinstance(x, str) else _bind_source(x, code, name) for x in getattr(self, f))
+            for f in self._templated()
+            if isinstance(getattr(self, f), tuple)
+        })
+        return replace(self, **changes)
+
+    def _templated(self) -> tuple[str, ...]:
+        return ("key", "label", "reason_key")
+
+    def resolve(self, scope: Scope) -> Fact | None:  # pragma: no cover - every kind overrides it
+        raise NotImplementedError
+
+    def fact(self, scope: Scope, value: Decimal, unit: str, cells: Iterable[CellRef], formula: str) -> Fact:
+        return Fact(
+            key=self.key,
+            value=value,
+            unit=unit,
+            cells=tuple(cells),
+            formula=formula,
+            label=self.label,
+            reason_key=self.reason_key,
+            year=scope.year,
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place a value may come from: table key, row key, column key."""
+
+    table: str
+    row: str | None  # None: the table's only data row (a ``record`` table such as 三公)
+    column: str
+
+
+def _bind_source(src: Source, code: str, name: str) -> Source:
+    return replace(src, row=_fmt(src.row, code, name) if src.row else None)
+
+
+def _record_row(table: Table) -> Row | None:
+    return next((r for r in table.rows if r.values or r.cells), table.rows[0] if table.rows else None)
+
+
+def _column_label(table: Table, column: str) -> str:
+    for col in table.spec.all_columns():
+        if col.key == column:
+            return "·".join(col.header)
+    return column
+
+
+def _has_column(table: Table, column: str) -> bool:
+    return any(column in r.cells or column in r.values for r in table.rows)
+
+
+@dataclass(frozen=True)
+class Cell(Spec):
+    """A value read from a table cell; the first source whose table (and column) exists wins.
+
+    A row missing from a present table reads as zero (without a cell to link to). ``unit`` None
+    takes the row's count unit (辆, 个) or 万元.
+    """
+
+    sources: tuple[Source, ...] = ()
+    unit: str | None = None
+
+    def _templated(self) -> tuple[str, ...]:
+        return (*super()._templated(), "sources")
+
+    def resolve(self, scope: Scope) -> Fact | None:
+        for src in self.sources:
+            table = scope.accounts.get(src.table)
+            if table is None or not _has_column(table, src.column):
+                continue
+            row = _record_row(table) if src.row is None else table.row(src.row)
+            if row is None:
+                unit = self.unit or MONEY
+                formula = f"{table.spec.title}无“{self.label}”一行，按0计"
+                return self.fact(scope, ZERO, unit, (), formula)
+            value = row.value(src.column)
+            cell = row.cells.get(src.column)
+            unit = self.unit or row.unit or MONEY
+            where = f"“{row.label}”" if src.row is not None else ""
+            formula = f"{table.spec.title}{where}{_column_label(table, src.column)}"
+            if cell is not None:
+                formula += f"（{cell}）"
+            return self.fact(scope, value, unit, (cell,) if cell else (), formula)
+        return None
+
+
+def _operands(scope: Scope, keys: Iterable[str]) -> list[Fact] | None:
+    found = [scope.facts.get(k) for k in keys]
+    return None if any(f is None for f in found) else found  # type: ignore[return-value]
+
+
+def _cells(*facts: Fact) -> tuple[CellRef, ...]:
+    seen: dict[CellRef, None] = {}
+    for f in facts:
+        for c in f.cells:
+            seen.setdefault(c, None)
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Sum(Spec):
+    """The sum of other facts (all must exist)."""
+
+    parts: tuple[str, ...] = ()
+
+    def _templated(self) -> tuple[str, ...]:
+        return (*super()._templated(), "parts")
+
+    def resolve(self, scope: Scope) -> Fact | None:
+        parts = _operands(scope, self.parts)
+        if not parts:
+            return None
+        value = sum((p.value for p in parts), ZERO)
+        return self.fact(scope, value, parts[0].unit, _cells(*parts), " + ".join(p.label for p in parts))
+
+
+@dataclass(frozen=True)
+class Difference(Spec):
+    """``minuend − subtrahend`` (决算 − 年初预算)."""
+
+    minuend: str = ""
+    subtrahend: str = ""
+
+    def _templated(self) -> tuple[str, ...]:
+        return (*super()._templated(), "minuend", "subtrahend")
+
+    def resolve(self, scope: Scope) -> Fact | None:
+        ops = _operands(scope, (self.minuend, self.subtrahend))
+        if not ops:
+            return None
+        a, b = ops
+        return self.fact(scope, a.value - b.value, a.unit, _cells(a, b), f"{a.label} − {b.label}")
+
+
+@dataclass(frozen=True)
+class Ratio(Spec):
+    """``part ÷ whole × 100`` as a percentage rounded half up to the project's places; absent when
+    the whole is zero (no percentage on a zero base)."""
+
+    part: str = ""
+    whole: str = ""
+    as_percent: bool = True
+    unit: str = PERCENT
+    places: int | None = None
+
+    def _templated(self) -> tuple[str, ...]:
+        return (*super()._templated(), "part", "whole")
+
+    def resolve(self, scope: Scope) -> Fact | None:
+        ops = _operands(scope, (self.part, self.whole))
+        if not ops:
+            return None
+        part, whole = ops
+        if whole.value == 0:
+            return None
+        if self.as_percent:
+            value = percent(part.value, abs(whole.value), scope.percent_places)
+            formula = f"{part.label} ÷ {whole.label} × 100%"
+        else:
+            value = round_half_up(part.value / whole.value, self.places if self.places is not None else 2)
+            formula = f"{part.label} ÷ {whole.label}"
+        return self.fact(scope, value, self.unit, _cells(part, whole), formula)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class EmptyTable(Spec):
+    """1 when a table is absent, published empty, or holds only zeros; else 0 (the 空表 test)."""
+
+    table: str = ""
+
+    def resolve(self, scope: Scope) -> Fact | None:
+        table = scope.accounts.get(self.table)
+        if table is None:
+            return self.fact(scope, Decimal(1), "", (), f"本年度无{self.label}")
+        nonzero = [c for r in table.rows for k, c in r.cells.items() if r.values.get(k, ZERO) != 0]
+        empty = table.empty or not nonzero
+        cells = (table.title_cell,) if table.title_cell else ()
+        formula = f"{table.spec.title}" + ("各单元格均为空或为零" if empty else "有非零数据")
+        return self.fact(scope, Decimal(1 if empty else 0), "", cells, formula)
+
+
+NameFn = Callable[[Table, Row], str]
+
+
+@dataclass(frozen=True)
+class Family(Spec):
+    """Member codes of a family: classification rows of one level (and block) of the tables named,
+    in sheet order, the first table's rows first; names for display. Produces no fact itself."""
+
+    tables: tuple[str, ...] = ()
+    level: int = 1
+    block: str | None = None
+    name: NameFn | None = None
+    keep_zero: bool = False
+
+    def members(self, accounts: Accounts) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for key in self.tables:
+            table = accounts.get(key)
+            if table is None:
+                continue
+            for row in table.code_rows(self.level, self.block):
+                if row.code in seen:
+                    continue
+                if not self.keep_zero and all(v == 0 for v in row.values.values()):
+                    continue
+                seen[row.code] = self.name(table, row) if self.name else row.label
+        return list(seen.items())
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All entries in resolution order (an entry may only use facts of entries before it)."""
+
+    entries: tuple[Spec, ...] = field(default_factory=tuple)
+
+    def families(self) -> dict[str, Family]:
+        return {e.key: e for e in self.entries if isinstance(e, Family)}
