@@ -1,0 +1,68 @@
+"""The check stage: every identity of the table set, declared as data, evaluated over one
+unit-year's accounts → cell-addressed findings. Checks never change data.
+
+Public API::
+
+    check_accounts(accounts, project, *, content=None, facts=None) -> list[Finding]
+    errors_of(findings) -> list[Finding]          # what stops a build
+    count_by_severity(findings) -> dict[str, int]
+    summary_line(findings) -> str                 # 未通过校验：错误 1 条，警告 0 条，提示 4 条。
+    Finding(severity, rule, message, cells, table).to_dict()
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from disclosure.check.advisories import empty_notes, missing_reasons, prior_year
+from disclosure.check.engine import evaluate
+from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
+from disclosure.check.spec import Rule, load_rules
+from disclosure.content import UnitContent
+from disclosure.model import Accounts
+from disclosure.project import Project
+
+__all__ = [
+    "Finding",
+    "Rule",
+    "check_accounts",
+    "count_by_severity",
+    "errors_of",
+    "load_rules",
+    "rules_for",
+    "summary_line",
+]
+
+
+def rules_for(accounts: Accounts, project: Project) -> tuple[Rule, ...]:
+    """The rules of the accounts' table set (the project's when the accounts do not say)."""
+    return load_rules(accounts.table_set or project.table_set)
+
+
+def _order(findings: list[Finding], accounts: Accounts) -> list[Finding]:
+    """Unit-year findings first, then by table in publishing order; errors before warnings
+    before notices within a table; rule order otherwise (the sort is stable)."""
+    tables = {key: i for i, key in enumerate(accounts.tables)}
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(
+        findings,
+        key=lambda f: (-1 if f.table is None else tables.get(f.table, len(tables)), rank[f.severity]),
+    )
+
+
+def check_accounts(
+    accounts: Accounts,
+    project: Project,
+    *,
+    content: UnitContent | None = None,
+    facts: Any = None,
+) -> list[Finding]:
+    """Every rule of the table set over one unit-year, plus the warnings about the report's
+    content. Rules whose tables are absent are skipped. ``facts`` (from ``disclosure.derive``)
+    enables the missing-reason warnings; pass None to leave them out."""
+    findings: list[Finding] = []
+    for rule in rules_for(accounts, project):
+        findings += evaluate(rule, accounts)
+    findings += prior_year(accounts, project)
+    findings += empty_notes(accounts, content)
+    findings += missing_reasons(facts, content)
+    return _order(findings, accounts)

@@ -1,0 +1,298 @@
+"""Evaluate declared rules over one unit-year's ``Accounts``: read cells, compare, report.
+
+The engine knows five kinds of rule (see ``spec.py``); which cells they read is data. It never
+changes the accounts and never raises for what it finds in them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterator
+
+from disclosure.check.finding import Finding
+from disclosure.check.spec import Rule, Term
+from disclosure.model import Accounts, CellRef, Row, Table
+from disclosure.money import format_amount
+from disclosure.standard import ColumnSpec, classification_names
+
+ZERO = Decimal("0")
+SHOWN_TERMS = 4  # a side with more terms is shortened to its first and last
+
+
+class _Skip(Exception):
+    """A table, row or column the rule needs is absent: the rule does not apply."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """One cell as a rule sees it."""
+
+    value: Decimal
+    cell: CellRef | None
+    label: str
+    sheet: str
+    table: str
+    negative: bool = False
+
+    @property
+    def signed(self) -> Decimal:
+        return -self.value if self.negative else self.value
+
+    @property
+    def blank(self) -> bool:
+        return self.cell is None and self.value == 0
+
+    def text(self) -> str:
+        where = str(self.cell) if self.cell else self.sheet
+        return f"{where} {self.label} {format_amount(self.value)}"
+
+
+# ── reading cells ────────────────────────────────────────────────────────────────────────
+
+def _columns_of(table: Table, block: str | None) -> tuple[ColumnSpec, ...]:
+    if block:
+        for b in table.spec.blocks:
+            if b.key == block:
+                return b.columns
+        return ()
+    return table.spec.columns or tuple(table.spec.all_columns())
+
+
+def _column_spec(table: Table, block: str | None, column: str) -> ColumnSpec | None:
+    return next((c for c in _columns_of(table, block) if c.key == column), None)
+
+
+def _column_label(col: ColumnSpec) -> str:
+    if len(col.header) > 1:
+        return f"{col.header[-1]}（{'·'.join(col.header[:-1])}）"
+    return col.header[-1]
+
+
+def _value(table: Table, row: Row, column: str, negative: bool = False) -> Value:
+    columns = _columns_of(table, row.block)
+    col = next((c for c in columns if c.key == column), None)
+    col_label = _column_label(col) if col else column
+    if table.spec.layout == "record":
+        label = col_label
+    elif len(columns) > 1:
+        label = f"{row.label}·{col_label}"
+    else:
+        label = row.label
+    return Value(row.value(column), row.cells.get(column), label, table.sheet, table.key, negative)
+
+
+def _resolve(accounts: Accounts, term: Term) -> Value | None:
+    """The term's cell; None when an optional term is absent; _Skip when a required one is."""
+    table = accounts.get(term.table)
+    if table is None:
+        raise _Skip(term.table)
+    row = table.row(term.row) if term.row else (table.rows[0] if table.rows else None)
+    block = row.block if row else (term.row.split(".", 1)[0] if "." in term.row else None)
+    present = row is not None and _column_spec(table, block, term.column) is not None
+    if not present:
+        if term.optional:
+            return None
+        raise _Skip(f"{term.table}:{term.row}:{term.column}")
+    return _value(table, row, term.column, term.negative)
+
+
+# ── comparing ────────────────────────────────────────────────────────────────────────────
+
+def _shown(values: list[Value]) -> list[Value]:
+    """Drop blank cells (no cell, zero) from a side, keeping at least one term."""
+    kept = [v for v in values if not v.blank]
+    return kept or values[:1]
+
+
+def _side_text(values: list[Value]) -> str:
+    if len(values) == 1 and not values[0].negative:
+        return values[0].text()
+    if len(values) > SHOWN_TERMS:
+        body = f"{_joined(values[:1])} + …（共 {len(values)} 项）… {_sign(values[-1])} {values[-1].text()}"
+    else:
+        body = _joined(values)
+    total = sum((v.signed for v in values), ZERO)
+    return f"{body} = {format_amount(total)}"
+
+
+def _sign(v: Value) -> str:
+    return "−" if v.negative else "+"
+
+
+def _joined(values: list[Value]) -> str:
+    out = ""
+    for i, v in enumerate(values):
+        if i == 0:
+            out = f"−{v.text()}" if v.negative else v.text()
+        else:
+            out += f" {_sign(v)} {v.text()}"
+    return out
+
+
+def _cells(*sides: list[Value]) -> tuple[CellRef, ...]:
+    seen: dict[CellRef, None] = {}
+    for side in sides:
+        for v in side:
+            if v.cell is not None:
+                seen.setdefault(v.cell, None)
+    return tuple(seen)
+
+
+def compare(rule: Rule, left: list[Value], right: list[Value]) -> Finding | None:
+    """Σ left against Σ right under the rule's operator and per-addend tolerance."""
+    if not left or not right:
+        return None
+    left, right = _shown(left), _shown(right)
+    diff = sum((v.signed for v in left), ZERO) - sum((v.signed for v in right), ZERO)
+    gap = abs(diff) if rule.op == "=" else max(ZERO, -diff)
+    if gap == 0:
+        return None
+    addends = max(1, len(left) + len(right) - 1)
+    tolerance = rule.tolerance * addends
+    relation = "≠" if rule.op == "=" else "<"
+    message = f"{_side_text(left)} {relation} {_side_text(right)}（差 {format_amount(gap)} 万元）"
+    if gap <= tolerance:
+        severity = "notice"
+        message = f"舍入差异：{message}，在 {format_amount(tolerance)} 万元容差以内"
+    else:
+        severity = rule.severity
+    return Finding(severity, rule.id, message, _cells(left, right), left[0].table, rule.description)
+
+
+# ── the kinds ────────────────────────────────────────────────────────────────────────────
+
+def _equation(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
+    left = [v for v in (_resolve(accounts, t) for t in rule.terms("left")) if v is not None]
+    right = [v for v in (_resolve(accounts, t) for t in rule.terms("right")) if v is not None]
+    finding = compare(rule, left, right)
+    if finding:
+        yield finding
+
+
+def _columns(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
+    block = rule.params.get("block")
+    left_terms, right_terms = rule.column_terms("left"), rule.column_terms("right")
+    for key in rule.tables():
+        table = accounts.get(key)
+        if table is None:
+            continue
+        known = {c.key for c in _columns_of(table, block)}
+        if any(t.column not in known for t in (*left_terms, *right_terms) if not t.optional):
+            continue
+        left_terms_t = [t for t in left_terms if t.column in known]
+        right_terms_t = [t for t in right_terms if t.column in known]
+        for row in table.rows:
+            if (block and row.block != block) or not row.values:
+                continue
+            left = [_value(table, row, t.column, t.negative) for t in left_terms_t]
+            right = [_value(table, row, t.column, t.negative) for t in right_terms_t]
+            finding = compare(rule, left, right)
+            if finding:
+                yield finding
+
+
+def _parent_of(code: str, by_code: dict[str, Row], level: int) -> str | None:
+    """The nearest listed ancestor code of a classification code (204 ← 20402 ← 2040201)."""
+    prefix = code[:-2]
+    while len(prefix) >= 3:
+        parent = by_code.get(prefix)
+        if parent is not None and (parent.level or 0) < level:
+            return prefix
+        prefix = prefix[:-2]
+    return None
+
+
+def _tree(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
+    block = rule.params.get("block")
+    for key in rule.tables():
+        table = accounts.get(key)
+        if table is None:
+            continue
+        rows = table.code_rows(block=block)
+        by_code = {r.code: r for r in rows if r.code}
+        children: dict[str, list[Row]] = {}
+        top: list[Row] = []
+        for row in rows:
+            parent = _parent_of(row.code or "", by_code, row.level or 0)
+            (children.setdefault(parent, []) if parent else top).append(row)
+        columns = rule.params.get("columns") or [c.key for c in _columns_of(table, block)]
+        total_key = rule.params.get("total")
+        total_row = table.row(table.spec.item_key(block, total_key)) if total_key else None
+        for column in columns:
+            if _column_spec(table, block, column) is None:
+                continue
+            for row in rows:
+                kids = children.get(row.code or "")
+                if kids:
+                    finding = compare(rule, [_value(table, row, column)], [_value(table, k, column) for k in kids])
+                    if finding:
+                        yield finding
+            if total_row is not None and top:
+                finding = compare(rule, [_value(table, total_row, column)], [_value(table, r, column) for r in top])
+                if finding:
+                    yield finding
+
+
+def _missing_row(table: Table, code: str) -> Value:
+    name = classification_names().get("function_classes", {}).get(code, "")
+    return Value(ZERO, None, f"无 {code} {name} 行".replace("  ", " "), table.sheet, table.key)
+
+
+def _match(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
+    level = int(rule.params.get("level", 1))
+    sides = []
+    for spec in (rule.params["left"], rule.params["right"]):
+        table_key, block, column = spec.split(":")
+        table = accounts.get(table_key)
+        if table is None or _column_spec(table, block or None, column) is None:
+            return
+        sides.append((table, column, {r.code: r for r in table.code_rows(level, block or None)}))
+    (lt, lc, lrows), (rt, rc, rrows) = sides
+    for code in sorted(set(lrows) | set(rrows)):
+        left = _value(lt, lrows[code], lc) if code in lrows else _missing_row(lt, code)
+        right = _value(rt, rrows[code], rc) if code in rrows else _missing_row(rt, code)
+        finding = compare(rule, [left], [right])
+        if finding:
+            yield finding
+
+
+def _nonzero_cells(table: Table) -> list[Value]:
+    return [_value(table, row, col) for row in table.rows for col, v in row.values.items() if v != 0]
+
+
+def _empty(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
+    table = accounts.get(rule.params["table"])
+    funds = [v for v in (_resolve(accounts, t) for t in rule.terms("funds")) if v is not None]
+    if table is None or not funds:
+        return
+    money = [v for v in funds if v.value != 0]
+    filled = _nonzero_cells(table)
+    blank = table.empty or not filled
+    if blank and money:
+        shown = "，".join(v.text() for v in money)
+        message = f"{shown}，但{table.sheet}是空表：请补填该表，或核对上述金额"
+        cells = _cells(money) + ((table.title_cell,) if table.title_cell else ())
+        yield Finding(rule.severity, rule.id, message, cells, table.key, rule.description)
+    elif not blank and not money:
+        first = filled[0].text()
+        more = f" 等 {len(filled)} 格" if len(filled) > 1 else ""
+        fund_sheet = funds[0].sheet
+        message = f"{first}{more}有数，但{fund_sheet}中该项资金各栏均为零：应为空表，或补填{fund_sheet}"
+        yield Finding(rule.severity, rule.id, message, _cells(filled), table.key, rule.description)
+
+
+KIND_EVALUATORS: dict[str, Callable[[Rule, Accounts], Iterator[Finding]]] = {
+    "equation": _equation,
+    "columns": _columns,
+    "tree": _tree,
+    "match": _match,
+    "empty": _empty,
+}
+
+
+def evaluate(rule: Rule, accounts: Accounts) -> list[Finding]:
+    """Every finding of one rule; none when the tables, rows or columns it needs are absent."""
+    try:
+        return list(KIND_EVALUATORS[rule.kind](rule, accounts))
+    except _Skip:
+        return []

@@ -1,0 +1,143 @@
+"""Rule specs as data: ``rules/<table set>.toml`` → ``Rule`` objects the engine evaluates.
+
+A rule file holds ``[[rule]]`` entries and may ``include`` other rule files by name. Every rule has
+an ``id``, a ``kind``, a Chinese ``description``; optionally ``severity`` (of a failure beyond the
+tolerance, default "error"), ``op`` ("=" or ">="), ``tolerance`` (万元 per addend, default 0.01).
+
+A *term* names one cell as ``table:row:column`` (``summary:income.year_total:amount``; an empty row
+means the first row, for one-row ``record`` tables such as 三公: ``three_public::actual_total``); a leading
+``-`` subtracts it, a trailing ``?`` makes it optional (an absent row or column counts as zero
+instead of skipping the rule). Kinds and their parameters:
+
+- ``equation``  ``left``, ``right``: lists of terms; Σ left op Σ right.
+- ``columns``   ``tables``, optional ``block``, ``left``, ``right``: lists of column keys (with the
+                same ``-``/``?`` marks); the identity is checked on every row of each table.
+- ``tree``      ``tables``, optional ``block``, ``columns`` (default: all), optional ``total`` (an
+                item row equal to the sum of the top-level codes); every code row equals the sum
+                of its next-level codes (类 = Σ 款, 款 = Σ 项).
+- ``match``     ``left``, ``right``: ``table:block:column`` (block may be empty), ``level``: rows of
+                that classification level are paired by code and must be equal.
+- ``empty``     ``table``, ``funds``: terms showing the money of that fund elsewhere; the table must
+                be empty exactly when all of them are zero (空表).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+RULES_DIR = Path(__file__).parent / "rules"
+KINDS = ("equation", "columns", "tree", "match", "empty")
+OPS = ("=", ">=")
+DEFAULT_TOLERANCE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One cell named by table, row and column keys."""
+
+    table: str
+    row: str
+    column: str
+    optional: bool = False
+    negative: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> "Term":
+        raw = text.strip()
+        negative = raw.startswith("-")
+        optional = raw.endswith("?")
+        parts = raw.strip("-?").split(":")
+        if len(parts) != 3 or not parts[0] or not parts[2]:
+            raise ValueError(f"term {text!r} is not table:row:column")
+        return cls(parts[0], parts[1], parts[2], optional, negative)
+
+
+@dataclass(frozen=True)
+class ColumnTerm:
+    """A column key in a ``columns`` rule."""
+
+    column: str
+    optional: bool = False
+    negative: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> "ColumnTerm":
+        raw = text.strip()
+        return cls(raw.strip("-?"), raw.endswith("?"), raw.startswith("-"))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One declared identity or condition."""
+
+    id: str
+    kind: str
+    description: str
+    severity: str = "error"
+    op: str = "="
+    tolerance: Decimal = DEFAULT_TOLERANCE
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def terms(self, key: str) -> list[Term]:
+        return [Term.parse(t) for t in self.params.get(key, ())]
+
+    def column_terms(self, key: str) -> list[ColumnTerm]:
+        return [ColumnTerm.parse(t) for t in self.params.get(key, ())]
+
+    def tables(self) -> list[str]:
+        value = self.params.get("tables", self.params.get("table", ()))
+        return [value] if isinstance(value, str) else list(value)
+
+
+def _rule(d: dict, source: str) -> Rule:
+    try:
+        rule = Rule(
+            id=str(d["id"]),
+            kind=str(d["kind"]),
+            description=str(d["description"]),
+            severity=str(d.get("severity", "error")),
+            op=str(d.get("op", "=")),
+            tolerance=Decimal(str(d.get("tolerance", DEFAULT_TOLERANCE))),
+            params={k: v for k, v in d.items() if k not in {"id", "kind", "description", "severity", "op", "tolerance"}},
+        )
+    except KeyError as exc:
+        raise ValueError(f"{source}: rule {d.get('id', '?')} lacks {exc}") from exc
+    except InvalidOperation as exc:
+        raise ValueError(f"{source}: rule {d.get('id')} has a bad tolerance") from exc
+    if rule.kind not in KINDS or rule.op not in OPS or rule.severity not in ("error", "warning", "notice"):
+        raise ValueError(f"{source}: rule {rule.id} has an unknown kind, op or severity")
+    for key in ("left", "right", "funds"):  # fail early on malformed terms
+        if rule.kind in ("equation", "empty") and key in rule.params:
+            rule.terms(key)
+    return rule
+
+
+def _read(path: Path, seen: tuple[Path, ...] = ()) -> list[Rule]:
+    if path in seen:
+        raise ValueError(f"rule files include each other: {path}")
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    rules: list[Rule] = []
+    for name in data.get("include", ()):
+        rules += _read(path.parent / f"{name}.toml", (*seen, path))
+    rules += [_rule(d, path.name) for d in data.get("rule", ())]
+    return rules
+
+
+@lru_cache(maxsize=None)
+def load_rules(table_set: str) -> tuple[Rule, ...]:
+    """The rules of a table set: ``rules/<set>.toml``; for a set given as a path, a
+    ``<name>.rules.toml`` beside it; otherwise the shared ``rules/common.toml``."""
+    path = Path(table_set)
+    candidates = [path.with_name(f"{path.stem}.rules.toml")] if path.suffix == ".toml" else []
+    candidates += [RULES_DIR / f"{path.stem}.toml", RULES_DIR / "common.toml"]
+    chosen = next(p for p in candidates if p.exists())
+    rules = _read(chosen)
+    ids = [r.id for r in rules]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{chosen.name}: duplicate rule ids {dupes}")
+    return tuple(rules)
