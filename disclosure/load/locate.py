@@ -1,0 +1,125 @@
+"""Which table a sheet holds, and what its top rows state: title, 公开NN表, unit line, year, 编制单位."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from disclosure.load.workbook import Sheet
+from disclosure.standard import TableSet, TableSpec, normalize_label
+
+TOP_ROWS = 8
+_MARKER = re.compile(r"公开\s*(\d{1,2})\s*表")
+_UNIT_LINE = re.compile(r"(?<![制报送填])单位\s*[:：]\s*(\S*)")
+_MAKER = re.compile(r"(?:编制|填报|报送)单位\s*[:：]\s*(.*)$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+_LEAD_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
+MONEY_UNITS = {"元": "元", "万元": "万元", "亿元": "亿元"}
+
+
+@dataclass
+class Found:
+    """A piece of text found in a sheet's top rows, with its position."""
+
+    text: str
+    row: int
+    col: int
+
+
+@dataclass
+class SheetMeta:
+    """What the top rows of a sheet say."""
+
+    spec: TableSpec | None = None
+    title: Found | None = None
+    marker: Found | None = None
+    unit: Found | None = None  # text is the unit as written (万元, 元, 千元 …)
+    maker: Found | None = None  # 编制单位 name
+    year: Found | None = None  # text is the 4-digit year
+    last_row: int = -1  # last row that holds only top-row information
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _title_score(cell: str, spec: TableSpec, unit_name: str | None) -> tuple[int, int] | None:
+    """How well a cell's text names a table: (kind, length); kind 3 exact, 2 suffix, 1 contained."""
+    text = normalize_label(cell)
+    text = _LEAD_YEAR.sub("", text)
+    if unit_name:
+        name = normalize_label(unit_name)
+        if name and text.startswith(name):
+            text = _LEAD_YEAR.sub("", text[len(name):])
+    best: tuple[int, int] | None = None
+    for title in spec.titles():
+        t = normalize_label(title)
+        if not t:
+            continue
+        kind = 3 if text == t else 2 if text.endswith(t) else 1 if t in text else 0
+        if kind and (best is None or (kind, len(t)) > best):
+            best = (kind, len(t))
+    return best
+
+
+def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
+    """Scan the top rows of a sheet for the table it holds and the lines above its header."""
+    meta = SheetMeta()
+    cells = [
+        Found(_norm(v), r, c)
+        for r in range(min(TOP_ROWS, sheet.height))
+        for c, v in enumerate(sheet.grid[r])
+        if isinstance(v, str) and v.strip()
+    ]
+    for f in cells:
+        if meta.maker is None and (m := _MAKER.search(f.text)):
+            meta.maker = Found(m.group(1).strip(), f.row, f.col)
+    unit_name = meta.maker.text if meta.maker else None
+    best: tuple[tuple[int, int], int, Found, TableSpec] | None = None
+    for f in cells:
+        if _MAKER.search(f.text):
+            continue
+        for order, spec in enumerate(table_set):
+            score = _title_score(f.text, spec, unit_name)
+            # better score wins; on a tie the earlier table of the set
+            if score and (best is None or (score, -order) > (best[0], -best[1])):
+                best = (score, order, f, spec)
+    if best:
+        meta.spec, meta.title = best[3], best[2]
+    for f in cells:
+        text = f.text
+        if meta.marker is None and (m := _MARKER.search(text)):
+            meta.marker = Found(m.group(1), f.row, f.col)
+        if meta.unit is None and (m := _UNIT_LINE.search(text)):
+            meta.unit = Found(m.group(1).strip("()（）"), f.row, f.col)
+        if meta.year is None and (m := _YEAR.search(text)):
+            meta.year = Found(m.group(1), f.row, f.col)
+    if meta.spec is None and meta.marker is not None:
+        number = int(meta.marker.text)
+        meta.spec = next((s for s in table_set if s.number == number and s.published), None)
+    meta.last_row = _last_meta_row(sheet, meta)
+    return meta
+
+
+def _is_meta_text(text: str, meta: SheetMeta) -> bool:
+    return bool(
+        _MARKER.search(text)
+        or _UNIT_LINE.search(text)
+        or _MAKER.search(text)
+        or re.fullmatch(r"(?:19|20)\d{2}\s*年度?", text)
+        or (meta.spec is not None and _title_score(text, meta.spec, meta.maker.text if meta.maker else None))
+    )
+
+
+def _last_meta_row(sheet: Sheet, meta: SheetMeta) -> int:
+    """The last of the top rows that holds only title, marker, unit, year and 编制单位 cells."""
+    last = meta.title.row if meta.title else -1
+    for r in range(min(TOP_ROWS, sheet.height)):
+        texts = [_norm(str(v)) for v in sheet.grid[r] if str(v).strip()]
+        if not texts:
+            continue
+        if all(_is_meta_text(t, meta) for t in texts):
+            last = max(last, r)
+        elif r > last:
+            break
+    return last

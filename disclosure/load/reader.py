@@ -1,0 +1,142 @@
+"""A workbook (or a folder of one file per table) → the tables of a table set, every problem collected."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from disclosure.errors import InputError, Problem
+from disclosure.load.locate import MONEY_UNITS, SheetMeta, read_meta
+from disclosure.load.tables import SheetReader
+from disclosure.load.workbook import BookError, Sheet, a1, read_book
+from disclosure.model import CellRef, Table
+from disclosure.standard import TableSet, TableSpec
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass
+class LoadedTables:
+    """What one source holds: tables by key, the 编制单位 it states, notices, files read."""
+
+    tables: dict[str, Table]
+    unit_name: str | None = None
+    notices: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    unit_cells: list[tuple[str, CellRef]] = field(default_factory=list)  # every 编制单位 stated, with its cell
+
+
+def _sheets(source: Path, display_path: str) -> tuple[list[Sheet], list[str], list[Problem]]:
+    """Every sheet of the source (one file, or each spreadsheet file of a folder, in name order)."""
+    if source.is_dir():
+        files = sorted(
+            p
+            for p in source.iterdir()
+            if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES and not p.name.startswith(("~$", ".", "~"))
+        )
+        pairs = [(p, f"{display_path.rstrip('/')}/{p.name}") for p in files]
+        if not pairs:
+            return [], [], [Problem("文件夹里没有电子表格文件（.xlsx/.xls/.ods）。请把各张公开表放进这个文件夹。", file=display_path)]
+    else:
+        pairs = [(source, display_path)]
+    sheets: list[Sheet] = []
+    problems: list[Problem] = []
+    for path, display in pairs:
+        try:
+            sheets += read_book(path, display)
+        except BookError as exc:
+            problems.append(exc.problem)
+    return sheets, [d for _, d in pairs], problems
+
+
+def _where(sheet: Sheet, r: int, c: int) -> dict:
+    return {"file": sheet.file, "sheet": sheet.name, "cell": a1(r, c)}
+
+
+def _check_meta(sheet: Sheet, meta: SheetMeta, spec: TableSpec, year: int | None, problems: list[Problem]) -> str | None:
+    """The money unit of a sheet (None after reporting a problem), and the year check."""
+    unit: str | None = None
+    if meta.unit is None:
+        at = meta.title or meta.marker
+        problems.append(
+            Problem(
+                f"{spec.title}没有写金额单位。请在表头上方加一行“单位：万元”（或“单位：元”）。",
+                file=sheet.file,
+                sheet=sheet.name,
+                cell=a1(at.row, at.col) if at else None,
+            )
+        )
+    elif meta.unit.text not in MONEY_UNITS:
+        problems.append(
+            Problem(
+                f"金额单位“{meta.unit.text or '（空）'}”无法识别。请写“单位：万元”或“单位：元”。",
+                **_where(sheet, meta.unit.row, meta.unit.col),
+            )
+        )
+    else:
+        unit = MONEY_UNITS[meta.unit.text]
+    if year is not None and meta.year is not None and int(meta.year.text) != year:
+        problems.append(
+            Problem(
+                f"表上写的是{meta.year.text}年度，但文件放在{year}年的位置。请改正表上的年度，"
+                f"或把文件改名为 {meta.year.text} 年的文件名。",
+                **_where(sheet, meta.year.row, meta.year.col),
+            )
+        )
+    return unit
+
+
+def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: int | None = None) -> LoadedTables:
+    """Read every table of ``table_set`` from a workbook or folder; raise InputError with every problem."""
+    source = Path(source)
+    sheets, files, problems = _sheets(source, display_path)
+    notices: list[str] = []
+    found: dict[str, tuple[Sheet, SheetMeta]] = {}
+    tables: dict[str, Table] = {}
+    unit_cells: list[tuple[str, CellRef]] = []
+    for sheet in sheets:
+        if not any(str(v).strip() for row in sheet.grid for v in row):
+            continue
+        meta = read_meta(sheet, table_set)
+        spec = meta.spec
+        if spec is None:
+            notices.append(f"{sheet.file}：工作表“{sheet.name}”不是本套公开表（{table_set.name}）中的任何一张，已忽略。")
+            continue
+        if spec.key in found:
+            other = found[spec.key][0]
+            where = f"“{other.name}”" if other.file == sheet.file else f"{other.file} 的“{other.name}”"
+            problems.append(
+                Problem(
+                    f"{spec.title}出现了两次：工作表{where}和“{sheet.name}”。请删去多余的一张。",
+                    file=sheet.file,
+                    sheet=sheet.name,
+                )
+            )
+            continue
+        found[spec.key] = (sheet, meta)
+        unit = _check_meta(sheet, meta, spec, year, problems)
+        if meta.maker is not None and meta.maker.text:
+            unit_cells.append((meta.maker.text, CellRef(sheet.file, sheet.name, a1(meta.maker.row, meta.maker.col), spec.key)))
+        if unit is None:
+            continue
+        reader = SheetReader(sheet=sheet, spec=spec, unit=unit, start=meta.last_row + 1)
+        table = reader.read()
+        problems += reader.problems
+        if table is not None:
+            if meta.title:
+                table.title_cell = CellRef(sheet.file, sheet.name, a1(meta.title.row, meta.title.col), spec.key)
+            tables[spec.key] = table
+    missing = [s for s in table_set if s.required and s.key not in found]
+    if missing and not (problems and not sheets):
+        names = "、".join(f"{s.marker} {s.title}" if s.marker else s.title for s in missing)
+        problems.append(
+            Problem(
+                f"缺少{len(missing)}张公开表：{names}。请补上这些工作表（表名写在表的前几行，工作表名称不限）。",
+                file=display_path,
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    ordered = {s.key: tables[s.key] for s in table_set if s.key in tables}
+    names = [n for n, _ in unit_cells]
+    unit_name = max(names, key=names.count) if names else None
+    return LoadedTables(tables=ordered, unit_name=unit_name, notices=notices, files=files, unit_cells=unit_cells)

@@ -1,0 +1,421 @@
+"""One sheet + its spec → a `Table`: header, then rows by layout (classified, blocks, record, items)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from disclosure.errors import Problem
+from disclosure.load.header import (
+    Block,
+    Column,
+    assign_columns,
+    cell_text,
+    header_paths,
+    is_code_text,
+    is_numbering_row,
+    looks_numeric,
+    split_blocks,
+)
+from disclosure.load.rows import (
+    CodeCarry,
+    Label,
+    class_code_for_name,
+    indent_levels,
+    is_note,
+    level_of,
+    read_label,
+)
+from disclosure.load.workbook import Sheet, a1
+from disclosure.model import CellRef, Row, Table
+from disclosure.money import NotANumber, parse_amount, to_wan
+from disclosure.standard import BlockSpec, ColumnSpec, ItemSpec, TableSpec, normalize_label
+
+RECORD_ROW = "record"  # row key of the single data row of a `record` table (三公)
+MONEY_UNITS = {"元", "万元", "亿元"}
+
+
+@dataclass
+class SheetReader:
+    """Reads one sheet as one table, collecting every problem instead of stopping at the first."""
+
+    sheet: Sheet
+    spec: TableSpec
+    unit: str  # 元 / 万元 / 亿元 as stated by the unit line
+    start: int  # first row after the title lines
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    any_value: bool = False
+
+    # -- helpers ---------------------------------------------------------------------------
+    def problem(self, message: str, r: int | None = None, c: int | None = None) -> None:
+        cell = a1(r, c) if r is not None and c is not None else None
+        self.problems.append(Problem(message, file=self.sheet.file, sheet=self.sheet.name, cell=cell))
+
+    def ref(self, r: int, c: int) -> CellRef:
+        return CellRef(self.sheet.file, self.sheet.name, a1(r, c), self.spec.key)
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.sheet.grid), default=0)
+
+    def row_texts(self, r: int) -> list[str]:
+        return [cell_text(self.sheet, r, c) for c in range(len(self.sheet.grid[r]))] if r < self.sheet.height else []
+
+    def value(self, row: Row, key: str, r: int, c: int, unit: str | None = None) -> None:
+        """Read one value cell into a row: Decimal in 万元 (counts unconverted), cell always recorded."""
+        row.cells[key] = self.ref(r, c)
+        if (r, c) in self.sheet.uncomputed:
+            self.problem(
+                "这个单元格是公式，但文件里没有保存计算结果（文件可能是由程序生成、从未在 Excel/WPS 中打开过）。"
+                "请用 Excel 或 WPS 打开文件并保存一次，再重试。",
+                r,
+                c,
+            )
+            return
+        raw = self.sheet.raw(r, c)
+        try:
+            amount = parse_amount(raw)
+        except NotANumber:
+            shown = cell_text(self.sheet, r, c)
+            self.problem(f"“{shown}”不是数字，请改为数字（空白、“-”或“—”表示0）。", r, c)
+            return
+        if amount is None:
+            return
+        self.any_value = True
+        row.values[key] = amount if unit == "count" else to_wan(amount, unit or self.unit)
+
+    # -- header --------------------------------------------------------------------------
+    def data_start(self) -> tuple[list[int], int]:
+        """Header rows (numbering rows dropped) and the first data row."""
+        items = {normalize_label(i.label) for _, i in self.spec.all_items()}
+        items |= {normalize_label(a) for _, i in self.spec.all_items() for a in i.aliases}
+        first_data = None
+        last_text = self.start - 1
+        for r in range(self.start, self.sheet.height):
+            texts = self.row_texts(r)
+            nonblank = [t for t in texts if t]
+            if not nonblank:
+                continue
+            if is_numbering_row(texts):
+                last_text = r
+                continue
+            lead = normalize_label(nonblank[0])
+            if (
+                any(looks_numeric(v) for v in self.sheet.grid[r])
+                or lead in items
+                or _leading_code(lead)
+                or class_code_for_name(lead, "function")
+            ):
+                first_data = r
+                break
+            last_text = r
+        if first_data is None:
+            first_data = last_text + 1
+        header = [
+            r
+            for r in range(self.start, first_data)
+            if any(self.row_texts(r)) and not is_numbering_row(self.row_texts(r))
+        ]
+        return header, first_data
+
+    def require(self, specs: tuple[ColumnSpec, ...], found: dict[str, int], where: str = "") -> None:
+        missing = [c for c in specs if c.required and c.key not in found]
+        for col in missing:
+            header = "/".join(col.header)
+            self.problem(
+                f"{self.spec.title}{where}找不到“{header}”列。请检查表头文字是否与标准表一致（可参照 disclosure init 生成的空白表）。",
+                self.header_rows[0] if self.header_rows else self.start,
+                0,
+            )
+
+    # -- layouts -------------------------------------------------------------------------
+    def read(self) -> Table | None:
+        self.header_rows, self.first_data = self.data_start()
+        paths = header_paths(self.sheet, self.header_rows, self.width)
+        layout = self.spec.layout
+        if layout == "blocks":
+            rows = self.read_blocks(paths)
+        elif layout == "record":
+            rows = self.read_record(paths)
+        elif layout == "items":
+            rows = self.read_items(paths)
+        else:
+            rows = self.read_classified(paths)
+        return Table(
+            spec=self.spec,
+            rows=rows,
+            file=self.sheet.file,
+            sheet=self.sheet.name,
+            source_unit=self.unit,
+            empty=not self.any_value,
+            notes=self.notes,
+        )
+
+    def data_rows(self):
+        """Data row numbers, stopping at a note (注：…) below the table."""
+        for r in range(self.first_data, self.sheet.height):
+            texts = [t for t in self.row_texts(r) if t]
+            if texts and is_note(texts[0]):
+                self.notes.extend(texts)
+                for rest in range(r + 1, self.sheet.height):
+                    self.notes.extend(t for t in self.row_texts(rest) if t)
+                return
+            yield r
+
+    def row_blank(self, r: int, cols: list[int]) -> bool:
+        return all(self.sheet.raw(r, c) in ("", None) for c in cols)
+
+    def read_classified(self, paths: list[tuple[str, ...]]) -> list[Row]:
+        block = Block([Column(i, p, *_role(p)) for i, p in enumerate(paths)])
+        colmap = assign_columns(self.spec.columns, block.columns)
+        self.require(self.spec.columns, colmap)
+        rows = self._read_block_rows(block, colmap, None, self.spec.items, self.spec.classification, unknown_is_error=True)
+        return rows
+
+    def _read_block_rows(
+        self,
+        block: Block,
+        colmap: dict[str, int],
+        block_key: str | None,
+        items: tuple[ItemSpec, ...],
+        classification: str | None,
+        *,
+        unknown_is_error: bool,
+        physical: list[tuple[Block, dict[str, int]]] | None = None,
+    ) -> list[Row]:
+        """Rows of one block: items matched in order, classification rows by code (or name, or indent)."""
+        parts = physical or [(block, colmap)]
+        carries = [CodeCarry() for _ in parts]
+        per_part: list[list[Row]] = [[] for _ in parts]
+        used: set[str] = set()
+        seen: dict[str, int] = {}
+        pending_indent: list[tuple[Row, Label]] = []
+        scheme = "economic" if classification == "economic" else "function"
+        for r in self.data_rows():
+            entries = []
+            for (blk, cmap), carry in zip(parts, carries):
+                label = read_label(self.sheet, r, blk, carry)
+                blank = self.row_blank(r, list(cmap.values()))
+                entries.append((label, cmap, blank, len(entries)))
+            # 公用经费合计 may sit in one physical block with its value in the next (merged label)
+            merged_entries = []
+            i = 0
+            while i < len(entries):
+                label, cmap, blank, part = entries[i]
+                if (
+                    i + 1 < len(entries)
+                    and (label.name or label.code)
+                    and not entries[i + 1][0].name
+                    and not entries[i + 1][0].code
+                    and ((blank and not entries[i + 1][2]) or self._spans_into(r, label.col, parts[i + 1][0]))
+                ):
+                    merged_entries.append((label, entries[i + 1][1], False, part))
+                    i += 2
+                    continue
+                merged_entries.append(entries[i])
+                i += 1
+            for label, cmap, blank, part in merged_entries:
+                if not label.name and not label.code and label.bad_code is None:
+                    if not blank:
+                        self.problem("这一行有数字，但没有项目名称或科目编码。请补上名称或编码。", r, label.col)
+                    continue
+                if label.bad_code is not None:
+                    self.problem(
+                        f"科目编码“{label.bad_code}”位数不对：功能分类为3/5/7位，经济分类为3/5位。请改正编码。", r, label.col
+                    )
+                    continue
+                row = self._classify(label, block_key, items, used, classification)
+                if row is None:
+                    if blank:
+                        self.notes.append(f"{a1(r, label.col)} “{label.name}”不是本表的项目，已忽略。")
+                    elif unknown_is_error:
+                        self.problem(
+                            f"“{label.name}”不是本表的项目，也没有科目编码。请写上科目编码（如“2040201 行政运行”）或改为标准项目名称。",
+                            r,
+                            label.col,
+                        )
+                    else:
+                        self.notes.append(f"{a1(r, label.col)} “{label.name}”不是本表的项目，已忽略。")
+                    continue
+                if row.key.startswith("?"):
+                    pending_indent.append((row, label))
+                elif row.key in seen:
+                    self.problem(f"“{row.label}”在本表出现了两次（另见第{seen[row.key] + 1}行）。请删去重复的一行。", r, label.col)
+                    continue
+                seen[row.key] = r
+                for key, c in cmap.items():
+                    self.value(row, key, r, c)
+                per_part[part].append(row)
+        rows = [row for part_rows in per_part for row in part_rows]
+        if pending_indent:
+            levels = indent_levels([lab.indent for _, lab in pending_indent])
+            path: list[str] = []
+            for row, lab in pending_indent:
+                level = levels[lab.indent]
+                path = [*path[: level - 1], lab.name]
+                row.level = level
+                code = class_code_for_name(lab.name, scheme) if level == 1 else None
+                row.code = code
+                base = code or "/".join(path)
+                row.key = f"{block_key}.{base}" if block_key else base
+            self._reindex(rows)
+        return rows
+
+    def _spans_into(self, r: int, c: int, block: Block) -> bool:
+        """Whether the merged cell starting at (r, c) reaches into a later block's columns."""
+        first = min(col.index for col in block.columns)
+        return any(r0 == r and c0 <= c <= c1 and c1 >= first for r0, c0, r1, c1 in self.sheet.merges)
+
+    def _reindex(self, rows: list[Row]) -> None:
+        keys: dict[str, Row] = {}
+        for row in rows:
+            if row.key in keys:
+                self.problem(f"“{row.label}”在本表出现了两次。请删去重复的一行。")
+            keys[row.key] = row
+
+    def _classify(
+        self,
+        label: Label,
+        block_key: str | None,
+        items: tuple[ItemSpec, ...],
+        used: set[str],
+        classification: str | None,
+    ) -> Row | None:
+        """Make the row for a label: an item (first unmatched that fits), a coded row, or None."""
+        key = (lambda k: f"{block_key}.{k}" if block_key else k)
+        if label.code is None:
+            for item in items:
+                if item.key not in used and item.matches(label.name):
+                    used.add(item.key)
+                    return Row(key=key(item.key), label=label.name, block=block_key, unit=item.unit)
+        scheme = "economic" if classification == "economic" else "function"
+        code = label.code
+        if code is None and classification in ("function-class", "economic"):
+            code = class_code_for_name(label.name, scheme)
+        if code is not None:
+            level = level_of(code, scheme)
+            if level is None:
+                self.problem(
+                    f"科目编码“{code}”位数不对：功能分类为3/5/7位，经济分类为3/5位。请改正编码。", label.row, label.col
+                )
+                return None
+            return Row(key=key(code), label=label.name, code=code, level=level, block=block_key)
+        if classification == "function" and label.indent >= 0 and label.name:
+            return Row(key=f"?{label.row}", label=label.name, block=block_key)
+        return None
+
+    def read_blocks(self, paths: list[tuple[str, ...]]) -> list[Row]:
+        physical = split_blocks(paths)
+        by_spec: dict[str, list[Block]] = {b.key: [] for b in self.spec.blocks}
+        order = list(self.spec.blocks)
+        nxt = 0
+        for blk in physical:
+            words = blk.path_words
+            target = next((b for b in order if normalize_label(b.title) in words), None)
+            if target is None:
+                if nxt < len(order):
+                    target = order[nxt]
+                else:
+                    target = next((b for b in reversed(order) if b.repeat), order[-1])
+            by_spec[target.key].append(blk)
+            nxt = max(nxt, order.index(target) + 1)
+        rows: list[Row] = []
+        for bspec in self.spec.blocks:
+            blocks = by_spec[bspec.key]
+            if not blocks:
+                self.problem(
+                    f"{self.spec.title}找不到“{bspec.title}”栏。请检查表头是否写有“{bspec.title}”。",
+                    self.header_rows[0] if self.header_rows else self.start,
+                    0,
+                )
+                continue
+            phys = []
+            for blk in blocks:
+                cmap = assign_columns(bspec.columns, blk.columns)
+                self.require(bspec.columns, cmap, where=f"的“{bspec.title}”栏")
+                phys.append((blk, cmap))
+            rows += self._read_block_rows(
+                blocks[0],
+                phys[0][1],
+                bspec.key,
+                bspec.items,
+                bspec.classification,
+                unknown_is_error=True,
+                physical=phys,
+            )
+            self._require_items(bspec.items, rows, bspec.key)
+        return rows
+
+    def _require_items(self, items: tuple[ItemSpec, ...], rows: list[Row], block_key: str | None) -> None:
+        keys = {r.key for r in rows}
+        for item in items:
+            key = f"{block_key}.{item.key}" if block_key else item.key
+            if item.required and key not in keys:
+                self.problem(f"{self.spec.title}缺少“{item.label}”行。请补上这一行（没有数字可留空）。")
+
+    def read_record(self, paths: list[tuple[str, ...]]) -> list[Row]:
+        columns = [Column(i, p, "value") for i, p in enumerate(paths) if p]
+        colmap = assign_columns(self.spec.columns, columns)
+        self.require(self.spec.columns, colmap)
+        if not colmap:
+            return []
+        cols = list(colmap.values())
+        data_row = self.first_data
+        for r in self.data_rows():
+            if not self.row_blank(r, cols):
+                data_row = r
+                break
+        row = Row(key=RECORD_ROW, label=self.spec.title)
+        for key, c in colmap.items():
+            self.value(row, key, data_row, c)
+        return [row]
+
+    def read_items(self, paths: list[tuple[str, ...]]) -> list[Row]:
+        block = Block([Column(i, p, *_role(p)) for i, p in enumerate(paths)])
+        colmap = assign_columns(self.spec.columns, block.columns)
+        if not colmap:  # a value column headed by something else (2021年, 数值 …): the one with numbers
+            candidates = [c for c in block.of("value") if any(looks_numeric(self.sheet.raw(r, c.index)) for r in range(self.first_data, self.sheet.height))]
+            if len(candidates) == 1:
+                colmap = {self.spec.columns[0].key: candidates[0].index}
+        self.require(self.spec.columns, colmap)
+        unit_cols = block.of("unit")
+        labels = block.of("name") or block.of("code")
+        used: set[str] = set()
+        rows: list[Row] = []
+        for r in self.data_rows():
+            name, col = "", 0
+            for lc in labels:
+                t = cell_text(self.sheet, r, lc.index)
+                if t:
+                    name, col = t.strip(" \u3000"), lc.index
+            if not name:
+                continue
+            item = next((i for i in self.spec.items if i.key not in used and i.matches(name)), None)
+            if item is None:
+                blank = self.row_blank(r, list(colmap.values()))
+                self.notes.append(f"{a1(r, col)} “{name}”不是本表的项目，已忽略。" if blank else f"{a1(r, col)} “{name}”不是本表的标准项目，未读取。")
+                continue
+            used.add(item.key)
+            row = Row(key=item.key, label=name, unit=item.unit)
+            stated = cell_text(self.sheet, r, unit_cols[0].index).strip() if unit_cols else ""
+            unit = "count" if item.unit else (stated if stated in MONEY_UNITS else None)
+            for key, c in colmap.items():
+                self.value(row, key, r, c, unit=unit)
+            rows.append(row)
+        self._require_items(self.spec.items, rows, None)
+        return rows
+
+
+def _role(path: tuple[str, ...]) -> tuple[str, int]:
+    from disclosure.load.header import column_role
+
+    return column_role(path)
+
+
+def _leading_code(text: str) -> bool:
+    import re
+
+    return bool(re.match(r"^\d{3}(?:\d{2}){0,2}(?!\d)", text))
+
+
+__all__ = ["SheetReader", "RECORD_ROW", "Decimal", "BlockSpec"]

@@ -1,0 +1,240 @@
+"""Open a spreadsheet file safely and hand back its sheets as plain grids (python-calamine).
+
+Checks done here, before any table is looked at: the file is a spreadsheet at all, it is not
+encrypted, truncated or corrupt, its XML carries no DTD/ENTITY declarations, and (for .xlsx) which
+formula cells were saved without a computed value.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from disclosure.errors import Problem
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*[^<\s]")
+_A1 = re.compile(r"^([A-Z]+)(\d+)$")
+
+Merge = tuple[int, int, int, int]  # first row, first col, last row, last col (0-based, inclusive)
+
+
+@dataclass
+class Sheet:
+    """One worksheet as read: a grid from A1, merged ranges, formula cells without a value."""
+
+    name: str
+    file: str  # display path of the file it came from
+    grid: list[list[object]]
+    merges: list[Merge] = field(default_factory=list)
+    uncomputed: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def height(self) -> int:
+        return len(self.grid)
+
+    def raw(self, r: int, c: int) -> object:
+        """The cell's value, '' outside the grid."""
+        if 0 <= r < len(self.grid):
+            row = self.grid[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return ""
+
+
+def column_letters(c: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def a1(r: int, c: int) -> str:
+    """0-based row and column → ``D12``."""
+    return f"{column_letters(c)}{r + 1}"
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """``D12`` → (11, 3)."""
+    m = _A1.match(ref.replace("$", "").upper())
+    if not m:
+        raise ValueError(ref)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+class BookError(Exception):
+    """The file cannot be read as a spreadsheet; carries the problem to report."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _fail(display: str, message: str) -> BookError:
+    return BookError(Problem(message, file=display))
+
+
+def read_book(path: Path, display: str) -> list[Sheet]:
+    """Every worksheet of a spreadsheet file; raises BookError for a file that cannot be used."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise _fail(display, f"无法打开文件（{exc.strerror}）。请检查文件是否存在、是否被其他程序占用。") from exc
+    if head.startswith(ZIP_MAGIC):
+        uncomputed, ods = _inspect_zip(path, display)
+    elif head.startswith(OLE_MAGIC):
+        if ENCRYPTED_STREAM in path.read_bytes():
+            raise _fail(display, "文件设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存，再重试。")
+        uncomputed, ods = {}, False
+    else:
+        raise _fail(display, "不是电子表格文件（.xlsx/.xls/.ods）。请用 Excel 或 WPS 另存为 .xlsx 后重试。")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several exception types for damaged files
+        raise _fail(display, _calamine_message(exc)) from exc
+    ods_merges = _ods_merges(path) if ods else {}
+    sheets: list[Sheet] = []
+    for name in book.sheet_names:
+        try:
+            ws = book.get_sheet_by_name(name)
+            grid = ws.to_python(skip_empty_area=False)
+            merges = ws.merged_cell_ranges
+        except Exception as exc:  # a chart sheet or a damaged sheet
+            if "chart" in str(exc).lower():
+                continue
+            raise _fail(display, f"工作表“{name}”已损坏，无法读取（{exc}）。请在 Excel/WPS 中打开并另存后重试。") from exc
+        if merges is None:
+            spans = ods_merges.get(name, [])
+        else:
+            spans = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merges]
+        sheets.append(Sheet(name=name, file=display, grid=grid, merges=spans, uncomputed=uncomputed.get(name, set())))
+    book.close()
+    return sheets
+
+
+def _calamine_message(exc: Exception) -> str:
+    text = str(exc)
+    if type(exc).__name__ == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
+        return "文件设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存，再重试。"
+    return f"文件已损坏或不完整，无法读取（{text}）。请在 Excel/WPS 中打开并另存为 .xlsx 后重试。"
+
+
+def _inspect_zip(path: Path, display: str) -> tuple[dict[str, set[tuple[int, int]]], bool]:
+    """Validate a zip-based workbook; return formula cells without values (xlsx) and whether it is .ods."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            parts: dict[str, bytes] = {}
+            for name in names:
+                if name.endswith((".xml", ".rels")) or name == "mimetype":
+                    parts[name] = zf.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
+            raise _fail(display, "文件设置了密码（已加密），无法读取。请取消密码后另存，再重试。") from exc
+        raise _fail(display, "文件已损坏或不完整（可能没有完整下载或复制），无法读取。请重新获取文件，或在 Excel/WPS 中打开并另存后重试。") from exc
+    for name, data in parts.items():
+        if _DTD.search(data[:65536]) or (b"<!" in data and _DTD.search(data)):
+            raise _fail(
+                display,
+                f"文件内部的 {name} 含有 DTD/实体声明（<!DOCTYPE>/<!ENTITY>），可能被篡改，出于安全考虑拒绝读取。"
+                "请在 Excel/WPS 中把内容复制到新建的工作簿后另存，再重试。",
+            )
+    if parts.get("mimetype", b"").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        return {}, True
+    if "xl/workbook.xml" not in parts:
+        raise _fail(display, "不是电子表格文件（压缩包里没有工作簿）。请用 Excel 或 WPS 另存为 .xlsx 后重试。")
+    return _uncomputed_formulas(parts), False
+
+
+def _attrs(tag: bytes) -> dict[str, str]:
+    return {k.decode().split(":")[-1] if k != b"r:id" else "r:id": v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+
+
+def _uncomputed_formulas(parts: dict[str, bytes]) -> dict[str, set[tuple[int, int]]]:
+    """Sheet name → cells holding a formula whose computed value was never saved."""
+    rels: dict[str, str] = {}
+    for tag in _REL_TAG.findall(parts.get("xl/_rels/workbook.xml.rels", b"")):
+        a = _attrs(tag)
+        target = a.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        rels[a.get("Id", "")] = target
+    out: dict[str, set[tuple[int, int]]] = {}
+    for tag in _SHEET_TAG.findall(parts["xl/workbook.xml"]):
+        a = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+        rid = next((v for k, v in a.items() if k.endswith(":id")), "")
+        data = parts.get(rels.get(rid, ""), b"")
+        if not _FORMULA.search(data):
+            continue
+        cells: set[tuple[int, int]] = set()
+        for attrs, inner in _CELL.findall(data):
+            if inner and _FORMULA.search(inner) and not _VALUE.search(inner) and b't="str"' not in attrs:
+                ref = dict(_ATTR.findall(attrs)).get(b"r")
+                if ref:
+                    cells.add(parse_a1(ref.decode()))
+        if cells:
+            out[_unescape(a.get("name", ""))] = cells
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merges(path: Path) -> dict[str, list[Merge]]:
+    """Merged ranges of an .ods file (calamine gives none): spans read from content.xml."""
+    from xml.etree.ElementTree import iterparse  # DTDs were refused above; only .ods needs this
+
+    out: dict[str, list[Merge]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as f:
+            sheet, row, col, depth = None, 0, 0, 0
+            for event, el in iterparse(f, events=("start", "end")):
+                tag = el.tag
+                if tag == _T + "table":
+                    if event == "start":
+                        depth += 1
+                        if depth == 1:
+                            sheet, row = el.get(_T + "name", ""), 0
+                            out[sheet] = []
+                    else:
+                        depth -= 1
+                        el.clear()
+                elif depth != 1:
+                    continue
+                elif tag == _T + "table-row":
+                    if event == "start":
+                        col = 0
+                    else:
+                        row += int(el.get(_T + "number-rows-repeated", "1"))
+                        el.clear()
+                elif tag in (_T + "table-cell", _T + "covered-table-cell") and event == "start":
+                    cols = int(el.get(_T + "number-columns-spanned", "1"))
+                    rows = int(el.get(_T + "number-rows-spanned", "1"))
+                    if sheet is not None and (cols > 1 or rows > 1):
+                        out[sheet].append((row, col, row + rows - 1, col + cols - 1))
+                    col += int(el.get(_T + "number-columns-repeated", "1"))
+    except Exception:  # merges only refine header reading; fall back to none
+        return {}
+    return out
