@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from disclosure.batch.worker import Outcome, Setup, Task, init_worker, resolve, run_in_worker, run_task
 
 OnStart = Callable[[Task], None]
+CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler
 
 
 def _noop(task: Task) -> None:
@@ -100,7 +101,7 @@ def run_dask(setup: Setup, tasks: Iterable[Task], address: str, on_start: OnStar
     from disclosure.errors import ConfigError
 
     try:
-        client = Client(address, timeout="10s", set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ConfigError(f"无法连接 Dask 调度器“{address}”（{exc}）。请检查地址和调度器是否在运行。") from exc
     try:

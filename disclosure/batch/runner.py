@@ -19,7 +19,7 @@ from typing import Any, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
 from disclosure.batch.executors import run_dask, run_inline, run_pool
-from disclosure.batch.state import BuildState, Entry, decode, load_state, save_state
+from disclosure.batch.state import BuildState, Entry, Results, load_state, remove_result, save_state
 from disclosure.batch.worker import STAGING_DIR, Outcome, Setup, Task, resolve
 from disclosure.project import Project
 
@@ -97,7 +97,7 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
                 continue
             digest = unit_year_digest(project, unit, year, shared, years)
             entry = state.entries.get(BuildState.key(unit, year))
-            fresh = entry is not None and entry.digest == digest and entry.published
+            fresh = entry is not None and entry.digest == digest and entry.published == digest
             if fresh and not batch.force and (out_dir / unit / str(year)).is_dir():
                 skipped += 1
             else:
@@ -113,6 +113,7 @@ def _remove_stale(project: Project, out_dir: Path, state: BuildState) -> list[st
         unit, _, year = key.partition("/")
         folder = out_dir / unit / year
         shutil.rmtree(folder, ignore_errors=True)
+        remove_result(out_dir, unit, int(year))
         if (out_dir / unit).is_dir() and not any((out_dir / unit).iterdir()):
             (out_dir / unit).rmdir()
         del state.entries[key]
@@ -131,8 +132,14 @@ def _outcomes(setup: Setup, tasks: list[Task], batch: BatchOptions, reporter: Re
     return run_pool(setup, tasks, jobs, reporter.current, started=reporter.started)
 
 
+def _published(state: BuildState) -> list[tuple[str, int]]:
+    """Unit-years whose pages are on the site, sorted by unit then year."""
+    keys = [k.rpartition("/") for k, e in state.entries.items() if e.published]
+    return sorted((unit, int(year)) for unit, _, year in keys)
+
+
 def _portal_key(state: BuildState, portal: str) -> str:
-    published = {k: e.result for k, e in state.entries.items() if e.published}
+    published = {k: e.published for k, e in state.entries.items() if e.published}
     data = json.dumps([portal, published], sort_keys=True, ensure_ascii=False).encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -155,17 +162,17 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
             for outcome in _outcomes(setup, tasks, batch, reporter):
                 key = BuildState.key(outcome.unit, outcome.year)
                 if outcome.ok:
-                    state.entries[key] = Entry(outcome.digest, outcome.result)
+                    state.entries[key] = Entry(outcome.digest, outcome.digest)
                     summary.built.append(outcome)
                 else:
                     previous = state.entries.get(key)
-                    state.entries[key] = Entry(None, previous.result if previous else None)
+                    state.entries[key] = Entry(None, previous.published if previous else None)
                     summary.failed.append(outcome)
                 reporter.done(outcome)
         if batch.portal:
             key = _portal_key(state, batch.portal)
             if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
-                results = [decode(e.result) for _, e in sorted(state.entries.items()) if e.published]
+                results = Results(out_dir, _published(state))
                 resolve(batch.portal)(project, out_dir, results, batch.options)
                 summary.portal_written = True
             state.portal = key

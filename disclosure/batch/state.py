@@ -1,8 +1,10 @@
 """The build state kept beside the site: each unit-year's input digest and what its build returned.
 
-The state lets a later build skip unchanged unit-years and still hand the portal step the results
-of every published unit-year. It is JSON, written atomically, with sorted keys, so two builds of the
-same inputs write the same bytes. Results are encoded generically (dataclasses by class path).
+Kept in ``<out>/.disclosure-build/``: ``state.json`` (digests) and ``results/<unit>/<year>.json``
+(what each unit-year's build returned, written by the worker that built it). A later build skips
+unchanged unit-years and still hands the portal step the results of every published unit-year.
+Everything is JSON, written atomically with sorted keys, so the same inputs give the same bytes.
+Results are encoded generically (dataclasses by class path, Decimals, paths, tuples, sets).
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Sequence
 
-STATE_NAME = ".disclosure-build.json"
-STATE_VERSION = 1
+STATE_DIR = ".disclosure-build"
+STATE_NAME = "state.json"
+STATE_VERSION = 2
 
 
 def encode(obj: Any) -> Any:
@@ -79,15 +82,12 @@ def decode(data: Any) -> Any:
 
 @dataclass
 class Entry:
-    """One unit-year in the state: the digest it was built from (None after a failed attempt) and
-    the encoded result of its last successful build (None if it was never published)."""
+    """One unit-year in the state: ``digest`` of the inputs of its last successful build (None
+    after a failed attempt, so that it is tried again) and ``published``, the digest of the build
+    whose pages are on the site (kept when a later attempt fails; None if never published)."""
 
     digest: str | None
-    result: Any = None
-
-    @property
-    def published(self) -> bool:
-        return self.result is not None
+    published: str | None = None
 
 
 @dataclass
@@ -100,27 +100,76 @@ class BuildState:
         return f"{unit}/{year}"
 
 
+def state_dir(out_dir: Path) -> Path:
+    return Path(out_dir) / STATE_DIR
+
+
+def result_path(out_dir: Path, unit: str, year: int) -> Path:
+    """Where a unit-year's build result is kept for the portal (written by the worker itself)."""
+    return state_dir(out_dir) / "results" / unit / f"{year}.json"
+
+
+def write_result(out_dir: Path, unit: str, year: int, result: Any) -> None:
+    """Keep a unit-year's result beside the site, atomically."""
+    path = result_path(out_dir, unit, year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(encode(result), ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_result(out_dir: Path, unit: str, year: int) -> Any:
+    return decode(json.loads(result_path(out_dir, unit, year).read_text(encoding="utf-8")))
+
+
+def remove_result(out_dir: Path, unit: str, year: int) -> None:
+    path = result_path(out_dir, unit, year)
+    path.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()
+    except OSError:
+        pass
+
+
+class Results(Sequence):
+    """The results of the published unit-years, read from disk one at a time when used."""
+
+    def __init__(self, out_dir: Path, keys: list[tuple[str, int]]):
+        self.out_dir = Path(out_dir)
+        self.keys = keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        unit, year = self.keys[index]
+        return read_result(self.out_dir, unit, year)
+
+
 def load_state(out_dir: Path) -> BuildState:
     """The state of the last build into ``out_dir``; empty when missing or unreadable."""
-    path = out_dir / STATE_NAME
+    path = state_dir(out_dir) / STATE_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return BuildState()
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         return BuildState()
-    entries = {k: Entry(v.get("digest"), v.get("result")) for k, v in data.get("unit_years", {}).items()}
+    entries = {k: Entry(v.get("digest"), v.get("published")) for k, v in data.get("unit_years", {}).items()}
     return BuildState(entries=entries, portal=data.get("portal"))
 
 
 def save_state(out_dir: Path, state: BuildState) -> None:
-    """Write the state atomically (results stay encoded as JSON values)."""
+    """Write the state atomically, keys sorted (same inputs, same bytes)."""
     data = {
         "version": STATE_VERSION,
         "portal": state.portal,
-        "unit_years": {k: {"digest": e.digest, "result": e.result} for k, e in sorted(state.entries.items())},
+        "unit_years": {k: {"digest": e.digest, "published": e.published} for k, e in sorted(state.entries.items())},
     }
-    path = out_dir / STATE_NAME
+    path = state_dir(out_dir) / STATE_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)

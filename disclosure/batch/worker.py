@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from disclosure.batch.state import encode
-from disclosure.errors import DisclosureError
+from disclosure.batch.state import STATE_DIR, write_result
+from disclosure.errors import DisclosureError, Problem
 from disclosure.project import Project, load_project
 
-STAGING_DIR = ".disclosure-staging"
+STAGING_DIR = f"{STATE_DIR}/staging"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,6 @@ class Outcome:
     year: int
     digest: str
     ok: bool
-    result: Any = None  # the builder's result, encoded for the build state
     problems: list[str] = field(default_factory=list)
     detail: str = ""  # traceback of an unexpected error, for --verbose
     seconds: float = 0.0
@@ -96,6 +95,20 @@ def publish(staging: Path, out: Path, unit: str, year: int) -> None:
         os.replace(built, target)
 
 
+def refusal(result: Any) -> list[str]:
+    """The errors of a builder result whose status is ``refused`` (check errors: nothing written)."""
+    if getattr(result, "status", None) != "refused":
+        return []
+    problems = []
+    for finding in getattr(result, "errors", None) or []:
+        cells = getattr(finding, "cells", ()) or ()
+        first = cells[0] if cells else None
+        problems.append(
+            str(Problem(getattr(finding, "message", str(finding)), getattr(first, "file", None), getattr(first, "sheet", None), getattr(first, "cell", None)))
+        )
+    return problems or ["校验未通过，未发布。请运行 disclosure check 查看详情。"]
+
+
 def run_task(setup: Setup, task: Task) -> Outcome:
     """Build one unit-year; never raises for a bad input or a bug in one unit."""
     start = time.perf_counter()
@@ -107,9 +120,11 @@ def run_task(setup: Setup, task: Task) -> Outcome:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         result = resolve(setup.builder)(project, task.unit, task.year, staging, setup.options)
-        publish(staging, out, task.unit, task.year)
-        outcome.result = encode(result)
-        outcome.ok = True
+        outcome.problems = refusal(result)
+        if not outcome.problems:
+            publish(staging, out, task.unit, task.year)
+            write_result(out, task.unit, task.year, result)
+            outcome.ok = True
     except DisclosureError as exc:
         outcome.problems = [str(p) for p in exc.problems]
     except Exception as exc:  # one unit's bug must not stop the bureau's build

@@ -1,0 +1,275 @@
+"""Batch builds: one broken unit fails alone, unchanged unit-years are skipped, results are
+byte-identical to a full rebuild, locally in a pool, inline and on a Dask LocalCluster."""
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from disclosure.batch import BatchOptions, run_batch
+from disclosure.batch.cli import add_batch_arguments, run_batch_from_args
+from disclosure.batch.digest import shared_digest, unit_year_digest
+from disclosure.batch.progress import PlainReporter
+from disclosure.batch.state import STATE_DIR, load_state, read_result
+from disclosure.errors import ConfigError, InputError, Problem
+from disclosure.project import load_project
+
+UNITS = ("alpha", "beta", "gamma")
+YEARS = (2020, 2021)
+
+
+def write_workbook(path: Path, amount: float, title: str = "收入支出决算总表") -> None:
+    import openpyxl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append([title])
+    ws.append(["项目", "决算数"])
+    ws.append(["本年收入合计", amount])
+    wb.save(path)
+
+
+def make_project(root: Path) -> Path:
+    for n, unit in enumerate(UNITS):
+        for year in YEARS:
+            write_workbook(root / "tables" / unit / f"{year}.xlsx", 100 + n * 10 + year % 10)
+        (root / "content" / unit).mkdir(parents=True)
+        (root / "content" / unit / "unit.toml").write_text(f'name = "{unit}单位"\n', encoding="utf-8")
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of a site with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, out: Path, **kw) -> object:
+    return run_batch(load_project(root), out, BatchOptions(**kw))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "proj")
+
+
+def test_cold_build_publishes_every_unit_year_in_a_pool(project, tmp_path):
+    out = tmp_path / "site"
+    summary = build(project, out, jobs=2)
+    assert summary.exit_code == 0
+    assert [o.key for o in summary.built] == [f"{u}/{y}" for u in UNITS for y in YEARS]
+    assert summary.skipped == 0 and summary.total == 6 and summary.portal_written
+    page = (out / "beta" / "2021" / "index.html").read_text(encoding="utf-8")
+    assert "beta单位 2021年度决算" in page
+    table = (out / "beta" / "2021" / "tables" / "01.html").read_text(encoding="utf-8")
+    assert "<td>本年收入合计</td><td>111</td>" in table
+    portal = (out / "index.html").read_text(encoding="utf-8")
+    assert portal.count("<li>") == 6 and 'href="gamma/2020/index.html"' in portal
+    assert read_result(out, "alpha", 2020).name == "alpha单位"
+    assert not (out / STATE_DIR / "staging").exists()
+
+
+def test_broken_workbook_fails_only_its_unit_and_keeps_its_pages(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, jobs=2)
+    before = tree(out / "beta" / "2021")
+    (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"PK\x03\x04 broken")
+    write_workbook(project / "tables" / "alpha" / "2021.xlsx", 999)
+    summary = build(project, out, jobs=2)
+    assert summary.exit_code == 1
+    assert [o.key for o in summary.failed] == ["beta/2021"]
+    problem = summary.failed[0].problems[0]
+    assert problem.startswith("tables/beta/2021.xlsx：无法读取工作簿")
+    assert tree(out / "beta" / "2021") == before  # previously published pages kept as they were
+    assert "<td>999</td>" in (out / "alpha" / "2021" / "tables" / "01.html").read_text(encoding="utf-8")
+    assert 'href="beta/2021/index.html"' in (out / "index.html").read_text(encoding="utf-8")
+    assert load_state(out).entries["beta/2021"].digest is None  # tried again next time
+    again = build(project, out, jobs=2)
+    assert [o.key for o in again.failed] == ["beta/2021"] and again.built == []
+
+
+def test_never_published_broken_unit_is_not_linked(project, tmp_path):
+    (project / "tables" / "delta").mkdir()
+    (project / "tables" / "delta" / "2021.xlsx").write_text("not a workbook", encoding="utf-8")
+    out = tmp_path / "site"
+    summary = build(project, out, jobs=2)
+    assert summary.exit_code == 1 and [o.key for o in summary.failed] == ["delta/2021"]
+    assert len(summary.built) == 6
+    assert not (out / "delta").exists()
+    portal = (out / "index.html").read_text(encoding="utf-8")
+    assert "delta" not in portal and portal.count("<li>") == 6
+
+
+def test_no_change_rebuild_builds_nothing_and_is_byte_identical(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, jobs=2)
+    first = tree(out)
+    summary = build(project, out, jobs=2)
+    assert summary.built == [] and summary.failed == [] and summary.skipped == 6
+    assert not summary.portal_written
+    assert tree(out) == first
+
+
+def test_changing_one_units_content_rebuilds_only_that_unit(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, jobs=2)
+    (project / "content" / "gamma" / "unit.toml").write_text('name = "丙单位"\n', encoding="utf-8")
+    summary = build(project, out, jobs=2)
+    assert [o.key for o in summary.built] == ["gamma/2020", "gamma/2021"] and summary.skipped == 4
+    assert "丙单位 2021年度" in (out / "index.html").read_text(encoding="utf-8")
+    # a year's own content touches that unit-year only
+    (project / "content" / "alpha" / "2021").mkdir()
+    (project / "content" / "alpha" / "2021" / "reasons.toml").write_text('[reasons]\nx = "因人员增加"\n', encoding="utf-8")
+    assert [o.key for o in build(project, out, jobs=2).built] == ["alpha/2021"]
+    # the prior year's tables feed the comparison: 2020 changed → 2020 and 2021 rebuilt
+    write_workbook(project / "tables" / "beta" / "2020.xlsx", 1)
+    assert [o.key for o in build(project, out, jobs=2).built] == ["beta/2020", "beta/2021"]
+    # shared content and settings touch every unit-year
+    (project / "content" / "glossary.md").write_text("名词解释\n", encoding="utf-8")
+    assert len(build(project, out, jobs=2).built) == 6
+    (project / "disclosure.toml").write_text('[site]\nname = "某市决算公开专栏"\n', encoding="utf-8")
+    assert len(build(project, out, jobs=2).built) == 6
+    # the incremental site is byte-identical to a full build from scratch
+    fresh = tmp_path / "fresh"
+    build(project, fresh, jobs=2)
+    assert tree(out) == tree(fresh)
+
+
+def test_force_rebuilds_everything_with_the_same_bytes(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, jobs=2)
+    first = tree(out)
+    summary = build(project, out, jobs=2, force=True)
+    assert len(summary.built) == 6 and summary.skipped == 0 and summary.portal_written
+    assert tree(out) == first
+
+
+def test_inline_and_pool_builds_are_identical(project, tmp_path):
+    build(project, tmp_path / "one", jobs=1)
+    build(project, tmp_path / "two", jobs=2)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_removed_unit_year_leaves_the_site(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, jobs=2)
+    (project / "tables" / "alpha" / "2020.xlsx").unlink()
+    shutil.rmtree(project / "tables" / "gamma")
+    summary = build(project, out, jobs=2)
+    assert summary.removed == ["alpha/2020", "gamma/2020", "gamma/2021"]
+    assert not (out / "alpha" / "2020").exists() and not (out / "gamma").exists()
+    assert summary.built == [] or [o.key for o in summary.built] == ["alpha/2021"]
+    fresh = tmp_path / "fresh"
+    build(project, fresh, jobs=2)
+    assert tree(out) == tree(fresh)
+
+
+def test_digest_follows_exactly_the_inputs_of_a_unit_year(project):
+    proj = load_project(project)
+    shared = shared_digest(proj)
+    before = {(u, y): unit_year_digest(proj, u, y, shared) for u in UNITS for y in YEARS}
+    (project / "content" / "beta" / "duties.md").write_text("职能\n", encoding="utf-8")
+    after = {(u, y): unit_year_digest(proj, u, y, shared) for u in UNITS for y in YEARS}
+    assert {k for k in before if before[k] != after[k]} == {("beta", 2020), ("beta", 2021)}
+    assert shared_digest(proj, "public=True") != shared
+    (project / "theme").mkdir()
+    (project / "theme" / "site.css").write_text("body{}", encoding="utf-8")
+    assert shared_digest(proj) != shared
+
+
+# Builders for error paths; the inline runner resolves them by this module's name.
+@dataclass
+class Refused:
+    unit: str
+    year: int
+    status: str = "refused"
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class FakeFinding:
+    message: str
+    cells: tuple = ()
+
+
+def flaky_builder(project, unit, year, out_dir, options):
+    from disclosure.batch.simple import build_unit_year
+
+    if unit == "alpha" and year == 2021:
+        raise ZeroDivisionError("division by zero")
+    if unit == "beta" and year == 2020:
+        from disclosure.model import CellRef
+
+        return Refused(unit, year, errors=[FakeFinding("收入总计与支出总计不等。", (CellRef("tables/beta/2020.xlsx", "收入支出决算总表", "B3"),))])
+    if unit == "gamma":
+        raise InputError(Problem("找不到“支出决算表”。", file=f"tables/{unit}/{year}.xlsx"))
+    return build_unit_year(project, unit, year, out_dir, options)
+
+
+def test_bugs_refusals_and_input_errors_fail_their_unit_only(project, tmp_path):
+    out = tmp_path / "site"
+    summary = build(project, out, jobs=1, builder=f"{__name__}:flaky_builder")
+    failed = {o.key: o for o in summary.failed}
+    assert sorted(failed) == ["alpha/2021", "beta/2020", "gamma/2020", "gamma/2021"]
+    assert "内部错误（ZeroDivisionError: division by zero）" in failed["alpha/2021"].problems[0]
+    assert "ZeroDivisionError" in failed["alpha/2021"].detail
+    assert failed["beta/2020"].problems == ["tables/beta/2020.xlsx，收入支出决算总表!B3：收入总计与支出总计不等。"]
+    assert failed["gamma/2021"].problems == ["tables/gamma/2021.xlsx：找不到“支出决算表”。"]
+    assert [o.key for o in summary.built] == ["alpha/2020", "beta/2021"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["alpha", "beta", "index.html"]
+    assert not (out / "beta" / "2020").exists()
+
+
+def _args(argv: list[str]):
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_batch_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_command_line_prints_plain_lines_and_a_summary(project, tmp_path, capsys):
+    (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"broken")
+    code = run_batch_from_args(_args(["--jobs", "2"]), project, tmp_path / "site")
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0] == "共 6 个单位年度：需生成 6 个，未改动跳过 0 个。"
+    assert sum(line.startswith("[") and " 完成 " in line for line in out) == 5
+    assert any(line.startswith("[") and "失败 beta/2021：tables/beta/2021.xlsx：无法读取工作簿" in line for line in out)
+    assert any(line.startswith("汇总：共 6 个单位年度，生成 5 个，失败 1 个，未改动跳过 0 个") for line in out)
+    assert "  beta/2021" in out
+    code = run_batch_from_args(_args([]), project, tmp_path / "site")
+    assert code == 1
+    assert capsys.readouterr().out.splitlines()[0] == "共 6 个单位年度：需生成 1 个，未改动跳过 5 个。"
+
+
+def test_bad_jobs_and_unreachable_scheduler_are_config_errors(project, tmp_path, monkeypatch):
+    monkeypatch.setattr("disclosure.batch.executors.CONNECT_TIMEOUT", "0.5s")
+    with pytest.raises(ConfigError, match="--jobs"):
+        run_batch_from_args(_args(["--jobs", "0"]), project, tmp_path / "site")
+    with pytest.raises(ConfigError, match="无法连接 Dask 调度器"):
+        run_batch_from_args(_args(["--scheduler", "tcp://127.0.0.1:9"]), project, tmp_path / "site")
+
+
+def test_plain_reporter_lists_failures_with_every_problem(project, tmp_path):
+    (project / "tables" / "gamma" / "2020.xlsx").write_bytes(b"")
+    stream = io.StringIO()
+    summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=2), PlainReporter(stream))
+    text = stream.getvalue()
+    assert summary.exit_code == 1
+    assert "未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n  gamma/2020\n    错误：tables/gamma/2020.xlsx：无法读取工作簿" in text
+
+
+@pytest.mark.dask
+def test_dask_local_cluster_build_is_byte_identical(project, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    (project / "tables" / "beta" / "2020.xlsx").write_bytes(b"broken")
+    build(project, tmp_path / "local", jobs=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = build(project, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert [o.key for o in summary.failed] == ["beta/2020"] and len(summary.built) == 5
+    assert tree(tmp_path / "dask") == tree(tmp_path / "local")
