@@ -1,0 +1,70 @@
+"""Build a whole site: every unit-year (a map), then the portal and search (a reduce), staged and swapped."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from disclosure.errors import CheckFailed, ConfigError, Problem
+from disclosure.project import Project
+from disclosure.site.output import staged
+from disclosure.site.portal import write_assets, write_portal
+from disclosure.site.unit_year import BuildOptions, UnitYearResult, build_unit_year
+
+
+@dataclass
+class SiteResult:
+    out: Path
+    results: list[UnitYearResult] = field(default_factory=list)
+    pages: int = 0
+
+
+def select(project: Project, unit: str | None = None, year: int | None = None) -> list[tuple[str, int]]:
+    """The unit-years to build, sorted; a named unit or year that has no tables is a ConfigError."""
+    pairs = project.unit_years()
+    if unit is not None:
+        if unit not in project.units():
+            raise ConfigError(f"tables/ 下没有单位“{unit}”的文件夹。已有单位：{'、'.join(project.units()) or '无'}。")
+        pairs = [p for p in pairs if p[0] == unit]
+    if year is not None:
+        pairs = [p for p in pairs if p[1] == year]
+        if not pairs:
+            raise ConfigError(f"没有 {year} 年度的公开表（应放在 tables/<单位>/{year}.xlsx）。")
+    return sorted(pairs)
+
+
+def refusal(results: Iterable[UnitYearResult]) -> CheckFailed | None:
+    """The error listing every check error of refused unit-years, or None."""
+    problems: list[Problem] = []
+    for r in results:
+        if r.status != "refused":
+            continue
+        errors = r.errors
+        problems.append(Problem(
+            f"{r.unit_name} {r.year} 年度有 {len(errors)} 项校验错误，未发布。请按下列提示改正公开表后重新生成；"
+            "如需先生成草稿供审核，请加 --allow-errors。"
+        ))
+        for f in errors:
+            ref = f.cells[0] if getattr(f, "cells", None) else None
+            problems.append(Problem(
+                f"{f.message}（规则 {f.rule}）",
+                file=ref.file if ref else None, sheet=ref.sheet if ref else None, cell=ref.cell if ref else None,
+            ))
+    return CheckFailed(problems) if problems else None
+
+
+def build_site(
+    project: Project, out: Path, options: BuildOptions = BuildOptions(), *,
+    unit: str | None = None, year: int | None = None,
+) -> SiteResult:
+    """Build the selected unit-years and the portal into a staging folder; swap it in only when every
+    unit-year built and none was refused. Raises InputError (exit 2) or CheckFailed (exit 1)."""
+    pairs = select(project, unit, year)
+    with staged(out) as stage:
+        results = [build_unit_year(project, u, y, stage, options) for u, y in pairs]
+        failed = refusal(results)
+        if failed is not None:
+            raise failed
+        write_assets(project, stage)
+        write_portal(project, stage, results, public=options.public)
+    return SiteResult(Path(out), results, sum(len(r.pages) for r in results) + 2)

@@ -1,0 +1,112 @@
+"""Charts built from facts (never from the tables): a small JSON spec drawn by the theme's script with
+the site's one copy of plotly.js, plus the same numbers as a table and an alt text.
+
+Which charts exist and which facts feed them is data: ``charts.toml`` beside this module.
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from disclosure.money import format_amount
+
+CHARTS_TOML = Path(__file__).with_name("charts.toml")
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """One chart: fixed id, title, alt text, the drawing spec (JSON text) and its data table."""
+
+    id: str
+    title: str
+    alt: str
+    kind: str
+    unit: str
+    series: list[str]
+    rows: list[tuple[str, list[str]]]  # category label, formatted values per series
+    spec_json: str
+
+
+@lru_cache(maxsize=None)
+def chart_specs(path: Path = CHARTS_TOML) -> dict[str, list[dict]]:
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+def _value(facts: Mapping[str, Any], key: str) -> Decimal | None:
+    fact = facts.get(key)
+    return None if fact is None else fact.value
+
+
+def _categories(spec: dict, facts: Any) -> list[tuple[str, list[Decimal | None]]]:
+    cats: list[tuple[str, list[Decimal | None]]] = []
+    for cat in spec.get("categories", ()):
+        cats.append((cat["label"], [_value(facts, k) for k in cat["facts"]]))
+    family = spec.get("family")
+    if family:
+        names = getattr(facts, "names", {})
+        codes = facts.codes(family) if hasattr(facts, "codes") else []
+        for code in codes:
+            keys = [p.format(family=family, code=code) for p in spec["patterns"]]
+            label = names.get(f"{family}.{code}", code)
+            cats.append((label, [_value(facts, k) for k in keys]))
+    return [(label, vals) for label, vals in cats if any(v for v in vals)]
+
+
+def _view(cid: str, spec: dict, title: str, cats: list[tuple[str, list[Decimal | None]]]) -> ChartView:
+    series = list(spec.get("series", ["金额"]))
+    unit = spec.get("unit", "万元")
+    rows = [(label, [format_amount(v) if v is not None else "—" for v in vals]) for label, vals in cats]
+    parts = []
+    for label, vals in rows:
+        if len(series) == 1:
+            parts.append(f"{label}{vals[0]}{unit}")
+        else:
+            parts.append(label + "：" + "，".join(f"{s}{v}{unit}" for s, v in zip(series, vals)))
+    kind_word = {"pie": "饼图", "bar": "柱状图", "line": "折线图"}[spec["kind"]]
+    alt = f"{title}（{kind_word}）：" + "；".join(parts) + "。"
+    drawing = {
+        "kind": spec["kind"],
+        "categories": [label for label, _ in cats],
+        "series": series,
+        "values": [[format(v, "f") if v is not None else None for v in vals] for _, vals in cats],
+        "unit": unit,
+    }
+    spec_json = json.dumps(drawing, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return ChartView(f"dc-chart-{cid}", title, alt, spec["kind"], unit, series, rows, spec_json.replace("<", "\\u003c").replace("&", "\\u0026"))
+
+
+def unit_year_charts(facts: Any, year: int) -> list[ChartView]:
+    """The report's charts for one unit-year, in the order of ``charts.toml``; charts without data are left out."""
+    if not facts:
+        return []
+    out = []
+    for spec in chart_specs()["chart"]:
+        cats = _categories(spec, facts)
+        minimum = 2 if spec["kind"] == "pie" else 1
+        if len(cats) < minimum:
+            continue
+        out.append(_view(spec["id"], spec, spec["title"].format(year=year), cats))
+    return out
+
+
+def trend_charts(unit_name: str, by_year: list[tuple[int, Any]]) -> list[ChartView]:
+    """Multi-year charts over a unit's years (oldest first); needs at least two years with facts."""
+    years = [(y, f) for y, f in sorted(by_year, key=lambda p: p[0]) if f]
+    if len(years) < 2:
+        return []
+    out = []
+    for spec in chart_specs()["trend"]:
+        series = [s["label"] for s in spec["series"]]
+        cats = [(f"{y}年", [_value(f, s["fact"]) for s in spec["series"]]) for y, f in years]
+        cats = [c for c in cats if any(v is not None for v in c[1])]
+        if len(cats) < 2:
+            continue
+        out.append(_view(spec["id"], {**spec, "series": series}, spec["title"].format(unit=unit_name), cats))
+    return out

@@ -1,0 +1,98 @@
+"""The site-wide pages built over every unit-year's result: the portal, search page and index, assets."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from disclosure.money import format_amount
+from disclosure.project import Project
+from disclosure.site.charts import chart_specs, trend_charts
+from disclosure.site.output import copy, write
+from disclosure.site.search import SearchDoc, index_script, page_text
+from disclosure.site.theme import asset_files, environment, theme_dirs
+from disclosure.site.unit_year import UnitYearResult
+
+PLOTLY_JS = "plotly.min.js"
+
+
+def plotly_js() -> Path:
+    """The plotly.js bundle shipped inside the installed plotly package (never a CDN)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+
+
+def write_assets(project: Project, out: Path) -> list[str]:
+    """Copy the theme's assets and plotly.js once into ``<out>/assets/``."""
+    names = []
+    for name, src in asset_files(theme_dirs(project.root)).items():
+        copy(src, out / "assets" / name)
+        names.append(name)
+    copy(plotly_js(), out / "assets" / PLOTLY_JS)
+    return sorted([*names, PLOTLY_JS])
+
+
+def _compare(results: list[UnitYearResult]) -> dict | None:
+    """A year-over-year table of a unit's main figures (from facts), newest year last."""
+    with_facts = sorted((r for r in results if r.facts), key=lambda r: r.year)
+    if len(with_facts) < 2:
+        return None
+    rows = []
+    for spec in chart_specs().get("compare", []):
+        vals = []
+        for r in with_facts:
+            fact = r.facts.get(spec["fact"])
+            vals.append(format_amount(fact.value) if fact is not None else "—")
+        if any(v != "—" for v in vals):
+            rows.append((spec["label"], vals))
+    if not rows:
+        return None
+    return {"years": [r.year for r in with_facts], "rows": rows}
+
+
+def _units(results: list[UnitYearResult], public: bool) -> list[dict[str, Any]]:
+    by_unit: dict[str, list[UnitYearResult]] = {}
+    for r in results:
+        if r.status != "refused":
+            by_unit.setdefault(r.unit, []).append(r)
+    units = []
+    for slug in sorted(by_unit):
+        rs = sorted(by_unit[slug], key=lambda r: r.year, reverse=True)
+        name = rs[0].unit_name
+        years = []
+        for r in rs:
+            base = f"{r.unit}/{r.year}/"
+            years.append({
+                "year": r.year,
+                "status": r.status,
+                "href": base + "index.html",
+                "tables_href": base + "tables/index.html",
+                "review_href": "" if public else base + "review.html",
+                "extras": [(p.title, p.path) for p in r.pages if p.kind == "extra"],
+            })
+        charts = trend_charts(name, [(r.year, r.facts) for r in rs])
+        units.append({"slug": slug, "name": name, "years": years, "compare": _compare(rs), "charts": charts})
+    return units
+
+
+def write_portal(project: Project, out: Path, results: list[UnitYearResult], *, public: bool) -> list[SearchDoc]:
+    """Write ``index.html`` (portal), ``search.html`` and ``search-index.js``; return the portal's search docs."""
+    env = environment(theme_dirs(project.root))
+    site = project.site
+    draft = any(r.status == "draft" for r in results)
+    common = dict(
+        site=site, root="", here="", unit_name=site.organizer or site.name, year="", draft=draft,
+        draft_link="", print_css="", keywords=f"部门决算,决算公开,{site.column_name}",
+        description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
+    )
+    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=_units(results, public), **common)
+    write(out / "index.html", portal)
+    docs = [SearchDoc("index.html", site.name, page_text(portal))]
+    for r in sorted(results, key=lambda r: (r.unit, r.year)):
+        docs.extend(r.search_docs)
+    search = env.get_template("search.html").render(
+        title="站内搜索", crumbs=[(site.name, "index.html")], **common
+    )
+    write(out / "search.html", search)
+    write(out / "search-index.js", index_script(docs))
+    return docs

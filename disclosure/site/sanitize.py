@@ -1,0 +1,56 @@
+"""User-written markdown and HTML made safe: render, sanitise with nh3, fit headings under a level."""
+from __future__ import annotations
+
+import re
+
+import markdown as _markdown
+import nh3
+
+_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
+_ATTRIBUTES = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items() if k in _TAGS}
+_ATTRIBUTES["a"] = {"href", "title", "class"}
+_ATTRIBUTES["span"] = {"class", "title"}
+_ATTRIBUTES["abbr"] = {"title"}
+_SCHEMES = {"http", "https", "mailto", "tel"}
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+_CLASS_OK = re.compile(r"^dc-[a-z0-9-]+( dc-[a-z0-9-]+)*$")
+
+
+def _keep_class(element: str, attribute: str, value: str) -> str | None:
+    """Only our own prefixed classes survive, so content cannot restyle the page."""
+    if attribute == "class":
+        return value if _CLASS_OK.match(value) else None
+    return value
+
+
+def clean_html(html: str) -> str:
+    """Strip scripts, event handlers, styles, images and non-http(s)/mailto/tel URLs."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        attribute_filter=_keep_class,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Markdown (with tables) → sanitised HTML."""
+    md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return clean_html(md.convert(text or ""))
+
+
+def shift_headings(html: str, top: int) -> str:
+    """Renumber headings so the highest one in ``html`` becomes ``h<top>``, keeping their order."""
+    levels = [int(m.group(2)) for m in _HEADING.finditer(html)]
+    if not levels:
+        return html
+    delta = top - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + delta)}>", html)
+
+
+def strip_leading_heading(html: str) -> str:
+    """Drop a first heading (content files often repeat the section title we already print)."""
+    return re.sub(r"^\s*<h[1-6]>.*?</h[1-6]>\s*", "", html, count=1, flags=re.S)

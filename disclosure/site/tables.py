@@ -1,0 +1,171 @@
+"""A loaded Table as something a template can print (headers with spans, cells with anchors) and as CSV.
+
+Templates only format; every decision about rows, spans and anchors is made here.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from disclosure.links import cell_anchor
+from disclosure.model import Row, Table
+from disclosure.money import format_amount, round_half_up
+from disclosure.standard import ColumnSpec
+
+
+@dataclass(frozen=True)
+class HeadCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    scope: str = "col"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One body cell: a row header (``th``), a code or label, or a figure with its anchor."""
+
+    text: str
+    anchor: str | None = None
+    kind: str = "value"  # value | code | label | unit
+    level: int = 0
+
+
+@dataclass
+class Grid:
+    """One HTML table: a table, or one block of a side-by-side table."""
+
+    caption: str
+    head: list[list[HeadCell]]
+    body: list[list[Cell]]
+    width: int
+
+
+@dataclass
+class TableView:
+    """Everything a table page shows for one 公开表."""
+
+    key: str
+    marker: str
+    title: str
+    grids: list[Grid]
+    empty: bool
+    empty_note: str
+    notes: list[str] = field(default_factory=list)
+    source: str = ""  # sheet name in the workbook
+
+
+def _amount(value: Decimal, count_unit: str | None) -> str:
+    if count_unit:
+        return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,f}"
+    return format_amount(value)
+
+
+def _column_groups(columns: list[ColumnSpec]) -> list[tuple[str | None, list[tuple[ColumnSpec, str]]]]:
+    """Columns grouped under a shared first header (预算数 / 决算数, 本年支出 / 基本支出 …).
+
+    A one-level column immediately followed by columns under the same first header becomes that
+    group's 小计 column, as printed in the 公开表.
+    """
+    groups: list[tuple[str | None, list[tuple[ColumnSpec, str]]]] = []
+    for i, col in enumerate(columns):
+        nxt = columns[i + 1] if i + 1 < len(columns) else None
+        if len(col.header) > 1:
+            prefix, sub = col.header[0], "".join(col.header[1:])
+            if groups and groups[-1][0] == prefix:
+                groups[-1][1].append((col, sub))
+            else:
+                groups.append((prefix, [(col, sub)]))
+        elif nxt is not None and len(nxt.header) > 1 and nxt.header[0] == col.header[0]:
+            groups.append((col.header[0], [(col, "小计")]))
+        else:
+            groups.append((None, [(col, col.label)]))
+    return groups
+
+
+def _head(lead: list[str], columns: list[ColumnSpec]) -> list[list[HeadCell]]:
+    groups = _column_groups(columns)
+    two = any(prefix is not None for prefix, _ in groups)
+    span = 2 if two else 1
+    top = [HeadCell(t, rowspan=span) for t in lead]
+    second: list[HeadCell] = []
+    for prefix, cols in groups:
+        if prefix is None:
+            top.append(HeadCell(cols[0][1], rowspan=span))
+        else:
+            top.append(HeadCell(prefix, colspan=len(cols), scope="colgroup"))
+            second += [HeadCell(sub) for _, sub in cols]
+    return [top, second] if two else [top]
+
+
+def _value_cells(table: Table, row: Row, columns: list[ColumnSpec]) -> list[Cell]:
+    cells = []
+    for col in columns:
+        ref = row.cells.get(col.key)
+        anchor = cell_anchor(table.key, ref.cell) if ref else None
+        text = _amount(row.values[col.key], row.unit) if col.key in row.values else ""
+        cells.append(Cell(text, anchor=anchor))
+    return cells
+
+
+def _grid(table: Table, caption: str, rows: list[Row], columns: list[ColumnSpec], coded: bool) -> Grid:
+    lead = ["科目编码", "科目名称"] if coded else ["项目"]
+    body = []
+    for row in rows:
+        cells = [Cell(row.code or "", kind="code")] if coded else []
+        cells.append(Cell(row.label, kind="label", level=(row.level or 1) - 1 if row.code else 0))
+        body.append(cells + _value_cells(table, row, columns))
+    return Grid(caption, _head(lead, columns), body, len(lead) + len(columns))
+
+
+def _items_grid(table: Table, caption: str) -> Grid:
+    columns = list(table.spec.columns)
+    head = [[HeadCell("项目"), HeadCell("计量单位"), *[HeadCell(c.label) for c in columns]]]
+    body = []
+    for row in table.rows:
+        cells = [Cell(row.label, kind="label"), Cell(row.unit or table.spec.unit, kind="unit")]
+        body.append(cells + _value_cells(table, row, columns))
+    return Grid(caption, head, body, 2 + len(columns))
+
+
+def table_view(table: Table, year: int) -> TableView:
+    """The printable form of a table: one grid, or one per block for side-by-side tables."""
+    spec = table.spec
+    marker = spec.marker or ""
+    caption = f"{marker} {spec.title}".strip()
+    if spec.layout == "blocks":
+        grids = []
+        for block in spec.blocks:
+            rows = [r for r in table.rows if r.block == block.key]
+            coded = block.classification is not None and any(r.code for r in rows)
+            grids.append(_grid(table, f"{caption}（{block.title}）", rows, list(block.columns), coded))
+    elif spec.layout == "items":
+        grids = [_items_grid(table, caption)]
+    elif spec.layout == "record":
+        grids = [_grid(table, caption, table.rows, list(spec.columns), False)]
+    else:
+        grids = [_grid(table, caption, table.rows, list(spec.columns), True)]
+    note = (spec.empty_note or "本表为空表。").format(year=year) if table.empty else ""
+    return TableView(spec.key, marker, spec.title, grids, table.empty, note, list(table.notes), table.sheet)
+
+
+def _csv_value(value: Decimal, count_unit: str | None) -> str:
+    return f"{value.normalize():f}" if count_unit else f"{round_half_up(value, 2):f}"
+
+
+def table_csv(table: Table) -> bytes:
+    """The table as CSV for Excel: UTF-8 with BOM, one line per row, figures in 万元 without separators."""
+    spec = table.spec
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    blocks = {b.key: b for b in spec.blocks}
+    columns = spec.all_columns()
+    out.writerow([f"{spec.marker or ''} {spec.title}".strip()])
+    out.writerow(["部分", "科目编码", "项目", "计量单位", *["/".join(c.header) for c in columns]])
+    for row in table.rows:
+        block = blocks.get(row.block or "")
+        values = [_csv_value(row.values[c.key], row.unit) if c.key in row.values else "" for c in columns]
+        out.writerow([block.title if block else "", row.code or "", row.label, row.unit or spec.unit, *values])
+    return buf.getvalue().encode("utf-8-sig")

@@ -1,0 +1,267 @@
+"""One unit-year's pages: report, table pages, all-tables page, CSVs, workbook, facts.json, review.
+
+``build_unit_year`` is pure with respect to its folder: it reads the project, writes only
+``<out>/<unit>/<year>/`` and returns what the portal and search need, so unit-years can be built in
+any order, in parallel, or only when their inputs changed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from disclosure.content import UnitContent, load_content
+from disclosure.links import TABLES_DIR, cell_href, table_page
+from disclosure.project import Project
+from disclosure.site import stages
+from disclosure.site.charts import ChartView, unit_year_charts
+from disclosure.site.output import copy, write
+from disclosure.site.sanitize import render_markdown, shift_headings, strip_leading_heading, clean_html
+from disclosure.site.search import SearchDoc, page_text
+from disclosure.site.tables import TableView, table_csv, table_view
+from disclosure.site.theme import css_string, environment, theme_dirs
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "notice": "提示"}
+PART_ONE = (("duties", "一、主要职能职责"), ("organization", "二、机构设置及决算单位构成情况"))
+
+
+@dataclass(frozen=True)
+class ExtraPage:
+    """A page added by a provider (绩效, 执行进度 …): file name inside the unit-year folder, title,
+    and body HTML that the provider has already made safe."""
+
+    filename: str
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class UnitYearContext:
+    """What a page provider gets to build its pages from."""
+
+    project: Project
+    accounts: Any
+    facts: Any
+    content: UnitContent
+    findings: list
+
+
+PageProvider = Callable[[UnitYearContext], list[ExtraPage]]
+
+#: Providers every build uses (another module may append to this list at import time).
+PAGE_PROVIDERS: list[PageProvider] = []
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    public: bool = False  # leave the review page out
+    allow_errors: bool = False  # publish unit-years with check errors, marked as drafts
+    page_providers: tuple[PageProvider, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str  # from the site root, POSIX
+    title: str
+    kind: str  # report | table | tables | review | extra
+
+
+@dataclass
+class UnitYearResult:
+    """What one unit-year produced: its status, findings, pages, search documents and facts."""
+
+    unit: str
+    year: int
+    unit_name: str
+    status: str  # published | draft | refused
+    findings: list = field(default_factory=list)
+    pages: list[PageInfo] = field(default_factory=list)
+    search_docs: list[SearchDoc] = field(default_factory=list)
+    facts: Any = None
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def _sort_findings(findings: list) -> list:
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.table or "", f.rule, f.message))
+
+
+def _finding_cells(finding: Any, from_dir: str) -> list[tuple[str, str | None]]:
+    out = []
+    for ref in getattr(finding, "cells", ()) or ():
+        href = f"{from_dir}{cell_href(ref)}" if getattr(ref, "table", "") else None
+        out.append((str(ref), href))
+    return out
+
+
+class _Pages:
+    """Renders pages of one unit-year with the shared context and collects them."""
+
+    def __init__(self, project: Project, out_dir: Path, unit: str, year: int, unit_name: str, draft: bool, review: bool):
+        self.env = environment(theme_dirs(project.root))
+        self.project = project
+        self.out_dir = out_dir
+        self.unit, self.year, self.unit_name, self.draft, self.review = unit, year, unit_name, draft, review
+        self.pages: list[PageInfo] = []
+        self.docs: list[SearchDoc] = []
+        self.report_title = f"{unit_name}{year}年度部门决算"
+
+    def render(self, template: str, rel: str, title: str, kind: str, **ctx: Any) -> str:
+        depth = rel.count("/")
+        root = "../" * depth
+        here = "../" * (depth - 2)
+        crumbs = [("决算公开专栏首页", f"{root}index.html")]
+        if kind != "report":
+            crumbs.append((self.report_title, f"{here}index.html"))
+        html = self.env.get_template(template).render(
+            site=self.project.site,
+            root=root,
+            here=here,
+            title=title,
+            unit_name=self.unit_name,
+            year=self.year,
+            draft=self.draft,
+            draft_link=f"{here}review.html" if self.draft and self.review else "",
+            crumbs=crumbs,
+            print_css=f"{here}print-unit.css",
+            keywords=f"部门决算,决算公开,{self.unit_name},{self.year}年度,三公经费",
+            description=f"{self.report_title}公开报告及公开表",
+            source=self.unit_name,
+            **ctx,
+        )
+        write(self.out_dir / rel, html)
+        self.pages.append(PageInfo(rel, title, kind))
+        self.docs.append(SearchDoc(rel, title, page_text(html)))
+        return html
+
+
+def _read_stages(project: Project, unit: str, year: int) -> tuple[Any, UnitContent, Any, list, list]:
+    accounts = stages.load_accounts()(project, unit, year)
+    content = load_content(project, unit, year)
+    derive = stages.derive()
+    facts = derive(accounts, project) if derive else None
+    narrate = stages.render_narrative()
+    sections = list(narrate(facts, content, project, link=True)) if narrate and facts is not None else []
+    check = stages.check_accounts()
+    findings = list(check(accounts, project, content=content, facts=facts)) if check else []
+    return accounts, content, facts, sections, findings
+
+
+def _content_html(content: UnitContent, key: str) -> str:
+    text = content.section(key)
+    return shift_headings(strip_leading_heading(render_markdown(text)), 4) if text else ""
+
+
+def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, options: BuildOptions = BuildOptions()) -> UnitYearResult:
+    """Load, check, derive and render one unit-year into ``out_dir/<unit>/<year>/``.
+
+    A unit-year with check errors is not written (status ``refused``) unless ``options.allow_errors``,
+    in which case every page carries the draft banner (status ``draft``).
+    Raises InputError when its tables cannot be read.
+    """
+    accounts, content, facts, sections, findings = _read_stages(project, unit, year)
+    unit_name = content.name or getattr(accounts, "unit_name", "") or unit
+    findings = _sort_findings(findings)
+    has_errors = any(f.severity == "error" for f in findings)
+    result = UnitYearResult(unit, year, unit_name, "published", findings, facts=facts)
+    if has_errors and not options.allow_errors:
+        result.status = "refused"
+        return result
+    if has_errors:
+        result.status = "draft"
+    review = not options.public
+    pages = _Pages(project, out_dir, unit, year, unit_name, draft=has_errors, review=review)
+    folder = f"{unit}/{year}"
+    table_set_tables = [t for t in accounts.tables.values() if t.spec.published]
+    table_set_tables.sort(key=lambda t: (t.spec.number, t.key))
+    views = [table_view(t, year) for t in table_set_tables]
+
+    downloads = _write_sources(project, unit, year, out_dir / folder)
+    for table, view in zip(table_set_tables, views):
+        write(out_dir / folder / TABLES_DIR / f"{table.key}.csv", table_csv(table))
+    if facts is not None and hasattr(facts, "to_json"):
+        write(out_dir / folder / "facts.json", facts.to_json())
+    write(out_dir / folder / "print-unit.css", _print_css(pages.report_title))
+
+    extras: list[ExtraPage] = []
+    ctx = UnitYearContext(project, accounts, facts, content, findings)
+    for provider in (*PAGE_PROVIDERS, *options.page_providers):
+        extras.extend(provider(ctx))
+
+    for view in views:
+        pages.render("table.html", f"{folder}/{table_page(view.key)}", f"{view.marker} {view.title}".strip(), "table",
+                     view=view, views=views, downloads=downloads)
+    pages.render("tables.html", f"{folder}/{TABLES_DIR}/index.html", f"{pages.report_title}公开表", "tables",
+                 views=views, downloads=downloads)
+    if review:
+        titles = {v.key: f"{v.marker} {v.title}".strip() for v in views}
+        pages.render("review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
+                     groups=_finding_groups(findings), table_titles=titles, counts=_counts(findings), severity_names=SEVERITY_NAMES)
+    for extra in extras:
+        pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html))
+
+    narrative = [
+        (s.title, shift_headings(strip_leading_heading(clean_html(s.html)), 4)) for s in sections
+    ]
+    charts: list[ChartView] = unit_year_charts(facts, year)
+    pages.render(
+        "report.html", f"{folder}/index.html", pages.report_title, "report",
+        part_one=[(title, _content_html(content, key)) for key, title in PART_ONE],
+        narrative=narrative,
+        charts=charts,
+        glossary=_content_html(content, "glossary"),
+        contact=_content_html(content, "contact"),
+        views=views,
+        downloads=downloads,
+        extras=extras,
+        review=review,
+        has_facts=facts is not None,
+        notices=list(getattr(accounts, "notices", []) or []),
+    )
+    result.pages = pages.pages
+    result.search_docs = pages.docs
+    return result
+
+
+def _write_sources(project: Project, unit: str, year: int, folder: Path) -> list[tuple[str, str]]:
+    """Copy the original workbook(s) into tables/; return (label, href relative to tables/)."""
+    source = project.source(unit, year)
+    if source is None:
+        return []
+    files = sorted(p for p in source.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))) if source.is_dir() else [source]
+    out = []
+    for f in files:
+        copy(f, folder / TABLES_DIR / "source" / f.name)
+        out.append((f.name, f"source/{quote(f.name)}"))
+    return out
+
+
+def _finding_groups(findings: list) -> list[dict]:
+    groups: dict[str, list] = {}
+    for f in findings:
+        groups.setdefault(f.table or "", []).append(f)
+    out = []
+    for table in sorted(groups, key=lambda t: (t == "", t)):
+        items = [
+            {"severity": f.severity, "rule": f.rule, "message": f.message, "cells": _finding_cells(f, "")}
+            for f in groups[table]
+        ]
+        out.append({"table": table, "findings": items})
+    return out
+
+
+def _counts(findings: list) -> dict[str, int]:
+    counts = {k: 0 for k in SEVERITY_ORDER}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
+
+
+def _print_css(title: str) -> str:
+    """Per unit-year print margins: the report's name at the top of every printed page."""
+    return "@media print {\n  @page { @top-center { content: " + css_string(title) + "; } }\n}\n"
