@@ -64,5 +64,5 @@ def check_accounts(
         findings += evaluate(rule, accounts)
     findings += prior_year(accounts, project)
     findings += empty_notes(accounts, content)
-    findings += missing_reasons(facts, content)
+    findings += missing_reasons(facts, content, project)
     return _order(findings, accounts)

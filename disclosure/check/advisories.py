@@ -2,11 +2,14 @@
 year to compare with, a 空表 without its 说明, a large change or a 决算 off its 预算 without a reason."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from decimal import Decimal
+from typing import Any
 
 from disclosure.check.finding import Finding
 from disclosure.content import UnitContent
+from disclosure.derive import MONEY, PERCENT
 from disclosure.model import Accounts
+from disclosure.money import HUNDRED, format_amount
 from disclosure.project import Project
 
 
@@ -46,35 +49,60 @@ def empty_notes(accounts: Accounts, content: UnitContent | None) -> list[Finding
     return found
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+def needing_reasons(facts: Any, threshold: Decimal) -> list[Any]:
+    """Facts of the derive stage that call for a written reason, one per ``reason_key``, in fact
+    order: a change against the prior year of at least ``threshold`` % (or from a zero base), a
+    决算 that differs from its 预算 (a non-zero ``.diff``, a ``.completion`` other than 100%).
+    Only compares the derive stage's own figures; computes no percentage."""
+    chosen: dict[str, Any] = {}
+    for key, fact in facts.items():
+        reason = getattr(fact, "reason_key", None)
+        if not reason or reason in chosen:
+            continue
+        if key.endswith(".change_pct"):
+            needed = abs(fact.value) >= threshold
+        elif key.endswith(".change"):
+            base = key[: -len(".change")]
+            prior = facts.get(f"{base}.prior")
+            needed = (
+                fact.unit == MONEY
+                and f"{base}.change_pct" not in facts
+                and prior is not None
+                and prior.value == 0
+                and fact.value != 0
+            )
+        elif key.endswith(".diff"):
+            needed = fact.unit == MONEY and fact.value != 0
+        elif key.endswith(".completion"):
+            needed = fact.unit == PERCENT and fact.value != HUNDRED
+        else:
+            needed = False
+        if needed:
+            chosen[reason] = fact
+    return list(chosen.values())
 
 
-def missing_reasons(facts: Any, content: UnitContent | None) -> list[Finding]:
-    """Facts that need a reason (a change ≥ the threshold, a 决算 off its 预算) and have none.
+def _figure(fact: Any) -> str:
+    if fact.unit == PERCENT:
+        return f"{fact.value}%"
+    if fact.unit == MONEY:
+        return f"{format_amount(fact.value)} 万元"
+    return f"{fact.value} {fact.unit}"
 
-    Uses the derive stage's public API only: ``facts.needing_reasons()`` yields facts with
-    ``reason_key``, ``label``/``name``, ``cells`` and ``text``/``value``; a fact already carrying
-    its reason (``reason``) or whose key has text in ``content/…/reasons.toml`` is fine.
-    """
+
+def missing_reasons(facts: Any, content: UnitContent | None, project: Project) -> list[Finding]:
+    """A warning for every fact that calls for a reason (see ``needing_reasons``) while
+    ``content/<unit>/<year>/reasons.toml`` has no text under its ``reason_key``."""
     if facts is None:
         return []
-    needing = getattr(facts, "needing_reasons", None)
-    items: Iterable[Any] = needing() if callable(needing) else ()
     found = []
-    for fact in items:
-        key = _get(fact, "reason_key")
-        if not key or _get(fact, "reason"):
-            continue
+    for fact in needing_reasons(facts, project.change_threshold):
+        key = fact.reason_key
         if content is not None and content.reason(key):
             continue
-        label = _get(fact, "label") or _get(fact, "name") or key
-        detail = _get(fact, "text") or ""
-        cells = tuple(_get(fact, "cells", ()) or ())
-        table = cells[0].table if cells and getattr(cells[0], "table", "") else None
-        unit_year = f"content/{content.unit}/{content.year}" if content else "content/<单位>/<年度>"
-        message = f"{label}{('：' + detail) if detail else ''}，没有写原因：请在 {unit_year}/reasons.toml 的 [reasons] 中写 {key} = \"……\""
+        cells = tuple(fact.cells)
+        table = cells[0].table if cells and cells[0].table else None
+        where = f"content/{facts.unit}/{facts.year}/reasons.toml"
+        message = f"{fact.label} {_figure(fact)}，没有写原因：请在 {where} 的 [reasons] 中写 {key} = \"……\""
         found.append(Finding("warning", "reason.missing", message, cells, table, "变动较大或决算偏离预算须说明原因"))
     return found

@@ -42,8 +42,14 @@ class Value:
     def blank(self) -> bool:
         return self.cell is None and self.value == 0
 
-    def text(self) -> str:
-        where = str(self.cell) if self.cell else self.sheet
+    def text(self, after: "Value | None" = None) -> str:
+        """``表!D7 合计 1,234.00``; the sheet is left out when it is that of ``after``."""
+        if self.cell is None:
+            where = self.sheet
+        elif after is not None and after.sheet == self.sheet:
+            where = self.cell.cell
+        else:
+            where = str(self.cell)
         return f"{where} {self.label} {format_amount(self.value)}"
 
 
@@ -108,7 +114,7 @@ def _side_text(values: list[Value]) -> str:
     if len(values) == 1 and not values[0].negative:
         return values[0].text()
     if len(values) > SHOWN_TERMS:
-        body = f"{_joined(values[:1])} + …（共 {len(values)} 项）… {_sign(values[-1])} {values[-1].text()}"
+        body = f"{_joined(values[:1])} + …（共 {len(values)} 项）… {_sign(values[-1])} {values[-1].text(values[0])}"
     else:
         body = _joined(values)
     total = sum((v.signed for v in values), ZERO)
@@ -125,7 +131,7 @@ def _joined(values: list[Value]) -> str:
         if i == 0:
             out = f"−{v.text()}" if v.negative else v.text()
         else:
-            out += f" {_sign(v)} {v.text()}"
+            out += f" {_sign(v)} {v.text(values[i - 1])}"
     return out
 
 
