@@ -126,7 +126,7 @@ def test_rule_fires_on_one_wrong_cell_and_names_it(rule_id):
     expected = "warning" if rule_id == "info.operating_cost" else "error"
     assert any(f.severity == expected and target in f.cells for f in fired)
     finding = next(f for f in fired if target in f.cells)
-    assert f"{target.sheet}!{target.cell}" in finding.message
+    assert target.sheet in finding.message and f" {target.cell} " in f" {finding.message.replace('!', ' ')}"
     assert "差 7.00 万元" in finding.message
     assert finding.description
 
