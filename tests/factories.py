@@ -180,8 +180,11 @@ def _sum(lines: Iterable[Line], attr: str) -> Decimal:
 
 def tree_rows(leaves: Mapping[str, Mapping[str, Decimal]], columns: Iterable[str], *, prefix: str = "",
               total: str | None = "total") -> dict[str, dict[str, Decimal]]:
-    """Rows 合计, 类, 款, 项 (in code order) from leaf codes' values; parents are sums."""
+    """Rows 合计, 类, 款, 项 (in code order) from leaf codes' values; parents are sums. Without
+    leaves the table is blank: only its 合计 row, with no values."""
     columns = list(columns)
+    if not leaves:
+        return {f"{prefix}{total}": {}} if total else {}
     sums: dict[str, dict[str, Decimal]] = {}
     for code, values in leaves.items():
         for length in range(3, len(code) + 1, 2):
@@ -207,8 +210,6 @@ def _leaves(lines: Iterable[Line], fields: Mapping[str, str]) -> dict[str, dict[
 
 
 def _fund_table(lines: list[Line]) -> dict[str, dict[str, Decimal]]:
-    if not lines:
-        return {"total": {}}
     fields = {"opening": "opening", "income": "income", "expenditure": "spend", "basic": "basic",
               "project": "project", "closing": "closing"}
     return tree_rows(_leaves(lines, fields), fields)
@@ -295,7 +296,7 @@ def consistent_accounts(
     closing["total"] = _sum(fiscal, "closing")
     fs_exp["expenditure.closing_balance"] = closing
     year = fs_exp["expenditure.year_total"]
-    fs_exp["expenditure.grand_total"] = {c: dec(year[c]) + closing[c] for c in closing}
+    fs_exp["expenditure.grand_total"] = {c: dec(year.get(c, 0)) + closing[c] for c in closing}
     built["fiscal_summary"] = {**fs_income, **fs_exp}
 
     project_lines = [l for l in by_fund["general"] if dec(l.project) != 0]
