@@ -130,6 +130,14 @@ def read_label(sheet: Sheet, r: int, block: Block, carry: CodeCarry) -> Label:
     return Label(code=code, name=name, indent=indent, row=r, col=col, bad_code=bad)
 
 
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))\s*")
+
+
+def strip_numbering(name: str) -> str:
+    """A class name without the printed ordinal (一、公共安全支出 → 公共安全支出)."""
+    return _ORDINAL.sub("", name, count=1)
+
+
 def is_note(text: str) -> bool:
     return bool(_NOTE.match(text.strip()))
 

@@ -24,6 +24,7 @@ from disclosure.load.rows import (
     is_note,
     level_of,
     read_label,
+    strip_numbering,
 )
 from disclosure.load.workbook import Sheet, a1
 from disclosure.model import CellRef, Row, Table
@@ -209,7 +210,7 @@ class SheetReader:
                     and not entries[i + 1][0].code
                     and ((blank and not entries[i + 1][2]) or self._spans_into(r, label.col, parts[i + 1][0]))
                 ):
-                    merged_entries.append((label, entries[i + 1][1], False, part))
+                    merged_entries.append((label, entries[i + 1][1], False, entries[i + 1][3]))
                     i += 2
                     continue
                 merged_entries.append(entries[i])
@@ -299,7 +300,7 @@ class SheetReader:
                     f"科目编码“{code}”位数不对：功能分类为3/5/7位，经济分类为3/5位。请改正编码。", label.row, label.col
                 )
                 return None
-            return Row(key=key(code), label=label.name, code=code, level=level, block=block_key)
+            return Row(key=key(code), label=strip_numbering(label.name), code=code, level=level, block=block_key)
         if classification == "function" and label.indent >= 0 and label.name:
             return Row(key=f"?{label.row}", label=label.name, block=block_key)
         return None
