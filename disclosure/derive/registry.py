@@ -226,12 +226,13 @@ def _three_public() -> list:
               part="tp.vehicle_operation.actual", whole="tp.vehicles_held", as_percent=False, unit=M, places=2),
     ]
     counts = [
-        ("abroad_groups", "因公出国（境）团组数"), ("abroad_people", "因公出国（境）人次数"),
-        ("vehicles_purchased", "公务用车购置数"), ("reception_batches", "国内公务接待批次"),
-        ("reception_people", "国内公务接待人次"), ("foreign_reception_batches", "国（境）外公务接待批次"),
-        ("foreign_reception_people", "国（境）外公务接待人次"),
+        ("abroad_groups", "因公出国（境）团组数", "个"), ("abroad_people", "因公出国（境）人次数", "人次"),
+        ("vehicles_purchased", "公务用车购置数", "辆"), ("reception_batches", "国内公务接待批次", "个"),
+        ("reception_people", "国内公务接待人次", "人次"),
+        ("foreign_reception_batches", "国（境）外公务接待批次", "个"),
+        ("foreign_reception_people", "国（境）外公务接待人次", "人次"),
     ]
-    out += [cell(f"tp.{k}", label, f"信息表中的{label}。", ("info", k, "amount")) for k, label in counts]
+    out += [cell(f"tp.{k}", label, f"信息表中的{label}。", ("info", k, "amount"), unit=unit) for k, label, unit in counts]
     return out
 
 
@@ -253,9 +254,9 @@ def _funds() -> list:
 def _projects() -> list:
     p = "projects"
     return [
-        cell("projects.planned", "预算安排项目数", "信息表中的预算安排项目数。", ("info", "projects_planned", "amount")),
-        cell("projects.implemented", "实施项目数", "信息表中的实施项目数。", ("info", "projects_implemented", "amount")),
-        cell("projects.completed", "完成项目数", "信息表中的完成项目数。", ("info", "projects_completed", "amount")),
+        cell("projects.planned", "预算安排项目数", "信息表中的预算安排项目数。", ("info", "projects_planned", "amount"), unit="个"),
+        cell("projects.implemented", "实施项目数", "信息表中的实施项目数。", ("info", "projects_implemented", "amount"), unit="个"),
+        cell("projects.completed", "完成项目数", "信息表中的完成项目数。", ("info", "projects_completed", "amount"), unit="个"),
         cell("projects.expenditure", "项目支出总金额", "项目收入支出决算表合计行的本年支出。",
              (p, "total", "expenditure"), ("expenditure", "total", "project")),
         cell("projects.income_fiscal", "项目财政本年拨款金额", "项目收入支出决算表合计行本年收入中的财政拨款收入。",

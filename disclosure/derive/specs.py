@@ -110,8 +110,8 @@ def _has_column(table: Table, column: str) -> bool:
 class Cell(Spec):
     """A value read from a table cell; the first source whose table (and column) exists wins.
 
-    A row missing from a present table reads as zero (without a cell to link to). ``unit`` None
-    takes the row's count unit (辆, 个) or 万元.
+    A row missing from a present table gives no fact, except for a family member (a 项 with no
+    年初预算 row has a budget of zero). ``unit`` None takes the row's count unit (辆, 个) or 万元.
     """
 
     sources: tuple[Source, ...] = ()
@@ -127,16 +127,16 @@ class Cell(Spec):
                 continue
             row = _record_row(table) if src.row is None else table.row(src.row)
             if row is None:
+                if self.family is None:
+                    return None  # an optional row the table does not have: no fact
                 unit = self.unit or MONEY
                 formula = f"{table.spec.title}无“{self.label}”一行，按0计"
                 return self.fact(scope, ZERO, unit, (), formula)
             value = row.value(src.column)
             cell = row.cells.get(src.column)
             unit = self.unit or row.unit or MONEY
-            where = f"“{row.label}”" if src.row is not None else ""
-            formula = f"{table.spec.title}{where}{_column_label(table, src.column)}"
-            if cell is not None:
-                formula += f"（{cell}）"
+            what = (f"“{row.label}”" if src.row is not None else "") + _column_label(table, src.column)
+            formula = f"{cell}（{what}）" if cell is not None else f"{table.spec.title}{what}"
             return self.fact(scope, value, unit, (cell,) if cell else (), formula)
         return None
 

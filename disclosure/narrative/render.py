@@ -1,0 +1,308 @@
+"""Render the wording templates over the facts into markdown and sanitised HTML."""
+from __future__ import annotations
+
+import html as htmllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown as md
+import nh3
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, pass_context
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+
+from disclosure.content import UnitContent
+from disclosure.derive import REGISTRY, Fact, Facts
+from disclosure.derive.specs import Registry
+from disclosure.errors import InputError, Problem
+from disclosure.links import cell_href
+from disclosure.narrative import filters as fl
+from disclosure.narrative.sections import SectionDef, default_wording, section_defs
+from disclosure.narrative.view import FactView, Missing, RowView
+from disclosure.project import Project
+from disclosure.standard import load_table_set
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "table", "thead", "tbody", "tr", "th", "td", "span", "sup", "sub", "hr", "code",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class", "data-fact"},
+    "th": {"colspan", "rowspan", "align", "style"},
+    "td": {"colspan", "rowspan", "align", "style"},
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One rendered section: ``markdown`` is plain text (no links), ``html`` is sanitised and, when
+    rendered with ``link=True``, has every figure linked to its first source cell."""
+
+    key: str
+    title: str
+    markdown: str
+    html: str
+    part: str = ""
+    group: str = ""  # the heading between part and title (二、关于…年度决算情况说明), or ""
+    source: str = "default"  # "default" or the content file it came from
+    missing_reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class _State:
+    """Per-render state the filters read from the template context as ``_r``."""
+
+    facts: Facts
+    content: UnitContent
+    project: Project
+    view: FactView
+    link: bool
+    missing_reasons: list[str] = field(default_factory=list)
+
+    def figure(self, fact: Fact, text: str) -> str:
+        if not self.link or not fact.cells:
+            return text
+        href = cell_href(fact.cells[0])
+        if fact.year is not None and fact.year != self.facts.year:
+            href = f"../{fact.year}/{href}"
+        cls = f"{self.project.site.css_prefix}fig"
+        esc = htmllib.escape
+        return (f'<a class="{esc(cls)}" href="{esc(href)}" title="{esc(fact.formula)}" '
+                f'data-fact="{esc(fact.key)}">{text}</a>')
+
+    def wrap(self, key: str):
+        fact = self.facts.get(key)
+        return (lambda text: self.figure(fact, text)) if fact is not None else (lambda text: text)
+
+
+def _state(ctx: Context) -> _State:
+    return ctx["_r"]
+
+
+def _need(value: Any, filter_name: str) -> Fact:
+    if isinstance(value, Missing):
+        str(value)  # raises the explanatory UndefinedError
+    if not isinstance(value, Fact):
+        raise TemplateError(f"过滤器 {filter_name} 需要一个事实（F[\"…\"]），得到的是“{value}”")
+    return value
+
+
+@pass_context
+def f_fig(ctx: Context, value: Any) -> str:
+    """Any fact formatted by its unit, linked."""
+    fact = _need(value, "fig")
+    return _state(ctx).figure(fact, fl.format_value(fact.value, fact.unit))
+
+
+@pass_context
+def f_abs(ctx: Context, value: Any) -> str:
+    """The magnitude of a fact (for sentences that already say 增加/减少), linked."""
+    fact = _need(value, "abs")
+    return _state(ctx).figure(fact, fl.format_value(abs(fact.value), fact.unit))
+
+
+@pass_context
+def f_share(ctx: Context, value: Any, prefix: str = "占") -> str:
+    """``占51.51%``; nothing when the share does not exist (a zero whole)."""
+    if isinstance(value, Missing):
+        return ""
+    fact = _need(value, "share")
+    return prefix + _state(ctx).figure(fact, fl.format_percent(fact.value))
+
+
+@pass_context
+def f_compare(ctx: Context, value: Any, prior: str = "上年") -> str:
+    """The change of a fact against the prior year, or 无上年可比数据."""
+    state = _state(ctx)
+    fact = _need(value, "compare")
+    change = state.facts.get(f"{fact.key}.change")
+    if state.facts.prior_year is None or change is None:
+        return "无上年可比数据"
+    before = state.facts[f"{fact.key}.prior"]
+    rate_key = f"{fact.key}.change_pct"
+    return fl.change_words(
+        change.value, state.facts[rate_key].value if rate_key in state.facts else None, fact.unit,
+        base_zero=before.value == 0, prior=prior, with_rate=fact.unit == "万元",
+        wrap_amount=state.wrap(change.key), wrap_rate=state.wrap(rate_key),
+    )
+
+
+@pass_context
+def f_vs_budget(ctx: Context, value: Any) -> str:
+    """A ``…diff`` fact as 与年初预算相比，减少…，下降…%."""
+    state = _state(ctx)
+    fact = _need(value, "vs_budget")
+    rate = state.facts.get(f"{fact.key}_pct")
+    return fl.budget_words(fact.value, rate.value if rate else None, fact.unit,
+                           wrap_amount=state.wrap(fact.key), wrap_rate=state.wrap(f"{fact.key}_pct"))
+
+
+@pass_context
+def f_completion(ctx: Context, value: Any, words: str = "完成年初预算的") -> str:
+    """``完成年初预算的82.08%``; 年初未安排预算 when there is no ratio (a zero budget)."""
+    if isinstance(value, Missing):
+        return "年初未安排预算" if words.endswith("年初预算的") else "未安排预算"
+    fact = _need(value, "completion")
+    return words + _state(ctx).figure(fact, fl.format_percent(fact.value))
+
+
+@pass_context
+def f_reason(ctx: Context, value: Any, prefix: str = "主要原因是", lead: str = "，") -> str:
+    """``，主要原因是：…`` from reasons.toml under the fact's reason key; nothing when none is
+    written (the key is recorded for the review page)."""
+    state = _state(ctx)
+    if isinstance(value, Missing) or value is None:
+        return ""
+    fact = _need(value, "reason")
+    key = fact.reason_key
+    if key is None:
+        change = state.facts.get(f"{fact.key}.change")
+        key = change.reason_key if change is not None else None
+    if key is None:
+        return ""
+    text = state.content.reason(key)
+    if not text or not fl.clean_reason(text):
+        if key not in state.missing_reasons:
+            state.missing_reasons.append(key)
+        return ""
+    return f"{lead}{prefix}：{fl.clean_reason(text)}"
+
+
+@pass_context
+def f_listing(ctx: Context, family: str, sep: str = "、") -> str:
+    """``基本工资435.65万元、津贴补贴644.64万元…`` for every member of a family."""
+    state = _state(ctx)
+    parts = []
+    for code in state.facts.codes(family):
+        fact = state.facts.get(f"{family}.{code}")
+        if fact is not None:
+            parts.append(state.facts.names[f"{family}.{code}"] + state.figure(fact, fl.format_value(fact.value, fact.unit)))
+    return fl.join_cn(parts, sep)
+
+
+@pass_context
+def f_empty_table(ctx: Context, table_key: str) -> str:
+    """The 空表 sentence of a table, from the table standard (``empty_note``)."""
+    state = _state(ctx)
+    spec = load_table_set(state.project.table_set).get(table_key)
+    year = state.facts.year
+    if spec is not None and spec.empty_note:
+        return spec.empty_note.replace("{year}", str(year))
+    title = spec.title if spec else table_key
+    return f"本单位{year}年度无{title}相关收支，故本表为空表。"
+
+
+def t_zero(value: Any) -> bool:
+    """``F[k] is zero``: the fact exists and is 0."""
+    return isinstance(value, Fact) and value.value == 0
+
+
+def t_positive(value: Any) -> bool:
+    return isinstance(value, Fact) and value.value > 0
+
+
+FILTERS = {
+    "fig": f_fig, "wan": f_fig, "pct": f_fig, "num": f_fig, "abs": f_abs, "share": f_share,
+    "compare": f_compare, "vs_budget": f_vs_budget, "completion": f_completion, "reason": f_reason,
+    "listing": f_listing, "empty_table": f_empty_table, "cnum": fl.cn_number, "join_cn": fl.join_cn,
+}
+TESTS = {"zero": t_zero, "positive": t_positive}
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                              extensions=["jinja2.ext.do"])
+    env.filters.update(FILTERS)
+    env.tests.update(TESTS)
+    return env
+
+
+def _content_path(project: Project, content: UnitContent, key: str) -> str:
+    base = project.content_dir
+    for folder in (base / content.unit / str(content.year), base / content.unit, base):
+        path = folder / f"{key}.md"
+        if path.exists():
+            return project.relative(path)
+    return f"content/{content.unit}/{key}.md"
+
+
+def _to_html(text: str) -> str:
+    body = md.markdown(text, extensions=["tables"], output_format="html")
+    return nh3.clean(body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                     url_schemes={"http", "https", "mailto"})
+
+
+def _tidy(text: str) -> str:
+    """Blank lines collapsed and trailing spaces dropped (template control lines leave both)."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    return "\n".join(out).strip() + "\n"
+
+
+def render_narrative(facts: Facts, content: UnitContent, project: Project, *, link: bool = True,
+                     registry: Registry = REGISTRY) -> list[Section]:
+    """Every section that has wording (content override first, then the package default)."""
+    env = _environment()
+    view = FactView(facts, registry)
+    base_ctx = {
+        "F": view,
+        "year": facts.year,
+        "prior_year": facts.prior_year,
+        "unit_name": content.name,
+        "unit": content.settings,
+        "rows": lambda family: [RowView(family, c, facts.names.get(f"{family}.{c}", c), view) for c in facts.codes(family)],
+    }
+    sections: list[Section] = []
+    for sdef in section_defs():
+        text, source = _source(sdef, content, project)
+        if text is None:
+            continue
+        plain_state = _State(facts, content, project, view, link=False)
+        plain = _render(env, text, sdef, source, {**base_ctx, "_r": plain_state})
+        html_state = _State(facts, content, project, view, link=link)
+        linked = _render(env, text, sdef, source, {**base_ctx, "_r": html_state}) if link else plain
+        if not plain.strip():
+            continue  # nothing to say (e.g. no contact given): no empty section
+        heading = {
+            name: _render(env, getattr(sdef, name), sdef, "sections.toml", {**base_ctx, "_r": plain_state}).strip()
+            for name in ("title", "part", "group")
+        }
+        sections.append(Section(
+            key=sdef.key, markdown=plain, html=_to_html(linked), source=source,
+            missing_reasons=tuple(plain_state.missing_reasons), **heading,
+        ))
+    return sections
+
+
+def _source(sdef: SectionDef, content: UnitContent, project: Project) -> tuple[str | None, str]:
+    override = content.section(sdef.key)
+    if override is not None:
+        return _drop_title(override), _content_path(project, content, sdef.key)
+    if sdef.content_only:
+        return None, ""
+    return default_wording(sdef.key), "default"
+
+
+def _drop_title(text: str) -> str:
+    """A content file's own ``# 标题`` line is dropped: the section title comes from sections.toml."""
+    lines = text.lstrip("\ufeff").splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and lines[0].startswith("# "):
+        lines.pop(0)
+    return "\n".join(lines) + "\n"
+
+
+def _render(env: SandboxedEnvironment, text: str, sdef: SectionDef, source: str, ctx: dict) -> str:
+    where = f"disclosure/wording/{sdef.key}.md" if source == "default" else source
+    try:
+        return _tidy(env.from_string(text).render(ctx))
+    except TemplateSyntaxError as exc:
+        raise InputError(Problem(f"第{exc.lineno}行措辞模板语法有误（{exc.message}），请修改后重试。", file=where)) from exc
+    except TemplateError as exc:
+        raise InputError(Problem(f"措辞模板无法生成：{exc.message or exc}。", file=where)) from exc
