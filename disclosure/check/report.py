@@ -1,0 +1,110 @@
+"""Findings for people and machines: grouped text for a terminal (colour when it is one) and a
+stable, sorted JSON document."""
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import IO
+
+from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, Finding, summary_line
+from disclosure.check.run import UnitYearResult
+
+UNIT_YEAR_GROUP = "本年度"  # heading of findings that belong to no single table
+STYLES = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
+
+
+def _heading(result: UnitYearResult) -> str:
+    name = f"{result.unit_name}（{result.unit}）" if result.unit_name else result.unit
+    return f"{name} {result.year} 年度"
+
+
+def _groups(result: UnitYearResult) -> list[tuple[str, list[Finding]]]:
+    out = []
+    for key, items in groupby(result.findings, key=lambda f: f.table):
+        title = UNIT_YEAR_GROUP if key is None else result.table_titles.get(key, key)
+        out.append((title, list(items)))
+    return out
+
+
+def totals(results: list[UnitYearResult]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for r in results:
+        for s, n in r.counts().items():
+            counts[s] += n
+    counts["unit_years"] = len(results)
+    counts["unreadable"] = sum(1 for r in results if not r.readable)
+    return counts
+
+
+def final_line(results: list[UnitYearResult]) -> str:
+    findings = [f for r in results for f in r.findings]
+    line = f"共检查 {len(results)} 个单位年度，{summary_line(findings)}"
+    unreadable = sum(1 for r in results if not r.readable)
+    if unreadable:
+        line += f"另有 {unreadable} 个单位年度的公开表无法读取（见上方错误）。"
+    return line
+
+
+def write_plain(results: list[UnitYearResult], out: IO[str]) -> None:
+    """Plain text, columns aligned with spaces: for pipes, files and CI logs."""
+    for result in results:
+        print(_heading(result), file=out)
+        if not result.readable:
+            for p in result.problems:
+                print(f"  无法读取：{p}", file=out)
+            print(file=out)
+            continue
+        if not result.findings:
+            print("  全部勾稽关系成立。", file=out)
+        for title, items in _groups(result):
+            print(f"  {title}", file=out)
+            width = max(len(f.rule) for f in items)
+            for f in items:
+                print(f"    {f.label}  {f.rule.ljust(width)}  {f.message}", file=out)
+        print(f"  {summary_line(result.findings)}", file=out)
+        print(file=out)
+    print(final_line(results), file=out)
+
+
+def write_rich(results: list[UnitYearResult], out: IO[str], *, color: bool = True) -> None:
+    """Colour and a table per group, for a terminal (``color`` forces ANSI colour codes)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False, force_terminal=color or None)
+    for result in results:
+        console.print(Text(_heading(result), style="bold"))
+        if not result.readable:
+            for p in result.problems:
+                console.print(Text(f"  无法读取：{p}", style=STYLES["error"]))
+            console.print()
+            continue
+        if not result.findings:
+            console.print(Text("  全部勾稽关系成立。", style="green"))
+        for title, items in _groups(result):
+            table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
+            table.add_column(no_wrap=True)
+            table.add_column(no_wrap=True, style="dim")
+            table.add_column(overflow="fold")
+            for f in items:
+                table.add_row(Text(f.label, style=STYLES[f.severity]), Text(f.rule), Text(f.message))
+            console.print(table)
+        verdict_style = STYLES["error"] if result.errors else "green"
+        console.print(Text(f"  {summary_line(result.findings)}", style=verdict_style))
+        console.print()
+    failed = any(r.errors for r in results) or any(not r.readable for r in results)
+    console.print(Text(final_line(results), style=STYLES["error"] if failed else "bold green"))
+
+
+def to_json(results: list[UnitYearResult], *, project: str = "") -> str:
+    """Every unit-year's findings; keys sorted, findings in check order, stable bytes."""
+    document = {
+        "project": project,
+        "summary": totals(results),
+        "results": [r.to_dict() for r in sorted(results, key=lambda r: (r.unit, r.year))],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+__all__ = ["SEVERITY_LABELS", "final_line", "to_json", "totals", "write_plain", "write_rich"]

@@ -1,0 +1,57 @@
+"""``disclosure check [PROJECT] [--unit U] [--year Y] [--format text|json]``: check every unit-year.
+
+Exit 0 when no unit-year has an error, 1 when one has, 2 when a unit-year's input cannot be read.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from disclosure.errors import InputError, Problem
+from disclosure.project import Project, load_project
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", nargs="?", default=".", help="项目文件夹（默认：当前文件夹）")
+    parser.add_argument("--unit", help="只检查这个单位（tables/ 下的文件夹名）")
+    parser.add_argument("--year", type=int, help="只检查这一年度")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+
+
+def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[str, int]]:
+    """The unit-years to check; InputError when the selection matches none."""
+    pairs = project.unit_years()
+    if not pairs:
+        raise InputError(Problem("项目中还没有公开表：请把工作簿放在 tables/<单位>/<年度>.xlsx，或先运行 disclosure init。",
+                                 file="tables"))
+    if unit is not None:
+        if unit not in project.units():
+            known = "、".join(project.units())
+            raise InputError(Problem(f"没有单位“{unit}”的公开表。已有的单位：{known}。", file="tables"))
+        pairs = [p for p in pairs if p[0] == unit]
+    if year is not None:
+        pairs = [p for p in pairs if p[1] == year]
+        if not pairs:
+            where = f"单位“{unit}”" if unit else "任何单位"
+            raise InputError(Problem(f"{where}都没有 {year} 年的公开表。", file="tables"))
+    return pairs
+
+
+def run(args: argparse.Namespace) -> int:
+    from disclosure.check.report import to_json, write_plain, write_rich
+    from disclosure.check.run import check_unit_year
+
+    project = load_project(args.project)
+    results = [check_unit_year(project, unit, year) for unit, year in targets(project, args.unit, args.year)]
+    if args.format == "json":
+        sys.stdout.write(to_json(results, project=str(args.project)))
+    elif sys.stdout.isatty():
+        write_rich(results, sys.stdout)
+    else:
+        write_plain(results, sys.stdout)
+    for result in results:
+        for problem in result.problems:
+            print(f"错误：{problem}", file=sys.stderr)
+    if any(not r.readable for r in results):
+        return 2
+    return 1 if any(r.errors for r in results) else 0
