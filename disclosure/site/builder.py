@@ -53,6 +53,15 @@ def refusal(results: Iterable[UnitYearResult]) -> CheckFailed | None:
     return CheckFailed(problems) if problems else None
 
 
+def build_portal(project: Project, out_dir: Path, results: list[UnitYearResult], options: BuildOptions | None = None) -> None:
+    """The reduce step: assets (theme + plotly.js, once), portal, search page and index over ``results``
+    (refused unit-years are left out)."""
+    options = options or BuildOptions()
+    published = [r for r in results if r.status != "refused"]
+    write_assets(project, Path(out_dir))
+    write_portal(project, Path(out_dir), published, public=options.public)
+
+
 def build_site(
     project: Project, out: Path, options: BuildOptions = BuildOptions(), *,
     unit: str | None = None, year: int | None = None,
@@ -65,6 +74,5 @@ def build_site(
         failed = refusal(results)
         if failed is not None:
             raise failed
-        write_assets(project, stage)
-        write_portal(project, stage, results, public=options.public)
+        build_portal(project, stage, results, options)
     return SiteResult(Path(out), results, sum(len(r.pages) for r in results) + 2)

@@ -6,21 +6,12 @@ from typing import Any
 
 from disclosure.money import format_amount
 from disclosure.project import Project
+from disclosure.site import plotlyjs
 from disclosure.site.charts import chart_specs, trend_charts
 from disclosure.site.output import copy, write
 from disclosure.site.search import SearchDoc, index_script, page_text
 from disclosure.site.theme import asset_files, environment, theme_dirs
 from disclosure.site.unit_year import UnitYearResult
-
-PLOTLY_JS = "plotly.min.js"
-
-
-def plotly_js() -> Path:
-    """The plotly.js bundle shipped inside the installed plotly package (never a CDN)."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
-
 
 def write_assets(project: Project, out: Path) -> list[str]:
     """Copy the theme's assets and plotly.js once into ``<out>/assets/``."""
@@ -28,8 +19,8 @@ def write_assets(project: Project, out: Path) -> list[str]:
     for name, src in asset_files(theme_dirs(project.root)).items():
         copy(src, out / "assets" / name)
         names.append(name)
-    copy(plotly_js(), out / "assets" / PLOTLY_JS)
-    return sorted([*names, PLOTLY_JS])
+    copy(plotlyjs.bundle(), out / "assets" / plotlyjs.FILENAME)
+    return sorted([*names, plotlyjs.FILENAME])
 
 
 def _compare(results: list[UnitYearResult]) -> dict | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from disclosure.money import format_amount
+from disclosure.site.plotlyjs import style_guard_ids
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -67,4 +68,5 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["amount"] = format_amount
+    env.globals["plotly_guards"] = style_guard_ids()
     return env

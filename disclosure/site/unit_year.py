@@ -18,14 +18,14 @@ from disclosure.project import Project
 from disclosure.site import stages
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
-from disclosure.site.sanitize import render_markdown, shift_headings, strip_leading_heading, clean_html
+from disclosure.site.report import report_parts
+from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
 from disclosure.site.tables import TableView, table_csv, table_view
 from disclosure.site.theme import css_string, environment, theme_dirs
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "notice": "提示"}
-PART_ONE = (("duties", "一、主要职能职责"), ("organization", "二、机构设置及决算单位构成情况"))
 
 
 @dataclass(frozen=True)
@@ -152,11 +152,6 @@ def _read_stages(project: Project, unit: str, year: int) -> tuple[Any, UnitConte
     return accounts, content, facts, sections, findings
 
 
-def _content_html(content: UnitContent, key: str) -> str:
-    text = content.section(key)
-    return shift_headings(strip_leading_heading(render_markdown(text)), 4) if text else ""
-
-
 def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, options: BuildOptions = BuildOptions()) -> UnitYearResult:
     """Load, check, derive and render one unit-year into ``out_dir/<unit>/<year>/``.
 
@@ -205,17 +200,12 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     for extra in extras:
         pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html))
 
-    narrative = [
-        (s.title, shift_headings(strip_leading_heading(clean_html(s.html)), 4)) for s in sections
-    ]
     charts: list[ChartView] = unit_year_charts(facts, year)
+    parts = report_parts(sections, content, year, {v.key for v in views})
     pages.render(
         "report.html", f"{folder}/index.html", pages.report_title, "report",
-        part_one=[(title, _content_html(content, key)) for key, title in PART_ONE],
-        narrative=narrative,
+        parts=parts,
         charts=charts,
-        glossary=_content_html(content, "glossary"),
-        contact=_content_html(content, "contact"),
         views=views,
         downloads=downloads,
         extras=extras,

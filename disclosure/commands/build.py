@@ -1,0 +1,56 @@
+"""``disclosure build [PROJECT] [--out DIR]``: check every unit-year and publish the site.
+
+A unit-year with check errors is refused (exit 1, its findings listed) unless ``--allow-errors``,
+which publishes it as a draft with a banner on every page. Unreadable input exits 2. Either way a
+failed build leaves the previous site untouched.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from disclosure.project import load_project
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "notice": "提示"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", nargs="?", default=".", help="项目文件夹（默认：当前文件夹）")
+    parser.add_argument("--out", default=None, help="输出文件夹（默认：项目下的 site/）")
+    parser.add_argument("--public", action="store_true", help="对外公开版：不生成供审核的校验结果页")
+    parser.add_argument("--allow-errors", action="store_true",
+                        help="有校验错误时仍生成，每页标注“未通过校验（草稿）”")
+    parser.add_argument("--unit", default=None, help="只生成这个单位（tables/ 下的文件夹名）")
+    parser.add_argument("--year", type=int, default=None, help="只生成这个年度")
+
+
+def _counts(findings: list) -> str:
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    parts = [f"{SEVERITY_NAMES[k]} {counts[k]} 条" for k in SEVERITY_NAMES if counts.get(k)]
+    return "，".join(parts) if parts else "全部通过"
+
+
+def run(args: argparse.Namespace) -> int:
+    from disclosure.site import BuildOptions, build_site
+
+    project = load_project(args.project)
+    out = Path(args.out) if args.out else project.root / "site"
+    options = BuildOptions(public=args.public, allow_errors=args.allow_errors)
+    started = time.perf_counter()
+    result = build_site(project, out, options, unit=args.unit, year=args.year)
+    elapsed = time.perf_counter() - started
+    for r in result.results:
+        status = "草稿（未通过校验）" if r.status == "draft" else "已生成"
+        print(f"{r.unit_name} {r.year} 年度：{status}，校验{_counts(r.findings)}。")
+        if r.status == "draft":
+            for f in r.errors:
+                cell = f"{f.cells[0].sheet}!{f.cells[0].cell}：" if f.cells else ""
+                print(f"  草稿原因：{cell}{f.message}", file=sys.stderr)
+    if not result.results:
+        print("tables/ 下没有公开表，只生成了栏目首页。请先用 disclosure init <单位> <年度> 创建公开表。")
+    print(f"网站已写入 {out}（{result.pages} 个页面，用时 {elapsed:.1f} 秒）。打开 {out / 'index.html'} 即可浏览。")
+    return 0
