@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import html as htmllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import markdown as md
 import nh3
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, pass_context
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -163,10 +164,24 @@ def f_reason(ctx: Context, value: Any, prefix: str = "主要原因是", lead: st
         return ""
     text = state.content.reason(key)
     if not text or not fl.clean_reason(text):
-        if key not in state.missing_reasons:
+        if key not in state.missing_reasons and _needs_reason(state.facts, key):
             state.missing_reasons.append(key)
         return ""
     return f"{lead}{prefix}：{fl.clean_reason(text)}"
+
+
+def _needs_reason(facts: Facts, key: str) -> bool:
+    """A reason is wanted when something changed: a non-zero change or difference, or a
+    completion other than 100%."""
+    for fact in facts.values():
+        if fact.reason_key != key:
+            continue
+        if fact.key.endswith(".completion"):
+            if fact.value != 100:
+                return True
+        elif fact.value != 0:
+            return True
+    return False
 
 
 @pass_context
@@ -210,6 +225,20 @@ FILTERS = {
 TESTS = {"zero": t_zero, "positive": t_positive}
 
 
+_COMPILED: dict[str, Template] = {}
+
+
+def _compile(env: SandboxedEnvironment, text: str) -> Template:
+    """Compiled templates by source text (the environment is the same for every render)."""
+    template = _COMPILED.get(text)
+    if template is None:
+        if len(_COMPILED) > 512:
+            _COMPILED.clear()
+        template = _COMPILED[text] = env.from_string(text)
+    return template
+
+
+@lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
                               extensions=["jinja2.ext.do"])
@@ -301,7 +330,7 @@ def _drop_title(text: str) -> str:
 def _render(env: SandboxedEnvironment, text: str, sdef: SectionDef, source: str, ctx: dict) -> str:
     where = f"disclosure/wording/{sdef.key}.md" if source == "default" else source
     try:
-        return _tidy(env.from_string(text).render(ctx))
+        return _tidy(_compile(env, text).render(ctx))
     except TemplateSyntaxError as exc:
         raise InputError(Problem(f"第{exc.lineno}行措辞模板语法有误（{exc.message}），请修改后重试。", file=where)) from exc
     except TemplateError as exc:
