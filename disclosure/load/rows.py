@@ -127,6 +127,8 @@ def read_label(sheet: Sheet, r: int, block: Block, carry: CodeCarry) -> Label:
             code, name = m.group(1), clean_name(m.group(2))
         elif re.match(r"^\d{4,}", name):
             bad = re.match(r"^\d+", name).group(0)
+    if bad is not None and code_col is not None and not re.match(r"^\d{4,}", name):
+        col = code_col
     return Label(code=code, name=name, indent=indent, row=r, col=col, bad_code=bad)
 
 
