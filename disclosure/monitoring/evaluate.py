@@ -47,7 +47,7 @@ class Progress:
     def gap(self) -> Decimal:
         """Percentage points below 序时进度 (0 when reached)."""
         if self.progress is None or self.progress >= self.schedule:
-            return ZERO
+            return ZERO.quantize(self.schedule)
         return self.schedule - self.progress
 
     @property

@@ -66,7 +66,8 @@ def monitoring_json(report: MonitoringReport) -> str:
 
 def monitoring_text(report: MonitoringReport) -> str:
     """One line per budget line, then groups, total, 未支出 and findings."""
-    out = [f"截至{report.as_of:%Y年%m月%d日}，序时进度{report.schedule}%（{report.basis}）。单位：万元"]
+    d = report.as_of
+    out = [f"截至{d.year}年{d.month}月{d.day}日，序时进度{report.schedule}%（{report.basis}）。单位：万元"]
     for p in report.lines:
         ln = p.line
         indent = "  " * (ln.level - 1) if ln is not None else ""

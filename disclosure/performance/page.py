@@ -21,12 +21,17 @@ def _money(value: Any) -> str:
 
 def _figure(f: Figure) -> dict:
     src = f.source
+    href = cell_href(src) if isinstance(src, CellRef) and src.table else None
+    text = str(src) if src is not None else ""
+    if f.year is not None:  # a prior-year cell: its own unit-year folder, named with the year
+        href = f"../{f.year}/{href}" if href else None
+        text = f"{f.year}年 {text}"
     return {
         "label": f.label,
         "value": format_figure(f.value, f.unit) if f.found else "未提供",
         "unit": f.unit if f.found else "",
-        "source": str(src) if src is not None else "",
-        "href": cell_href(src) if isinstance(src, CellRef) and src.table else None,
+        "source": text,
+        "href": href,
         "from_table": isinstance(src, CellRef),
     }
 

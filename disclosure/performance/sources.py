@@ -22,6 +22,7 @@ class Figure:
     unit: str
     value: Decimal | None
     source: Source | None = None
+    year: int | None = None  # set when the cell belongs to another year's tables (the prior year)
 
     @property
     def found(self) -> bool:
@@ -71,7 +72,10 @@ class FigureSource:
         for src in spec.sources:
             found = self._lookup(src)
             if found is not None:
-                return Figure(spec.key, spec.label, spec.unit, found[0], found[1])
+                year = None
+                if "prior_table" in src and self.accounts is not None and self.accounts.prior is not None:
+                    year = self.accounts.prior.year
+                return Figure(spec.key, spec.label, spec.unit, found[0], found[1], year)
         return Figure(spec.key, spec.label, spec.unit, None, None)
 
     def _lookup(self, src: dict) -> tuple[Decimal, Source] | None:

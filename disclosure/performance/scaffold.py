@@ -1,0 +1,15 @@
+"""``disclosure init`` writes the blank 绩效 input file of the unit-year (kept when it exists)."""
+from __future__ import annotations
+
+from disclosure.commands.init import InitContext, PlannedFile, Scaffold, register
+from disclosure.performance.inputs import FILE_NAME
+
+
+def _plan(ctx: InitContext) -> list[PlannedFile]:
+    from disclosure.performance.template import write_performance_template
+
+    path = ctx.root / "content" / ctx.unit / str(ctx.year) / FILE_NAME
+    return [PlannedFile(path, lambda p: write_performance_template(p, ctx.year), must_be_new=False)]
+
+
+register(Scaffold("performance", _plan))
