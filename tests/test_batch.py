@@ -13,7 +13,7 @@ from disclosure.batch import BatchOptions, run_batch
 from disclosure.batch.cli import add_batch_arguments, run_batch_from_args
 from disclosure.batch.digest import shared_digest, unit_year_digest
 from disclosure.batch.progress import PlainReporter
-from disclosure.batch.state import STATE_DIR, load_state, read_result
+from disclosure.batch.state import load_state, read_result, state_dir
 from disclosure.errors import ConfigError, InputError, Problem
 from disclosure.project import load_project
 
@@ -44,8 +44,12 @@ def make_project(root: Path) -> Path:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file of a site with its bytes."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of a site with its bytes, and the build state kept beside it."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    state = state_dir(root) / "state.json"
+    if root.name != "state" and state.exists():
+        files["<state>"] = state.read_bytes()
+    return files
 
 
 def build(root: Path, out: Path, **kw) -> object:
@@ -70,7 +74,9 @@ def test_cold_build_publishes_every_unit_year_in_a_pool(project, tmp_path):
     portal = (out / "index.html").read_text(encoding="utf-8")
     assert portal.count("<li>") == 6 and 'href="gamma/2020/index.html"' in portal
     assert read_result(out, "alpha", 2020).name == "alpha单位"
-    assert not (out / STATE_DIR / "staging").exists()
+    assert state_dir(out) == tmp_path / ".site.disclosure-build"  # beside the site, never published
+    assert not (state_dir(out) / "staging").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["alpha", "beta", "gamma", "index.html"]
 
 
 def test_broken_workbook_fails_only_its_unit_and_keeps_its_pages(project, tmp_path):
@@ -196,7 +202,7 @@ class FakeFinding:
     cells: tuple = ()
 
 
-def flaky_builder(project, unit, year, out_dir, options):
+def flaky_builder(project, unit, year, out_dir, options=None):
     from disclosure.batch.simple import build_unit_year
 
     if unit == "alpha" and year == 2021:
@@ -220,7 +226,7 @@ def test_bugs_refusals_and_input_errors_fail_their_unit_only(project, tmp_path):
     assert failed["beta/2020"].problems == ["tables/beta/2020.xlsx，收入支出决算总表!B3：收入总计与支出总计不等。"]
     assert failed["gamma/2021"].problems == ["tables/gamma/2021.xlsx：找不到“支出决算表”。"]
     assert [o.key for o in summary.built] == ["alpha/2020", "beta/2021"]
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["alpha", "beta", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["alpha", "beta", "index.html"]
     assert not (out / "beta" / "2020").exists()
 
 

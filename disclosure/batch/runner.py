@@ -20,7 +20,7 @@ from typing import Any, Iterator, Protocol
 from disclosure.batch.digest import shared_digest, unit_year_digest
 from disclosure.batch.executors import run_dask, run_inline, run_pool
 from disclosure.batch.state import BuildState, Entry, Results, load_state, remove_result, save_state
-from disclosure.batch.worker import STAGING_DIR, Outcome, Setup, Task, resolve
+from disclosure.batch.worker import Outcome, Setup, Task, resolve, staging_root
 from disclosure.project import Project
 
 DEFAULT_BUILDER = "disclosure.batch.simple:build_unit_year"
@@ -38,8 +38,12 @@ def default_jobs() -> int:
 class BatchOptions:
     """How to run a batch. ``builder`` and ``portal`` are ``module:function`` names:
 
-    builder(project, unit, year, out_dir, options) -> result   (one unit-year, pure)
-    portal(project, out_dir, results, options) -> None           (results of published unit-years)
+    builder(project, unit, year, out_dir[, options]) -> result  (one unit-year, writes only
+                                                                 out_dir/<unit>/<year>/)
+    portal(project, out_dir, results[, options]) -> None          (results of published unit-years)
+
+    ``options`` is passed only when it is not None. A result whose ``status`` is ``refused`` counts
+    as a failure with its ``errors`` (check findings) as the problems.
     """
 
     jobs: int | None = None  # None: one per CPU core
@@ -173,12 +177,16 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
             key = _portal_key(state, batch.portal)
             if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
                 results = Results(out_dir, _published(state))
-                resolve(batch.portal)(project, out_dir, results, batch.options)
+                portal = resolve(batch.portal)
+                if batch.options is None:
+                    portal(project, out_dir, results)
+                else:
+                    portal(project, out_dir, results, batch.options)
                 summary.portal_written = True
             state.portal = key
     finally:
         save_state(out_dir, state)
-        shutil.rmtree(out_dir / STAGING_DIR, ignore_errors=True)
+        shutil.rmtree(staging_root(out_dir), ignore_errors=True)
     summary.built.sort(key=lambda o: (o.unit, o.year))
     summary.failed.sort(key=lambda o: (o.unit, o.year))
     summary.seconds = time.perf_counter() - start

@@ -15,11 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from disclosure.batch.state import STATE_DIR, write_result
+from disclosure.batch.state import state_dir, write_result
 from disclosure.errors import DisclosureError, Problem
 from disclosure.project import Project, load_project
 
-STAGING_DIR = f"{STATE_DIR}/staging"
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,16 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     detail: str = ""  # traceback of an unexpected error, for --verbose
     seconds: float = 0.0
+    status: str = ""  # the builder result's status when it has one (published, draft …)
 
     @property
     def key(self) -> str:
         return f"{self.unit}/{self.year}"
+
+
+def staging_root(out_dir: Path) -> Path:
+    """Where unit-years are built before being swapped into the site (same file system)."""
+    return state_dir(out_dir) / "staging"
 
 
 def resolve(spec: str) -> Callable:
@@ -103,9 +108,11 @@ def refusal(result: Any) -> list[str]:
     for finding in getattr(result, "errors", None) or []:
         cells = getattr(finding, "cells", ()) or ()
         first = cells[0] if cells else None
-        problems.append(
-            str(Problem(getattr(finding, "message", str(finding)), getattr(first, "file", None), getattr(first, "sheet", None), getattr(first, "cell", None)))
-        )
+        message = getattr(finding, "message", str(finding))
+        rule = getattr(finding, "rule", None)
+        if rule:
+            message += f"（规则 {rule}）"
+        problems.append(str(Problem(message, getattr(first, "file", None), getattr(first, "sheet", None), getattr(first, "cell", None))))
     return problems or ["校验未通过，未发布。请运行 disclosure check 查看详情。"]
 
 
@@ -113,18 +120,23 @@ def run_task(setup: Setup, task: Task) -> Outcome:
     """Build one unit-year; never raises for a bad input or a bug in one unit."""
     start = time.perf_counter()
     out = Path(setup.out_dir)
-    staging = out / STAGING_DIR / f"{task.unit}-{task.year}-{os.getpid()}"
+    staging = staging_root(out) / f"{task.unit}-{task.year}-{os.getpid()}"
     outcome = Outcome(task.unit, task.year, task.digest, ok=False)
     try:
         project = _project(setup.root)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        result = resolve(setup.builder)(project, task.unit, task.year, staging, setup.options)
+        builder = resolve(setup.builder)
+        if setup.options is None:  # let the builder use its own default options
+            result = builder(project, task.unit, task.year, staging)
+        else:
+            result = builder(project, task.unit, task.year, staging, setup.options)
         outcome.problems = refusal(result)
         if not outcome.problems:
             publish(staging, out, task.unit, task.year)
             write_result(out, task.unit, task.year, result)
             outcome.ok = True
+            outcome.status = str(getattr(result, "status", "") or "")
     except DisclosureError as exc:
         outcome.problems = [str(p) for p in exc.problems]
     except Exception as exc:  # one unit's bug must not stop the bureau's build

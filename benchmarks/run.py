@@ -1,0 +1,202 @@
+"""Benchmark of a finance bureau's batch build against the floor.
+
+    python benchmarks/run.py                      # 200 units × 1 year, a few minutes
+    python benchmarks/run.py --units 1000         # the target size
+    python benchmarks/run.py --units 300 --years 2 --jobs 2 --workdir /tmp/bench --keep
+
+Generates N synthetic units (``synth.py``: consistent random accounts in the template layout,
+``--distinct`` different workbooks per year cycled, each unit its own copy with its own name and
+content), then times, each in a fresh process of the command line:
+
+    cold          a build into an empty folder
+    noop          the same build again, nothing changed
+    one_changed   after editing one unit's content
+    single_cli    one unit-year alone (its own one-unit project), cold
+
+and the floor on the same files in the same run: every workbook read with python-calamine (all
+sheets) plus writing as many files and bytes as the cold build wrote, on the same number of
+processes. Prints a table, then as its last line one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.synth import synth_accounts, unit_copy, write_filled_workbook  # noqa: E402
+
+LAST_YEAR = 2021
+
+
+def _make_template(job: tuple[str, int, int]) -> str:
+    path, seed, year = job
+    write_filled_workbook(Path(path), seed, year)
+    return path
+
+
+def unit_name(n: int) -> str:
+    return f"示范市第{n:04d}号预算单位"
+
+
+def generate(root: Path, units: int, years: int, distinct: int, jobs: int) -> int:
+    """Write the synthetic project; returns the number of unit-years."""
+    cache = root / ".templates"
+    cache.mkdir(parents=True, exist_ok=True)
+    year_list = list(range(LAST_YEAR - years + 1, LAST_YEAR + 1))
+    work = [(str(cache / f"{y}-{i:02d}.xlsx"), i, y) for y in year_list for i in range(min(distinct, units))]
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_make_template, work))
+    templates = {(y, i): (cache / f"{y}-{i:02d}.xlsx").read_bytes() for _, i, y in work}
+    empty_three = {(y, i) for _, i, y in work if "three_public" not in synth_accounts(i, y)}
+    (root / "disclosure.toml").write_text('[site]\nname = "示范市部门决算公开专栏"\norganizer = "示范市财政局"\n', encoding="utf-8")
+    for n in range(units):
+        slug = f"u{n:04d}"
+        seed = n % len(templates and {i for _, i in templates})
+        content = root / "content" / slug
+        content.mkdir(parents=True, exist_ok=True)
+        (content / "unit.toml").write_text(f'name = "{unit_name(n)}"\n', encoding="utf-8")
+        (content / "duties.md").write_text(f"{unit_name(n)}主要负责本地区相关行政管理和公共服务工作。\n", encoding="utf-8")
+        (content / "organization.md").write_text("本单位内设综合科、业务科、财务科3个科室，下属单位0个。\n", encoding="utf-8")
+        for y in year_list:
+            path = root / "tables" / slug / f"{y}.xlsx"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(unit_copy(templates[(y, seed)], unit_name(n)))
+            if (y, seed) in empty_three:
+                (content / str(y)).mkdir(exist_ok=True)
+                (content / str(y) / "empty-three_public.md").write_text("本单位本年度无“三公”经费支出，故本表为空表。\n", encoding="utf-8")
+    shutil.rmtree(cache)
+    return units * len(year_list)
+
+
+def build_command(project: Path, out: Path, jobs: int) -> list[str]:
+    """The command line of one build (``disclosure build`` when it exists)."""
+    try:
+        import disclosure.commands.build  # noqa: F401
+
+        return [sys.executable, "-m", "disclosure", "build", str(project), "--out", str(out), "--jobs", str(jobs)]
+    except ImportError:
+        return [sys.executable, "-m", "disclosure.batch", str(project), "-o", str(out), "--jobs", str(jobs),
+                "--builder", "disclosure.site:build_unit_year", "--portal", ""]
+
+
+def timed(cmd: list[str], log: Path) -> tuple[float, int, float]:
+    """Wall seconds, exit code and peak RSS (MB, the largest process: the command or a worker)."""
+    with open(log, "ab") as out:
+        out.write(("\n$ " + " ".join(cmd) + "\n").encode())
+        out.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, proc.returncode, usage.ru_maxrss / 1024
+
+
+def _floor_task(job: tuple[str, str, int, int]) -> int:
+    """Read one workbook with calamine (every sheet) and write ``files`` files of ``size`` bytes."""
+    import python_calamine
+
+    src, dst, files, size = job
+    book = python_calamine.CalamineWorkbook.from_path(src)
+    cells = 0
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python()
+        cells += sum(len(r) for r in rows)
+    folder = Path(dst)
+    folder.mkdir(parents=True, exist_ok=True)
+    chunk = b"x" * (size // max(files, 1))
+    for i in range(files):
+        (folder / f"{i}.html").write_bytes(chunk)
+    return cells
+
+
+def floor(project: Path, out: Path, jobs: int, files: int, size: int) -> float:
+    """The floor: calamine reads plus writing the same bytes, on ``jobs`` processes."""
+    workbooks = sorted(project.glob("tables/*/*.xlsx"))
+    work = [(str(p), str(out / p.parent.name / p.stem), files, size) for p in workbooks]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_floor_task, work, chunksize=8))
+    return time.perf_counter() - start
+
+
+def site_size(out: Path) -> tuple[int, int]:
+    files = [p for p in out.rglob("*") if p.is_file() and ".disclosure-build" not in p.parts]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--distinct", type=int, default=20, help="distinct workbooks per year, cycled over the units")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the generated project and sites")
+    args = parser.parse_args(argv)
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
+    shutil.rmtree(work, ignore_errors=True)
+    project, site, log = work / "project", work / "site", work / "build.log"
+    work.mkdir(parents=True)
+    t = time.perf_counter()
+    unit_years = generate(project, args.units, args.years, args.distinct, args.jobs)
+    gen_s = time.perf_counter() - t
+    print(f"generated {unit_years} unit-years ({args.units} units × {args.years} years) in {gen_s:.1f} s under {work}", flush=True)
+
+    cmd = build_command(project, site, args.jobs)
+    cold_s, cold_rc, cold_rss = timed(cmd, log)
+    files, size = site_size(site)
+    noop_s, noop_rc, noop_rss = timed(cmd, log)
+    duties = project / "content" / "u0000" / "duties.md"
+    duties.write_text(duties.read_text(encoding="utf-8") + "本年度新增一项职责。\n", encoding="utf-8")
+    one_s, one_rc, one_rss = timed(cmd, log)
+
+    per = max(unit_years, 1)
+    floor_s = floor(project, work / "floor", args.jobs, max(1, round(files / per)), size // per)
+
+    single = work / "single"
+    (single / "tables" / "u0000").mkdir(parents=True)
+    shutil.copy(project / "tables" / "u0000" / f"{LAST_YEAR}.xlsx", single / "tables" / "u0000")
+    shutil.copytree(project / "content" / "u0000", single / "content" / "u0000")
+    shutil.copy(project / "disclosure.toml", single)
+    singles = []
+    for i in range(3):
+        shutil.rmtree(single / "site", ignore_errors=True)
+        s, single_rc, _ = timed(build_command(single, single / "site", 1), log)
+        singles.append(s)
+    single_s = min(singles)
+
+    rows = [
+        ("cold build", cold_s, cold_rc, f"{files} files, {size / 1e6:.1f} MB; {unit_years / cold_s:.1f} unit-years/s"),
+        ("floor (calamine read + same bytes written)", floor_s, 0, f"cold / floor = {cold_s / floor_s:.2f} (target ≤ 1.6)"),
+        ("no-change rebuild", noop_s, noop_rc, "target ≤ 2 s at 1,000"),
+        ("one unit changed", one_s, one_rc, f"{args.years} unit-year(s) rebuilt; target ≤ 3 s at 1,000"),
+        ("one unit-year, fresh CLI (min of 3)", single_s, single_rc, "target ≤ 1 s"),
+    ]
+    print(f"\n{'step':<44}{'seconds':>9}{'exit':>6}  note")
+    for name, secs, rc, note in rows:
+        print(f"{name:<44}{secs:>9.2f}{rc:>6}  {note}")
+    peak = max(cold_rss, noop_rss, one_rss)
+    print(f"peak RSS of one process: {peak:.0f} MB (cold {cold_rss:.0f}, no-change {noop_rss:.0f}, one changed {one_rss:.0f}); "
+          f"jobs {args.jobs}; build log {log}")
+    if not args.keep and args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps({"unit_years": unit_years, "cold_s": round(cold_s, 2), "floor_s": round(floor_s, 2), "noop_s": round(noop_s, 2),
+                      "one_changed_s": round(one_s, 2), "peak_rss_mb": round(peak), "single_cli_s": round(single_s, 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
