@@ -1,0 +1,177 @@
+"""narrative: wording templates over facts (Accounts built in tests/test_derive.py)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from disclosure.content import UnitContent
+from disclosure.derive import derive
+from disclosure.errors import InputError
+from disclosure.narrative import render_narrative, section_defs
+from disclosure.project import Project
+from test_derive import example_accounts
+
+PROJECT = Project(root=Path("."))
+REASONS = {
+    "summary.income.grand_total.change": "我单位响应国家政策，节约开支。",
+    "basic.personnel.change": "主要原因是：我单位有新考录人员，人员经费增加",
+    "gb.item.2040201.completion": "节约开支",
+    "tp.total.completion": "购置执法执勤车辆",
+}
+
+
+def render(*, prior: bool = True, budget: bool = True, reasons: dict | None = None, sections: dict | None = None,
+           settings: dict | None = None, link: bool = True, project: Project = PROJECT):
+    facts = derive(example_accounts(prior=prior, budget=budget), project)
+    content = UnitContent(unit="example", year=2021, reasons=dict(REASONS if reasons is None else reasons),
+                          sections=dict(sections or {}), settings=dict(settings or {}))
+    return {s.key: s for s in render_narrative(facts, content, project, link=link)}
+
+
+@pytest.fixture(scope="module")
+def report():
+    return render()
+
+
+def text_of(sections) -> str:
+    return "\n".join(s.markdown for s in sections.values())
+
+
+def test_sections_follow_the_reference_structure(report):
+    keys = list(report)
+    assert keys[:2] == ["budget_execution", "overview"]  # no content: no duties/organization/contact
+    assert keys.index("three_public") < keys.index("gov_fund") < keys.index("assets") < keys.index("glossary")
+    assert "contact" not in report and "duties" not in report
+    assert report["general_budget"].title == "（五）关于2021年度一般公共预算财政拨款支出决算情况说明"
+    assert report["overview"].part == "第二部分 2021年度部门决算情况说明"
+    assert report["overview"].group == "二、关于2021年度决算情况说明"
+    assert [d.key for d in section_defs()][:3] == ["duties", "organization", "budget_execution"]
+
+
+@pytest.mark.parametrize("key, sentence", [
+    ("overview", "本部门2021年度收入总计6,879.33万元，其中：本年收入合计5,728.23万元"),
+    ("overview", "收入支出总计较2020年度减少622.89万元，下降8.30%，主要原因是：我单位响应国家政策，节约开支。"),
+    ("income", "财政拨款收入5,728.23万元，占100.00%"),
+    ("expenditure", "基本支出2,996.69万元，占51.51%；项目支出2,820.66万元，占48.49%"),
+    ("general_budget", "与年初预算相比，减少1,071.71万元，下降15.56%"),
+    ("general_budget", "1.公安（款）行政运行（项）。年初预算6,418.74万元，决算支出5,268.74万元，完成年初预算的82.08%，"
+                       "决算数与年初预算数的差异原因是：节约开支。"),
+    ("basic", "较上年增加96.81万元，增长3.75%，主要原因是：我单位有新考录人员，人员经费增加。"),
+    ("three_public", "预算为195.00万元，支出决算为376.18万元，完成预算的192.91%"),
+    ("three_public", "车均运行维护费1.81万元"),
+    ("gov_fund", "本单位2021年度无政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款安排的支出，故本表为空表。"),
+    ("procurement", "政府采购服务支出1,236.08万元，较2020年增加836.52万元，增长209.36%"),
+    ("assets", "单位价值100万元以上专用设备1台（套），较2020年增加1台（套）"),
+])
+def test_sentences(report, key, sentence):
+    assert sentence in report[key].markdown
+
+
+def test_missing_reason_leaves_no_dangling_words_and_is_recorded(report):
+    text = report["basic"].markdown
+    assert "较上年增加47.84万元，增长17.71%。" in text  # 公用经费: no reason written
+    assert report["basic"].missing_reasons == ("basic.public.change",)
+    assert "gb.item.2040201.completion" not in report["general_budget"].missing_reasons
+
+
+@pytest.mark.parametrize("variant", [
+    {}, {"prior": False}, {"budget": False}, {"reasons": {}}, {"prior": False, "budget": False, "reasons": {}},
+])
+def test_unfilled_template_text_is_impossible(variant):
+    text = text_of(render(**variant))
+    for bad in ["增加(减少)", "增加（减少）", "增长(下降)", "增长（下降）", "原因是：。", "原因：。", "原因是。",
+                "差异原因:", "差异原因：\n", "完成预算的0%", "完成预算的0.00%", "None", "{{", "{%", "，。", "；。", "。。"]:
+        assert bad not in text, (bad, variant)
+
+
+def test_zero_budget_gets_no_completion_rate(report):
+    text = report["three_public"].markdown
+    assert "因公出国（境）费预算为0.00万元，支出决算为0.00万元；" in text  # the report says 完成预算的0%
+
+
+def test_no_prior_year():
+    sections = render(prior=False)
+    assert "本年度无上年可比数据" in sections["overview"].markdown
+    text = text_of(sections)
+    assert "较上年" not in text and "较2020" not in text and "持平" not in text
+
+
+def test_no_budget_sheet_says_so_without_figures():
+    sections = render(budget=False)
+    assert "未填报2021年度年初预算数表" in sections["budget_execution"].markdown
+    assert "年初预算" not in sections["general_budget"].markdown
+
+
+def test_percent_places_one():
+    sections = render(project=Project(root=Path("."), percent_places=1))
+    assert "下降8.3%" in sections["overview"].markdown
+    assert "占51.5%" in sections["expenditure"].markdown
+
+
+def test_figures_link_to_their_first_cell_with_formula(report):
+    html = report["overview"].html
+    assert ('<a class="dc-fig" href="tables/summary.html#cell-summary-C11" '
+            'title="收入支出决算总表!C11（“总计”决算数）" data-fact="summary.income.grand_total">6,879.33万元</a>') in html
+    change = re.search(r'<a [^>]*title="([^"]*)" data-fact="summary.income.grand_total.change_pct">([^<]*)</a>', html)
+    assert change and change.group(2) == "8.30%"
+    assert change.group(1) == "（收入总计 − 上年收入总计）÷ 上年收入总计 × 100%"
+
+
+def test_prior_year_figures_link_to_that_years_tables(report):
+    html = render(sections={"overview": "上年{{ F[\"summary.income.grand_total.prior\"] | fig }}。"})["overview"].html
+    assert 'href="../2020/tables/summary.html#cell-summary-C11"' in html
+
+
+def test_markdown_is_plain_and_link_false_gives_no_links(report):
+    assert "<a " not in text_of(report)
+    plain = render(link=False)
+    assert all("<a " not in s.html for s in plain.values())
+    assert "6,879.33万元" in plain["overview"].html
+
+
+def test_content_override_of_a_section_is_used():
+    sections = render(sections={"overview": "# 自己的标题\n\n本单位收入总计{{ F[\"summary.income.grand_total\"] | fig }}。\n"})
+    assert sections["overview"].markdown == "本单位收入总计6,879.33万元。\n"
+    assert sections["overview"].source.endswith("overview.md")
+    assert sections["overview"].title == "（一）关于收支情况总体说明"
+    assert 'data-fact="summary.income.grand_total"' in sections["overview"].html
+
+
+def test_content_only_sections_and_contact_from_unit_settings():
+    sections = render(sections={"duties": "# 主要职能职责\n\n负责全市交通管理。\n"},
+                      settings={"contact_person": "李晗琨", "contact_phone": "0478-8611975"})
+    assert sections["duties"].markdown == "负责全市交通管理。\n"
+    assert "联系人：李晗琨" in sections["contact"].markdown and "联系电话：0478-8611975" in sections["contact"].markdown
+
+
+@pytest.mark.parametrize("template, words", [
+    ("{{ F[\"summary.income.grand_totl\"] | fig }}", "不存在的事实“summary.income.grand_totl”"),
+    ("{{ F[\"gb.item.2049999.completion\"] | fig }}", "本年度无数据"),
+    ("{{ no_such_name }}", "no_such_name"),
+    ("{% if %}", "第1行"),
+    ("{{ \"x\" | fig }}", "需要一个事实"),
+])
+def test_template_errors_name_the_file(template, words):
+    with pytest.raises(InputError) as err:
+        render(sections={"overview": template})
+    problem = err.value.problems[0]
+    assert words in problem.message
+    assert problem.file == "content/example/overview.md"
+
+
+def test_content_cannot_inject_script():
+    sections = render(
+        reasons={"summary.income.grand_total.change": "<script>alert(1)</script>节约<img src=x onerror=alert(2)>"},
+        sections={"glossary": "<script>bad()</script>\n\n<a href=\"javascript:alert(3)\" onclick=\"x()\">链接</a>\n"},
+    )
+    for section in (sections["overview"], sections["glossary"]):
+        assert "<script" not in section.html and "onerror" not in section.html
+        assert "javascript:" not in section.html and "onclick" not in section.html
+    assert "alert(1)" not in sections["overview"].html
+
+
+def test_sandbox_blocks_python_internals():
+    with pytest.raises(InputError):
+        render(sections={"overview": "{{ F.__class__.__init__.__globals__ }}"})
