@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
 from disclosure.money import NotANumber, parse_amount
-from disclosure.standard import ColumnSpec, normalize_label
+from disclosure.standard import ColumnSpec
 
 FREE_EXTRAS = {"合计", "小计", "金额"}
 NUMBERING_WORDS = {"栏次", "行次"}
@@ -68,7 +69,7 @@ def cell_text(sheet: Sheet, r: int, c: int, merged: dict[tuple[int, int], tuple[
 
 def is_numbering_row(texts: list[str]) -> bool:
     """A 栏次/行次 row: the word and then only column numbers or letters."""
-    words = [normalize_label(t) for t in texts if t]
+    words = [norm(t) for t in texts if t]
     if not any(w in NUMBERING_WORDS for w in words):
         return False
     return all(w in NUMBERING_WORDS or w in {"项目", "科目编码", "科目名称"} or _NUMBERING_CELL.match(w) for w in words)
@@ -95,7 +96,7 @@ def header_paths(sheet: Sheet, rows: list[int], width: int) -> list[tuple[str, .
     for c in range(width):
         path: list[str] = []
         for r in rows:
-            text = normalize_label(cell_text(sheet, r, c, merged))
+            text = norm(cell_text(sheet, r, c, merged))
             if text and text not in path:
                 path.append(text)
         paths.append(tuple(path))
@@ -144,11 +145,11 @@ def match_cost(spec: ColumnSpec, path: tuple[str, ...]) -> int | None:
     words = list(path)
     used: set[str] = set()
     for element in spec.header[:-1]:
-        e = normalize_label(element)
+        e = norm(element)
         if e not in words:
             return None
         used.add(e)
-    last = [normalize_label(spec.header[-1]), *(normalize_label(a) for a in spec.aliases)]
+    last = [norm(spec.header[-1]), *(norm(a) for a in spec.aliases)]
     hit = next((w for w in last if w in words and w not in used), None)
     if hit is None:
         return None

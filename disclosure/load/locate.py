@@ -5,8 +5,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
-from disclosure.standard import TableSet, TableSpec, normalize_label
+from disclosure.standard import TableSet, TableSpec
 
 TOP_ROWS = 8
 _MARKER = re.compile(r"公开\s*(\d{1,2})\s*表")
@@ -43,19 +44,27 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+_TITLES: dict[int, tuple[TableSpec, tuple[str, ...]]] = {}
+
+
+def _titles(spec: TableSpec) -> tuple[str, ...]:
+    """Normalised titles of a spec, cached by identity (hashing a frozen spec costs more than this)."""
+    hit = _TITLES.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = _TITLES[id(spec)] = (spec, tuple(t for t in (norm(x) for x in spec.titles()) if t))
+    return hit[1]
+
+
 def _title_score(cell: str, spec: TableSpec, unit_name: str | None) -> tuple[int, int] | None:
     """How well a cell's text names a table: (kind, length); kind 3 exact, 2 suffix, 1 contained."""
-    text = normalize_label(cell)
+    text = norm(cell)
     text = _LEAD_YEAR.sub("", text)
     if unit_name:
-        name = normalize_label(unit_name)
+        name = norm(unit_name)
         if name and text.startswith(name):
             text = _LEAD_YEAR.sub("", text[len(name):])
     best: tuple[int, int] | None = None
-    for title in spec.titles():
-        t = normalize_label(title)
-        if not t:
-            continue
+    for t in _titles(spec):
         kind = 3 if text == t else 2 if text.endswith(t) else 1 if t in text else 0
         if kind and (best is None or (kind, len(t)) > best):
             best = (kind, len(t))
@@ -92,12 +101,14 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
             meta.marker = Found(m.group(1), f.row, f.col)
         if meta.unit is None and (m := _UNIT_LINE.search(text)):
             meta.unit = Found(m.group(1).strip("()（）"), f.row, f.col)
-        if meta.year is None and (m := _YEAR.search(text)):
-            meta.year = Found(m.group(1), f.row, f.col)
     if meta.spec is None and meta.marker is not None:
         number = int(meta.marker.text)
         meta.spec = next((s for s in table_set if s.number == number and s.published), None)
     meta.last_row = _last_meta_row(sheet, meta)
+    for f in cells:  # the year stated above the header (a header like 2021年预算数 does not count)
+        if f.row <= meta.last_row and (m := _YEAR.search(f.text)):
+            meta.year = Found(m.group(1), f.row, f.col)
+            break
     return meta
 
 

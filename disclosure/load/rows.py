@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from disclosure.load.header import Block, Column
+from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
-from disclosure.standard import classification_names, function_class_code, normalize_label
+from disclosure.standard import classification_names, function_class_code
 
 _LEADING_CODE = re.compile(r"^\s*(\d{3}(?:\d{2}){0,2})(?!\d)\s*[、.．:：\-—]?\s*(\S.*)?$", re.DOTALL)
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -150,12 +152,13 @@ def level_of(code: str, classification: str | None) -> int | None:
     return LEVELS[scheme].get(len(code))
 
 
+@lru_cache(maxsize=4096)
 def class_code_for_name(name: str, classification: str | None) -> str | None:
     """A 类 code for a row written by name only (公共安全支出 → 204, 工资福利支出 → 301)."""
     if classification == "economic":
-        norm = normalize_label(name)
+        norm = norm(name)
         for code, cname in classification_names().get("economic_classes", {}).items():
-            if normalize_label(cname) == norm:
+            if norm(cname) == norm:
                 return code
         return None
     return function_class_code(name)

@@ -11,7 +11,6 @@ from disclosure.load.header import (
     assign_columns,
     cell_text,
     header_paths,
-    is_code_text,
     is_numbering_row,
     looks_numeric,
     split_blocks,
@@ -26,10 +25,11 @@ from disclosure.load.rows import (
     read_label,
     strip_numbering,
 )
+from disclosure.load.text import item_fits, norm
 from disclosure.load.workbook import Sheet, a1
 from disclosure.model import CellRef, Row, Table
 from disclosure.money import NotANumber, parse_amount, to_wan
-from disclosure.standard import BlockSpec, ColumnSpec, ItemSpec, TableSpec, normalize_label
+from disclosure.standard import BlockSpec, ColumnSpec, ItemSpec, TableSpec
 
 RECORD_ROW = "record"  # row key of the single data row of a `record` table (三公)
 MONEY_UNITS = {"元", "万元", "亿元"}
@@ -88,8 +88,8 @@ class SheetReader:
     # -- header --------------------------------------------------------------------------
     def data_start(self) -> tuple[list[int], int]:
         """Header rows (numbering rows dropped) and the first data row."""
-        items = {normalize_label(i.label) for _, i in self.spec.all_items()}
-        items |= {normalize_label(a) for _, i in self.spec.all_items() for a in i.aliases}
+        items = {norm(i.label) for _, i in self.spec.all_items()}
+        items |= {norm(a) for _, i in self.spec.all_items() for a in i.aliases}
         first_data = None
         last_text = self.start - 1
         for r in range(self.start, self.sheet.height):
@@ -100,7 +100,7 @@ class SheetReader:
             if is_numbering_row(texts):
                 last_text = r
                 continue
-            lead = normalize_label(nonblank[0])
+            lead = norm(nonblank[0])
             if (
                 any(looks_numeric(v) for v in self.sheet.grid[r])
                 or lead in items
@@ -286,7 +286,7 @@ class SheetReader:
         key = (lambda k: f"{block_key}.{k}" if block_key else k)
         if label.code is None:
             for item in items:
-                if item.key not in used and item.matches(label.name):
+                if item.key not in used and item_fits(item, label.name):
                     used.add(item.key)
                     return Row(key=key(item.key), label=label.name, block=block_key, unit=item.unit)
         scheme = "economic" if classification == "economic" else "function"
@@ -312,7 +312,7 @@ class SheetReader:
         nxt = 0
         for blk in physical:
             words = blk.path_words
-            target = next((b for b in order if normalize_label(b.title) in words), None)
+            target = next((b for b in order if norm(b.title) in words), None)
             if target is None:
                 if nxt < len(order):
                     target = order[nxt]
@@ -391,7 +391,7 @@ class SheetReader:
                     name, col = t.strip(" \u3000"), lc.index
             if not name:
                 continue
-            item = next((i for i in self.spec.items if i.key not in used and i.matches(name)), None)
+            item = next((i for i in self.spec.items if i.key not in used and item_fits(i, name)), None)
             if item is None:
                 blank = self.row_blank(r, list(colmap.values()))
                 self.notes.append(f"{a1(r, col)} “{name}”不是本表的项目，已忽略。" if blank else f"{a1(r, col)} “{name}”不是本表的标准项目，未读取。")
