@@ -65,4 +65,7 @@ def check_accounts(
     findings += prior_year(accounts, project)
     findings += empty_notes(accounts, content)
     findings += missing_reasons(facts, content, project)
+    from disclosure.performance.pipeline import performance_check  # 绩效: 附表2 self scores, 附表1 goals
+
+    findings += performance_check(accounts, project, facts)
     return _order(findings, accounts)

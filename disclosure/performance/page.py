@@ -153,21 +153,6 @@ def _run(rows: list[dict], pred: Any):
         yield r
 
 
-def build_performance(accounts: Any, facts: Any, project: Any) -> tuple[Any, Any, Any] | None:
-    """Evaluate everything the 绩效 page shows for one unit-year; None without a performance.toml."""
-    from disclosure.performance.evaluate import evaluate_performance
-    from disclosure.performance.goals import evaluate_goals
-    from disclosure.performance.inputs import load_performance_inputs
-    from disclosure.performance.projects import summarize_projects
-
-    inputs = load_performance_inputs(project, accounts.unit, accounts.year)
-    if inputs is None:
-        return None
-    report = evaluate_performance(accounts, facts, inputs, project)
-    goals = evaluate_goals(inputs.goals) if inputs.goals is not None else None
-    return report, goals, summarize_projects(inputs.projects)
-
-
 def render_performance(context: dict, project_root: Any = None) -> str:
     """The page body (a fragment, safe for the site's sanitiser) from the theme's performance.html."""
     from disclosure.site.theme import environment, theme_dirs
@@ -178,6 +163,8 @@ def render_performance(context: dict, project_root: Any = None) -> str:
 def performance_pages(ctx: Any) -> list:
     """Site page provider: the 绩效 page of a unit-year that has content/<unit>/<year>/performance.toml."""
     from disclosure.site.unit_year import ExtraPage
+
+    from disclosure.performance.pipeline import build_performance
 
     built = build_performance(ctx.accounts, ctx.facts, ctx.project)
     if built is None:

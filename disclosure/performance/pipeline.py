@@ -1,0 +1,32 @@
+"""Everything 绩效 for one unit-year in one call: for the check stage and for the site page."""
+from __future__ import annotations
+
+from typing import Any
+
+from disclosure.check.finding import Finding
+
+
+def build_performance(accounts: Any, facts: Any, project: Any) -> tuple[Any, Any, Any] | None:
+    """Evaluate everything the 绩效 page shows for one unit-year; None without a performance.toml."""
+    from disclosure.performance.evaluate import evaluate_performance
+    from disclosure.performance.goals import evaluate_goals
+    from disclosure.performance.inputs import load_performance_inputs
+    from disclosure.performance.projects import summarize_projects
+
+    inputs = load_performance_inputs(project, accounts.unit, accounts.year)
+    if inputs is None:
+        return None
+    report = evaluate_performance(accounts, facts, inputs, project)
+    goals = evaluate_goals(inputs.goals) if inputs.goals is not None else None
+    return report, goals, summarize_projects(inputs.projects)
+
+
+def performance_check(accounts: Any, project: Any, facts: Any = None) -> list[Finding]:
+    """The check stage's 绩效 warnings for one unit-year (none without a performance.toml)."""
+    from disclosure.performance.findings import performance_findings
+
+    built = build_performance(accounts, facts, project)
+    if built is None:
+        return []
+    report, goals, projects = built
+    return performance_findings(report, goals, projects)
