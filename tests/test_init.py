@@ -138,7 +138,7 @@ def test_init_with_another_table_set(tmp_path, capsys):
 def test_init_refuses_to_overwrite_the_workbook(project, capsys):
     book = project / "tables" / "demo-unit" / "2022.xlsx"
     before = book.read_bytes()
-    code, out, err = run_init(capsys, "demo-unit", "2022", str(project), "--name", "别的名字")
+    code, out, err = run_init(capsys, "demo-unit", "2022", str(project))
     assert code == 2
     assert err.strip() == "错误：tables/demo-unit/2022.xlsx：文件已存在，init 不会覆盖它。若要重新生成，请先移走或删除该文件。"
     assert book.read_bytes() == before
@@ -154,6 +154,15 @@ def test_init_refuses_when_the_year_exists_in_another_format(tmp_path, capsys):
     assert "tables/u/2021.ods：文件已存在" in err
     assert not (folder / "2021.xlsx").exists()
     assert not (tmp_path / "content").exists()
+
+
+def test_a_name_contradicting_unit_toml_is_refused(project, capsys):
+    code, _, err = run_init(capsys, "demo-unit", "2023", str(project), "--name", "另一个局")
+    assert code == 2
+    assert err.startswith("错误：content/demo-unit/unit.toml：这里的单位名称是“测试市某某局”，与 --name “另一个局”不同")
+    assert not (project / "tables" / "demo-unit" / "2023.xlsx").exists()
+    code, _, err = run_init(capsys, "demo-unit", "2023", str(project), "--name", "测试市某某局")
+    assert code == 0, err
 
 
 def test_second_year_keeps_content_and_takes_the_name(project, capsys):

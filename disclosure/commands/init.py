@@ -179,18 +179,30 @@ def validate_year(year: str) -> int:
 
 
 def _unit_name(root: Path, unit: str, given: str | None) -> str:
-    if given is not None:
-        return given.strip()
-    unit_toml = root / "content" / unit / "unit.toml"
-    if unit_toml.exists():
-        import tomllib
+    """The name for the workbook: ``--name``, else the one in content/<unit>/unit.toml. A ``--name``
+    that contradicts unit.toml is refused (the loader would reject the workbook later)."""
+    import tomllib
 
+    unit_toml = root / "content" / unit / "unit.toml"
+    known = ""
+    if unit_toml.exists():
         try:
             with open(unit_toml, "rb") as f:
-                return str(tomllib.load(f).get("name", "")).strip()
+                known = str(tomllib.load(f).get("name", "")).strip()
         except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return ""
-    return ""
+            known = ""
+    if given is None:
+        return known
+    given = given.strip()
+    if known and given != known:
+        raise InputError(
+            Problem(
+                f"这里的单位名称是“{known}”，与 --name “{given}”不同。"
+                "请改成同一个名称（或去掉 --name）后再运行。",
+                file=f"content/{unit}/unit.toml",
+            )
+        )
+    return given
 
 
 def make_context(args: argparse.Namespace) -> InitContext:
