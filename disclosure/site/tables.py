@@ -155,6 +155,11 @@ def _csv_value(value: Decimal, count_unit: str | None) -> str:
     return f"{value.normalize():f}" if count_unit else f"{round_half_up(value, 2):f}"
 
 
+def _text(value: str) -> str:
+    """Text that a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def table_csv(table: Table) -> bytes:
     """The table as CSV for Excel: UTF-8 with BOM, one line per row, figures in 万元 without separators."""
     spec = table.spec
@@ -167,5 +172,5 @@ def table_csv(table: Table) -> bytes:
     for row in table.rows:
         block = blocks.get(row.block or "")
         values = [_csv_value(row.values[c.key], row.unit) if c.key in row.values else "" for c in columns]
-        out.writerow([block.title if block else "", row.code or "", row.label, row.unit or spec.unit, *values])
+        out.writerow([block.title if block else "", row.code or "", _text(row.label), row.unit or spec.unit, *values])
     return buf.getvalue().encode("utf-8-sig")

@@ -91,10 +91,11 @@ def _sort_findings(findings: list) -> list:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.table or "", f.rule, f.message))
 
 
-def _finding_cells(finding: Any, from_dir: str) -> list[tuple[str, str | None]]:
+def _finding_cells(finding: Any, pages: set[str]) -> list[tuple[str, str | None]]:
+    """Each cell of a finding with a link to it when its table has a page."""
     out = []
     for ref in getattr(finding, "cells", ()) or ():
-        href = f"{from_dir}{cell_href(ref)}" if getattr(ref, "table", "") else None
+        href = cell_href(ref) if getattr(ref, "table", "") in pages else None
         out.append((str(ref), href))
     return out
 
@@ -196,7 +197,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     if review:
         titles = {v.key: f"{v.marker} {v.title}".strip() for v in views}
         pages.render("review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
-                     groups=_finding_groups(findings), table_titles=titles, counts=_counts(findings), severity_names=SEVERITY_NAMES)
+                     groups=_finding_groups(findings, {v.key for v in views}), table_titles=titles, counts=_counts(findings), severity_names=SEVERITY_NAMES)
     for extra in extras:
         pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html))
 
@@ -231,14 +232,14 @@ def _write_sources(project: Project, unit: str, year: int, folder: Path) -> list
     return out
 
 
-def _finding_groups(findings: list) -> list[dict]:
+def _finding_groups(findings: list, pages: set[str]) -> list[dict]:
     groups: dict[str, list] = {}
     for f in findings:
         groups.setdefault(f.table or "", []).append(f)
     out = []
     for table in sorted(groups, key=lambda t: (t == "", t)):
         items = [
-            {"severity": f.severity, "rule": f.rule, "message": f.message, "cells": _finding_cells(f, "")}
+            {"severity": f.severity, "rule": f.rule, "message": f.message, "cells": _finding_cells(f, pages)}
             for f in groups[table]
         ]
         out.append({"table": table, "findings": items})

@@ -1,0 +1,216 @@
+"""disclosure build on the example project: pages, downloads, refusal on errors, drafts, staging."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from test_site_support import UNIT, UNIT_NAME, build, copy_example, digest_tree, set_cell, make_test_project, workbook
+
+BANNER = "未通过校验（草稿）"
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_test_project(tmp_path_factory.mktemp("example"))
+    out = project / "site"
+    assert build(project, out) == 0
+    return out
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for key in ("href", "src"):
+            if a.get(key) and tag in {"a", "link", "script"}:
+                self.refs.append(a[key])
+
+
+def parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def test_layout_of_the_example(example_site: Path) -> None:
+    base = example_site / UNIT / "2021"
+    for rel in ("index.html", "tables/index.html", "review.html", "facts.json", "print-unit.css",
+                "tables/summary.html", "tables/three_public.html", "tables/summary.csv", "tables/source/2021.xlsx"):
+        assert (base / rel).is_file(), rel
+    assert (example_site / "index.html").is_file()
+    assert (example_site / "search.html").is_file()
+    assert (example_site / "search-index.js").is_file()
+    assert (example_site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    # plotly.js exists once, and no page inlines it
+    assert len(list(example_site.rglob("plotly.min.js"))) == 1
+    assert all(p.stat().st_size < 400_000 for p in html_pages(example_site))
+
+
+def test_every_internal_link_and_download_resolves(example_site: Path) -> None:
+    pages = html_pages(example_site)
+    ids = {p: parse(p).ids for p in pages}
+    checked = 0
+    for page in pages:
+        for ref in parse(page).refs:
+            parts = urlsplit(ref)
+            assert parts.scheme in ("", "http", "https", "mailto", "tel"), (page, ref)
+            if parts.scheme:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page.relative_to(example_site)} → {ref}"
+            assert target.is_relative_to(example_site.resolve())
+            if parts.path.endswith("/"):
+                pytest.fail(f"directory link {ref} (file:// needs index.html)")
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in ids.get(target, parse(target).ids), f"{page.name} → {ref}"
+            checked += 1
+    assert checked > 500
+
+
+def test_report_follows_the_reference_order(example_site: Path) -> None:
+    html = (example_site / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    heads = re.findall(r"<h2 id=\"dc-part-\d\">([^<]+)</h2>", html)
+    assert heads == ["第一部分 部门基本情况", "第二部分 2021年度部门决算情况说明", "第三部分 名词解释",
+                     "第四部分 决算公开联系方式及信息反馈渠道", "第五部分 部门决算公开表"]
+    assert f"<h1 class=\"dc-title\">{UNIT_NAME}2021年度部门决算</h1>" in html
+    assert 'lang="zh-CN"' in html and 'class="dc-skip" href="#dc-main"' in html
+    # figures link to the cell they came from, and the cell carries that id
+    link = re.search(r'<a class="dc-fig" href="tables/summary\.html#(cell-summary-[A-Z]+\d+)"', html)
+    assert link
+    table = (example_site / UNIT / "2021" / "tables" / "summary.html").read_text(encoding="utf-8")
+    assert f'id="{link.group(1)}"' in table
+    assert BANNER not in html
+
+
+def test_table_pages_show_the_cells_with_anchors(example_site: Path) -> None:
+    html = (example_site / UNIT / "2021" / "tables" / "expenditure.html").read_text(encoding="utf-8")
+    # 支出决算表!C5 is the 本年支出合计 of the example: 5,817.35
+    assert '<td class="dc-num" id="cell-expenditure-C5">5,817.35</td>' in html
+    assert "<caption>公开03表 支出决算表" in html and "单位：万元" in html
+    assert '<th scope="col"' in html and '<th scope="row"' in html
+    gov = (example_site / UNIT / "2021" / "tables" / "gov_fund.html").read_text(encoding="utf-8")
+    assert "故本表为空表" in gov
+    everything = (example_site / UNIT / "2021" / "tables" / "index.html").read_text(encoding="utf-8")
+    assert 'id="cell-expenditure-C5"' in everything and 'id="cell-summary-C35"' in everything
+
+
+def test_csv_download_is_excel_friendly(example_site: Path) -> None:
+    raw = (example_site / UNIT / "2021" / "tables" / "expenditure.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["公开03表 支出决算表"]
+    total = next(r for r in rows[2:] if r[2] == "合计")
+    assert total[rows[1].index("本年支出合计")] == "5817.35"
+
+
+def test_facts_json_and_charts_agree(example_site: Path) -> None:
+    facts = json.loads((example_site / UNIT / "2021" / "facts.json").read_text(encoding="utf-8"))["facts"]
+    html = (example_site / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    block = re.search(r'<table class="dc-table dc-chart-data" id="dc-chart-expenditure-data">(.*?)</table>', html, re.S)
+    assert block, "the 支出构成 chart has its data table"
+    cells = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="dc-num">([^<]+)</td>', block.group(1)))
+    from decimal import Decimal
+    from disclosure.money import format_amount
+    assert cells["基本支出"] == format_amount(Decimal(facts["expenditure.basic"]["value"])) == "2,996.69"
+    assert cells["项目支出"] == format_amount(Decimal(facts["expenditure.project"]["value"])) == "2,820.66"
+    assert 'id="dc-chart-expenditure" role="img" aria-label="' in html
+
+
+def test_portal_lists_years_latest_first_with_comparison(example_site: Path) -> None:
+    html = (example_site / "index.html").read_text(encoding="utf-8")
+    first, second = html.index(f"{UNIT}/2021/index.html"), html.index(f"{UNIT}/2020/index.html")
+    assert first < second
+    assert "历年对比" in html and "2020年" in html and "2021年" in html
+    assert 'id="dc-chart-trend-totals"' in html
+
+
+def test_search_index_covers_every_page(example_site: Path) -> None:
+    text = (example_site / "search-index.js").read_text(encoding="utf-8")
+    assert text.startswith("window.DC_SEARCH_INDEX=")
+    index = json.loads(text[len("window.DC_SEARCH_INDEX="):].rstrip().rstrip(";"))
+    urls = [d[0] for d in index["docs"]]
+    assert f"{UNIT}/2021/index.html" in urls and f"{UNIT}/2021/tables/three_public.html" in urls
+    hits = {urls[n] for n in index["grams"]["三公"]}
+    assert f"{UNIT}/2021/tables/three_public.html" in hits and f"{UNIT}/2021/index.html" in hits
+    assert f"{UNIT}/2021/tables/basic.html" in {urls[n] for n in index["grams"]["积金"]}
+    assert f"{UNIT}/2021/index.html" in {urls[n] for n in index["grams"]["支队"]}
+
+
+def test_same_input_gives_byte_identical_site(example_site: Path, tmp_path: Path) -> None:
+    project = example_site.parent
+    again = tmp_path / "again"
+    assert build(project, again) == 0
+    assert digest_tree(again) == digest_tree(example_site)
+
+
+def test_public_build_leaves_the_review_page_out(example_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert build(example_site.parent, out, "--public") == 0
+    assert not list(out.rglob("review.html"))
+    assert "review.html" not in (out / "index.html").read_text(encoding="utf-8")
+    assert "review.html" not in (out / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+
+
+def test_unreadable_cell_exits_2_and_keeps_the_previous_site(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    before = digest_tree(out)
+    set_cell(workbook(project, 2021), "支出决算表", "C5", "12,3O4.00")
+    capsys.readouterr()
+    assert build(project, out) == 2
+    captured = capsys.readouterr()
+    err = captured.out + captured.err
+    assert "支出决算表!C5" in err and "12,3O4.00" in err
+    assert "Traceback" not in err
+    assert digest_tree(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.building-")], "staging folder left behind"
+
+
+def test_check_errors_refuse_publishing_and_allow_errors_marks_drafts(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "site"
+    set_cell(workbook(project, 2021), "支出决算表", "C5", 9999.99)  # 本年支出合计 no longer adds up
+    capsys.readouterr()
+    assert build(project, out) == 1
+    captured = capsys.readouterr()
+    err = captured.out + captured.err
+    assert "支出决算表!C5" in err and "--allow-errors" in err
+    assert not (out / UNIT / "2021").exists(), "a unit-year with check errors is not published"
+
+    assert build(project, out, "--allow-errors") == 0
+    drafts = list((out / UNIT / "2021").rglob("*.html"))
+    assert len(drafts) >= 14
+    for page in drafts:
+        assert f'<div class="dc-draft" role="alert"><strong>{BANNER}</strong>' in page.read_text(encoding="utf-8"), page
+    assert BANNER not in (out / UNIT / "2020" / "index.html").read_text(encoding="utf-8")
+    portal = (out / "index.html").read_text(encoding="utf-8")
+    assert BANNER in portal
+    review = (out / UNIT / "2021" / "review.html").read_text(encoding="utf-8")
+    assert 'href="tables/expenditure.html#cell-expenditure-C5"' in review
+
+
+def test_unit_and_year_selection(example_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "one"
+    assert build(example_site.parent, out, "--year", "2021") == 0
+    assert (out / UNIT / "2021" / "index.html").exists() and not (out / UNIT / "2020").exists()
+    capsys.readouterr()
+    assert build(example_site.parent, out, "--unit", "nobody") == 2
+    assert "nobody" in capsys.readouterr().err
