@@ -131,6 +131,8 @@ def test_init_with_another_table_set(tmp_path, capsys):
     assert 'table_set = "national-9"' in (tmp_path / "disclosure.toml").read_text(encoding="utf-8")
     wb = openpyxl.load_workbook(tmp_path / "tables" / "x" / "2021.xlsx", read_only=True)
     assert len(wb.sheetnames) == 10
+    unit_toml = (tmp_path / "content" / "x" / "unit.toml").read_text(encoding="utf-8")
+    assert 'name = ""   # 请填写单位全称' in unit_toml
     accounts = load_accounts(load_project(tmp_path), "x", 2021)
     assert accounts.table_set == "national-9" and all(t.empty for t in accounts.tables.values())
 

@@ -29,7 +29,7 @@ name = "部门决算公开专栏"   # 网站名称，显示在每页页眉
 
 UNIT_TOML = """\
 # 单位信息。name 为单位全称，须与公开表“编制单位”一致。
-name = "{name}"
+name = "{name}"{hint}
 contact_person = ""   # {placeholder}决算公开联系人
 contact_phone = ""    # {placeholder}联系电话，如 0478-1234567
 """
@@ -132,7 +132,8 @@ def _toml_string(text: str) -> str:
 def _plan_content(ctx: InitContext) -> list[PlannedFile]:
     folder = ctx.root / "content" / ctx.unit
     name = _toml_string(ctx.name) if ctx.name else ""
-    files = [PlannedFile(folder / "unit.toml", _text(UNIT_TOML.format(name=name, placeholder=PLACEHOLDER)), False)]
+    hint = "" if name else f"   # {PLACEHOLDER}单位全称"
+    files = [PlannedFile(folder / "unit.toml", _text(UNIT_TOML.format(name=name, hint=hint, placeholder=PLACEHOLDER)), False)]
     files += [
         PlannedFile(folder / fname, _text(text.format(placeholder=PLACEHOLDER)), False)
         for fname, text in CONTENT_TEXTS.items()
