@@ -348,3 +348,23 @@ def test_families_are_declared_before_use():
             declared.add(entry.key)
         elif entry.family:
             assert entry.family in declared, entry.key
+
+
+def test_family_members_compare_against_zero_only_when_the_prior_table_exists():
+    from disclosure.derive.registry import cell
+    from disclosure.derive.specs import Registry
+
+    registry = Registry(entries=(
+        Family(key="fam", label="款", description="款", tables=("basic",), level=2, block="public"),
+        cell("fam.{code}", "{name}", "一个款。", ("basic", "public.{code}", "amount"), family="fam", compare="pct"),
+    ))
+    acc = example_accounts()
+    acc.tables["basic"].rows.append(Row(key="public.30217", label="公务接待费", code="30217", level=2, block="public",
+                                        values={"amount": D("2")}, cells={}))
+    acc.tables["basic"].__post_init__()
+    facts = derive(acc, Project(root=Path(".")), registry)
+    assert v(facts, "fam.30217.change") == 2 and "fam.30217.change_pct" not in facts  # new this year: zero base
+    assert v(facts, "fam.30201.change") == 0 and v(facts, "fam.30201.change_pct") == 0
+    del acc.prior.tables["basic"]
+    facts = derive(acc, Project(root=Path(".")), registry)
+    assert "fam.30217.change" not in facts and "fam.30201.change" not in facts  # no prior table: no comparison

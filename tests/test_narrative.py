@@ -175,3 +175,16 @@ def test_content_cannot_inject_script():
 def test_sandbox_blocks_python_internals():
     with pytest.raises(InputError):
         render(sections={"overview": "{{ F.__class__.__init__.__globals__ }}"})
+
+
+def test_every_section_with_default_wording_ships_its_file():
+    from disclosure.narrative import default_wording
+
+    for sdef in section_defs():
+        text = default_wording(sdef.key)
+        assert (text is None) == sdef.content_only, sdef.key
+
+
+def test_rendering_is_deterministic():
+    first, second = render(), render()
+    assert [(s.key, s.markdown, s.html) for s in first.values()] == [(s.key, s.markdown, s.html) for s in second.values()]

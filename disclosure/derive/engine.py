@@ -18,6 +18,8 @@ def _resolve_all(registry: Registry, accounts: Accounts, places: int, year: int 
     scope = Scope(accounts=accounts, facts=facts, percent_places=places, year=year)
     for entry in registry.entries:
         if isinstance(entry, Family):
+            if not any(accounts.get(t) is not None for t in entry.tables):
+                continue  # none of its tables: the family is unknown here, not empty
             members = entry.members(accounts)
             facts.groups[entry.key] = [code for code, _ in members]
             for code, name in members:
@@ -82,7 +84,7 @@ def _compare(entry: Spec, current: Facts, prior: Facts, places: int) -> None:
 def _prior_knows(entry: Spec, prior: Facts) -> bool:
     """Whether a fact missing from the prior year means zero (its family exists there) rather
     than no data (the prior year lacks the table)."""
-    return entry.family is not None and entry.family in prior.groups and bool(prior.groups[entry.family] or prior.facts)
+    return entry.family is not None and entry.family in prior.groups
 
 
 def run(registry: Registry, accounts: Accounts, places: int) -> Facts:

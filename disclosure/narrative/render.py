@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import html as htmllib
+import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +52,10 @@ class Section:
     missing_reasons: tuple[str, ...] = ()
 
 
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters around a figure's number
+_TOKEN = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+
+
 @dataclass
 class _State:
     """Per-render state the filters read from the template context as ``_r``."""
@@ -61,9 +67,24 @@ class _State:
     link: bool
     missing_reasons: list[str] = field(default_factory=list)
 
+    figures: list[tuple[Fact, str]] = field(default_factory=list)
+
     def figure(self, fact: Fact, text: str) -> str:
+        """A placeholder for a formatted figure; ``finish`` turns it into text or a link after the
+        markdown has been converted (so the markdown converter never parses our links)."""
+        self.figures.append((fact, text))
+        return f"{_OPEN}{len(self.figures) - 1}{_CLOSE}"
+
+    def finish(self, text: str, *, as_link: bool) -> str:
+        def one(match: re.Match[str]) -> str:
+            fact, shown = self.figures[int(match.group(1))]
+            return self.anchor(fact, shown) if as_link else shown
+
+        return _TOKEN.sub(one, text)
+
+    def anchor(self, fact: Fact, text: str) -> str:
         if not self.link or not fact.cells:
-            return text
+            return htmllib.escape(text, quote=False)
         href = cell_href(fact.cells[0])
         if fact.year is not None and fact.year != self.facts.year:
             href = f"../{fact.year}/{href}"
@@ -256,8 +277,20 @@ def _content_path(project: Project, content: UnitContent, key: str) -> str:
     return f"content/{content.unit}/{key}.md"
 
 
+_LOCAL = threading.local()
+
+
+def _markdown() -> md.Markdown:
+    """One converter per thread (a Markdown instance keeps state while converting)."""
+    converter = getattr(_LOCAL, "markdown", None)
+    if converter is None:
+        converter = _LOCAL.markdown = md.Markdown(extensions=["tables"], output_format="html")
+    return converter
+
+
 def _to_html(text: str) -> str:
-    body = md.markdown(text, extensions=["tables"], output_format="html")
+    converter = _markdown()
+    body = converter.reset().convert(text)
     return nh3.clean(body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                      url_schemes={"http", "https", "mailto"})
 
@@ -291,19 +324,20 @@ def render_narrative(facts: Facts, content: UnitContent, project: Project, *, li
         text, source = _source(sdef, content, project)
         if text is None:
             continue
-        plain_state = _State(facts, content, project, view, link=False)
-        plain = _render(env, text, sdef, source, {**base_ctx, "_r": plain_state})
-        html_state = _State(facts, content, project, view, link=link)
-        linked = _render(env, text, sdef, source, {**base_ctx, "_r": html_state}) if link else plain
+        state = _State(facts, content, project, view, link=link)
+        rendered = _render(env, text, sdef, source, {**base_ctx, "_r": state})
+        plain = state.finish(rendered, as_link=False)
         if not plain.strip():
             continue  # nothing to say (e.g. no contact given): no empty section
+        html = state.finish(_to_html(rendered), as_link=True)
         heading = {
-            name: _render(env, getattr(sdef, name), sdef, "sections.toml", {**base_ctx, "_r": plain_state}).strip()
+            name: state.finish(_render(env, getattr(sdef, name), sdef, "sections.toml", {**base_ctx, "_r": state}),
+                               as_link=False).strip()
             for name in ("title", "part", "group")
         }
         sections.append(Section(
-            key=sdef.key, markdown=plain, html=_to_html(linked), source=source,
-            missing_reasons=tuple(plain_state.missing_reasons), **heading,
+            key=sdef.key, markdown=plain, html=html, source=source,
+            missing_reasons=tuple(state.missing_reasons), **heading,
         ))
     return sections
 
