@@ -301,3 +301,52 @@ def test_unit_name_falls_back_to_workbook_then_slug(tmp_path):
     assert load_accounts(project, "demo", 2021).unit_name == wbk.NAME
     wbk.write_canonical(tmp_path / "tables" / "demo" / "2021.xlsx", name="")
     assert load_accounts(project, "demo", 2021).unit_name == "demo"
+
+
+def test_group_header_typed_once_without_merge(tmp_path):
+    rows = [
+        ["科目编码", "科目名称", "本年支出", "", ""],
+        ["", "", "小计", "基本支出", "项目支出"],
+        ["", "合计", 30, 20, 10],
+        ["2040201", "行政运行", 30, 20, 10],
+    ]
+    t = read(write_grid(tmp_path / "w.xlsx", rows, title="一般公共预算财政拨款支出决算表"), one_table("general_budget"))
+    t = t.tables["general_budget"]
+    assert t.value("2040201", "basic") == 20 and t.cell("2040201", "project").cell == "E6"
+    assert t.value("total", "total") == 30
+
+
+def test_footer_lines_and_blank_stray_text_are_not_rows(tmp_path):
+    rows = [
+        ["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+        ["", "合计", 30, 20, 10],
+        ["2040201", "行政运行", 30, 20, 10],
+        ["", "以下空白", None, None, None],
+        ["单位负责人：张三", "", "财务负责人：李四", "", "制表人：王五"],
+    ]
+    t = read(write_grid(tmp_path / "w.xlsx", rows), one_table("expenditure")).tables["expenditure"]
+    assert [r.key for r in t.rows] == ["total", "2040201"]
+    assert any("以下空白" in n for n in t.notes) and any("单位负责人" in n for n in t.notes)
+
+
+def test_hidden_copy_of_a_table_is_ignored_with_a_notice(tmp_path):
+    from openpyxl import load_workbook
+
+    path = wbk.write_canonical(tmp_path / "2021.xlsx", duplicate="income")
+    wb = load_workbook(path)
+    wb["副本"].sheet_state = "hidden"
+    wb["副本"]["C5"] = 1  # the hidden copy differs; the visible sheet is what counts
+    wb.save(path)
+    loaded = read(path)
+    assert loaded.tables["income"].sheet == "收入决算表"
+    assert any("隐藏的工作表“副本”" in n for n in loaded.notices)
+
+
+def test_unit_line_and_year_inside_the_maker_cell(tmp_path):
+    sheets = wbk.canonical_sheets()
+    path = wbk.write_sheets(tmp_path / "2021.xlsx", sheets, unit_line=None,
+                            name=f"{wbk.NAME}\u3000\u30002021年度    金额单位：元", scale=10000)
+    loaded = read(path)
+    assert loaded.unit_name == wbk.NAME
+    assert loaded.tables["summary"].source_unit == "元"
+    assert loaded.tables["summary"].value("income.year_total", "amount") == D("5728.23")

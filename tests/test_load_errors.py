@@ -230,3 +230,17 @@ def test_cli_message_format(tmp_path):
         print(p, file=buf)
     assert buf.getvalue() == "tables/demo/2021.xlsx，支出决算表!E9：“12,3O4.00”不是数字，请改为数字（空白、“-”或“—”表示0）。\n"
     assert exc.value.exit_code == 2
+
+
+def test_figures_on_a_row_without_code_in_a_coded_table(tmp_path):
+    path = wbk.write_canonical(tmp_path / "w.xlsx", patch={"expenditure": {"A8": None, "B8": "行政运行费"}})
+    p = only(path)
+    assert (p.sheet, p.cell) == ("支出决算表", "B8")
+    assert "“行政运行费”不是本表的项目，也没有科目编码" in p.message
+
+
+def test_figures_on_a_row_without_any_label(tmp_path):
+    path = wbk.write_canonical(tmp_path / "w.xlsx", patch={"income": {"A8": None, "B8": None}})
+    p = only(path)
+    assert (p.sheet, p.cell) == ("收入决算表", "B8")
+    assert "这一行有数字，但没有项目名称或科目编码" in p.message

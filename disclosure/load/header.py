@@ -90,13 +90,20 @@ def looks_numeric(value: object) -> bool:
 
 def header_paths(sheet: Sheet, rows: list[int], width: int) -> list[tuple[str, ...]]:
     """Per column, the normalised header texts from top to bottom (merged cells spread across and
-    down, repeated texts once)."""
+    down, repeated texts once). A group header typed once over its sub-columns without a merge
+    is spread right too: an empty, unmerged header cell with a sub-header below it takes the
+    text on its left."""
     merged = merged_lookup(sheet)
+    grid = [[norm(cell_text(sheet, r, c, merged)) for c in range(width)] for r in rows]
+    for i in range(len(rows) - 1):
+        for c in range(1, width):
+            if not grid[i][c] and grid[i][c - 1] and grid[i + 1][c] and (rows[i], c) not in merged:
+                grid[i][c] = grid[i][c - 1]
     paths: list[tuple[str, ...]] = []
     for c in range(width):
         path: list[str] = []
-        for r in rows:
-            text = norm(cell_text(sheet, r, c, merged))
+        for i in range(len(rows)):
+            text = grid[i][c]
             if text and text not in path:
                 path.append(text)
         paths.append(tuple(path))

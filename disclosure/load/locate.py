@@ -13,6 +13,7 @@ TOP_ROWS = 8
 _MARKER = re.compile(r"公开\s*(\d{1,2})\s*表")
 _UNIT_LINE = re.compile(r"(?<![制报送填])单位\s*[:：]\s*(\S*)")
 _MAKER = re.compile(r"(?:编制|填报|报送)单位\s*[:：]\s*(.*)$")
+_MAKER_END = re.compile(r"\s{2,}|\u3000|(?:金额)?单位\s*[:：]|(?:19|20)\d{2}\s*年|公开\s*\d{1,2}\s*表")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _LEAD_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
 MONEY_UNITS = {"元": "元", "万元": "万元", "亿元": "亿元"}
@@ -82,7 +83,7 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
     ]
     for f in cells:
         if meta.maker is None and (m := _MAKER.search(f.text)):
-            meta.maker = Found(m.group(1).strip(), f.row, f.col)
+            meta.maker = Found(_MAKER_END.split(m.group(1))[0].strip(), f.row, f.col)
     unit_name = meta.maker.text if meta.maker else None
     best: tuple[tuple[int, int], int, Found, TableSpec] | None = None
     for f in cells:
@@ -100,7 +101,7 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
         if meta.marker is None and (m := _MARKER.search(text)):
             meta.marker = Found(m.group(1), f.row, f.col)
         if meta.unit is None and (m := _UNIT_LINE.search(text)):
-            meta.unit = Found(m.group(1).strip("()（）"), f.row, f.col)
+            meta.unit = Found(m.group(1).strip("()（）,，。;；"), f.row, f.col)
     if meta.spec is None and meta.marker is not None:
         number = int(meta.marker.text)
         meta.spec = next((s for s in table_set if s.number == number and s.published), None)

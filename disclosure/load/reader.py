@@ -93,7 +93,7 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
     found: dict[str, tuple[Sheet, SheetMeta]] = {}
     tables: dict[str, Table] = {}
     unit_cells: list[tuple[str, CellRef]] = []
-    for sheet in sheets:
+    for sheet in sorted(sheets, key=lambda s: s.hidden):  # visible sheets first
         if not any(str(v).strip() for row in sheet.grid for v in row):
             continue
         meta = read_meta(sheet, table_set)
@@ -101,6 +101,11 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
         if spec is None:
             notices.append(f"{sheet.file}：工作表“{sheet.name}”不是本套公开表（{table_set.name}）中的任何一张，已忽略。")
             continue
+        if sheet.hidden and spec.key in found:
+            notices.append(f"{sheet.file}：隐藏的工作表“{sheet.name}”与“{found[spec.key][0].name}”是同一张表，已忽略隐藏的一张。")
+            continue
+        if sheet.hidden:
+            notices.append(f"{sheet.file}：{spec.title}取自隐藏的工作表“{sheet.name}”。")
         if spec.key in found:
             other = found[spec.key][0]
             where = f"“{other.name}”" if other.file == sheet.file else f"{other.file} 的“{other.name}”"

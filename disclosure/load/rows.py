@@ -14,7 +14,9 @@ from disclosure.standard import classification_names, function_class_code
 _LEADING_CODE = re.compile(r"^\s*(\d{3}(?:\d{2}){0,2})(?!\d)\s*[、.．:：\-—]?\s*(\S.*)?$", re.DOTALL)
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _DIGITS = re.compile(r"^\d+$")
-_NOTE = re.compile(r"^(?:注|说明|备注|填表说明)\s*[0-9一二三四五六七八九]?\s*[:：.、]")
+_NOTE = re.compile(
+    r"^(?:(?:注|说明|备注|填表说明)\s*[0-9一二三四五六七八九]?\s*[:：.、]|(?:单位|财务|部门)?负责人\s*[:：]|(?:制表|填表|审核|经办)人?\s*[:：])"
+)
 LEVELS = {"function": {3: 1, 5: 2, 7: 3}, "economic": {3: 1, 5: 2}}
 
 

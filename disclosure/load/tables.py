@@ -249,30 +249,46 @@ class SheetReader:
                 per_part[part].append(row)
         rows = [row for part_rows in per_part for row in part_rows]
         if pending_indent:
-            levels = indent_levels([lab.indent for _, lab in pending_indent])
-            path: list[str] = []
-            for row, lab in pending_indent:
-                level = levels[lab.indent]
-                path = [*path[: level - 1], lab.name]
-                row.level = level
-                code = class_code_for_name(lab.name, scheme) if level == 1 else None
-                row.code = code
-                base = code or "/".join(path)
-                row.key = f"{block_key}.{base}" if block_key else base
-            self._reindex(rows)
+            rows = self._resolve_uncoded(rows, pending_indent, block_key, scheme)
+        return rows
+
+    def _resolve_uncoded(
+        self, rows: list[Row], pending: list[tuple[Row, Label]], block_key: str | None, scheme: str
+    ) -> list[Row]:
+        """Rows named without a code: levels from indentation when the block has no codes at all;
+        otherwise stray text (ignored when it has no figures, an error when it has)."""
+        if any(r.code is not None for r in rows):
+            drop = set()
+            for row, lab in pending:
+                drop.add(id(row))
+                if row.values:
+                    self.problem(
+                        f"“{lab.name}”不是本表的项目，也没有科目编码。请写上科目编码（如“2040201 行政运行”）或改为标准项目名称。",
+                        lab.row,
+                        lab.col,
+                    )
+                else:
+                    self.notes.append(f"{a1(lab.row, lab.col)} “{lab.name}”不是本表的项目，已忽略。")
+            return [r for r in rows if id(r) not in drop]
+        levels = indent_levels([lab.indent for _, lab in pending])
+        path: list[str] = []
+        keys: dict[str, int] = {}
+        for row, lab in pending:
+            level = levels[lab.indent]
+            path = [*path[: level - 1], lab.name]
+            row.level = level
+            row.code = class_code_for_name(lab.name, scheme) if level == 1 else None
+            base = row.code or "/".join(path)
+            row.key = f"{block_key}.{base}" if block_key else base
+            if row.key in keys:
+                self.problem(f"“{lab.name}”在本表出现了两次（另见第{keys[row.key] + 1}行）。请删去重复的一行。", lab.row, lab.col)
+            keys[row.key] = lab.row
         return rows
 
     def _spans_into(self, r: int, c: int, block: Block) -> bool:
         """Whether the merged cell starting at (r, c) reaches into a later block's columns."""
         first = min(col.index for col in block.columns)
         return any(r0 == r and c0 <= c <= c1 and c1 >= first for r0, c0, r1, c1 in self.sheet.merges)
-
-    def _reindex(self, rows: list[Row]) -> None:
-        keys: dict[str, Row] = {}
-        for row in rows:
-            if row.key in keys:
-                self.problem(f"“{row.label}”在本表出现了两次。请删去重复的一行。")
-            keys[row.key] = row
 
     def _classify(
         self,

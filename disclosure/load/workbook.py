@@ -40,6 +40,7 @@ class Sheet:
     grid: list[list[object]]
     merges: list[Merge] = field(default_factory=list)
     uncomputed: set[tuple[int, int]] = field(default_factory=set)
+    hidden: bool = False
 
     @property
     def height(self) -> int:
@@ -113,20 +114,22 @@ def read_book(path: Path, display: str) -> list[Sheet]:
         raise _fail(display, _calamine_message(exc)) from exc
     ods_merges = _ods_merges(path) if ods else {}
     sheets: list[Sheet] = []
-    for name in book.sheet_names:
+    for info in book.sheets_metadata:
+        name = info.name
+        if not str(info.typ).endswith(".WorkSheet"):
+            continue  # chart and macro sheets hold no table
         try:
             ws = book.get_sheet_by_name(name)
             grid = ws.to_python(skip_empty_area=False)
             merges = ws.merged_cell_ranges
-        except Exception as exc:  # a chart sheet or a damaged sheet
-            if "chart" in str(exc).lower():
-                continue
+        except Exception as exc:  # a damaged sheet
             raise _fail(display, f"工作表“{name}”已损坏，无法读取（{exc}）。请在 Excel/WPS 中打开并另存后重试。") from exc
         if merges is None:
             spans = ods_merges.get(name, [])
         else:
             spans = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merges]
-        sheets.append(Sheet(name=name, file=display, grid=grid, merges=spans, uncomputed=uncomputed.get(name, set())))
+        hidden = not str(info.visible).endswith(".Visible")
+        sheets.append(Sheet(name, display, grid, spans, uncomputed.get(name, set()), hidden))
     book.close()
     return sheets
 
