@@ -46,6 +46,18 @@ def _read_toml(path: Path, project: Project) -> dict:
         raise InputError(Problem(f"文件格式有误（{exc}），请按 TOML 格式修改后重试。", file=project.relative(path))) from exc
 
 
+def _flat_reasons(table: dict, prefix: str = "") -> dict[str, str]:
+    """Reason keys as dotted strings, whether written quoted (``"gb.total.diff" = …``) or as bare
+    dotted keys, which TOML reads as nested tables (``gb.total.diff = …``)."""
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flat_reasons(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
 def load_content(project: Project, unit: str, year: int) -> UnitContent:
     """Collect sections and reasons for a unit-year, most specific file first."""
     base = project.content_dir
@@ -65,6 +77,6 @@ def load_content(project: Project, unit: str, year: int) -> UnitContent:
     reasons = base / unit / str(year) / "reasons.toml"
     if reasons.exists():
         data = _read_toml(reasons, project)
-        content.reasons = {str(k): str(v) for k, v in data.get("reasons", {}).items()}
+        content.reasons = _flat_reasons(data.get("reasons", {}))
         content.files.append(reasons)
     return content

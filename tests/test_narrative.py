@@ -188,3 +188,31 @@ def test_every_section_with_default_wording_ships_its_file():
 def test_rendering_is_deterministic():
     first, second = render(), render()
     assert [(s.key, s.markdown, s.html) for s in first.values()] == [(s.key, s.markdown, s.html) for s in second.values()]
+
+
+def test_reason_keys_may_be_written_bare_or_quoted(tmp_path):
+    from disclosure.content import load_content
+
+    folder = tmp_path / "content" / "example" / "2021"
+    folder.mkdir(parents=True)
+    (folder / "reasons.toml").write_text(
+        '[reasons]\nbasic.public.change = "新考录新警"\n"gb.total.diff" = "节约开支"\n', encoding="utf-8")
+    content = load_content(Project(root=tmp_path), "example", 2021)
+    assert content.reasons == {"basic.public.change": "新考录新警", "gb.total.diff": "节约开支"}
+    facts = derive(example_accounts(), PROJECT)
+    sections = {s.key: s for s in render_narrative(facts, content, PROJECT)}
+    assert "增长17.71%，主要原因是：新考录新警。" in sections["basic"].markdown
+
+
+def test_gov_fund_with_figures_states_them():
+    from test_derive import _table
+
+    acc = example_accounts()
+    acc.tables["gov_fund"] = _table("gov_fund", [("total", "合计", {"income": "12.5", "expenditure": "10"}, None)], 2021)
+    acc.prior.tables["gov_fund"] = _table("gov_fund", [("total", "合计", {"income": "0", "expenditure": "4"}, None)], 2020)
+    facts = derive(acc, PROJECT)
+    sections = {s.key: s for s in render_narrative(facts, UnitContent(unit="example", year=2021), PROJECT)}
+    text = sections["gov_fund"].markdown
+    assert "政府性基金预算财政拨款收入12.50万元，较上年增加12.50万元，上年无此项，无可比性" in text
+    assert "支出10.00万元，较上年增加6.00万元，增长150.00%" in text
+    assert "空表" not in text
