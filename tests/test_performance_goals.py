@@ -98,3 +98,33 @@ def test_page_shows_computed_beside_self_scores_with_flags(inputs):
     assert html.count("<mark><strong>不一致</strong></mark>") == 4  # three rows and the total
     assert "完成预算的82.09%" in html and "未达预期" in html
     assert '<a href="tables/three_public.html#cell-three_public-G7">' in html
+
+
+def test_blank_template_parses_and_adds_no_page_or_findings(tmp_path):
+    import tomllib
+
+    from disclosure.performance.pipeline import build_performance, performance_check
+    from disclosure.performance.template import performance_template_text, write_performance_template
+
+    text = performance_template_text(year=2021)
+    assert "# staff_quota =" in text and "# three_public_control =" in text and "# procurement_savings =" in text
+    path = write_performance_template(tmp_path / "content" / "u" / "2021" / "performance.toml", 2021)
+    inputs = parse_performance_inputs(tomllib.loads(path.read_text(encoding="utf-8")), "p.toml")
+    assert inputs.blank
+    accounts = example_accounts()
+    accounts.unit, accounts.year = "u", 2021
+    project = load_project(tmp_path)
+    assert build_performance(accounts, None, project) is None and performance_check(accounts, project) == []
+    path.write_text("[figures]\nstaff_quota = 10\nstaff_actual = 10\n[self_scores]\nstaff_control = 0.5\n", encoding="utf-8")
+    (f,) = performance_check(accounts, project)
+    assert "10 ÷ 10 = 100.00%，按评分标准应得1分，自评0.5分" in f.message
+
+
+def test_prior_year_cells_link_to_the_prior_year(inputs):
+    from test_performance_support import prior_accounts
+
+    accounts = example_accounts(prior=prior_accounts("150.00", "400.00"))
+    ctx = performance_page_context(evaluate_performance(accounts, None, inputs))
+    change = next(r for r in ctx["indicators"] if r["key"] == "three_public_change")
+    assert change["figures"][1]["source"] == "2020年 财政拨款三公经费支出决算表!A7"
+    assert change["figures"][1]["href"] == "../2020/tables/three_public.html#cell-three_public-A7"

@@ -154,6 +154,11 @@ def register(scaffold: Scaffold) -> None:
         SCAFFOLDS.append(scaffold)
 
 
+# Scaffolds of other features register themselves when imported: the 绩效 input file and --monitoring DATE.
+import disclosure.performance.scaffold  # noqa: E402,F401
+import disclosure.monitoring.scaffold  # noqa: E402,F401
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("unit", help="单位代号：小写英文字母、数字、-、_，用于网址，如 bayannur-jiaoguan")
     parser.add_argument("year", help="决算年度，如 2021")

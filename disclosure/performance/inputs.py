@@ -87,6 +87,12 @@ class PerformanceInputs:
     projects: list[ProjectAssessment] = field(default_factory=list)
     notes: str = ""
 
+    @property
+    def blank(self) -> bool:
+        """Nothing filled in yet (the file as init wrote it)."""
+        goals = self.goals is not None and (self.goals.tasks or self.goals.indicators or self.goals.overall_target)
+        return not (self.figures or self.self_scores or self.judgements or self.projects or goals)
+
     def ref(self, section: str, key: str) -> InputRef:
         return InputRef(self.file, f"{section}.{key}")
 

@@ -7,14 +7,14 @@ from disclosure.check.finding import Finding
 
 
 def build_performance(accounts: Any, facts: Any, project: Any) -> tuple[Any, Any, Any] | None:
-    """Evaluate everything the 绩效 page shows for one unit-year; None without a performance.toml."""
+    """Evaluate everything the 绩效 page shows for one unit-year; None without a filled-in performance.toml."""
     from disclosure.performance.evaluate import evaluate_performance
     from disclosure.performance.goals import evaluate_goals
     from disclosure.performance.inputs import load_performance_inputs
     from disclosure.performance.projects import summarize_projects
 
     inputs = load_performance_inputs(project, accounts.unit, accounts.year)
-    if inputs is None:
+    if inputs is None or inputs.blank:
         return None
     report = evaluate_performance(accounts, facts, inputs, project)
     goals = evaluate_goals(inputs.goals) if inputs.goals is not None else None
