@@ -74,7 +74,7 @@ def test_cold_build_publishes_every_unit_year_in_a_pool(project, tmp_path):
     portal = (out / "index.html").read_text(encoding="utf-8")
     assert portal.count("<li>") == 6 and 'href="gamma/2020/index.html"' in portal
     assert read_result(out, "alpha", 2020).name == "alpha单位"
-    assert state_dir(out) == tmp_path / ".site.disclosure-build"  # beside the site, never published
+    assert state_dir(out) == tmp_path / ".site-build-state"  # beside the site, never published
     assert not (state_dir(out) / "staging").exists()
     assert sorted(p.name for p in out.iterdir()) == ["alpha", "beta", "gamma", "index.html"]
 
@@ -86,7 +86,7 @@ def test_broken_workbook_fails_only_its_unit_and_keeps_its_pages(project, tmp_pa
     (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"PK\x03\x04 broken")
     write_workbook(project / "tables" / "alpha" / "2021.xlsx", 999)
     summary = build(project, out, jobs=2)
-    assert summary.exit_code == 1
+    assert summary.exit_code == 2  # nonzero: 2 as the failure is unreadable input, 1 for check errors
     assert [o.key for o in summary.failed] == ["beta/2021"]
     problem = summary.failed[0].problems[0]
     assert problem.startswith("tables/beta/2021.xlsx：无法读取工作簿")
@@ -103,7 +103,7 @@ def test_never_published_broken_unit_is_not_linked(project, tmp_path):
     (project / "tables" / "delta" / "2021.xlsx").write_text("not a workbook", encoding="utf-8")
     out = tmp_path / "site"
     summary = build(project, out, jobs=2)
-    assert summary.exit_code == 1 and [o.key for o in summary.failed] == ["delta/2021"]
+    assert summary.exit_code == 2 and [o.key for o in summary.failed] == ["delta/2021"]
     assert len(summary.built) == 6
     assert not (out / "delta").exists()
     portal = (out / "index.html").read_text(encoding="utf-8")
@@ -223,7 +223,10 @@ def test_bugs_refusals_and_input_errors_fail_their_unit_only(project, tmp_path):
     assert sorted(failed) == ["alpha/2021", "beta/2020", "gamma/2020", "gamma/2021"]
     assert "内部错误（ZeroDivisionError: division by zero）" in failed["alpha/2021"].problems[0]
     assert "ZeroDivisionError" in failed["alpha/2021"].detail
-    assert failed["beta/2020"].problems == ["tables/beta/2020.xlsx，收入支出决算总表!B3：收入总计与支出总计不等。"]
+    assert failed["beta/2020"].problems[0].startswith("有 1 项校验错误，未发布（已发布的页面保持不变）。")
+    assert failed["beta/2020"].problems[1:] == ["tables/beta/2020.xlsx，收入支出决算总表!B3：收入总计与支出总计不等。"]
+    assert [failed[k].exit_code for k in sorted(failed)] == [1, 1, 2, 2]
+    assert summary.exit_code == 2
     assert failed["gamma/2021"].problems == ["tables/gamma/2021.xlsx：找不到“支出决算表”。"]
     assert [o.key for o in summary.built] == ["alpha/2020", "beta/2021"]
     assert sorted(p.name for p in out.iterdir()) == ["alpha", "beta", "index.html"]
@@ -241,15 +244,17 @@ def _args(argv: list[str]):
 def test_command_line_prints_plain_lines_and_a_summary(project, tmp_path, capsys):
     (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"broken")
     code = run_batch_from_args(_args(["--jobs", "2"]), project, tmp_path / "site")
-    out = capsys.readouterr().out.splitlines()
-    assert code == 1
+    captured = capsys.readouterr()
+    out, err = captured.out.splitlines(), captured.err.splitlines()
+    assert code == 2
     assert out[0] == "共 6 个单位年度：需生成 6 个，未改动跳过 0 个。"
     assert sum(line.startswith("[") and " 完成 " in line for line in out) == 5
     assert any(line.startswith("[") and "失败 beta/2021：tables/beta/2021.xlsx：无法读取工作簿" in line for line in out)
     assert any(line.startswith("汇总：共 6 个单位年度，生成 5 个，失败 1 个，未改动跳过 0 个") for line in out)
-    assert "  beta/2021" in out
+    assert err[:2] == ["未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：", "  beta/2021"]
+    assert err[2].startswith("    错误：tables/beta/2021.xlsx：无法读取工作簿")
     code = run_batch_from_args(_args([]), project, tmp_path / "site")
-    assert code == 1
+    assert code == 2
     assert capsys.readouterr().out.splitlines()[0] == "共 6 个单位年度：需生成 1 个，未改动跳过 5 个。"
 
 
@@ -266,7 +271,7 @@ def test_plain_reporter_lists_failures_with_every_problem(project, tmp_path):
     stream = io.StringIO()
     summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=2), PlainReporter(stream))
     text = stream.getvalue()
-    assert summary.exit_code == 1
+    assert summary.exit_code == 2
     assert "未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n  gamma/2020\n    错误：tables/gamma/2020.xlsx：无法读取工作簿" in text
 
 

@@ -35,8 +35,9 @@ def summary_line(summary: BatchSummary) -> str:
 class PlainReporter:
     """One line per finished unit-year, for logs and CI."""
 
-    def __init__(self, stream: TextIO | None = None, verbose: bool = False):
+    def __init__(self, stream: TextIO | None = None, verbose: bool = False, errors: TextIO | None = None):
         self.stream = stream or sys.stdout
+        self.errors = errors or (sys.stderr if stream is None else self.stream)
         self.verbose = verbose
         self.todo = 0
         self.count = 0
@@ -57,15 +58,16 @@ class PlainReporter:
         width = len(str(self.todo))
         head = f"[{self.count:>{width}}/{self.todo}]"
         if outcome.ok:
-            self._print(f"{head} 完成 {outcome.key}（{_seconds(outcome.seconds)}）")
+            draft = "草稿：未通过校验，" if outcome.status == "draft" else ""
+            self._print(f"{head} 完成 {outcome.key}（{draft}{_seconds(outcome.seconds)}）")
         else:
             first = outcome.problems[0] if outcome.problems else ""
             self._print(f"{head} 失败 {outcome.key}：{first}")
 
     def finish(self, summary: BatchSummary) -> None:
         self._print(summary_line(summary))
-        for line in failure_lines(summary, self.verbose):
-            self._print(line)
+        for line in failure_lines(summary, self.verbose):  # the errors themselves go to stderr
+            print(line, file=self.errors, flush=True)
 
 
 class RichReporter:
@@ -75,6 +77,7 @@ class RichReporter:
         from rich.console import Console
 
         self.console = Console(file=stream or sys.stdout)
+        self.errors = Console(file=sys.stderr) if stream is None else self.console
         self.verbose = verbose
         self.progress = None
         self.task_id = None
@@ -130,16 +133,15 @@ class RichReporter:
         table.add_row("用时", _seconds(summary.seconds))
         self.console.print(table)
         for line in failure_lines(summary, self.verbose):
-            self.console.print(line, highlight=False, markup=False)
+            self.errors.print(line, highlight=False, markup=False)
 
 
 def make_reporter(stream: TextIO | None = None, *, verbose: bool = False, quiet: bool = False):
     """Rich on a terminal, plain lines when output goes to a file or a pipe."""
     from disclosure.batch.runner import SilentReporter
 
-    stream = stream or sys.stdout
     if quiet:
         return SilentReporter()
-    if stream.isatty():
+    if (stream or sys.stdout).isatty():
         return RichReporter(stream, verbose)
     return PlainReporter(stream, verbose)

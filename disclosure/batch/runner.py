@@ -68,7 +68,7 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return max((o.exit_code for o in self.failed), default=0)
 
 
 class Reporter(Protocol):

@@ -1,6 +1,6 @@
 """The build state kept beside the site: each unit-year's input digest and what its build returned.
 
-Kept beside the site in ``.<site>.disclosure-build/`` (so it is never published with the site):
+Kept beside the site in ``.<site>-build-state/`` (so it is never published with the site):
 ``state.json`` (digests, sorted JSON) and ``results/<unit>/<year>.pickle`` (what each unit-year's
 build returned, written by the worker that built it). A later build skips unchanged unit-years and
 still hands the portal step the results of every published unit-year. Pickle, because the portal
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-STATE_SUFFIX = ".disclosure-build"
+STATE_SUFFIX = "-build-state"
 STATE_NAME = "state.json"
 STATE_VERSION = 2
 
@@ -41,7 +41,7 @@ class BuildState:
 
 
 def state_dir(out_dir: Path) -> Path:
-    """``.<site>.disclosure-build`` beside the site folder: never published with it, on the same
+    """``.<site>-build-state`` beside the site folder: never published with it, on the same
     file system (so staged folders are swapped in by a rename), shared by every Dask worker."""
     out_dir = Path(out_dir).resolve()
     return out_dir.parent / f".{out_dir.name}{STATE_SUFFIX}"

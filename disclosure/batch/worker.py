@@ -50,6 +50,7 @@ class Outcome:
     detail: str = ""  # traceback of an unexpected error, for --verbose
     seconds: float = 0.0
     status: str = ""  # the builder result's status when it has one (published, draft …)
+    exit_code: int = 1  # of a failure: 2 when the input could not be read (InputError/ConfigError), else 1
 
     @property
     def key(self) -> str:
@@ -113,7 +114,8 @@ def refusal(result: Any) -> list[str]:
         if rule:
             message += f"（规则 {rule}）"
         problems.append(str(Problem(message, getattr(first, "file", None), getattr(first, "sheet", None), getattr(first, "cell", None))))
-    return problems or ["校验未通过，未发布。请运行 disclosure check 查看详情。"]
+    head = f"有 {len(problems)} 项校验错误，未发布（已发布的页面保持不变）。请按下列提示改正公开表后重新生成；如需先生成草稿供审核，请加 --allow-errors。"
+    return [head, *problems] if problems else ["校验未通过，未发布。请运行 disclosure check 查看详情。"]
 
 
 def run_task(setup: Setup, task: Task) -> Outcome:
@@ -139,6 +141,7 @@ def run_task(setup: Setup, task: Task) -> Outcome:
             outcome.status = str(getattr(result, "status", "") or "")
     except DisclosureError as exc:
         outcome.problems = [str(p) for p in exc.problems]
+        outcome.exit_code = exc.exit_code
     except Exception as exc:  # one unit's bug must not stop the bureau's build
         outcome.problems = [f"生成时发生内部错误（{type(exc).__name__}: {exc}）。请把此信息报告给维护者。"]
         outcome.detail = traceback.format_exc()

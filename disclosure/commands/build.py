@@ -1,8 +1,9 @@
 """``disclosure build [PROJECT] [--out DIR]``: check every unit-year and publish the site.
 
 A unit-year with check errors is refused (exit 1, its findings listed) unless ``--allow-errors``,
-which publishes it as a draft with a banner on every page. Unreadable input exits 2. Either way a
-failed build leaves the previous site untouched.
+which publishes it as a draft with a banner on every page. Unit-years are built in parallel and only
+when their inputs changed (``disclosure.batch``); one that fails keeps its previously published
+pages, the others are published, and the build exits 1.
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="有校验错误时仍生成，每页标注“未通过校验（草稿）”")
     parser.add_argument("--unit", default=None, help="只生成这个单位（tables/ 下的文件夹名）")
     parser.add_argument("--year", type=int, default=None, help="只生成这个年度")
+    from disclosure.batch.cli import add_batch_arguments  # --jobs, --force, --scheduler, --verbose
+
+    add_batch_arguments(parser)
 
 
 def _counts(findings: list) -> str:
@@ -35,6 +39,13 @@ def _counts(findings: list) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from disclosure.batch.site import run_site_build
+
+    return run_site_build(args)
+
+
+def run_sequential(args: argparse.Namespace) -> int:
+    """The all-or-nothing build of every unit-year in one process (kept for reference)."""
     from disclosure.site import BuildOptions, build_site
 
     project = load_project(args.project)

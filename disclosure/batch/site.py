@@ -1,0 +1,43 @@
+"""``disclosure build`` through the batch map: the themed site's unit-year builder and portal,
+parallel and incremental, one failing unit-year failing alone."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+BUILDER = "disclosure.site:build_unit_year"
+PORTAL = "disclosure.site:build_portal"
+
+
+def run_site_build(args: argparse.Namespace) -> int:
+    """Build the site with the options of ``disclosure build``; exit code 1 when a unit-year failed."""
+    from disclosure.batch.progress import make_reporter
+    from disclosure.batch.runner import BatchOptions, run_batch
+    from disclosure.errors import ConfigError
+    from disclosure.project import load_project
+    from disclosure.site import BuildOptions
+    from disclosure.site.builder import select
+
+    if args.jobs is not None and args.jobs < 1:
+        raise ConfigError("--jobs 必须是正整数。")
+    project = load_project(args.project)
+    out = Path(args.out) if args.out else project.root / "site"
+    only = None
+    if getattr(args, "unit", None) is not None or getattr(args, "year", None) is not None:
+        only = set(select(project, args.unit, args.year))
+    options = BuildOptions(public=args.public, allow_errors=args.allow_errors)
+    batch = BatchOptions(
+        jobs=args.jobs,
+        force=args.force,
+        scheduler=args.scheduler,
+        builder=BUILDER,
+        portal=PORTAL,
+        options=options,
+        options_key=f"public={options.public};allow_errors={options.allow_errors}",
+        only=only,
+    )
+    summary = run_batch(project, out, batch, make_reporter(verbose=args.verbose))
+    if summary.total == 0:
+        print("tables/ 下没有公开表，只生成了栏目首页。请先用 disclosure init <单位> <年度> 创建公开表。")
+    print(f"网站在 {out}，打开 {out / 'index.html'} 即可浏览。")
+    return summary.exit_code
