@@ -49,6 +49,21 @@ def set_cell(path: Path, sheet: str, cell: str, value: object) -> None:
     wb.close()
 
 
+def replace_text(path: Path, old: str, new: str) -> int:
+    """Replace ``old`` by ``new`` inside every text cell of a workbook; return how many cells changed."""
+    wb = openpyxl.load_workbook(path)
+    changed = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and old in c.value:
+                    c.value = c.value.replace(old, new)
+                    changed += 1
+    wb.save(path)
+    wb.close()
+    return changed
+
+
 def find_cell(path: Path, sheet: str, text: str) -> str:
     """The address of the first cell of a sheet whose text is ``text``."""
     wb = openpyxl.load_workbook(path, read_only=True)
