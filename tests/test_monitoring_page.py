@@ -60,12 +60,10 @@ def test_rendered_body(report):
 
 
 def test_both_pages_in_a_site_build(tmp_path):
-    from disclosure.monitoring.page import monitoring_pages
-    from disclosure.performance.page import performance_pages
     from disclosure.site.unit_year import BuildOptions, build_unit_year
 
     project = load_project(ROOT)
-    options = BuildOptions(allow_errors=True, page_providers=(performance_pages, monitoring_pages))
+    options = BuildOptions(allow_errors=True)  # both pages are registered providers of every build
     result = build_unit_year(project, UNIT, 2021, tmp_path, options)
     extras = [p.path for p in result.pages if p.kind == "extra"]
     assert extras == [f"{UNIT}/2021/performance.html", f"{UNIT}/2021/monitoring-2021-06-30.html"]
@@ -79,6 +77,9 @@ def test_both_pages_in_a_site_build(tmp_path):
     assert "<script" not in perf.split("</head>")[1]
     mon = (tmp_path / UNIT / "2021" / "monitoring-2021-06-30.html").read_text(encoding="utf-8")
     assert "低于序时进度9.59个百分点" in mon and "98.63" in mon
+    # the chart: fixed id, the site's plotly.js, its spec as JSON data (no inline script under the CSP)
+    assert '<div class="dc-chart" id="dc-chart-monitoring-2021-06-30"' in mon
+    assert 'src="../../assets/plotly.min.js"' in mon and 'class="dc-chart-spec" data-for="dc-chart-monitoring-2021-06-30"' in mon
     # the check stage carries the 绩效 warnings
     rules = [f.rule for f in result.findings if f.rule.startswith("performance.")]
     assert rules.count("performance.self_score") == 3 and rules.count("performance.goal_missed") == 2

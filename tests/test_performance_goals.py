@@ -128,3 +128,14 @@ def test_prior_year_cells_link_to_the_prior_year(inputs):
     change = next(r for r in ctx["indicators"] if r["key"] == "three_public_change")
     assert change["figures"][1]["source"] == "2020年 财政拨款三公经费支出决算表!A7"
     assert change["figures"][1]["href"] == "../2020/tables/three_public.html#cell-three_public-A7"
+
+
+def test_cells_of_unpublished_tables_are_named_not_linked(inputs):
+    from disclosure.performance.page import published_tables
+
+    accounts = example_accounts()
+    ctx = performance_page_context(evaluate_performance(accounts, None, inputs), linkable=published_tables(accounts))
+    completion = next(r for r in ctx["indicators"] if r["key"] == "budget_completion")
+    assert completion["figures"][0]["href"] == "tables/general_budget.html#cell-general_budget-D7"
+    assert completion["figures"][1]["href"] is None  # 年初预算数表 is not published
+    assert completion["figures"][1]["source"] == "年初预算数表!C6"

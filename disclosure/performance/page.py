@@ -19,9 +19,11 @@ def _money(value: Any) -> str:
     return format_amount(value) if value is not None else ""
 
 
-def _figure(f: Figure) -> dict:
+def _figure(f: Figure, linkable: Any = None) -> dict:
     src = f.source
-    href = cell_href(src) if isinstance(src, CellRef) and src.table else None
+    pages = None if linkable is None else linkable.get(f.year, set())
+    has_page = isinstance(src, CellRef) and src.table and (pages is None or src.table in pages)
+    href = cell_href(src) if has_page else None
     text = str(src) if src is not None else ""
     if f.year is not None:  # a prior-year cell: its own unit-year folder, named with the year
         href = f"../{f.year}/{href}" if href else None
@@ -36,7 +38,7 @@ def _figure(f: Figure) -> dict:
     }
 
 
-def _indicator(r: IndicatorResult) -> dict:
+def _indicator(r: IndicatorResult, linkable: Any = None) -> dict:
     return {
         "key": r.spec.key,
         "level1": r.spec.level1,
@@ -46,7 +48,7 @@ def _indicator(r: IndicatorResult) -> dict:
         "formula": r.spec.formula,
         "standard": r.spec.standard,
         "judged": r.judged,
-        "figures": [_figure(f) for f in r.figures],
+        "figures": [_figure(f, linkable) for f in r.figures],
         "rate": f"{r.rate}%" if r.rate is not None else "",
         "arithmetic": r.arithmetic,
         "rule": r.rule,
@@ -119,9 +121,13 @@ def performance_page_context(
     goals: GoalEvaluation | None = None,
     projects: list[ProjectSummary] | None = None,
     unit_name: str = "",
+    linkable: dict | None = None,
 ) -> dict:
-    """Everything the performance template prints, already formatted (templates never compute)."""
-    rows = [_indicator(r) for r in report.indicators]
+    """Everything the performance template prints, already formatted (templates never compute).
+
+    ``linkable`` maps a year (None for the report's own year) to the table keys that have a page,
+    so a figure links to its cell only where that cell is published; None links every table cell."""
+    rows = [_indicator(r, linkable) for r in report.indicators]
     # rowspans for the 一级/二级 columns, so the table reads like 附表2
     for i, row in enumerate(rows):
         row["level1_span"] = 0 if i and rows[i - 1]["level1"] == row["level1"] else sum(
@@ -153,6 +159,17 @@ def _run(rows: list[dict], pred: Any):
         yield r
 
 
+def published_tables(accounts: Any) -> dict:
+    """{None: table keys with a page this year, <prior year>: the prior year's}."""
+    def keys(acc: Any) -> set[str]:
+        return {t.key for t in acc.tables.values() if t.spec.published}
+
+    out = {None: keys(accounts)}
+    if getattr(accounts, "prior", None) is not None:
+        out[accounts.prior.year] = keys(accounts.prior)
+    return out
+
+
 def render_performance(context: dict, project_root: Any = None) -> str:
     """The page body (a fragment, safe for the site's sanitiser) from the theme's performance.html."""
     from disclosure.site.theme import environment, theme_dirs
@@ -171,6 +188,6 @@ def performance_pages(ctx: Any) -> list:
         return []
     report, goals, projects = built
     unit_name = ctx.content.name or getattr(ctx.accounts, "unit_name", "")
-    context = performance_page_context(report, goals, projects, unit_name)
+    context = performance_page_context(report, goals, projects, unit_name, published_tables(ctx.accounts))
     title = f"{unit_name}{report.year}年度部门整体支出绩效评价"
     return [ExtraPage(PAGE_FILE, title, render_performance(context, ctx.project.root))]

@@ -36,6 +36,7 @@ class ExtraPage:
     filename: str
     title: str
     body_html: str
+    charts: tuple = ()  # ChartView objects drawn under the body with the theme's chart macro
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,8 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
         pages.render("review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
                      groups=_finding_groups(findings, {v.key for v in views}), table_titles=titles, counts=_counts(findings), severity_names=SEVERITY_NAMES)
     for extra in extras:
-        pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html))
+        pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html),
+                     charts=extra.charts)
 
     charts: list[ChartView] = unit_year_charts(facts, year)
     parts = report_parts(sections, content, year, {v.key for v in views})
@@ -256,3 +258,14 @@ def _counts(findings: list) -> dict[str, int]:
 def _print_css(title: str) -> str:
     """Per unit-year print margins: the report's name at the top of every printed page."""
     return "@media print {\n  @page { @top-center { content: " + css_string(title) + "; } }\n}\n"
+
+
+def _register_feature_pages() -> None:
+    """The 绩效 page and the 执行进度 (monitoring) pages, for unit-years that have their inputs."""
+    from disclosure.monitoring.page import monitoring_pages
+    from disclosure.performance.page import performance_pages
+
+    PAGE_PROVIDERS.extend(p for p in (performance_pages, monitoring_pages) if p not in PAGE_PROVIDERS)
+
+
+_register_feature_pages()
