@@ -339,7 +339,7 @@ def test_hidden_copy_of_a_table_is_ignored_with_a_notice(tmp_path):
     wb.save(path)
     loaded = read(path)
     assert loaded.tables["income"].sheet == "收入决算表"
-    assert any("隐藏的工作表“副本”" in n for n in loaded.notices)
+    assert any("隐藏的工作表“副本”未读取：收入决算表已取自工作表“收入决算表”" in n for n in loaded.notices)
 
 
 def test_unit_line_and_year_inside_the_maker_cell(tmp_path):
@@ -350,3 +350,17 @@ def test_unit_line_and_year_inside_the_maker_cell(tmp_path):
     assert loaded.unit_name == wbk.NAME
     assert loaded.tables["summary"].source_unit == "元"
     assert loaded.tables["summary"].value("income.year_total", "amount") == D("5728.23")
+
+
+def test_another_table_set_finds_its_tables_by_title_not_number(tmp_path):
+    national = load_table_set("national-9")
+    title = "国有资本经营预算财政拨款支出决算表"  # the national set's 09 has no 收入 columns
+    loaded = read(wbk.write_canonical(tmp_path / "2021.xlsx", patch={"state_capital": {"A1": title}}), national)
+    assert list(loaded.tables) == ["summary", "income", "expenditure", "fiscal_summary", "general_budget", "basic",
+                                   "three_public", "gov_fund", "state_capital"]
+    # 公开06表 of the workbook is 公开05表 of the national set: the title decides
+    assert loaded.tables["general_budget"].sheet == "一般公共预算财政拨款支出决算表"
+    assert loaded.tables["state_capital"].value("total", "expenditure") == 0
+    ignored = " ".join(loaded.notices)
+    assert "工作表“项目收入支出决算表”未读取：收入支出决算总表已取自工作表“收入支出决算总表”" in ignored
+    assert "工作表“机关运行经费支出、国有资产占用情况及政府采购支出信息表”不是本套公开表" in ignored

@@ -39,6 +39,7 @@ class SheetMeta:
     maker: Found | None = None  # 编制单位 name
     year: Found | None = None  # text is the 4-digit year
     last_row: int = -1  # last row that holds only top-row information
+    strength: int = 0  # how the table was recognised: 3 exact title, 2 prefixed, 1 contained, 0 marker
 
 
 def _norm(text: str) -> str:
@@ -95,7 +96,7 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
             if score and (best is None or (score, -order) > (best[0], -best[1])):
                 best = (score, order, f, spec)
     if best:
-        meta.spec, meta.title = best[3], best[2]
+        meta.spec, meta.title, meta.strength = best[3], best[2], best[0][0]
     for f in cells:
         text = f.text
         if meta.marker is None and (m := _MARKER.search(text)):

@@ -93,30 +93,44 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
     found: dict[str, tuple[Sheet, SheetMeta]] = {}
     tables: dict[str, Table] = {}
     unit_cells: list[tuple[str, CellRef]] = []
-    for sheet in sorted(sheets, key=lambda s: s.hidden):  # visible sheets first
+    candidates: dict[str, list[tuple[Sheet, SheetMeta]]] = {}
+    for sheet in sheets:
         if not any(str(v).strip() for row in sheet.grid for v in row):
             continue
         meta = read_meta(sheet, table_set)
-        spec = meta.spec
-        if spec is None:
+        if meta.spec is None:
             notices.append(f"{sheet.file}：工作表“{sheet.name}”不是本套公开表（{table_set.name}）中的任何一张，已忽略。")
-            continue
-        if sheet.hidden and spec.key in found:
-            notices.append(f"{sheet.file}：隐藏的工作表“{sheet.name}”与“{found[spec.key][0].name}”是同一张表，已忽略隐藏的一张。")
-            continue
-        if sheet.hidden:
-            notices.append(f"{sheet.file}：{spec.title}取自隐藏的工作表“{sheet.name}”。")
-        if spec.key in found:
-            other = found[spec.key][0]
-            where = f"“{other.name}”" if other.file == sheet.file else f"{other.file} 的“{other.name}”"
+        else:
+            candidates.setdefault(meta.spec.key, []).append((sheet, meta))
+    chosen: list[tuple[Sheet, SheetMeta]] = []
+    for key, group in candidates.items():
+        # the strongest claim wins (exact title > title with a prefix > title inside > 公开NN表 marker;
+        # a visible sheet before a hidden one); weaker claims are other tables of another set
+        group.sort(key=lambda sm: (-sm[1].strength, sm[0].hidden))
+        best, best_meta = group[0]
+        rivals = [sm for sm in group[1:] if (sm[1].strength, sm[0].hidden) == (best_meta.strength, best.hidden)]
+        for sheet, meta in rivals:
+            where = f"“{best.name}”" if best.file == sheet.file else f"{best.file} 的“{best.name}”"
             problems.append(
                 Problem(
-                    f"{spec.title}出现了两次：工作表{where}和“{sheet.name}”。请删去多余的一张。",
+                    f"{meta.spec.title}出现了两次：工作表{where}和“{sheet.name}”。请删去多余的一张。",
                     file=sheet.file,
                     sheet=sheet.name,
                 )
             )
-            continue
+        for sheet, meta in group[1:]:
+            if (sheet, meta) in rivals:
+                continue
+            kind = "隐藏的工作表" if sheet.hidden else "工作表"
+            notices.append(
+                f"{sheet.file}：{kind}“{sheet.name}”未读取：{meta.spec.title}已取自工作表“{best.name}”，"
+                f"它的标题与本套公开表（{table_set.name}）中的其他表都不相符，已忽略。"
+            )
+        if best.hidden:
+            notices.append(f"{best.file}：{best_meta.spec.title}取自隐藏的工作表“{best.name}”。")
+        chosen.append((best, best_meta))
+    for sheet, meta in chosen:
+        spec = meta.spec
         found[spec.key] = (sheet, meta)
         unit = _check_meta(sheet, meta, spec, year, problems)
         if meta.maker is not None and meta.maker.text:
