@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
-from disclosure.batch.executors import run_dask, run_inline, run_pool
 from disclosure.batch.state import BuildState, Entry, Results, load_state, remove_result, save_state
 from disclosure.batch.worker import Outcome, Setup, Task, resolve, staging_root
 from disclosure.project import Project
@@ -126,6 +125,8 @@ def _remove_stale(project: Project, out_dir: Path, state: BuildState) -> list[st
 
 
 def _outcomes(setup: Setup, tasks: list[Task], batch: BatchOptions, reporter: Reporter) -> Iterator[Outcome]:
+    from disclosure.batch.executors import run_dask, run_inline, run_pool  # multiprocessing only when needed
+
     if batch.scheduler:
         reporter.started()
         return run_dask(setup, tasks, batch.scheduler, reporter.current)
