@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -364,3 +365,38 @@ def test_another_table_set_finds_its_tables_by_title_not_number(tmp_path):
     ignored = " ".join(loaded.notices)
     assert "工作表“项目收入支出决算表”未读取：收入支出决算总表已取自工作表“收入支出决算总表”" in ignored
     assert "工作表“机关运行经费支出、国有资产占用情况及政府采购支出信息表”不是本套公开表" in ignored
+
+
+def test_column_number_row_without_the_word_is_dropped(tmp_path):
+    rows = [
+        ["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+        ["甲", "乙", 1, 2, 3],
+        ["", "合计", 30, 20, 10],
+        ["2040201", "行政运行", 30, 20, 10],
+    ]
+    t = read(write_grid(tmp_path / "w.xlsx", rows), one_table("expenditure")).tables["expenditure"]
+    assert [r.key for r in t.rows] == ["total", "2040201"]
+    assert t.cell("total", "total").cell == "C5" and t.value("total", "project") == 10
+
+
+def test_info_row_unit_overrides_the_unit_line_for_money_but_never_counts(tmp_path):
+    from disclosure.errors import InputError
+
+    rows = [
+        ["项目", "计量单位", "统计数"],
+        ["机关运行经费支出", "元", 3179700],
+        ["政府采购支出总额", "万元", 978.09],
+        ["车辆数合计", "辆", 45],
+    ]
+    path = write_grid(tmp_path / "w.xlsx", rows, title="机关运行经费支出、国有资产占用情况及政府采购支出信息表")
+    with pytest.raises(InputError) as exc:  # the other required rows are missing: every one is named
+        read(path, one_table("info"))
+    missing = [p.message for p in exc.value.problems]
+    assert any("缺少“政府采购货物支出”行" in m for m in missing) and any("缺少“授予中小企业合同金额”行" in m for m in missing)
+    spec = TS.get("info")
+    keep = {"operating_cost", "procurement_total", "vehicles_total"}
+    relaxed = replace(spec, items=tuple(i for i in spec.items if i.key in keep))
+    info = read(path, TableSet(id="one", name="one", region="", tables=(relaxed,))).tables["info"]
+    assert info.value("operating_cost", "amount") == D("317.97")
+    assert info.value("procurement_total", "amount") == D("978.09")
+    assert info.value("vehicles_total", "amount") == 45 and info.row("vehicles_total").unit == "辆"

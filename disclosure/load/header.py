@@ -71,7 +71,13 @@ def is_numbering_row(texts: list[str]) -> bool:
     """A 栏次/行次 row: the word and then only column numbers or letters."""
     words = [norm(t) for t in texts if t]
     if not any(w in NUMBERING_WORDS for w in words):
-        return False
+        # 甲 | 乙 | 1 | 2 | 3 … without the word: column numbers counting up from 1
+        numbers = [int(w) for w in words if w.isdigit()]
+        return (
+            len(numbers) >= 2
+            and all(w.isdigit() or w in "甲乙丙丁戊" for w in words)
+            and numbers == list(range(1, len(numbers) + 1))
+        )
     return all(w in NUMBERING_WORDS or w in {"项目", "科目编码", "科目名称"} or _NUMBERING_CELL.match(w) for w in words)
 
 
