@@ -225,7 +225,8 @@ def consistent_accounts(
     tables: Iterable[str] | None = None,
     **account_args: object,
 ) -> Accounts:
-    """Every table of the neimenggu-11 set, derived so that every identity holds exactly.
+    """Every table of a set (``table_set=``, default neimenggu-11), derived so that every identity
+    holds exactly; tables the set lacks are left out, and so are columns its version lacks.
 
     ``personnel`` / ``public`` map 5-digit 经济分类 款 codes to amounts; together they must equal
     the general-budget 基本支出 of the lines. 三公 决算数 are the basic table's 30212 / 30217 /
@@ -343,4 +344,16 @@ def consistent_accounts(
         "procurement_services": {"amount": services},
     }
     keep = set(tables) if tables is not None else set(built)
-    return make_accounts({k: v for k, v in built.items() if k in keep}, **account_args)
+    table_set = str(account_args.get("table_set", "neimenggu-11"))
+    fitted = {k: _fit(k, rows, table_set) for k, rows in built.items() if k in keep}
+    return make_accounts({k: v for k, v in fitted.items() if v is not None}, **account_args)
+
+
+def _fit(key: str, rows: dict[str, dict[str, object]], table_set: str) -> dict[str, dict[str, object]] | None:
+    """The rows of a table as the set defines it: None when the set has no such table, columns
+    the set's version lacks left out (national-9's 09表 has no 结转 columns)."""
+    spec = load_table_set(table_set).get(key)
+    if spec is None:
+        return None
+    known = {c.key for c in spec.all_columns()} | {"_label"}
+    return {r: {c: v for c, v in values.items() if c in known} for r, values in rows.items()}

@@ -21,6 +21,7 @@ PUBLIC = ["30201", "30202", "30205", "30211", "30212", "30213", "30216", "30217"
           "30299", "31002", "31013", "30701", "39999"]
 TABLES = ["summary", "income", "expenditure", "fiscal_summary", "projects", "general_budget", "basic",
           "gov_fund", "state_capital", "three_public", "info"]
+SETS = ["neimenggu-11", "neimenggu-11", "national-9", "yunnan-11"]
 UNCHECKED = {"info"}  # its only cross-check (机关运行经费 ↔ 公用经费) is a warning
 
 
@@ -60,7 +61,8 @@ def accounts(draw):
     basic = sum((Decimal(l.basic) for l in drawn if l.fund == "general"), Decimal(0))
     personnel, public = draw(split(basic))
     keep = draw(st.sets(st.sampled_from(TABLES), min_size=1)) if draw(st.booleans()) else TABLES
-    return consistent_accounts(drawn, personnel=personnel, public=public,
+    table_set = draw(st.sampled_from(SETS))
+    return consistent_accounts(drawn, personnel=personnel, public=public, table_set=table_set,
                                procurement=(draw(amounts()), draw(amounts()), draw(amounts())), tables=keep)
 
 

@@ -294,3 +294,29 @@ def test_to_dict_carries_cells_with_links_to_the_table_pages():
         "file": "tables/example/2021.xlsx", "sheet": "收入支出决算总表", "cell": "C7", "table": "summary",
         "ref": "收入支出决算总表!C7", "href": "tables/summary.html#cell-summary-C7",
     }
+
+
+def test_a_set_may_replace_a_shared_rule():
+    national = {r.id: r for r in load_rules("national-9")}
+    shared = {r.id: r for r in load_rules("neimenggu-11")}
+    assert national["state_capital.empty"].params["funds"] == ["fiscal_summary:expenditure.year_total:state_capital?"]
+    assert len(shared["state_capital.empty"].params["funds"]) == 4
+    # national 09表 is an expenditure table: income and balances alone leave it empty, rightly
+    lines = [Line("2040201", basic="10"), Line("2230101", "state_capital", closing="3.00")]
+    for table_set, expected in (("national-9", []), ("neimenggu-11", ["error"])):
+        accounts = consistent_accounts(lines, personnel={"30101": "10"}, public={}, table_set=table_set)
+        assert accounts["state_capital"].empty
+        found = [f.severity for f in check_accounts(accounts, PROJECT) if f.rule == "state_capital.empty"]
+        assert found == expected, table_set
+
+
+def test_a_content_section_explains_an_empty_table():
+    from disclosure.content import UnitContent
+
+    accounts = make_accounts({"projects": {"total": {}}})
+    [warning] = [f for f in check_accounts(accounts, PROJECT) if f.rule == "empty.note"]
+    assert warning.severity == "warning" and warning.cells == (accounts["projects"].title_cell,)
+    content = UnitContent("example", 2021, sections={"empty-projects": "本单位2021年度无项目收支，故本表为空表。"})
+    assert not [f for f in check_accounts(accounts, PROJECT, content=content) if f.rule == "empty.note"]
+    noted = make_accounts({"projects": make_table("projects", {"total": {}}, notes=["说明：本表为空表。"])})
+    assert not [f for f in check_accounts(noted, PROJECT) if f.rule == "empty.note"]

@@ -1,6 +1,7 @@
 """Rule specs as data: ``rules/<table set>.toml`` → ``Rule`` objects the engine evaluates.
 
-A rule file holds ``[[rule]]`` entries and may ``include`` other rule files by name. Every rule has
+A rule file holds ``[[rule]]`` entries and may ``include`` other rule files by name; a rule of the
+file itself replaces an included rule of the same id (a set's variant of a shared rule). Every rule has
 an ``id``, a ``kind``, a Chinese ``description``; optionally ``severity`` (of a failure beyond the
 tolerance, default "error"), ``op`` ("=" or ">="), ``tolerance`` (万元 per addend, default 0.01).
 
@@ -120,11 +121,16 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> list[Rule]:
         raise ValueError(f"rule files include each other: {path}")
     with open(path, "rb") as f:
         data = tomllib.load(f)
-    rules: list[Rule] = []
+    rules: dict[str, Rule] = {}
     for name in data.get("include", ()):
-        rules += _read(path.parent / f"{name}.toml", (*seen, path))
-    rules += [_rule(d, path.name) for d in data.get("rule", ())]
-    return rules
+        rules.update((r.id, r) for r in _read(path.parent / f"{name}.toml", (*seen, path)))
+    own = [_rule(d, path.name) for d in data.get("rule", ())]
+    ids = [r.id for r in own]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{path.name}: duplicate rule ids {dupes}")
+    rules.update((r.id, r) for r in own)  # a set's own rule replaces an included one of that id
+    return list(rules.values())
 
 
 @lru_cache(maxsize=None)
@@ -135,9 +141,4 @@ def load_rules(table_set: str) -> tuple[Rule, ...]:
     candidates = [path.with_name(f"{path.stem}.rules.toml")] if path.suffix == ".toml" else []
     candidates += [RULES_DIR / f"{path.stem}.toml", RULES_DIR / "common.toml"]
     chosen = next(p for p in candidates if p.exists())
-    rules = _read(chosen)
-    ids = [r.id for r in rules]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"{chosen.name}: duplicate rule ids {dupes}")
-    return tuple(rules)
+    return tuple(_read(chosen))
