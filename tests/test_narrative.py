@@ -216,3 +216,19 @@ def test_gov_fund_with_figures_states_them():
     assert "政府性基金预算财政拨款收入12.50万元，较上年增加12.50万元，上年无此项，无可比性" in text
     assert "支出10.00万元，较上年增加6.00万元，增长150.00%" in text
     assert "空表" not in text
+
+
+def test_a_table_set_without_the_extra_tables_still_reads_well():
+    # national-9: no 项目收入支出决算表, no 信息表, no 年初预算数表
+    acc = example_accounts(budget=False)
+    for accounts in (acc, acc.prior):
+        for key in ("projects", "info"):
+            del accounts.tables[key]
+    facts = derive(acc, PROJECT)
+    sections = {s.key: s for s in render_narrative(facts, UnitContent(unit="example", year=2021), PROJECT)}
+    assert sections["projects"].markdown == "2021年，项目支出总金额2,820.66万元。\n"
+    assert "未填报2021年度政府采购支出信息" in sections["procurement"].markdown
+    assert "未填报2021年度国有资产占用信息" in sections["assets"].markdown
+    three = sections["three_public"].markdown
+    assert "车均" not in three and "保有量" not in three and "团组" not in three
+    assert "公务用车运行维护费支出185.94万元；公务用车运行维护费支出较上年减少19.31万元" in three
