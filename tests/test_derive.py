@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure.derive import REGISTRY, Fact, Facts, derive, write_facts_json
+from disclosure.derive import REGISTRY, Facts, derive, write_facts_json
 from disclosure.derive.specs import Family
 from disclosure.model import Accounts, CellRef, Row, Table
 from disclosure.project import Project

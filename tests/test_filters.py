@@ -4,6 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disclosure.narrative.filters import (
     budget_words, change_words, clean_reason, cn_number, format_count, format_percent, format_value,
@@ -108,3 +110,25 @@ def test_reasons_are_trimmed(raw, clean):
 @pytest.mark.parametrize("n, text", [(1, "一"), (10, "十"), (11, "十一"), (13, "十三"), (20, "二十"), (21, "二十一")])
 def test_chinese_numbers(n, text):
     assert cn_number(n) == text
+
+
+money = st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(now=money, before=money)
+def test_change_words_agree_with_the_sign_and_base(now, before):
+    from disclosure.money import percent
+
+    change = now - before
+    rate = percent(change, abs(before)) if before != 0 else None
+    text = change_words(change, rate, "万元", base_zero=before == 0)
+    if change == 0:
+        assert text == "与上年持平"
+    elif change > 0:
+        assert text.startswith("较上年增加") and "减少" not in text and "下降" not in text
+    else:
+        assert text.startswith("较上年减少") and "增加" not in text and "增长" not in text
+    if before == 0 and change != 0:
+        assert text.endswith("上年无此项，无可比性") and "%" not in text
+    assert "-" not in text  # magnitudes only: the verb carries the sign
