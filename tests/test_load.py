@@ -400,3 +400,16 @@ def test_info_row_unit_overrides_the_unit_line_for_money_but_never_counts(tmp_pa
     assert info.value("operating_cost", "amount") == D("317.97")
     assert info.value("procurement_total", "amount") == D("978.09")
     assert info.value("vehicles_total", "amount") == 45 and info.row("vehicles_total").unit == "辆"
+
+
+def test_class_rows_of_a_block_with_codes_or_unknown_names(tmp_path):
+    from disclosure.errors import InputError
+
+    path = wbk.write_canonical(tmp_path / "2021.xlsx", patch={"summary": {"D6": "204 公共安全支出", "D7": "208社会保障和就业支出"}})
+    s = read(path).tables["summary"]
+    assert s.row("expenditure.204").label == "公共安全支出" and s.value("expenditure.208", "amount") == 300
+    path = wbk.write_canonical(tmp_path / "2021.xlsx", patch={"summary": {"D8": "三、卫生支出"}})
+    with pytest.raises(InputError) as exc:
+        read(path)
+    (p,) = exc.value.problems
+    assert (p.sheet, p.cell) == ("收入支出决算总表", "D8") and "“三、卫生支出”不是本表的项目" in p.message

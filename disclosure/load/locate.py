@@ -88,7 +88,7 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
     unit_name = meta.maker.text if meta.maker else None
     best: tuple[tuple[int, int], int, Found, TableSpec] | None = None
     for f in cells:
-        if _MAKER.search(f.text):
+        if "表" not in f.text or _MAKER.search(f.text):  # every title ends in 表
             continue
         for order, spec in enumerate(table_set):
             score = _title_score(f.text, spec, unit_name)

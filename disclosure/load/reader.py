@@ -118,8 +118,9 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
                     sheet=sheet.name,
                 )
             )
+        rival_ids = {id(sm[0]) for sm in rivals}
         for sheet, meta in group[1:]:
-            if (sheet, meta) in rivals:
+            if id(sheet) in rival_ids:
                 continue
             kind = "隐藏的工作表" if sheet.hidden else "工作表"
             notices.append(

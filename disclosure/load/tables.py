@@ -1,6 +1,7 @@
 """One sheet + its spec → a `Table`: header, then rows by layout (classified, blocks, record, items)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -429,10 +430,11 @@ def _role(path: tuple[str, ...]) -> tuple[str, int]:
     return column_role(path)
 
 
-def _leading_code(text: str) -> bool:
-    import re
+_LEADING_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}(?!\d)")
 
-    return bool(re.match(r"^\d{3}(?:\d{2}){0,2}(?!\d)", text))
+
+def _leading_code(text: str) -> bool:
+    return bool(_LEADING_CODE.match(text))
 
 
 __all__ = ["SheetReader", "RECORD_ROW", "Decimal", "BlockSpec"]
