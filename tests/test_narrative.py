@@ -232,3 +232,18 @@ def test_a_table_set_without_the_extra_tables_still_reads_well():
     three = sections["three_public"].markdown
     assert "车均" not in three and "保有量" not in three and "团组" not in three
     assert "公务用车运行维护费支出185.94万元；公务用车运行维护费支出较上年减少19.31万元" in three
+
+
+def test_a_class_budgeted_but_not_spent_is_still_explained():
+    from test_derive import _table
+
+    acc = example_accounts()
+    rows = [(r.key, r.label, {c: str(v) for c, v in r.values.items()}, None) for r in acc["budget"].rows]
+    rows += [("208", "社会保障和就业支出", {"initial": "50"}, None), ("20805", "行政事业单位养老支出", {"initial": "50"}, None),
+             ("2080501", "行政单位离退休", {"initial": "50"}, None)]
+    acc.tables["budget"] = _table("budget", rows, 2021)
+    facts = derive(acc, PROJECT)
+    text = {s.key: s for s in render_narrative(facts, UnitContent(unit="example", year=2021), PROJECT)}["general_budget"].markdown
+    assert "决算结构：公共安全支出5,817.35万元，占100.00%。" in text  # no 0.00万元 class in the structure
+    assert "**（二）社会保障和就业（类）**" in text
+    assert "1.行政事业单位养老支出（款）行政单位离退休（项）。年初预算50.00万元，决算支出0.00万元，完成年初预算的0.00%" in text
