@@ -124,3 +124,14 @@ def test_a_terminal_gets_colour_and_the_same_findings(project):
     assert "\x1b[" in text
     assert "summary_income.year_total" in text and "错误" in text
     assert "未通过校验" in text
+
+
+def test_texts_left_as_init_wrote_them_are_warned_about(tmp_path, capsys):
+    assert main(["init", "demo-unit", "2021", str(tmp_path), "--name", "示例局"]) == 0
+    capsys.readouterr()
+    project = load_project(tmp_path)
+    result = check_unit_year(project, "demo-unit", 2021)
+    assert result.readable, [str(p) for p in result.problems]
+    placeholders = [f for f in result.findings if f.rule == "content.placeholder"]
+    assert placeholders and all(f.severity == "warning" for f in placeholders)
+    assert any("content/demo-unit/duties.md" in f.message for f in placeholders)

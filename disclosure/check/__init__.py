@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from disclosure.check.advisories import empty_notes, missing_reasons, prior_year
+from disclosure.check.advisories import empty_notes, missing_reasons, placeholders, prior_year
 from disclosure.check.engine import evaluate
 from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
 from disclosure.check.spec import Rule, load_rules
@@ -65,6 +65,7 @@ def check_accounts(
     findings += prior_year(accounts, project)
     findings += empty_notes(accounts, content)
     findings += missing_reasons(facts, content, project)
+    findings += placeholders(content, project)
     from disclosure.performance.pipeline import performance_check  # 绩效: 附表2 self scores, 附表1 goals
 
     findings += performance_check(accounts, project, facts)

@@ -106,3 +106,31 @@ def missing_reasons(facts: Any, content: UnitContent | None, project: Project) -
         message = f"{fact.label} {_figure(fact)}，没有写原因：请在 {where} 的 [reasons] 中写 {key} = \"……\""
         found.append(Finding("warning", "reason.missing", message, cells, table, "变动较大或决算偏离预算须说明原因"))
     return found
+
+
+PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a person must write
+
+
+def _section_file(content: UnitContent, key: str, project: Project) -> str:
+    """The file a section was read from (the most specific layer), relative to the project."""
+    paths = [p for p in content.files if p.suffix == ".md" and p.stem == key]
+    return project.relative(paths[-1]) if paths else f"content/{content.unit}/{key}.md"
+
+
+def placeholders(content: UnitContent | None, project: Project) -> list[Finding]:
+    """Texts from ``disclosure init`` still carrying “请填写”: the report would print them."""
+    if content is None:
+        return []
+    found = []
+    for key, text in sorted(content.sections.items()):
+        if PLACEHOLDER in text:
+            where = _section_file(content, key, project)
+            line = next(l.strip() for l in text.splitlines() if PLACEHOLDER in l)
+            message = f"{where} 还有待填写的提示：“{line[:40]}”。请换成本单位的内容，或删去这一行"
+            found.append(Finding("warning", "content.placeholder", message, (), None, "文稿中不能留下“请填写”提示"))
+    for key, text in sorted(content.reasons.items()):
+        if PLACEHOLDER in text:
+            where = f"content/{content.unit}/{content.year}/reasons.toml"
+            message = f"{where} 中 {key} 的原因还是“{text.strip()[:40]}”：请写明实际原因"
+            found.append(Finding("warning", "content.placeholder", message, (), None, "文稿中不能留下“请填写”提示"))
+    return found
