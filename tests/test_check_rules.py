@@ -321,3 +321,30 @@ def test_a_content_section_explains_an_empty_table():
     assert not [f for f in check_accounts(accounts, PROJECT, content=content) if f.rule == "empty.note"]
     noted = make_accounts({"projects": make_table("projects", {"total": {}}, notes=["说明：本表为空表。"])})
     assert not [f for f in check_accounts(noted, PROJECT) if f.rule == "empty.note"]
+
+
+def test_a_custom_table_set_brings_its_own_rules(tmp_path):
+    import shutil
+
+    from disclosure.check import rules_for
+    from disclosure.errors import ConfigError
+    from disclosure.standard import STANDARDS_DIR
+
+    custom = tmp_path / "my-set.toml"
+    shutil.copy(STANDARDS_DIR / "national-9.toml", custom)
+    (tmp_path / "my-set.rules.toml").write_text(
+        '[[rule]]\nid = "three_public.only"\nkind = "columns"\ndescription = "三公合计 = 因公出国"\n'
+        'tables = ["three_public"]\nleft = ["actual_total"]\nright = ["actual_abroad"]\n', encoding="utf-8")
+    accounts = make_accounts({"three_public": {"record": {"actual_total": "5", "actual_abroad": "4"}}})
+    project = Project(root=tmp_path, table_set=str(custom))
+    accounts.table_set = str(custom)
+    assert [r.id for r in rules_for(accounts, project)] == ["three_public.only"]
+    [f] = [f for f in check_accounts(accounts, project) if f.severity == "error"]
+    assert f.rule == "three_public.only" and "差 1.00 万元" in f.message
+
+    bad = tmp_path / "bad-set.toml"
+    shutil.copy(STANDARDS_DIR / "national-9.toml", bad)
+    (tmp_path / "bad-set.rules.toml").write_text('[[rule]]\nid = "x"\nkind = "sum"\ndescription = "?"\n', encoding="utf-8")
+    accounts.table_set = str(bad)
+    with pytest.raises(ConfigError, match="校验规则文件有误"):
+        check_accounts(accounts, Project(root=tmp_path, table_set=str(bad)))

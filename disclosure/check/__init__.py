@@ -18,6 +18,7 @@ from disclosure.check.engine import evaluate
 from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
 from disclosure.check.spec import Rule, load_rules
 from disclosure.content import UnitContent
+from disclosure.errors import ConfigError, Problem
 from disclosure.model import Accounts
 from disclosure.project import Project
 
@@ -34,8 +35,16 @@ __all__ = [
 
 
 def rules_for(accounts: Accounts, project: Project) -> tuple[Rule, ...]:
-    """The rules of the accounts' table set (the project's when the accounts do not say)."""
-    return load_rules(accounts.table_set or project.table_set)
+    """The rules of the accounts' table set (the project's when the accounts do not say).
+    A malformed rule file is a ConfigError naming it."""
+    import tomllib
+
+    name = accounts.table_set or project.table_set
+    try:
+        return load_rules(name)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(Problem(f"校验规则文件有误：{exc}。请按 disclosure/check/spec.py 所述格式修改。",
+                                  file=str(name))) from exc
 
 
 def _order(findings: list[Finding], accounts: Accounts) -> list[Finding]:
