@@ -323,11 +323,14 @@ def test_footer_lines_and_blank_stray_text_are_not_rows(tmp_path):
         ["", "合计", 30, 20, 10],
         ["2040201", "行政运行", 30, 20, 10],
         ["", "以下空白", None, None, None],
+        ["注：本单位无上缴上级支出。"],
         ["单位负责人：张三", "", "财务负责人：李四", "", "制表人：王五"],
     ]
-    t = read(write_grid(tmp_path / "w.xlsx", rows), one_table("expenditure")).tables["expenditure"]
+    loaded = read(write_grid(tmp_path / "w.xlsx", rows), one_table("expenditure"))
+    t = loaded.tables["expenditure"]
     assert [r.key for r in t.rows] == ["total", "2040201"]
-    assert any("以下空白" in n for n in t.notes) and any("单位负责人" in n for n in t.notes)
+    assert t.notes == ["注：本单位无上缴上级支出。", "单位负责人：张三", "财务负责人：李四", "制表人：王五"]
+    assert loaded.notices == ["tables/demo/2021.xlsx，Sheet1!B6：“以下空白”不是本表的项目，已忽略。"]
 
 
 def test_hidden_copy_of_a_table_is_ignored_with_a_notice(tmp_path):

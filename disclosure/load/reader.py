@@ -141,10 +141,10 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
         reader = SheetReader(sheet=sheet, spec=spec, unit=unit, start=meta.last_row + 1)
         table = reader.read()
         problems += reader.problems
-        if table is not None:
-            if meta.title:
-                table.title_cell = CellRef(sheet.file, sheet.name, a1(meta.title.row, meta.title.col), spec.key)
-            tables[spec.key] = table
+        notices += reader.notices
+        if meta.title:
+            table.title_cell = CellRef(sheet.file, sheet.name, a1(meta.title.row, meta.title.col), spec.key)
+        tables[spec.key] = table
     missing = [s for s in table_set if s.required and s.key not in found]
     if missing and not (problems and not sheets):
         names = "、".join(f"{s.marker} {s.title}" if s.marker else s.title for s in missing)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from disclosure.errors import Problem
 from disclosure.load.header import (
@@ -11,6 +10,7 @@ from disclosure.load.header import (
     Column,
     assign_columns,
     cell_text,
+    column_role,
     header_paths,
     is_numbering_row,
     looks_numeric,
@@ -30,7 +30,7 @@ from disclosure.load.text import item_fits, norm
 from disclosure.load.workbook import Sheet, a1
 from disclosure.model import CellRef, Row, Table
 from disclosure.money import NotANumber, parse_amount, to_wan
-from disclosure.standard import BlockSpec, ColumnSpec, ItemSpec, TableSpec
+from disclosure.standard import ColumnSpec, ItemSpec, TableSpec
 
 RECORD_ROW = "record"  # row key of the single data row of a `record` table (三公)
 MONEY_UNITS = {"元", "万元", "亿元"}
@@ -45,13 +45,17 @@ class SheetReader:
     unit: str  # 元 / 万元 / 亿元 as stated by the unit line
     start: int  # first row after the title lines
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the sheet's own notes (注：…) below the table
+    notices: list[str] = field(default_factory=list)  # what the loader left aside, for the user
     any_value: bool = False
 
     # -- helpers ---------------------------------------------------------------------------
     def problem(self, message: str, r: int | None = None, c: int | None = None) -> None:
         cell = a1(r, c) if r is not None and c is not None else None
         self.problems.append(Problem(message, file=self.sheet.file, sheet=self.sheet.name, cell=cell))
+
+    def notice(self, message: str, r: int, c: int) -> None:
+        self.notices.append(f"{self.sheet.file}，{self.sheet.name}!{a1(r, c)}：{message}")
 
     def ref(self, r: int, c: int) -> CellRef:
         return CellRef(self.sheet.file, self.sheet.name, a1(r, c), self.spec.key)
@@ -131,8 +135,10 @@ class SheetReader:
             )
 
     # -- layouts -------------------------------------------------------------------------
-    def read(self) -> Table | None:
+    def read(self) -> Table:
+        """The table of this sheet; problems are collected in ``self.problems``."""
         self.header_rows, self.first_data = self.data_start()
+        self.data_end = self._data_end()
         paths = header_paths(self.sheet, self.header_rows, self.width)
         layout = self.spec.layout
         if layout == "blocks":
@@ -153,26 +159,29 @@ class SheetReader:
             notes=self.notes,
         )
 
-    def data_rows(self):
-        """Data row numbers, stopping at a note (注：…) below the table."""
+    def _data_end(self) -> int:
+        """End of the data (exclusive): a note (注：…) or a signature line (单位负责人：…) ends it;
+        that line and everything below it becomes the table's notes."""
         for r in range(self.first_data, self.sheet.height):
             texts = [t for t in self.row_texts(r) if t]
             if texts and is_note(texts[0]):
-                self.notes.extend(texts)
-                for rest in range(r + 1, self.sheet.height):
+                for rest in range(r, self.sheet.height):
                     self.notes.extend(t for t in self.row_texts(rest) if t)
-                return
-            yield r
+                return r
+        return self.sheet.height
+
+    def data_rows(self) -> range:
+        """Row numbers of the data, header and notes excluded."""
+        return range(self.first_data, self.data_end)
 
     def row_blank(self, r: int, cols: list[int]) -> bool:
         return all(self.sheet.raw(r, c) in ("", None) for c in cols)
 
     def read_classified(self, paths: list[tuple[str, ...]]) -> list[Row]:
-        block = Block([Column(i, p, *_role(p)) for i, p in enumerate(paths)])
+        block = Block([Column(i, p, *column_role(p)) for i, p in enumerate(paths)])
         colmap = assign_columns(self.spec.columns, block.columns)
         self.require(self.spec.columns, colmap)
-        rows = self._read_block_rows(block, colmap, None, self.spec.items, self.spec.classification, unknown_is_error=True)
-        return rows
+        return self._read_block_rows(block, colmap, None, self.spec.items, self.spec.classification)
 
     def _read_block_rows(
         self,
@@ -182,7 +191,6 @@ class SheetReader:
         items: tuple[ItemSpec, ...],
         classification: str | None,
         *,
-        unknown_is_error: bool,
         physical: list[tuple[Block, dict[str, int]]] | None = None,
     ) -> list[Row]:
         """Rows of one block: items matched in order, classification rows by code (or name, or indent)."""
@@ -229,15 +237,13 @@ class SheetReader:
                 row = self._classify(label, block_key, items, used, classification)
                 if row is None:
                     if blank:
-                        self.notes.append(f"{a1(r, label.col)} “{label.name}”不是本表的项目，已忽略。")
-                    elif unknown_is_error:
+                        self.notice(f"“{label.name}”不是本表的项目，已忽略。", r, label.col)
+                    else:
                         self.problem(
                             f"“{label.name}”不是本表的项目，也没有科目编码。请写上科目编码（如“2040201 行政运行”）或改为标准项目名称。",
                             r,
                             label.col,
                         )
-                    else:
-                        self.notes.append(f"{a1(r, label.col)} “{label.name}”不是本表的项目，已忽略。")
                     continue
                 if row.key.startswith("?"):
                     pending_indent.append((row, label))
@@ -269,7 +275,7 @@ class SheetReader:
                         lab.col,
                     )
                 else:
-                    self.notes.append(f"{a1(lab.row, lab.col)} “{lab.name}”不是本表的项目，已忽略。")
+                    self.notice(f"“{lab.name}”不是本表的项目，已忽略。", lab.row, lab.col)
             return [r for r in rows if id(r) not in drop]
         levels = indent_levels([lab.indent for _, lab in pending])
         path: list[str] = []
@@ -358,7 +364,6 @@ class SheetReader:
                 bspec.key,
                 bspec.items,
                 bspec.classification,
-                unknown_is_error=True,
                 physical=phys,
             )
             self._require_items(bspec.items, rows, bspec.key)
@@ -389,7 +394,7 @@ class SheetReader:
         return [row]
 
     def read_items(self, paths: list[tuple[str, ...]]) -> list[Row]:
-        block = Block([Column(i, p, *_role(p)) for i, p in enumerate(paths)])
+        block = Block([Column(i, p, *column_role(p)) for i, p in enumerate(paths)])
         colmap = assign_columns(self.spec.columns, block.columns)
         if not colmap:  # a value column headed by something else (2021年, 数值 …): the one with numbers
             candidates = [c for c in block.of("value") if any(looks_numeric(self.sheet.raw(r, c.index)) for r in range(self.first_data, self.sheet.height))]
@@ -411,7 +416,7 @@ class SheetReader:
             item = next((i for i in self.spec.items if i.key not in used and item_fits(i, name)), None)
             if item is None:
                 blank = self.row_blank(r, list(colmap.values()))
-                self.notes.append(f"{a1(r, col)} “{name}”不是本表的项目，已忽略。" if blank else f"{a1(r, col)} “{name}”不是本表的标准项目，未读取。")
+                self.notice(f"“{name}”不是本表的项目，已忽略。" if blank else f"“{name}”不是本表的标准项目，未读取。", r, col)
                 continue
             used.add(item.key)
             row = Row(key=item.key, label=name, unit=item.unit)
@@ -424,17 +429,9 @@ class SheetReader:
         return rows
 
 
-def _role(path: tuple[str, ...]) -> tuple[str, int]:
-    from disclosure.load.header import column_role
-
-    return column_role(path)
-
-
 _LEADING_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}(?!\d)")
 
 
 def _leading_code(text: str) -> bool:
     return bool(_LEADING_CODE.match(text))
 
-
-__all__ = ["SheetReader", "RECORD_ROW", "Decimal", "BlockSpec"]
