@@ -247,3 +247,22 @@ def test_a_class_budgeted_but_not_spent_is_still_explained():
     assert "决算结构：公共安全支出5,817.35万元，占100.00%。" in text  # no 0.00万元 class in the structure
     assert "**（二）社会保障和就业（类）**" in text
     assert "1.行政事业单位养老支出（款）行政单位离退休（项）。年初预算50.00万元，决算支出0.00万元，完成年初预算的0.00%" in text
+
+
+def test_every_fact_named_in_the_default_wording_exists_in_the_registry():
+    # branches the example never takes (a non-empty 国有资本 table …) are checked here statically
+    from disclosure.derive import REGISTRY
+    from disclosure.narrative import default_wording
+    from disclosure.narrative.view import _patterns
+
+    known = _patterns(REGISTRY)
+    families = {e.key for e in REGISTRY.entries if e.__class__.__name__ == "Family"}
+    for sdef in section_defs():
+        text = default_wording(sdef.key) or ""
+        for key in re.findall(r'F\["([^"~]+)"\]', text):
+            assert known.match(key), (sdef.key, key)
+        for prefix, suffix in re.findall(r'F\["([^"]+)" ~ [a-z]+ ~ "([^"]+)"\]', text):
+            keys = [e.key + s for e in REGISTRY.entries for s in ("", ".change", ".prior") if e.compare or not s]
+            assert any(k.startswith(prefix) and k.endswith(suffix) for k in keys), (sdef.key, prefix, suffix)
+        for family in re.findall(r'rows\("([^"]+)"\)|"([^"]+)" \| listing', text):
+            assert (family[0] or family[1]) in families, (sdef.key, family)
