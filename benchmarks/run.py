@@ -80,17 +80,26 @@ def generate(root: Path, units: int, years: int, distinct: int, jobs: int) -> in
 
 
 def build_command(project: Path, out: Path, jobs: int) -> list[str]:
-    """The command line of one build (``disclosure build`` when it exists)."""
-    try:
-        import disclosure.commands.build  # noqa: F401
+    """The command line of one build."""
+    return [sys.executable, "-m", "disclosure", "build", str(project), "--out", str(out), "--jobs", str(jobs)]
 
-        return [sys.executable, "-m", "disclosure", "build", str(project), "--out", str(out), "--jobs", str(jobs)]
-    except ImportError:
-        return [sys.executable, "-m", "disclosure.batch", str(project), "-o", str(out), "--jobs", str(jobs),
-                "--builder", "disclosure.site:build_unit_year", "--portal", ""]
+
+def snapshot_code(work: Path) -> dict[str, str]:
+    """Copy the package into the work folder and compile its bytecode (as pip does on install), so
+    that edits to the source tree during the run neither change the digests nor the timings; returns
+    the environment that runs the copy."""
+    code = work / "code"
+    shutil.copytree(HERE.parent / "disclosure", code / "disclosure", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(code)], env=env, stdout=subprocess.DEVNULL, check=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    return env
 
 
 CPU: dict[str, float] = {}  # CPU seconds (user + sys, workers included) of each timed command
+
+
+ENV: dict[str, str] | None = None  # environment of the timed commands (the code snapshot)
 
 
 def timed(cmd: list[str], log: Path, name: str = "") -> tuple[float, int, float]:
@@ -99,7 +108,7 @@ def timed(cmd: list[str], log: Path, name: str = "") -> tuple[float, int, float]
         out.write(("\n$ " + " ".join(cmd) + "\n").encode())
         out.flush()
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -164,9 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated {unit_years} unit-years ({args.units} units × {args.years} years) in {gen_s:.1f} s under {work}", flush=True)
 
     cmd = build_command(project, site, args.jobs)
-    # an installed package has its bytecode compiled by pip; do the same for a source checkout
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "disclosure")], env=env, stdout=subprocess.DEVNULL)
+    global ENV
+    ENV = snapshot_code(work)
     load_before = os.getloadavg()[0]
     cold_s, cold_rc, cold_rss = timed(cmd, log, "cold")
     files, size = site_size(site)

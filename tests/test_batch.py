@@ -284,3 +284,30 @@ def test_dask_local_cluster_build_is_byte_identical(project, tmp_path):
         summary = build(project, tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert [o.key for o in summary.failed] == ["beta/2020"] and len(summary.built) == 5
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_terminal_gets_a_progress_bar_and_a_summary_table(project, tmp_path, monkeypatch):
+    import re
+
+    from disclosure.batch.progress import RichReporter, make_reporter
+
+    monkeypatch.setenv("COLUMNS", "240")
+
+    (project / "tables" / "alpha" / "2021.xlsx").write_bytes(b"broken")
+    stream = Terminal()
+    reporter = make_reporter(stream)
+    assert isinstance(reporter, RichReporter) and isinstance(make_reporter(io.StringIO()), PlainReporter)
+    summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=2), reporter)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())
+    assert summary.exit_code == 2
+    assert "生成 " in text and "6/6" in text  # the bar reached its end
+    assert "生成汇总" in text and "单位年度总数" in text
+    assert "失败 alpha/2021：tables/alpha/2021.xlsx：无法读取工作簿" in text
+    assert "  alpha/2021\n    错误：tables/alpha/2021.xlsx：无法读取工作簿" in text
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in text.splitlines() if line.count("│") == 3}
+    assert rows["单位年度总数"] == "6" and rows["本次生成"] == "5" and rows["失败"] == "1" and rows["未改动跳过"] == "0"

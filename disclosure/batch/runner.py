@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Protocol
 
@@ -161,7 +161,7 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
     summary.removed = _remove_stale(project, out_dir, state) if batch.only is None else []
     tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch)
     reporter.plan(summary.total, len(tasks), summary.skipped)
-    setup = Setup(str(project.root.resolve()), str(out_dir), batch.builder, batch.options)
+    setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options)
     try:
         if tasks:
             for outcome in _outcomes(setup, tasks, batch, reporter):

@@ -11,13 +11,12 @@ import shutil
 import time
 import traceback
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from disclosure.batch.state import state_dir, write_result
 from disclosure.errors import DisclosureError, Problem
-from disclosure.project import Project, load_project
+from disclosure.project import Project
 
 
 
@@ -25,7 +24,7 @@ from disclosure.project import Project, load_project
 class Setup:
     """What every task of one batch shares; small and picklable (sent once per pool worker)."""
 
-    root: str  # project folder
+    project: Project  # with an absolute root, so that workers elsewhere find the same folder
     out_dir: str  # site folder (absolute; shared between machines for a Dask cluster)
     builder: str  # "module:function" called as f(project, unit, year, out_dir, options)
     options: Any = None
@@ -66,11 +65,6 @@ def resolve(spec: str) -> Callable:
     """The function named ``module:function``."""
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)
-
-
-@lru_cache(maxsize=4)
-def _project(root: str) -> Project:
-    return load_project(root)
 
 
 def _move_shared(staging: Path, out: Path, unit: str) -> None:
@@ -125,7 +119,7 @@ def run_task(setup: Setup, task: Task) -> Outcome:
     staging = staging_root(out) / f"{task.unit}-{task.year}-{os.getpid()}"
     outcome = Outcome(task.unit, task.year, task.digest, ok=False)
     try:
-        project = _project(setup.root)
+        project = setup.project
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         builder = resolve(setup.builder)
@@ -156,10 +150,9 @@ _SETUP: Setup | None = None
 
 
 def init_worker(setup: Setup) -> None:
-    """Pool initializer: keep the setup and load the project and the builder once per process."""
+    """Pool initializer: keep the setup and import the builder once per process."""
     global _SETUP
     _SETUP = setup
-    _project(setup.root)
     resolve(setup.builder)
 
 
