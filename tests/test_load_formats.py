@@ -84,3 +84,17 @@ def test_example_department_loads_with_every_table_and_its_prior_year():
     if (EXAMPLE / "2020.xlsx").exists():
         assert acc.prior is not None and acc.prior.year == 2020
         assert required <= set(acc.prior.tables)
+
+
+def test_merged_ranges_are_read_from_every_format():
+    """calamine gives merges for .xlsx and .xls but none for .ods; those come from content.xml."""
+    from disclosure.load.workbook import read_book
+
+    def merges(name: str) -> dict[str, set]:
+        return {s.name: set(s.merges) for s in read_book(FIXTURES / name, name)}
+
+    xlsx = merges("canonical.xlsx")
+    assert (3, 0, 3, 2) in xlsx["收入支出决算总表"]  # 收入 over A4:C4
+    assert (10, 3, 10, 7) in xlsx["一般公共预算财政拨款基本支出决算明细表"]  # 公用经费合计 over D11:H11
+    assert merges("canonical.xls") == xlsx
+    assert merges("canonical.ods") == xlsx
