@@ -266,3 +266,9 @@ def test_every_fact_named_in_the_default_wording_exists_in_the_registry():
             assert any(k.startswith(prefix) and k.endswith(suffix) for k in keys), (sdef.key, prefix, suffix)
         for family in re.findall(r'rows\("([^"]+)"\)|"([^"]+)" \| listing', text):
             assert (family[0] or family[1]) in families, (sdef.key, family)
+
+
+def test_a_fact_printed_without_a_filter_is_formatted_and_linked():
+    sections = render(sections={"overview": "收入总计{{ F[\"summary.income.grand_total\"] }}，占比{{ F[\"expenditure.basic.share\"] }}。"})
+    assert sections["overview"].markdown == "收入总计6,879.33万元，占比51.51%。\n"
+    assert 'data-fact="summary.income.grand_total">6,879.33万元</a>' in sections["overview"].html

@@ -228,6 +228,14 @@ def f_empty_table(ctx: Context, table_key: str) -> str:
     return f"本单位{year}年度无{title}相关收支，故本表为空表。"
 
 
+@pass_context
+def _finalize(ctx: Context, value: Any) -> Any:
+    """``{{ F["k"] }}`` prints like ``{{ F["k"] | fig }}``, never as a Python repr."""
+    if isinstance(value, Fact):
+        return f_fig(ctx, value)
+    return value
+
+
 def t_zero(value: Any) -> bool:
     """``F[k] is zero``: the fact exists and is 0."""
     return isinstance(value, Fact) and value.value == 0
@@ -261,7 +269,7 @@ def _compile(env: SandboxedEnvironment, text: str) -> Template:
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                              extensions=["jinja2.ext.do"])
+                              extensions=["jinja2.ext.do"], finalize=_finalize)
     env.filters.update(FILTERS)
     env.tests.update(TESTS)
     return env
