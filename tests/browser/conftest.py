@@ -1,0 +1,75 @@
+"""Browser fixtures: Debian's chromium driven by playwright (no browser download), and the test
+project (the example with a 住房公积金 row) built once per session and opened via file://."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from test_site_support import build, make_test_project  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason="需要 Debian 的 chromium（/usr/bin/chromium）；CI 会用 apt 安装"))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_test_project(tmp_path_factory.mktemp("browser"))
+    out = project / "site"
+    assert build(project, out) == 0
+    return out.resolve()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose console errors, page errors and requests are recorded."""
+
+    def __init__(self, page, site: Path):
+        self.page = page
+        self.site = site
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def url(self, rel: str) -> str:
+        return (self.site / rel.split("?")[0]).as_uri() + ("?" + rel.split("?", 1)[1] if "?" in rel else "")
+
+    def open(self, rel: str) -> None:
+        self.page.goto(self.url(rel))
+        self.page.wait_for_load_state("load")
+
+    def outside(self) -> list[str]:
+        root = self.site.as_uri() + "/"
+        return [u for u in self.requests if not u.startswith(root) and not u.startswith("data:")]
+
+
+@pytest.fixture
+def watched(browser, site: Path):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    yield Watched(page, site)
+    context.close()

@@ -1,0 +1,193 @@
+"""The example site in Chromium over file://: no errors, nothing fetched from outside, charts drawn
+from the facts, search, 长者模式, axe-core, and A4 printing."""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from disclosure.money import format_amount
+from disclosure.site.charts import CHARTS_TOML
+
+UNIT = "bayannur-jiaoguan"
+PAGES = {
+    "portal": "index.html",
+    "report": f"{UNIT}/2021/index.html",
+    "report-2020": f"{UNIT}/2020/index.html",
+    "table": f"{UNIT}/2021/tables/three_public.html",
+    "all-tables": f"{UNIT}/2021/tables/index.html",
+    "review": f"{UNIT}/2021/review.html",
+    "search": "search.html?q=三公",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_page_loads_cleanly_and_stays_inside_the_site(watched, kind: str) -> None:
+    watched.open(PAGES[kind])
+    watched.page.wait_for_timeout(200)
+    assert watched.errors == []
+    assert watched.outside() == []
+    assert watched.page.locator("html").get_attribute("lang") == "zh-CN"
+
+
+def test_every_chart_is_drawn_and_its_table_matches_the_facts(watched, site: Path) -> None:
+    watched.open(PAGES["report"])
+    charts = watched.page.locator(".dc-chart")
+    assert charts.count() >= 3
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.locator("svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+        assert chart.get_attribute("role") == "img" and len(chart.get_attribute("aria-label")) > 20
+    facts = json.loads((site / UNIT / "2021" / "facts.json").read_text(encoding="utf-8"))["facts"]
+    specs = tomllib.loads(CHARTS_TOML.read_text(encoding="utf-8"))["chart"]
+    compared = 0
+    for spec in specs:
+        table = watched.page.locator(f"#dc-chart-{spec['id']}-data")
+        if table.count() == 0:
+            continue
+        rows = {r.locator("th").inner_text(): [c.inner_text() for c in r.locator("td").all()]
+                for r in table.locator("tbody tr").all()}
+        for cat in spec.get("categories", []):
+            if cat["label"] not in rows:
+                continue
+            for key, shown in zip(cat["facts"], rows[cat["label"]]):
+                expected = format_amount(Decimal(facts[key]["value"])) if key in facts else "—"
+                assert shown == expected, (spec["id"], key)
+                compared += 1
+        if spec.get("family"):
+            values = [format_amount(Decimal(facts[f"{spec['family']}.{k.split('.')[2]}.actual"]["value"]))
+                      for k in facts if re.fullmatch(rf"{re.escape(spec['family'])}\.\d+\.actual", k)]
+            assert sorted(v[0] for v in rows.values()) == sorted(v for v in values if v != "0.00")
+            compared += len(values)
+    assert compared >= 10
+
+
+def test_portal_trend_chart_is_drawn(watched) -> None:
+    watched.open(PAGES["portal"])
+    watched.page.locator("#dc-chart-trend-totals svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+    assert watched.page.locator("#dc-chart-trend-totals-data tbody tr").count() == 2
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("三公", f"{UNIT}/2021/tables/three_public.html"),
+    ("公积金", f"{UNIT}/2021/tables/basic.html"),
+    ("决算", f"{UNIT}/2021/index.html"),
+    ("巴彦淖尔市公安局交通管理支队", f"{UNIT}/2021/index.html"),
+])
+def test_search_finds_the_right_pages(watched, query: str, expected: str) -> None:
+    watched.open(f"search.html?q={query}")
+    links = watched.page.locator("#dc-search-results li > a")
+    links.first.wait_for(timeout=5_000)
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    assert expected in hrefs
+    first = watched.page.locator("#dc-search-results li").first
+    assert first.locator(".dc-search-snippet mark").count() >= 1 or query in first.inner_text()
+    assert watched.errors == []
+
+
+def test_search_box_on_a_report_page_works_offline(watched) -> None:
+    watched.open(PAGES["report"])
+    watched.page.fill("#dc-q", "公务接待")
+    watched.page.press("#dc-q", "Enter")
+    watched.page.wait_for_url(re.compile(r"search\.html\?q="))
+    watched.page.locator("#dc-search-results li").first.wait_for(timeout=5_000)
+    assert "公务接待" in watched.page.locator("#dc-search-status").inner_text()
+    assert watched.outside() == []
+
+
+def test_figure_link_lands_on_a_highlighted_cell(watched) -> None:
+    watched.open(PAGES["report"])
+    link = watched.page.locator("a.dc-fig[href*='tables/summary.html#cell-summary-']").first
+    target = link.get_attribute("href").split("#")[1]
+    link.click()
+    watched.page.wait_for_load_state("load")
+    cell = watched.page.locator(f"#{target}")
+    assert cell.count() == 1
+    background = cell.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background == "rgb(255, 224, 102)"
+
+
+def test_elder_mode_persists_across_pages_and_is_keyboard_operable(watched) -> None:
+    page = watched.page
+    watched.open(PAGES["report"])
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    page.focus(".dc-elder-toggle")
+    page.keyboard.press("Enter")
+    assert page.locator(".dc-elder-toggle").get_attribute("aria-pressed") == "true"
+    watched.open(PAGES["table"])
+    assert "dc-elder" in page.locator("html").get_attribute("class")
+    big = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    line = page.evaluate("() => parseFloat(getComputedStyle(document.body).lineHeight)")
+    assert big >= size * 1.25 and line / big >= 1.3
+    assert page.evaluate("() => localStorage.getItem('dc-elder')") == "1"
+    page.click(".dc-elder-toggle")
+    watched.open(PAGES["portal"])
+    assert "dc-elder" not in (page.locator("html").get_attribute("class") or "")
+
+
+def test_skip_link_is_first_and_focus_is_visible(watched) -> None:
+    page = watched.page
+    watched.open(PAGES["report"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "dc-skip"
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def _axe(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+@pytest.mark.parametrize("kind", ["portal", "report", "table", "all-tables", "review", "search"])
+def test_axe_finds_no_violations(browser, site: Path, kind: str, elder: bool) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        rel = PAGES[kind]
+        url = (site / rel.split("?")[0]).as_uri() + ("?" + rel.split("?", 1)[1] if "?" in rel else "")
+        page.goto(url)
+        if elder:
+            page.click(".dc-elder-toggle")
+        page.wait_for_timeout(300)
+        assert _axe(page) == []
+    finally:
+        context.close()
+
+
+A4_POINTS = (595.28, 841.89)  # 210 × 297 mm in PDF points
+
+
+def test_report_prints_on_a4_with_charts_kept_whole(watched) -> None:
+    page = watched.page
+    watched.open(PAGES["report"])
+    page.locator(".dc-chart svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    boxes = [tuple(float(x) for x in m.groups()) for m in
+             re.finditer(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)]
+    assert boxes and all(abs(w - A4_POINTS[0]) < 1.5 and abs(h - A4_POINTS[1]) < 1.5 for w, h in boxes), boxes
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 6  # a page break before each 部分
+    # print emulation at the A4 content width (210 − 2×15 mm): nothing of the navigation, and every
+    # chart fits on one page and may not be split
+    page.set_viewport_size({"width": 680, "height": 986})
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    assert page.locator(".dc-header").evaluate("el => getComputedStyle(el).display") == "none"
+    assert page.locator("thead").first.evaluate("el => getComputedStyle(el).display") == "table-header-group"
+    page_height = (297 - 36) * 96 / 25.4
+    figures = page.locator(".dc-figure")
+    assert figures.count() >= 3
+    for i in range(figures.count()):
+        fig = figures.nth(i)
+        assert fig.evaluate("el => getComputedStyle(el).breakInside") == "avoid"
+        box = fig.bounding_box()
+        assert box["height"] < page_height and box["width"] <= 681
+    parts = page.locator(".dc-part")
+    assert all(parts.nth(i).evaluate("el => getComputedStyle(el).breakBefore") == "page" for i in range(parts.count()))
