@@ -8,6 +8,7 @@ from disclosure.model import CellRef
 from disclosure.money import format_amount
 from disclosure.performance.evaluate import IndicatorResult, PerformanceReport, format_figure, format_score
 from disclosure.performance.goals import GoalEvaluation
+from disclosure.performance.inputs import InputRef
 from disclosure.performance.projects import ProjectSummary
 from disclosure.performance.sources import Figure
 
@@ -25,6 +26,8 @@ def _figure(f: Figure, linkable: Any = None) -> dict:
     has_page = isinstance(src, CellRef) and src.table and (pages is None or src.table in pages)
     href = cell_href(src) if has_page else None
     text = str(src) if src is not None else ""
+    if isinstance(src, InputRef):  # the file is named once at the top of the page
+        text = f"绩效输入 {src.key}"
     if f.year is not None:  # a prior-year cell: its own unit-year folder, named with the year
         href = f"../{f.year}/{href}" if href else None
         text = f"{f.year}年 {text}"
