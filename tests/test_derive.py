@@ -368,3 +368,14 @@ def test_family_members_compare_against_zero_only_when_the_prior_table_exists():
     del acc.prior.tables["basic"]
     facts = derive(acc, Project(root=Path(".")), registry)
     assert "fam.30217.change" not in facts and "fam.30201.change" not in facts  # no prior table: no comparison
+
+
+def test_a_blank_budget_sheet_is_not_a_zero_budget():
+    acc = example_accounts()
+    budget = acc["budget"]
+    for row in budget.rows:
+        row.values.clear()
+    budget.empty = True
+    facts = derive(acc, Project(root=Path(".")))
+    assert "gb.budget" not in facts and "budget.grand_total" not in facts
+    assert "gb.item.2040201.completion" not in facts

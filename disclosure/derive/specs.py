@@ -125,6 +125,8 @@ class Cell(Spec):
             table = scope.accounts.get(src.table)
             if table is None or not _has_column(table, src.column):
                 continue
+            if table.empty and not table.spec.published:
+                continue  # an input sheet left blank (年初预算数表) means "not given", not zeros
             row = _record_row(table) if src.row is None else table.row(src.row)
             if row is None:
                 if self.family is None:
