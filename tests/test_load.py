@@ -416,3 +416,25 @@ def test_class_rows_of_a_block_with_codes_or_unknown_names(tmp_path):
         read(path)
     (p,) = exc.value.problems
     assert (p.sheet, p.cell) == ("收入支出决算总表", "D8") and "“三、卫生支出”不是本表的项目" in p.message
+
+
+def test_levels_from_alignment_indent(tmp_path):
+    from openpyxl.styles import Alignment
+
+    rows = [
+        ["项目", "本年支出合计", "基本支出", "项目支出"],
+        ["合计", 100, 100, None],
+        ["公共安全支出", 100, 100, None],
+        ["公安", 100, 100, None],
+        ["行政运行", 100, 100, None],
+    ]
+    path = write_grid(tmp_path / "w.xlsx", rows)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb.active["A6"].alignment = Alignment(indent=1)
+    wb.active["A7"].alignment = Alignment(indent=2)
+    wb.save(path)
+    t = read(path, one_table("expenditure")).tables["expenditure"]
+    assert [(r.key, r.level) for r in t.rows] == [
+        ("total", None), ("204", 1), ("公共安全支出/公安", 2), ("公共安全支出/公安/行政运行", 3)]

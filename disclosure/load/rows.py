@@ -123,7 +123,7 @@ def read_label(sheet: Sheet, r: int, block: Block, carry: CodeCarry) -> Label:
     col = name_col.index if name_col else (code_col if code_col is not None else 0)
     if not raw_name.strip() and extra_text:
         raw_name, col = extra_text, code_col if code_col is not None else col
-    indent = indent_of(raw_name)
+    indent = indent_of(raw_name) + 2 * sheet.indents.get((r, col), 0)  # one indent step ≈ a full-width space
     name = clean_name(raw_name)
     if code is None and bad is None and name:
         m = _LEADING_CODE.match(name)

@@ -41,6 +41,7 @@ class Sheet:
     merges: list[Merge] = field(default_factory=list)
     uncomputed: set[tuple[int, int]] = field(default_factory=set)
     hidden: bool = False
+    indents: dict[tuple[int, int], int] = field(default_factory=dict)  # alignment indent (xlsx only)
 
     @property
     def height(self) -> int:
@@ -101,11 +102,11 @@ def read_book(path: Path, display: str) -> list[Sheet]:
     except OSError as exc:
         raise _fail(display, f"无法打开文件（{exc.strerror}）。请检查文件是否存在、是否被其他程序占用。") from exc
     if head.startswith(ZIP_MAGIC):
-        uncomputed, ods = _inspect_zip(path, display)
+        extras, ods = _inspect_zip(path, display)
     elif head.startswith(OLE_MAGIC):
         if ENCRYPTED_STREAM in path.read_bytes():
             raise _fail(display, "文件设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存，再重试。")
-        uncomputed, ods = {}, False
+        extras, ods = {}, False
     else:
         raise _fail(display, "不是电子表格文件（.xlsx/.xls/.ods）。请用 Excel 或 WPS 另存为 .xlsx 后重试。")
     try:
@@ -129,7 +130,8 @@ def read_book(path: Path, display: str) -> list[Sheet]:
         else:
             spans = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merges]
         hidden = not str(info.visible).endswith(".Visible")
-        sheets.append(Sheet(name, display, grid, spans, uncomputed.get(name, set()), hidden))
+        uncomputed, indents = extras.get(name, (set(), {}))
+        sheets.append(Sheet(name, display, grid, spans, uncomputed, hidden, indents))
     book.close()
     return sheets
 
@@ -141,8 +143,9 @@ def _calamine_message(exc: Exception) -> str:
     return f"文件已损坏或不完整，无法读取（{text}）。请在 Excel/WPS 中打开并另存为 .xlsx 后重试。"
 
 
-def _inspect_zip(path: Path, display: str) -> tuple[dict[str, set[tuple[int, int]]], bool]:
-    """Validate a zip-based workbook; return formula cells without values (xlsx) and whether it is .ods."""
+def _inspect_zip(path: Path, display: str) -> tuple[dict, bool]:
+    """Validate a zip-based workbook; return, for .xlsx, each sheet's formula cells without values
+    and alignment indents (see _scan_xlsx), and whether it is .ods."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -165,36 +168,61 @@ def _inspect_zip(path: Path, display: str) -> tuple[dict[str, set[tuple[int, int
         return {}, True
     if "xl/workbook.xml" not in parts:
         raise _fail(display, "不是电子表格文件（压缩包里没有工作簿）。请用 Excel 或 WPS 另存为 .xlsx 后重试。")
-    return _uncomputed_formulas(parts), False
+    return _scan_xlsx(parts), False
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
     return {k.decode().split(":")[-1] if k != b"r:id" else "r:id": v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
 
 
-def _uncomputed_formulas(parts: dict[str, bytes]) -> dict[str, set[tuple[int, int]]]:
-    """Sheet name → cells holding a formula whose computed value was never saved."""
+_XF_BLOCK = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.DOTALL)
+_XF = re.compile(rb"<(?:\w+:)?xf\b[^>]*?(?:/>|>.*?</(?:\w+:)?xf>)", re.DOTALL)
+_INDENT = re.compile(rb'<(?:\w+:)?alignment\b[^>]*\bindent="(\d+)"')
+
+
+def _xf_indents(styles: bytes) -> dict[str, int]:
+    """Style index (the ``s`` attribute of a cell) → alignment indent, for styles that indent."""
+    block = _XF_BLOCK.search(styles)
+    if not block or b"indent=" not in block.group(0):
+        return {}
+    out: dict[str, int] = {}
+    for i, xf in enumerate(_XF.findall(block.group(0))):
+        m = _INDENT.search(xf)
+        if m and int(m.group(1)):
+            out[str(i)] = int(m.group(1))
+    return out
+
+
+def _scan_xlsx(parts: dict[str, bytes]) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], int]]]:
+    """Sheet name → (cells holding a formula whose value was never saved, cells' alignment indents)."""
     rels: dict[str, str] = {}
     for tag in _REL_TAG.findall(parts.get("xl/_rels/workbook.xml.rels", b"")):
         a = _attrs(tag)
         target = a.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         rels[a.get("Id", "")] = target
-    out: dict[str, set[tuple[int, int]]] = {}
+    indents = _xf_indents(parts.get("xl/styles.xml", b""))
+    out: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], int]]] = {}
     for tag in _SHEET_TAG.findall(parts["xl/workbook.xml"]):
         a = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
         rid = next((v for k, v in a.items() if k.endswith(":id")), "")
         data = parts.get(rels.get(rid, ""), b"")
-        if not _FORMULA.search(data):
+        formulas = bool(_FORMULA.search(data))
+        if not formulas and not indents:
             continue
-        cells: set[tuple[int, int]] = set()
+        uncomputed: set[tuple[int, int]] = set()
+        indented: dict[tuple[int, int], int] = {}
         for attrs, inner in _CELL.findall(data):
-            if inner and _FORMULA.search(inner) and not _VALUE.search(inner) and b't="str"' not in attrs:
-                ref = dict(_ATTR.findall(attrs)).get(b"r")
-                if ref:
-                    cells.add(parse_a1(ref.decode()))
-        if cells:
-            out[_unescape(a.get("name", ""))] = cells
+            cell = dict(_ATTR.findall(attrs))
+            ref = cell.get(b"r")
+            if not ref:
+                continue
+            if formulas and inner and _FORMULA.search(inner) and not _VALUE.search(inner) and cell.get(b"t") != b"str":
+                uncomputed.add(parse_a1(ref.decode()))
+            style = cell.get(b"s")
+            if style is not None and style.decode() in indents:
+                indented[parse_a1(ref.decode())] = indents[style.decode()]
+        out[_unescape(a.get("name", ""))] = (uncomputed, indented)
     return out
 
 
