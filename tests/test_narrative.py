@@ -80,7 +80,11 @@ def test_missing_reason_leaves_no_dangling_words_and_is_recorded(report):
     {}, {"prior": False}, {"budget": False}, {"reasons": {}}, {"prior": False, "budget": False, "reasons": {}},
 ])
 def test_unfilled_template_text_is_impossible(variant):
-    text = text_of(render(**variant))
+    sections = render(**variant)
+    for section in sections.values():  # no stray line break inside a paragraph
+        lines = section.markdown.splitlines()
+        assert not any(a and b and not b.startswith(("|", "-", "*", "#")) for a, b in zip(lines, lines[1:])), section.key
+    text = text_of(sections)
     for bad in ["增加(减少)", "增加（减少）", "增长(下降)", "增长（下降）", "原因是：。", "原因：。", "原因是。",
                 "差异原因:", "差异原因：\n", "完成预算的0%", "完成预算的0.00%", "None", "{{", "{%", "，。", "；。", "。。"]:
         assert bad not in text, (bad, variant)

@@ -143,3 +143,17 @@ def test_facts_json_of_the_example(example, tmp_path):
     assert {c["table"] for c in fact["cells"]} == {"three_public", "info"}
     assert data["facts"]["gb.item.2040201.completion"]["value"] == "82.08"
     assert all(f["cells"] or f["unit"] == "" or "按0计" in f["formula"] for f in data["facts"].values())
+
+
+@pytest.mark.parametrize("year", [2021, 2020])
+def test_no_paragraph_is_broken_by_a_stray_line_break(year):
+    # a single newline inside a paragraph shows as a space between Chinese sentences
+    project = load_project(ROOT)
+    accounts = load_accounts(project, UNIT, year)
+    sections = render_narrative(derive(accounts, project), load_content(project, UNIT, year), project)
+    for section in sections:
+        if section.source != "default":
+            continue
+        lines = section.markdown.splitlines()
+        for first, second in zip(lines, lines[1:]):
+            assert not (first and second and not second.startswith(("|", "-", "*", "#"))), (section.key, first, second)
