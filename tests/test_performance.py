@@ -219,3 +219,19 @@ def test_broken_toml_is_an_input_error(tmp_path):
 def test_figure_cell_is_none_for_input_sources(report):
     f: Figure = report.result("staff_control").figures[1]
     assert f.cell is None and f.value == 656
+
+
+def test_facts_from_derive_are_used_first(inputs):
+    from disclosure.derive import Fact, Facts
+    from disclosure.model import CellRef
+
+    cell = CellRef("tables/u/2021.xlsx", "财政拨款三公经费支出决算表", "G9", "three_public")
+    facts = Facts("bayannur-jiaoguan", 2021)
+    facts.add(Fact("tp.total.actual", D("190.00"), "万元", (cell,), "三公决算数", "三公经费决算数"), "test")
+    r = evaluate_performance(example_accounts(), facts, inputs).result("three_public_control")
+    assert r.arithmetic == "190.00 ÷ 195.00 = 97.44%" and r.computed_score == 3 and not r.differs
+    assert r.figures[0].cell == cell
+    # a fact computed from several cells is named by its key
+    two = Facts("bayannur-jiaoguan", 2021)
+    two.add(Fact("gb.total", D("5817.35"), "万元", (cell, cell), "f", "l"), "test")
+    assert evaluate_performance(example_accounts(), two, inputs).result("budget_completion").figures[0].source == "gb.total"
