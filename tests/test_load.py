@@ -438,3 +438,39 @@ def test_levels_from_alignment_indent(tmp_path):
     t = read(path, one_table("expenditure")).tables["expenditure"]
     assert [(r.key, r.level) for r in t.rows] == [
         ("total", None), ("204", 1), ("公共安全支出/公安", 2), ("公共安全支出/公安/行政运行", 3)]
+
+
+WORDS = ["项目", "科目编码", "科目名称", "类", "款", "项", "行次", "栏次", "合计", "小计", "决算数", "预算数", "收入", "支出",
+         "人员经费", "公用经费", "本年支出", "基本支出", "项目支出", "本年收入合计", "公务接待费", "计量单位", "统计数",
+         "204", "20402", "2040201", "2040201 行政运行", "\u3000\u3000公安", "  行政运行", "公共安全支出", "总计",
+         "本年收入合计", "车辆数合计", "注：说明", "-", "—", "12,3O4.00", "1,234.50", "(5.00)", "2021年度", "单位：元"]
+
+
+def test_any_grid_gives_a_table_or_problems_never_a_crash():
+    """Random sheets under every table spec: the reader returns a Table and problems, never raises."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from disclosure.load.locate import read_meta
+    from disclosure.load.tables import SheetReader
+    from disclosure.load.workbook import Sheet
+
+    cell = st.one_of(st.sampled_from(WORDS), st.just(""), st.integers(-10, 10_000), st.floats(allow_nan=True),
+                     st.text(max_size=6), st.booleans())
+    grids = st.lists(st.lists(cell, min_size=1, max_size=9), min_size=1, max_size=12)
+    merge = st.tuples(st.integers(1, 12), st.integers(0, 8), st.integers(0, 2), st.integers(0, 3)).map(
+        lambda t: (t[0], t[1], t[0] + t[2], t[1] + t[3]))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(grids, st.lists(merge, max_size=4), st.sampled_from([s for s in TS]))
+    def check(rows, merges, spec):
+        grid = [[spec.title], ["单位：万元"], *rows]
+        sheet = Sheet("S", "f.xlsx", grid, merges)
+        meta = read_meta(sheet, one_table(spec.key))
+        reader = SheetReader(sheet=sheet, spec=spec, unit="万元", start=meta.last_row + 1)
+        table = reader.read()
+        assert table.spec is spec
+        for problem in reader.problems:
+            assert problem.sheet == "S" and problem.message
+
+    check()
