@@ -237,3 +237,16 @@ def test_example_workbook(capsys):
     accident = next(p for p in report.lines if p.name.startswith("交通事故"))
     assert accident.progress == D("98.63")
     assert [p.name for p in report.unpaid] == ["交通安全宣传"]
+
+
+def test_numbering_written_in_the_name(tmp_path):
+    path = book(tmp_path, [
+        R("", "1、人员经费", D("0"), D("10"), D("10"), D("5")),
+        R("", "2．专项业务费", D("0"), D("30"), D("30"), D("9")),
+        R("", "2.1 设施维护", D("0"), D("30"), D("30"), D("9")),
+        R("", "2021年新增项目", D("0"), D("4"), D("4"), D("1")),
+    ])
+    sheet = read_monitoring(path)
+    assert [(ln.key, ln.name, ln.level) for ln in sheet.lines] == [
+        ("1", "人员经费", 1), ("2", "专项业务费", 1), ("2.1", "设施维护", 2), ("r7", "2021年新增项目", 1)]
+    assert sheet.line("2.1").parent is sheet.line("2")

@@ -235,3 +235,30 @@ def test_facts_from_derive_are_used_first(inputs):
     two = Facts("bayannur-jiaoguan", 2021)
     two.add(Fact("gb.total", D("5817.35"), "万元", (cell, cell), "f", "l"), "test")
     assert evaluate_performance(example_accounts(), two, inputs).result("budget_completion").figures[0].source == "gb.total"
+
+
+def test_scores_stay_within_points_and_fall_as_rates_worsen():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    rubric = load_rubric()
+    higher_is_better = ["budget_completion", "payment_progress", "asset_use", "completion", "timeliness", "quality",
+                        "key_tasks", "satisfaction", "key_spending"]
+    lower_is_better = ["balance_rate", "balance_change", "public_control", "three_public_change"]
+    rates = st.decimals(min_value=-200, max_value=300, places=2)
+
+    @settings(max_examples=150, deadline=None)
+    @given(a=rates, b=rates)
+    def check(a, b):
+        lo, hi = min(a, b), max(a, b)
+        for ind in rubric.indicators:
+            if ind.scoring is None:
+                continue
+            s_lo, s_hi = ind.scoring.score(lo)[0], ind.scoring.score(hi)[0]
+            assert 0 <= s_lo <= ind.points and 0 <= s_hi <= ind.points
+            if ind.key in higher_is_better:
+                assert s_lo <= s_hi
+            if ind.key in lower_is_better or (ind.key == "three_public_control" and lo >= 100):
+                assert s_lo >= s_hi
+
+    check()

@@ -23,7 +23,7 @@ _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_IN_TEXT = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
 _UNIT_NAME = re.compile(r"(?:单位名称|填报单位|预算单位)[:：]\s*(\S+)")
-_NUMBERING = re.compile(r"^(\d+(?:[.．]\d+)*)(?:[.．、]|\s+|(?=[^\d.．]))")
+_NUMBERING = re.compile(r"^(\d+(?:[.．]\d+)+|\d+(?=[.．、\s]))[.．、]?\s*")  # 1、 1. 1.1 — not 2021年
 _NOTE_WORDS = ("注", "说明", "填表", "填报人", "审核", "负责人", "备注")
 
 
