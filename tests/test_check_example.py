@@ -56,6 +56,8 @@ def test_example_notices_name_the_cells_of_the_reference_differences(example):
     assert notices["summary.expenditure_grand_total"].cells[0] == accounts["summary"].cell(
         "expenditure.grand_total", "amount")
     assert notices["basic.personnel"].cells[0] == accounts["basic"].cell("personnel.total", "amount")
+    # a label printed twice on the sheet is told apart by the item above it
+    assert "年初财政拨款结转和结余·一般公共预算财政拨款 1,151.10" in notices["fiscal_summary.flow_general"].message
     assert notices["three_public.actual_vehicle"].cells[0] == accounts["three_public"].cell("record", "actual_vehicle")
     assert [str(c) for c in notices["general_basic.total"].cells] == [
         str(accounts["general_budget"].cell("total", "basic")),

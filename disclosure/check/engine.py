@@ -25,14 +25,18 @@ class _Skip(Exception):
 
 @dataclass(frozen=True)
 class Value:
-    """One cell as a rule sees it."""
+    """One cell as a rule sees it. Its label is worked out only when a message needs it."""
 
     value: Decimal
     cell: CellRef | None
-    label: str
+    name: "str | Callable[[], str]"
     sheet: str
     table: str
     negative: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.name if isinstance(self.name, str) else self.name()
 
     @property
     def signed(self) -> Decimal:
@@ -74,17 +78,41 @@ def _column_label(col: ColumnSpec) -> str:
     return col.header[-1]
 
 
-def _value(table: Table, row: Row, column: str, negative: bool = False) -> Value:
+def _row_label(table: Table, row: Row) -> str:
+    """The row's label; a label that occurs twice in its block (04表 “一般公共预算财政拨款” under
+    本年收入 and again under 年初结转和结余) is prefixed with the nearest unique item label above it."""
+    if row.code is not None:
+        return row.label
+    block = [r for r in table.rows if r.block == row.block and r.code is None]
+    counts: dict[str, int] = {}
+    for r in block:
+        counts[r.label] = counts.get(r.label, 0) + 1
+    if counts.get(row.label, 0) < 2 or row not in block:
+        return row.label
+    above = block[: block.index(row)]
+    parent = next((r.label for r in reversed(above) if counts[r.label] == 1), None)
+    return f"{parent}·{row.label}" if parent else row.label
+
+
+def _label(table: Table, row: Row, column: str) -> str:
     columns = _columns_of(table, row.block)
     col = next((c for c in columns if c.key == column), None)
     col_label = _column_label(col) if col else column
     if table.spec.layout == "record":
-        label = col_label
-    elif len(columns) > 1:
-        label = f"{row.label}·{col_label}"
-    else:
-        label = row.label
-    return Value(row.value(column), row.cells.get(column), label, table.sheet, table.key, negative)
+        return col_label
+    row_label = _row_label(table, row)
+    return f"{row_label}·{col_label}" if len(columns) > 1 else row_label
+
+
+def _value(table: Table, row: Row, column: str, negative: bool = False) -> Value:
+    return Value(
+        row.values.get(column, ZERO),
+        row.cells.get(column),
+        lambda: _label(table, row, column),
+        table.sheet,
+        table.key,
+        negative,
+    )
 
 
 def _resolve(accounts: Accounts, term: Term) -> Value | None:
