@@ -235,7 +235,7 @@ def test_a_table_set_without_the_extra_tables_still_reads_well():
     assert "未填报2021年度国有资产占用信息" in sections["assets"].markdown
     three = sections["three_public"].markdown
     assert "车均" not in three and "保有量" not in three and "团组" not in three
-    assert "公务用车运行维护费支出185.94万元；公务用车运行维护费支出较上年减少19.31万元" in three
+    assert "公务用车运行维护费支出185.94万元（预算为195.00万元，完成预算的95.35%）；公务用车运行维护费支出较上年减少19.31万元" in three
 
 
 def test_a_class_budgeted_but_not_spent_is_still_explained():

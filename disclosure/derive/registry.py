@@ -51,9 +51,8 @@ def _summary() -> list:
         for k, label in income
     ]
     out += [
-        cell(f"{s}.expenditure.{k}", label, f"收入支出决算总表支出栏的“{label}”。", (s, f"expenditure.{k}", "amount"),
-             compare="pct" if k == "grand_total" else None)
-        for k, label in expenditure
+        cell(f"{s}.expenditure.{k}", label, f"收入支出决算总表支出栏的“{label}”。", (s, f"expenditure.{k}", "amount"))
+        for k, label in expenditure  # 支出总计 = 收入总计: its change is the income side's
     ]
     return out
 
@@ -186,7 +185,7 @@ def _basic() -> list:
         cell("basic.public", "公用经费", "基本支出决算明细表的公用经费合计。", (b, "public.total", "amount"),
              compare="pct"),
         Sum(key="basic.total", label="一般公共预算财政拨款基本支出", description="人员经费合计加公用经费合计。",
-            parts=("basic.personnel", "basic.public"), compare="pct"),
+            parts=("basic.personnel", "basic.public")),
     ]
     for block, title in (("personnel", "人员经费"), ("public", "公用经费")):
         out += [
