@@ -250,3 +250,23 @@ def test_numbering_written_in_the_name(tmp_path):
     assert [(ln.key, ln.name, ln.level) for ln in sheet.lines] == [
         ("1", "人员经费", 1), ("2", "专项业务费", 1), ("2.1", "设施维护", 2), ("r7", "2021年新增项目", 1)]
     assert sheet.line("2.1").parent is sheet.line("2")
+
+
+def test_two_row_header_and_unit_line(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "监控"
+    ws.append(["2024年预算执行情况"])
+    ws.append(["填报单位：某局", None, None, None, "单位：元"])
+    ws.append(["项目名称", "预算", None, None, "累计支付"])
+    ws.append([None, "上年结转资金", "年初预算数", "合计", None])
+    ws.append(["甲项目", 0, 1200000, 1200000, 300000])
+    path = tmp_path / "2024-06-30.xlsx"
+    wb.save(path)
+    sheet = read_monitoring(path)
+    assert sheet.unit_name == "某局" and sheet.source_unit == "元" and sheet.sheet == "监控"
+    (line,) = sheet.lines
+    assert (line.value("budget"), line.total, line.paid) == (D("120"), D("120"), D("30"))
+    assert str(line.cells["paid"]) == "监控!E5"

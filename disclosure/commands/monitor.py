@@ -8,7 +8,7 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from disclosure.errors import ConfigError, InputError
+from disclosure.errors import InputError
 from disclosure.project import CONFIG_NAME, Project, load_project
 
 
@@ -61,10 +61,7 @@ def run(args: argparse.Namespace) -> int:
     file = Path(args.file)
     target = _target(args.target)
     as_of = parse_date(args.as_of) if args.as_of else None
-    try:
-        project = find_project(file, args.project)
-    except ConfigError:
-        raise
+    project = find_project(file, args.project)
     display = project.relative(file) if project is not None else str(file)
     sheet = read_monitoring(file, display)
     if target is None and project is not None:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from disclosure.check.finding import Finding
-from disclosure.money import HUNDRED, percent, round_half_up
+from disclosure.money import percent, round_half_up
 from disclosure.monitoring.checks import check_monitoring
 from disclosure.monitoring.model import MonitoringLine, MonitoringSheet
 
@@ -125,5 +125,3 @@ def evaluate_monitoring(sheet: MonitoringSheet, as_of: date | None = None, targe
     return MonitoringReport(sheet, as_of, schedule, basis, lines, groups, total, check_monitoring(sheet),
                             str(notes.get("summary", "")))
 
-
-__all__ = ["HUNDRED", "MonitoringReport", "Progress", "evaluate_monitoring", "schedule_progress"]

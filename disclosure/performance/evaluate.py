@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from disclosure.model import Accounts
-from disclosure.money import HUNDRED, format_amount, percent
+from disclosure.money import format_amount, percent
 from disclosure.performance.inputs import PerformanceInputs
 from disclosure.performance.rubric import IndicatorSpec, Rubric, load_rubric
 from disclosure.performance.sources import Figure, FigureSource
@@ -71,11 +71,6 @@ class IndicatorResult:
             s = self.figures[2]
             return f"({fa} + {format_figure(s.value, s.unit)}) ÷ {fb} = {self.rate}%"
         return f"{fa} ÷ {fb} = {self.rate}%"
-
-    @property
-    def score(self) -> Decimal | None:
-        """The score counted in the computed total: the rubric's, or the unit's for judgement."""
-        return self.computed_score if self.computed_score is not None else None
 
 
 @dataclass
@@ -218,5 +213,3 @@ def evaluate_performance(
         stated_total=inputs.stated_total if inputs is not None else None,
     )
 
-
-__all__ = ["IndicatorResult", "PerformanceReport", "evaluate_performance", "format_figure", "format_score", "HUNDRED"]
