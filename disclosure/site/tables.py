@@ -100,12 +100,21 @@ def _head(lead: list[str], columns: list[ColumnSpec]) -> list[list[HeadCell]]:
     return [top, second] if two else [top]
 
 
+def _count_unit(table: Table, row: Row) -> str | None:
+    """The count unit (辆, 个 …) of a non-money row: the row's own, else its item's in the spec."""
+    if row.unit:
+        return row.unit
+    item = next((i for b, i in table.spec.all_items() if table.spec.item_key(b, i.key) == row.key), None)
+    return item.unit if item else None
+
+
 def _value_cells(table: Table, row: Row, columns: list[ColumnSpec]) -> list[Cell]:
     cells = []
+    unit = _count_unit(table, row)
     for col in columns:
         ref = row.cells.get(col.key)
         anchor = cell_anchor(table.key, ref.cell) if ref else None
-        text = _amount(row.values[col.key], row.unit) if col.key in row.values else ""
+        text = _amount(row.values[col.key], unit) if col.key in row.values else ""
         cells.append(Cell(text, anchor=anchor))
     return cells
 
@@ -125,7 +134,7 @@ def _items_grid(table: Table, caption: str) -> Grid:
     head = [[HeadCell("项目"), HeadCell("计量单位"), *[HeadCell(c.label) for c in columns]]]
     body = []
     for row in table.rows:
-        cells = [Cell(row.label, kind="label"), Cell(row.unit or table.spec.unit, kind="unit")]
+        cells = [Cell(row.label, kind="label"), Cell(_count_unit(table, row) or table.spec.unit, kind="unit")]
         body.append(cells + _value_cells(table, row, columns))
     return Grid(caption, head, body, 2 + len(columns))
 
@@ -171,6 +180,7 @@ def table_csv(table: Table) -> bytes:
     out.writerow(["部分", "科目编码", "项目", "计量单位", *["/".join(c.header) for c in columns]])
     for row in table.rows:
         block = blocks.get(row.block or "")
-        values = [_csv_value(row.values[c.key], row.unit) if c.key in row.values else "" for c in columns]
-        out.writerow([block.title if block else "", row.code or "", _text(row.label), row.unit or spec.unit, *values])
+        unit = _count_unit(table, row)
+        values = [_csv_value(row.values[c.key], unit) if c.key in row.values else "" for c in columns]
+        out.writerow([block.title if block else "", row.code or "", _text(row.label), unit or spec.unit, *values])
     return buf.getvalue().encode("utf-8-sig")

@@ -1,0 +1,238 @@
+"""The site's building blocks on small inputs: table views and CSV, search grams, charts from facts,
+sanitising and heading levels, theme lookup and overrides, page providers, the preview server."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from disclosure.derive.facts import Fact, Facts
+from disclosure.model import CellRef
+from disclosure.site.charts import trend_charts, unit_year_charts
+from disclosure.site.report import unlink_missing
+from disclosure.site.sanitize import clean_html, render_markdown, shift_headings
+from disclosure.site.search import SearchDoc, build_index, grams, index_script, page_text
+from disclosure.site.tables import table_csv, table_view
+from disclosure.site.theme import css_string, theme_dirs
+from factories import make_table
+from test_site_support import UNIT, build, copy_example
+
+
+def fact(key: str, value: str, unit: str = "万元") -> Fact:
+    return Fact(key, Decimal(value), unit, (CellRef("t.xlsx", "表", "C5", "summary"),), "公式", key)
+
+
+def facts_of(year: int, **values: str) -> Facts:
+    f = Facts(unit="u", year=year)
+    for key, value in values.items():
+        f.add(fact(key.replace("__", "."), value), "")
+    return f
+
+
+# ── tables ──────────────────────────────────────────────────────────────────────────────
+
+def test_classified_table_view_has_codes_levels_anchors_and_grouped_headers() -> None:
+    table = make_table("gov_fund", {
+        "total": {"expenditure": "12.5", "basic": "10", "project": "2.5"},
+        "229": {"expenditure": "12.5", "basic": "10", "project": "2.5"},
+        "2296002": {"expenditure": "1234567.891", "basic": "10"},
+    })
+    view = table_view(table, 2021)
+    grid = view.grids[0]
+    assert view.marker == "公开08表" and grid.caption.startswith("公开08表 政府性基金预算财政拨款收入支出决算表")
+    top, second = grid.head
+    assert [h.text for h in top][:2] == ["科目编码", "科目名称"] and top[0].rowspan == 2
+    spent = next(h for h in top if h.text == "本年支出")
+    assert spent.colspan == 3 and spent.scope == "colgroup"
+    assert [h.text for h in second] == ["小计", "基本支出", "项目支出"]
+    last = grid.body[-1]
+    assert last[0].text == "2296002" and last[1].kind == "label" and last[1].level == 2
+    money = [c for c in last if c.kind == "value" and c.text]
+    assert money[0].text == "1,234,567.89"
+    ref = table.cell("2296002", "expenditure")
+    assert money[0].anchor == f"cell-gov_fund-{ref.cell}"
+    assert not view.empty and view.empty_note == ""
+
+
+def test_empty_table_shows_its_note_with_the_year() -> None:
+    view = table_view(make_table("gov_fund", {"total": {}}, empty=True), 2022)
+    assert view.empty
+    assert view.empty_note == "本单位2022年度无政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款安排的支出，故本表为空表。"
+
+
+def test_blocks_record_and_items_layouts() -> None:
+    summary = table_view(make_table("summary", {"income.year_total": {"amount": "5"}, "expenditure.204": {"amount": "5"}}), 2021)
+    assert [g.caption.split("（")[-1] for g in summary.grids] == ["收入）", "支出）"]
+    assert [h.text for h in summary.grids[1].head[0]] == ["科目编码", "科目名称", "决算数"]
+    three = table_view(make_table("three_public", {"record": {"budget_total": "3", "actual_total": "2"}}), 2021)
+    top = [h.text for h in three.grids[0].head[0]]
+    assert top == ["项目", "预算数", "决算数"] and three.grids[0].head[1][0].text == "合计"
+    info = make_table("info", {"operating_cost": {"amount": "317.97"}, "vehicles_total": {"amount": "31"}})
+    rows = table_view(info, 2021).grids[0].body
+    assert [c.text for c in rows[0]] == ["机关运行经费支出", "万元", "317.97"]
+    assert [c.text for c in rows[1]] == ["车辆数合计", "辆", "31"]
+
+
+def test_csv_has_bom_plain_figures_and_defuses_formulas() -> None:
+    table = make_table("expenditure", {"total": {"total": "1234.5", "basic": "1000", "project": "234.5"},
+                                       "204": {"_label": "=HYPERLINK(\"x\")", "total": "1234.5"}})
+    raw = table_csv(table)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "公开03表 支出决算表"
+    assert lines[1].startswith("部分,科目编码,项目,计量单位,本年支出合计,基本支出,项目支出")
+    assert lines[2].startswith(",,合计,万元,1234.50,1000.00,234.50")
+    assert "'=HYPERLINK" in lines[3]
+
+
+# ── search ──────────────────────────────────────────────────────────────────────────────
+
+def test_grams_are_unigrams_and_bigrams_of_word_runs() -> None:
+    assert grams("三公经费") == {"三", "公", "经", "费", "三公", "公经", "经费"}
+    assert grams("A1 ，公积") == {"a", "1", "a1", "公", "积", "公积"}
+    assert "，" not in "".join(grams("甲，乙"))
+
+
+def test_index_is_sorted_posts_each_page_once_and_is_safe_in_a_script() -> None:
+    docs = [SearchDoc("b.html", "乙", "住房公积金 </script>"), SearchDoc("a.html", "甲", "三公经费 公积金")]
+    index = build_index(docs)
+    assert [d[0] for d in index["docs"]] == ["a.html", "b.html"]
+    assert index["grams"]["积金"] == [0, 1] and index["grams"]["三公"] == [0]
+    script = index_script(docs).decode("utf-8")
+    assert script.startswith("window.DC_SEARCH_INDEX=") and "</script" not in script
+    assert json.loads(script[len("window.DC_SEARCH_INDEX="):-2])["docs"][1][2] == "住房公积金 </script>"
+
+
+def test_page_text_is_the_main_content_without_scripts() -> None:
+    html = "<header>页眉</header><main><h1>标题</h1><script>var x='不要';</script><p>正文 <b>内容</b></p></main><footer>页脚</footer>"
+    assert page_text(html) == "标题 正文 内容"
+
+
+# ── charts ──────────────────────────────────────────────────────────────────────────────
+
+def test_charts_come_from_facts_and_skip_missing_or_zero_categories() -> None:
+    facts = facts_of(2021, expenditure__basic="2996.69", expenditure__project="2820.66", expenditure__remit="0",
+                     income__fiscal="5728.23")
+    charts = {c.id: c for c in unit_year_charts(facts, 2021)}
+    assert "dc-chart-income" not in charts  # one category only: no pie
+    pie = charts["dc-chart-expenditure"]
+    assert pie.rows == [("基本支出", ["2,996.69"]), ("项目支出", ["2,820.66"])]
+    assert json.loads(pie.spec_json)["values"] == [["2996.69"], ["2820.66"]]
+    assert pie.alt.startswith("2021年度本年支出构成") and "基本支出2,996.69万元" in pie.alt
+    assert unit_year_charts(None, 2021) == []
+
+
+def test_chart_spec_cannot_close_its_script() -> None:
+    facts = facts_of(2021, expenditure__basic="1", expenditure__project="2")
+    facts.groups["gb.class"] = ["204"]
+    facts.names["gb.class.204"] = "</script><script>alert(1)</script>"
+    facts.add(fact("gb.class.204.actual", "3"), "")
+    chart = next(c for c in unit_year_charts(facts, 2021) if c.id == "dc-chart-function-class")
+    assert "<" not in chart.spec_json and json.loads(chart.spec_json)["categories"] == ["</script><script>alert(1)</script>"]
+
+
+def test_trend_needs_two_years() -> None:
+    a = facts_of(2020, summary__income__grand_total="7502.22", income__total="6000", expenditure__total="6100")
+    b = facts_of(2021, summary__income__grand_total="6879.33", income__total="5728.23", expenditure__total="5817.35")
+    assert trend_charts("单位", [(2021, b)]) == []
+    (chart,) = [c for c in trend_charts("单位", [(2021, b), (2020, a)]) if c.id == "dc-chart-trend-totals"]
+    assert [r[0] for r in chart.rows] == ["2020年", "2021年"]
+    assert chart.rows[0][1] == ["7,502.22", "6,000.00", "6,100.00"]
+
+
+# ── sanitising, headings, theme ─────────────────────────────────────────────────────────
+
+def test_markdown_is_sanitised_but_keeps_tables_links_and_our_classes() -> None:
+    html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n[官网](https://www.gov.cn/) <span class=\"dc-x evil\">x</span>")
+    assert "<table>" in html and 'href="https://www.gov.cn/"' in html
+    assert 'class="dc-x evil"' not in html
+    assert clean_html('<a class="dc-fig" href="tables/a.html#c" title="公式">1</a>') == '<a class="dc-fig" href="tables/a.html#c" title="公式">1</a>'
+
+
+def test_headings_are_renumbered_below_their_section() -> None:
+    assert shift_headings("<h1>a</h1><h3>b</h3>", 4) == "<h4>a</h4><h6>b</h6>"
+    assert shift_headings("<h2>a</h2><h3>b</h3>", 4) == "<h4>a</h4><h5>b</h5>"
+    assert shift_headings("<p>x</p>", 4) == "<p>x</p>"
+
+
+def test_figure_links_to_tables_without_a_page_become_plain() -> None:
+    html = '<a class="dc-fig" href="tables/budget.html#cell-budget-C5" title="年初预算">6,889.06万元</a> ' \
+           '<a class="dc-fig" href="tables/summary.html#cell-summary-C38" title="总计">6,879.33万元</a>'
+    out = unlink_missing(html, {"summary"})
+    assert '<span class="dc-fig" title="年初预算">6,889.06万元</span>' in out
+    assert 'href="tables/summary.html#cell-summary-C38"' in out
+
+
+def test_css_string_cannot_break_out() -> None:
+    assert css_string('a"}b') == '"a\\000022\\00007db"'
+    assert css_string("巴彦淖尔") == '"\\005df4\\005f66\\006dd6\\005c14"'
+
+
+def test_project_theme_overrides_templates_and_assets(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "p")
+    (project / "theme" / "templates").mkdir(parents=True)
+    (project / "theme" / "assets").mkdir()
+    (project / "theme" / "assets" / "dc.css").write_text("/* 本地样式 */\n", encoding="utf-8")
+    (project / "theme" / "templates" / "review.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ title }}</h1><p>本地审核页</p>{% endblock %}', encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(project, out, "--year", "2021", "--jobs", "1") == 0
+    assert (out / "assets" / "dc.css").read_text(encoding="utf-8") == "/* 本地样式 */\n"
+    assert "本地审核页" in (out / UNIT / "2021" / "review.html").read_text(encoding="utf-8")
+    assert theme_dirs(project)[0] == (project / "theme").resolve()
+
+
+def test_page_providers_add_pages_linked_from_the_report(tmp_path: Path) -> None:
+    from disclosure.project import load_project
+    from disclosure.site import BuildOptions, ExtraPage, build_unit_year
+
+    def progress(ctx):
+        return [ExtraPage("progress.html", "预算执行进度", f"<p>{ctx.accounts.year}年 <script>x()</script></p>")]
+
+    project = load_project(copy_example(tmp_path / "p"))
+    result = build_unit_year(project, UNIT, 2021, tmp_path / "out", BuildOptions(page_providers=(progress,)))
+    page = (tmp_path / "out" / UNIT / "2021" / "progress.html").read_text(encoding="utf-8")
+    assert "<p>2021年 </p>" in page and "<script>x()" not in page
+    assert 'href="progress.html"' in (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert any(p.kind == "extra" and p.path.endswith("progress.html") for p in result.pages)
+
+
+def test_preview_serves_the_build_and_rebuilds_on_change(tmp_path: Path) -> None:
+    from disclosure.site.preview import Preview
+
+    project = copy_example(tmp_path / "p")
+    said: list[str] = []
+    preview = Preview(project, port=0, say=said.append)
+    stop = threading.Event()
+    try:
+        preview.start()
+        with urllib.request.urlopen(preview.url, timeout=10) as r:
+            assert "巴彦淖尔市公安局交通管理支队" in r.read().decode("utf-8")
+        watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
+        watcher.start()
+        time.sleep(0.5)
+        duties = project / "content" / UNIT / "duties.md"
+        duties.write_text(duties.read_text(encoding="utf-8") + "\n\n预览改动标记\n", encoding="utf-8")
+        url = preview.url.replace("index.html", f"{UNIT}/2021/index.html")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                if "预览改动标记" in r.read().decode("utf-8"):
+                    break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"no rebuild: {said}")
+        # a broken input keeps the last good site on screen
+        (project / "disclosure.toml").write_text("[project\n", encoding="utf-8")
+        assert preview.rebuild() is False
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert "预览改动标记" in r.read().decode("utf-8")
+        assert any("disclosure.toml" in s for s in said)
+    finally:
+        stop.set()
+        preview.close()
