@@ -7,6 +7,7 @@ cells; each such case carries a comment. Figures come from tables/bayannur-jiaog
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import re
 from pathlib import Path
 
@@ -163,3 +164,15 @@ def test_no_paragraph_is_broken_by_a_stray_line_break(year):
         lines = section.markdown.splitlines()
         for first, second in zip(lines, lines[1:]):
             assert not (first and second and not second.startswith(("|", "-", "*", "#"))), (section.key, first, second)
+
+
+def test_every_reason_that_could_be_wanted_has_a_place_in_the_text(example):
+    # write a reason for every change or budget gap of the example and find each one in the text
+    from disclosure.narrative.render import _needs_reason
+
+    facts, content, _ = example
+    keys = sorted({f.reason_key for f in facts.values() if f.reason_key and _needs_reason(facts, f.reason_key)})
+    assert len(keys) > 20
+    content = replace(content, reasons={key: f"原因{n}号" for n, key in enumerate(keys)})
+    text = "\n".join(s.markdown for s in render_narrative(facts, content, load_project(ROOT)))
+    assert [k for n, k in enumerate(keys) if f"原因{n}号" not in text] == []
