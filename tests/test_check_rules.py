@@ -348,3 +348,15 @@ def test_a_custom_table_set_brings_its_own_rules(tmp_path):
     accounts.table_set = str(bad)
     with pytest.raises(ConfigError, match="校验规则文件有误"):
         check_accounts(accounts, Project(root=tmp_path, table_set=str(bad)))
+
+
+def test_a_long_side_shows_its_non_zero_terms_or_its_ends():
+    zeros = {"superior": "0", "business": "0", "operating": "0", "affiliated": "0", "other": "0"}
+    accounts = make_accounts({"income": {"total": {"total": "10.50", "fiscal": "10.00", **zeros}}})
+    [f] = [f for f in check_accounts(accounts, PROJECT) if f.rule == "income.row"]
+    assert "≠ 收入决算表!D7 合计·财政拨款收入 10.00（另 5 项为 0.00）= 10.00（差 0.50 万元）" in f.message
+    assert len(f.cells) == 7  # every cell read, zeros included
+    many = {c: "1" for c in ("superior", "business", "operating", "affiliated", "other")}
+    accounts = make_accounts({"income": {"total": {"total": "10.50", "fiscal": "1", **many}}})
+    [f] = [f for f in check_accounts(accounts, PROJECT) if f.rule == "income.row"]
+    assert "收入决算表!D7 合计·财政拨款收入 1.00 + …（共 6 项）… + I7 合计·其他收入 1.00 = 6.00" in f.message

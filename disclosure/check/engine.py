@@ -139,13 +139,17 @@ def _shown(values: list[Value]) -> list[Value]:
 
 
 def _side_text(values: list[Value]) -> str:
+    """One side of a comparison: its terms with cells and figures, and their sum. A long side
+    shows its non-zero terms (and how many zeros it left out), or else its first and last."""
     if len(values) == 1 and not values[0].negative:
         return values[0].text()
-    if len(values) > SHOWN_TERMS:
-        body = f"{_joined(values[:1])} + …（共 {len(values)} 项）… {_sign(values[-1])} {values[-1].text(values[0])}"
-    else:
-        body = _joined(values)
     total = sum((v.signed for v in values), ZERO)
+    if len(values) <= SHOWN_TERMS:
+        return f"{_joined(values)} = {format_amount(total)}"
+    nonzero = [v for v in values if v.value != 0]
+    if 0 < len(nonzero) <= SHOWN_TERMS:
+        return f"{_joined(nonzero)}（另 {len(values) - len(nonzero)} 项为 0.00）= {format_amount(total)}"
+    body = f"{_joined(values[:1])} + …（共 {len(values)} 项）… {_sign(values[-1])} {values[-1].text(values[0])}"
     return f"{body} = {format_amount(total)}"
 
 
