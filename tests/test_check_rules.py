@@ -360,3 +360,13 @@ def test_a_long_side_shows_its_non_zero_terms_or_its_ends():
     accounts = make_accounts({"income": {"total": {"total": "10.50", "fiscal": "1", **many}}})
     [f] = [f for f in check_accounts(accounts, PROJECT) if f.rule == "income.row"]
     assert "收入决算表!D7 合计·财政拨款收入 1.00 + …（共 6 项）… + I7 合计·其他收入 1.00 = 6.00" in f.message
+
+
+def test_the_unpublished_budget_sheet_is_summed_like_the_others():
+    accounts = make_accounts({"budget": {
+        "total": {"initial": "100"}, "204": {"initial": "100"}, "20402": {"initial": "100"},
+        "2040201": {"initial": "60"}, "2040220": {"initial": "30"},
+    }})
+    [f] = [f for f in check_accounts(accounts, PROJECT) if f.rule == "tree.function"]
+    assert f.severity == "error" and f.table == "budget"
+    assert f.cells[0] == accounts["budget"].cell("20402", "initial") and "差 10.00 万元" in f.message
