@@ -270,3 +270,21 @@ def test_two_row_header_and_unit_line(tmp_path):
     (line,) = sheet.lines
     assert (line.value("budget"), line.total, line.paid) == (D("120"), D("120"), D("30"))
     assert str(line.cells["paid"]) == "监控!E5"
+
+
+def test_indentation_by_cell_alignment(tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment
+
+    path = book(tmp_path, [
+        R("", "专项业务费", D("0"), D("30"), D("30"), D("9")),
+        R("", "设施维护", D("0"), D("20"), D("20"), D("4")),
+        R("", "车辆运行", D("0"), D("10"), D("10"), D("5")),
+    ])
+    wb = load_workbook(path)
+    for row in (5, 6):
+        wb.active.cell(row=row, column=2).alignment = Alignment(indent=1)
+    wb.save(path)
+    sheet = read_monitoring(path)
+    assert [(ln.name, ln.level) for ln in sheet.lines] == [("专项业务费", 1), ("设施维护", 2), ("车辆运行", 2)]
+    assert evaluate_monitoring(sheet).findings == []

@@ -94,7 +94,8 @@ def _number_text(raw: object) -> str:
 
 
 def _indent(raw: str) -> int:
-    """Indentation units of a name: two ASCII spaces or one 全角空格 each."""
+    """Indentation units written into a name: two ASCII spaces or one 全角空格 each (a cell's own
+    alignment indent, which the load stage reads from .xlsx styles, is added by the caller)."""
     lead = raw[: len(raw) - len(raw.lstrip(" \u3000\t"))]
     return lead.count("\u3000") + lead.count("\t") + lead.count(" ") // 2
 
@@ -203,7 +204,7 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
         if number and re.fullmatch(r"\d+(?:\.\d+)*", number):
             level = number.count(".") + 1
         else:
-            level = _indent(name_text) + 1
+            level = _indent(name_text) + getattr(sheet, "indents", {}).get((r, name_col), 0) + 1
         level = min(level, len(stack) + 1)
         key = number or f"r{r + 1}"
         if key in seen_keys:
