@@ -106,6 +106,7 @@ PERTURBATIONS = {
 HAND_BUILT = {
     "summary_income.superior", "summary_income.operating", "summary_income.affiliated",
     "summary_income.other", "gov_fund.empty", "state_capital.empty", "general_projects.total",
+    "expenditure_general.basic", "expenditure_general.project",
 }
 
 
@@ -370,3 +371,15 @@ def test_the_unpublished_budget_sheet_is_summed_like_the_others():
     [f] = [f for f in check_accounts(accounts, PROJECT) if f.rule == "tree.function"]
     assert f.severity == "error" and f.table == "budget"
     assert f.cells[0] == accounts["budget"].cell("20402", "initial") and "差 10.00 万元" in f.message
+
+
+@pytest.mark.parametrize("column", ["basic", "project"])
+def test_general_budget_spending_cannot_exceed_all_spending(column):
+    accounts = make_accounts({
+        "expenditure": {"total": {"total": "100", "basic": "60", "project": "40"}},
+        "general_budget": {"total": {"total": "100", "basic": "60", "project": "40", column: "70"}},
+    })
+    [f] = [f for f in check_accounts(accounts, PROJECT) if f.rule == f"expenditure_general.{column}"]
+    assert f.severity == "error"
+    assert f.cells == (accounts["expenditure"].cell("total", column), accounts["general_budget"].cell("total", column))
+    assert " < " in f.message and "（差" in f.message
