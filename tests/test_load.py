@@ -474,3 +474,10 @@ def test_any_grid_gives_a_table_or_problems_never_a_crash():
             assert problem.sheet == "S" and problem.message
 
     check()
+
+
+def test_economic_class_row_written_by_name_only(tmp_path):
+    path = wbk.write_canonical(tmp_path / "2021.xlsx", patch={"basic": {"A6": None, "B6": "工资福利支出"}})
+    b = read(path).tables["basic"]
+    assert b.row("personnel.301").label == "工资福利支出" and b.value("personnel.301", "amount") == 2000
+    assert b.cell("personnel.301", "amount").cell == "C6"

@@ -244,3 +244,38 @@ def test_figures_on_a_row_without_any_label(tmp_path):
     p = only(path)
     assert (p.sheet, p.cell) == ("收入决算表", "B8")
     assert "这一行有数字，但没有项目名称或科目编码" in p.message
+
+
+@pytest.mark.parametrize("name", ["canonical.xlsx", "canonical-lo.xlsx", "canonical.xls", "canonical.ods"])
+def test_damaged_copies_of_every_format_give_messages_not_crashes(tmp_path, name):
+    """Truncated and byte-flipped copies: a Chinese message (or a clean load), never another error.
+    (Some damaged .xls files once made calamine abort the process or print a Rust backtrace.)"""
+    import random
+
+    data = (Path(__file__).parent / "fixtures" / "load" / name).read_bytes()
+    rng = random.Random(name)
+    outcomes = set()
+    for i in range(8):
+        damaged = bytearray(data)
+        if i % 2:
+            damaged = damaged[: rng.randrange(len(damaged))]
+        else:
+            for _ in range(rng.randint(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"{i}{Path(name).suffix}"
+        path.write_bytes(bytes(damaged))
+        try:
+            read_tables(path, TS, display_path=FILE, year=2021)
+            outcomes.add("loaded")
+        except InputError as exc:
+            assert all(p.message and p.file == FILE for p in exc.value.problems)
+            outcomes.add("message")
+    assert "message" in outcomes
+
+
+def test_truncated_xls(tmp_path):
+    data = (Path(__file__).parent / "fixtures" / "load" / "canonical.xls").read_bytes()
+    path = tmp_path / "w.xls"
+    path.write_bytes(data[:6000])
+    p = only(path)
+    assert "损坏" in p.message and p.file == FILE

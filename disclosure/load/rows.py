@@ -158,9 +158,9 @@ def level_of(code: str, classification: str | None) -> int | None:
 def class_code_for_name(name: str, classification: str | None) -> str | None:
     """A 类 code for a row written by name only (公共安全支出 → 204, 工资福利支出 → 301)."""
     if classification == "economic":
-        norm = norm(name)
+        wanted = norm(name)
         for code, cname in classification_names().get("economic_classes", {}).items():
-            if norm(cname) == norm:
+            if norm(cname) == wanted:
                 return code
         return None
     return function_class_code(name)

@@ -6,6 +6,7 @@ formula cells were saved without a computed value.
 """
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 import zlib
@@ -28,7 +29,13 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*[^<\s]")
 _A1 = re.compile(r"^([A-Z]+)(\d+)$")
 
-Merge = tuple[int, int, int, int]  # first row, first col, last row, last col (0-based, inclusive)
+Merge = tuple[int, int, int, int]
+
+
+def _passes(exc: BaseException) -> bool:
+    """Exceptions that must go on (Ctrl-C, exit). Everything else calamine raises on a damaged file,
+    including pyo3's PanicException (a BaseException), becomes a message."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
 
 
 @dataclass
@@ -106,16 +113,26 @@ def read_book(path: Path, display: str) -> list[Sheet]:
     elif head.startswith(OLE_MAGIC):
         if ENCRYPTED_STREAM in path.read_bytes():
             raise _fail(display, "文件设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存，再重试。")
+        if not _survives_reading(path):
+            raise _fail(display, "文件已损坏，无法读取。请在 Excel/WPS 中打开并另存为 .xlsx 后重试。")
         extras, ods = {}, False
     else:
         raise _fail(display, "不是电子表格文件（.xlsx/.xls/.ods）。请用 Excel 或 WPS 另存为 .xlsx 后重试。")
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several exception types for damaged files
+    except BaseException as exc:  # calamine raises several types, some not Exceptions (pyo3 panics)
+        if _passes(exc):
+            raise
         raise _fail(display, _calamine_message(exc)) from exc
     ods_merges = _ods_merges(path) if ods else {}
     sheets: list[Sheet] = []
-    for info in book.sheets_metadata:
+    try:
+        infos = book.sheets_metadata
+    except BaseException as exc:
+        if _passes(exc):
+            raise
+        raise _fail(display, _calamine_message(exc)) from exc
+    for info in infos:
         name = info.name
         if not str(info.typ).endswith(".WorkSheet"):
             continue  # chart and macro sheets hold no table
@@ -123,7 +140,9 @@ def read_book(path: Path, display: str) -> list[Sheet]:
             ws = book.get_sheet_by_name(name)
             grid = ws.to_python(skip_empty_area=False)
             merges = ws.merged_cell_ranges
-        except Exception as exc:  # a damaged sheet
+        except BaseException as exc:  # a damaged sheet
+            if _passes(exc):
+                raise
             raise _fail(display, f"工作表“{name}”已损坏，无法读取（{exc}）。请在 Excel/WPS 中打开并另存后重试。") from exc
         if merges is None:
             spans = ods_merges.get(name, [])
@@ -134,6 +153,28 @@ def read_book(path: Path, display: str) -> list[Sheet]:
         sheets.append(Sheet(name, display, grid, spans, uncomputed, hidden, indents))
     book.close()
     return sheets
+
+
+def _survives_reading(path: Path) -> bool:
+    """Read the file once in a forked child: some damaged .xls files make calamine abort the whole
+    process (a huge allocation) or panic with a Rust backtrace on stderr. True when the child read
+    every sheet cleanly; the parent then reads the file itself."""
+    if not hasattr(os, "fork"):
+        return True
+    pid = os.fork()
+    if pid == 0:  # the child: read everything, then leave without running any Python cleanup
+        code = 0
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            book = CalamineWorkbook.from_path(str(path))
+            for name in book.sheet_names:
+                book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except BaseException:
+            code = 3
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 def _calamine_message(exc: Exception) -> str:
@@ -153,7 +194,7 @@ def _inspect_zip(path: Path, display: str) -> tuple[dict, bool]:
             for name in names:
                 if name.endswith((".xml", ".rels")) or name == "mimetype":
                     parts[name] = zf.read(name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+    except Exception as exc:  # BadZipFile, zlib.error, EOFError, a name that is not UTF-8 …
         if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
             raise _fail(display, "文件设置了密码（已加密），无法读取。请取消密码后另存，再重试。") from exc
         raise _fail(display, "文件已损坏或不完整（可能没有完整下载或复制），无法读取。请重新获取文件，或在 Excel/WPS 中打开并另存后重试。") from exc
