@@ -19,7 +19,7 @@ from typing import Any, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
 from disclosure.batch.state import BuildState, Entry, Results, load_state, remove_result, save_state
-from disclosure.batch.worker import Outcome, Setup, Task, resolve, staging_root
+from disclosure.batch.worker import Outcome, Setup, Task, materialize, resolve, staging_root
 from disclosure.project import Project
 
 DEFAULT_BUILDER = "disclosure.batch.simple:build_unit_year"
@@ -182,7 +182,7 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
                 if batch.options is None:
                     portal(project, out_dir, results)
                 else:
-                    portal(project, out_dir, results, batch.options)
+                    portal(project, out_dir, results, materialize(batch.options))
                 summary.portal_written = True
             state.portal = key
     finally:

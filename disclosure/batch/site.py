@@ -7,16 +7,17 @@ from pathlib import Path
 
 BUILDER = "disclosure.site:build_unit_year"
 PORTAL = "disclosure.site:build_portal"
+OPTIONS = "disclosure.site:BuildOptions"
 
 
 def run_site_build(args: argparse.Namespace) -> int:
-    """Build the site with the options of ``disclosure build``; exit code 1 when a unit-year failed."""
+    """Build the site with the options of ``disclosure build``; nonzero when a unit-year failed
+    (1 for check errors or a bug, 2 for unreadable input)."""
     from disclosure.batch.progress import make_reporter
     from disclosure.batch.runner import BatchOptions, run_batch
     from disclosure.errors import ConfigError
     from disclosure.project import load_project
-    from disclosure.site import BuildOptions
-    from disclosure.site.builder import select
+    from disclosure.batch.worker import Deferred
 
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError("--jobs 必须是正整数。")
@@ -24,8 +25,11 @@ def run_site_build(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else project.root / "site"
     only = None
     if getattr(args, "unit", None) is not None or getattr(args, "year", None) is not None:
+        from disclosure.site.builder import select
+
         only = set(select(project, args.unit, args.year))
-    options = BuildOptions(public=args.public, allow_errors=args.allow_errors)
+    # the site's modules are imported only by the processes that build or write the portal
+    options = Deferred(OPTIONS, (("public", args.public), ("allow_errors", args.allow_errors)))
     batch = BatchOptions(
         jobs=args.jobs,
         force=args.force,
@@ -33,7 +37,7 @@ def run_site_build(args: argparse.Namespace) -> int:
         builder=BUILDER,
         portal=PORTAL,
         options=options,
-        options_key=f"public={options.public};allow_errors={options.allow_errors}",
+        options_key=f"public={args.public};allow_errors={args.allow_errors}",
         only=only,
     )
     summary = run_batch(project, out, batch, make_reporter(verbose=args.verbose))

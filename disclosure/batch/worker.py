@@ -112,6 +112,22 @@ def refusal(result: Any) -> list[str]:
     return [head, *problems] if problems else ["校验未通过，未发布。请运行 disclosure check 查看详情。"]
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """Options made only where they are used (``spec`` names a class, ``kwargs`` its arguments), so
+    that a build with nothing to do never imports the site's modules."""
+
+    spec: str
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+    def make(self) -> Any:
+        return resolve(self.spec)(**dict(self.kwargs))
+
+
+def materialize(options: Any) -> Any:
+    return options.make() if isinstance(options, Deferred) else options
+
+
 def run_task(setup: Setup, task: Task) -> Outcome:
     """Build one unit-year; never raises for a bad input or a bug in one unit."""
     start = time.perf_counter()
@@ -126,7 +142,7 @@ def run_task(setup: Setup, task: Task) -> Outcome:
         if setup.options is None:  # let the builder use its own default options
             result = builder(project, task.unit, task.year, staging)
         else:
-            result = builder(project, task.unit, task.year, staging, setup.options)
+            result = builder(project, task.unit, task.year, staging, materialize(setup.options))
         outcome.problems = refusal(result)
         if not outcome.problems:
             publish(staging, out, task.unit, task.year)
