@@ -268,7 +268,7 @@ def test_damaged_copies_of_every_format_give_messages_not_crashes(tmp_path, name
             read_tables(path, TS, display_path=FILE, year=2021)
             outcomes.add("loaded")
         except InputError as exc:
-            assert all(p.message and p.file == FILE for p in exc.value.problems)
+            assert all(p.message and p.file == FILE for p in exc.problems)
             outcomes.add("message")
     assert "message" in outcomes
 
