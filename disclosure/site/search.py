@@ -6,7 +6,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 MAX_TEXT = 20000  # characters of a page kept for snippets
@@ -21,37 +21,17 @@ class SearchDoc:
     text: str
 
 
-class _Text(HTMLParser):
-    """Text of the <main> element, skipping scripts and chart specs."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.skip = 0
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "main":
-            self.depth += 1
-        elif tag in {"script", "style"}:
-            self.skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "main":
-            self.depth -= 1
-        elif tag in {"script", "style"}:
-            self.skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth > 0 and not self.skip:
-            self.parts.append(data)
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def page_text(html: str) -> str:
-    """The visible text of a page's main content, whitespace collapsed."""
-    parser = _Text()
-    parser.feed(html)
-    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()[:MAX_TEXT]
+    """The visible text of a page's main content (scripts and chart specs left out), whitespace collapsed."""
+    m = _MAIN.search(html)
+    body = _SCRIPT.sub(" ", m.group(1) if m else "")
+    text = unescape(_TAG.sub(" ", body))
+    return re.sub(r"\s+", " ", text).strip()[:MAX_TEXT]
 
 
 def normalize(text: str) -> str:
