@@ -481,3 +481,17 @@ def test_economic_class_row_written_by_name_only(tmp_path):
     b = read(path).tables["basic"]
     assert b.row("personnel.301").label == "工资福利支出" and b.value("personnel.301", "amount") == 2000
     assert b.cell("personnel.301", "amount").cell == "C6"
+
+
+def test_sub_header_named_like_the_total_row_is_a_header(tmp_path):
+    rows = [
+        ["科目编码", "科目名称", "本年支出", "", ""],
+        ["", "", "合计", "基本支出", "项目支出"],
+        ["", "合计", None, None, None],
+        ["2040201", "行政运行", None, None, None],
+    ]
+    merges = ["A3:A4", "B3:B4", "C3:E3"]
+    loaded = read(write_grid(tmp_path / "w.xlsx", rows, merges, title="一般公共预算财政拨款支出决算表"), one_table("general_budget"))
+    t = loaded.tables["general_budget"]
+    assert [r.key for r in t.rows] == ["total", "2040201"] and t.empty
+    assert t.cell("total", "total").cell == "C5" and t.cell("2040201", "project").cell == "E6"

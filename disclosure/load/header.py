@@ -17,7 +17,6 @@ _CODE_HEAD = re.compile(r"(编码|代码|编号)$")
 _NAME_HEAD = re.compile(r"(名称|项目|科目|项目名称)$")
 _CODE_PARTS = {"类": 1, "款": 2, "项": 3}
 _UNIT_HEAD = {"计量单位", "单位"}
-_CODE_TEXT = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 
 @dataclass
@@ -123,8 +122,6 @@ def column_role(path: tuple[str, ...]) -> tuple[str, int]:
     leaf = path[-1]
     if leaf in NUMBERING_WORDS:
         return "lineno", 0
-    if leaf in _CODE_PARTS and len(path) > 1:
-        return "code", _CODE_PARTS[leaf]
     if leaf in _CODE_PARTS:
         return "code", _CODE_PARTS[leaf]
     if _CODE_HEAD.search(leaf):
@@ -189,7 +186,3 @@ def assign_columns(specs: tuple[ColumnSpec, ...] | list[ColumnSpec], columns: li
         out[key] = index
         taken.add(index)
     return out
-
-
-def is_code_text(text: str) -> bool:
-    return bool(_CODE_TEXT.match(text))

@@ -95,6 +95,8 @@ class SheetReader:
         """Header rows (numbering rows dropped) and the first data row."""
         items = {norm(i.label) for _, i in self.spec.all_items()}
         items |= {norm(a) for _, i in self.spec.all_items() for a in i.aliases}
+        columns = [*self.spec.columns, *(c for b in self.spec.blocks for c in b.columns)]
+        headers = {norm(h) for c in columns for h in (*c.header, *c.aliases)}
         first_data = None
         last_text = self.start - 1
         for r in range(self.start, self.sheet.height):
@@ -106,9 +108,11 @@ class SheetReader:
                 last_text = r
                 continue
             lead = norm(nonblank[0])
+            numeric = any(looks_numeric(v) for v in self.sheet.grid[r])
             if (
-                any(looks_numeric(v) for v in self.sheet.grid[r])
-                or lead in items
+                numeric
+                # a 合计 row, unless it is a sub-header row (本年支出 over 合计 | 基本支出 | 项目支出)
+                or (lead in items and not any(norm(t) in headers for t in nonblank[1:]))
                 or _leading_code(lead)
                 or class_code_for_name(lead, "function")
             ):
