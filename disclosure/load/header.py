@@ -3,6 +3,7 @@ matching the spec's columns to sheet columns by the rule documented at the top o
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from disclosure.load.text import norm
@@ -68,7 +69,7 @@ def cell_text(sheet: Sheet, r: int, c: int, merged: dict[tuple[int, int], tuple[
 
 def is_numbering_row(texts: list[str]) -> bool:
     """A 栏次/行次 row: the word and then only column numbers or letters."""
-    words = [norm(t) for t in texts if t]
+    words = [norm(t) or unicodedata.normalize("NFKC", t).strip().strip("()") for t in texts if t]  # (1) → 1
     if not any(w in NUMBERING_WORDS for w in words):
         # 甲 | 乙 | 1 | 2 | 3 … without the word: column numbers counting up from 1
         numbers = [int(w) for w in words if w.isdigit()]
