@@ -89,7 +89,9 @@ def snapshot_code(work: Path) -> dict[str, str]:
     that edits to the source tree during the run neither change the digests nor the timings; returns
     the environment that runs the copy."""
     code = work / "code"
-    shutil.copytree(HERE.parent / "disclosure", code / "disclosure", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(HERE.parent / "disclosure", code / "disclosure", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    if (HERE.parent / "theme").is_dir():  # the built-in theme (disclosure/theme may link to it)
+        shutil.copytree(HERE.parent / "theme", code / "theme")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(code)], env=env, stdout=subprocess.DEVNULL, check=True)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))

@@ -311,3 +311,10 @@ def test_terminal_gets_a_progress_bar_and_a_summary_table(project, tmp_path, mon
     assert "  alpha/2021\n    错误：tables/alpha/2021.xlsx：无法读取工作簿" in text
     rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in text.splitlines() if line.count("│") == 3}
     assert rows["单位年度总数"] == "6" and rows["本次生成"] == "5" and rows["失败"] == "1" and rows["未改动跳过"] == "0"
+
+
+def test_package_fingerprint_covers_the_builtin_theme():
+    from disclosure.batch.digest import builtin_theme_dir
+
+    theme = builtin_theme_dir()
+    assert theme is not None and (theme / "templates" / "base.html").is_file()

@@ -43,13 +43,25 @@ def _add_files(h: "hashlib.blake2b", root: Path, files: list[Path]) -> None:
         _add_file(h, path, path.relative_to(root).as_posix())
 
 
+def builtin_theme_dir() -> Path | None:
+    """The built-in theme (the repository's ``theme/`` or the packaged copy; may be a symlink)."""
+    for candidate in (PACKAGE_DIR.parent / "theme", PACKAGE_DIR / "theme"):
+        if (candidate / "templates").is_dir():
+            return candidate.resolve()
+    return None
+
+
 @lru_cache(maxsize=1)
 def package_fingerprint() -> str:
-    """The package version plus a digest of its source, templates and data (computed once)."""
+    """The package version plus a digest of its source, data and built-in theme (computed once)."""
     h = _hasher()
     h.update(__version__.encode())
     files = [p for p in _files_under(PACKAGE_DIR) if p.suffix in _PACKAGE_SUFFIXES]
     _add_files(h, PACKAGE_DIR, files)
+    theme = builtin_theme_dir()
+    if theme is not None:
+        h.update(b"\0theme\0")
+        _add_files(h, theme, _files_under(theme))
     return h.hexdigest()
 
 
