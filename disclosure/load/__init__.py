@@ -1,7 +1,22 @@
 """load: 决算公开表 workbooks (.xlsx/.xlsm/.xls/.ods, or a folder of them) → `Accounts` with cell provenance.
 
-Public entries: `load_accounts` (one unit-year of a project, with its prior year) and `read_tables`
-(one source against a table set; used by load_accounts, tests and benchmarks).
+Public entries:
+
+* `load_accounts(project, unit, year, *, with_prior=True) -> Accounts` — one unit-year of a
+  project, with the prior year's Accounts attached when its tables exist;
+* `read_tables(source, table_set, *, display_path, year=None) -> LoadedTables` — one workbook or
+  folder against a table set (used by load_accounts, tests and benchmarks).
+
+Both raise `InputError` carrying every problem found, each naming file, sheet and cell. Values are
+`Decimal` in 万元 (counts of the info table stay counts); a blank cell has no value but keeps its
+`CellRef`. Row keys: item keys (``total``), codes (``2040201``), block-prefixed in side-by-side
+tables (``income.year_total``, ``expenditure.204``, ``personnel.30101``), ``RECORD_ROW`` for the
+one row of a record table (三公); rows named only by indentation are keyed by their name path
+(``公共安全支出/公安/行政运行``) with the 类 row keyed by its code when the name is known.
+
+Modules: workbook (open files safely, calamine grids), locate (title/unit/year lines), header
+(header paths, column roles, blocks, column matching), rows (codes, names, levels), tables (one
+sheet → Table), reader (a source → tables), accounts (a project's unit-year).
 """
 from disclosure.load.accounts import load_accounts
 from disclosure.load.reader import LoadedTables, read_tables
