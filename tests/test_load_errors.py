@@ -279,3 +279,26 @@ def test_truncated_xls(tmp_path):
     path.write_bytes(data[:6000])
     p = only(path)
     assert "损坏" in p.message and p.file == FILE
+
+
+def test_folder_without_spreadsheets(tmp_path):
+    folder = tmp_path / "2021"
+    folder.mkdir()
+    (folder / "说明.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_tables(folder, TS, display_path="tables/demo/2021", year=2021)
+    (p,) = exc.value.problems
+    assert p.file == "tables/demo/2021" and "文件夹里没有电子表格文件" in p.message
+
+
+def test_folder_with_one_broken_file_names_it_and_the_tables_it_should_hold(tmp_path):
+    folder = tmp_path / "2021"
+    folder.mkdir()
+    for i, sheet in enumerate(wbk.canonical_sheets()):
+        wbk.write_sheets(folder / f"{i + 1:02d}.xlsx", [sheet])
+    (folder / "05.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(InputError) as exc:
+        read_tables(folder, TS, display_path="tables/demo/2021", year=2021)
+    broken, missing = exc.value.problems
+    assert broken.file == "tables/demo/2021/05.xlsx" and "不是电子表格文件" in broken.message
+    assert "缺少1张公开表：公开05表 项目收入支出决算表" in missing.message
