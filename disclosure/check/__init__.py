@@ -8,6 +8,10 @@ Public API::
     count_by_severity(findings) -> dict[str, int]
     summary_line(findings) -> str                 # 未通过校验：错误 1 条，警告 0 条，提示 4 条。
     Finding(severity, rule, message, cells, table).to_dict()
+
+Rules are data: ``rules/<table set>.toml`` (syntax in ``spec.py``), evaluated by ``engine.py``;
+content warnings live in ``advisories.py``. ``run.check_unit_year(project, unit, year)`` loads,
+derives and checks one unit-year for the command line; ``report`` prints text or JSON.
 """
 from __future__ import annotations
 
