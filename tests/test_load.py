@@ -495,3 +495,17 @@ def test_sub_header_named_like_the_total_row_is_a_header(tmp_path):
     t = loaded.tables["general_budget"]
     assert [r.key for r in t.rows] == ["total", "2040201"] and t.empty
     assert t.cell("total", "total").cell == "C5" and t.cell("2040201", "project").cell == "E6"
+
+
+def test_sheet_without_title_is_found_by_its_sheet_name(tmp_path):
+    sheets = wbk.canonical_sheets()
+    by = {s.key: s for s in sheets}
+    by["income"].title, by["income"].number = "", 0  # no title and no 公开NN表 in the sheet
+    by["projects"].title, by["projects"].number = "", 0
+    names = {"income": "02收入决算表", "projects": "05"}
+    path = wbk.write_sheets(tmp_path / "2021.xlsx", sheets, sheet_names=names, patch={
+        "income": {"I2": None}, "projects": {"G2": None}})
+    loaded = read(path)
+    assert loaded.tables["income"].sheet == "02收入决算表" and loaded.tables["income"].title_cell is None
+    assert loaded.tables["projects"].sheet == "05"
+    assert loaded.tables["income"].value("total", "total") == D("5817.35")

@@ -39,7 +39,7 @@ class SheetMeta:
     maker: Found | None = None  # 编制单位 name
     year: Found | None = None  # text is the 4-digit year
     last_row: int = -1  # last row that holds only top-row information
-    strength: int = 0  # how the table was recognised: 3 exact title, 2 prefixed, 1 contained, 0 marker
+    strength: int = 0  # how it was recognised: 3 exact title, 2 prefixed, 1 contained, 0 marker, -1 sheet name
 
 
 def _norm(text: str) -> str:
@@ -106,12 +106,30 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
     if meta.spec is None and meta.marker is not None:
         number = int(meta.marker.text)
         meta.spec = next((s for s in table_set if s.number == number and s.published), None)
+    if meta.spec is None:  # no title in the sheet: its name may still say which table it is
+        meta.spec = _by_sheet_name(sheet.name, table_set)
+        meta.strength = -1
     meta.last_row = _last_meta_row(sheet, meta)
     for f in cells:  # the year stated above the header (a header like 2021年预算数 does not count)
         if f.row <= meta.last_row and (m := _YEAR.search(f.text)):
             meta.year = Found(m.group(1), f.row, f.col)
             break
     return meta
+
+
+def _by_sheet_name(name: str, table_set: TableSet) -> TableSpec | None:
+    """The table a sheet's name names (exact or suffix title match, else its 公开NN表 / leading NN)."""
+    best: tuple[tuple[int, int], int, TableSpec] | None = None
+    for order, spec in enumerate(table_set):
+        score = _title_score(name, spec, None)
+        if score and score[0] >= 2 and (best is None or (score, -order) > (best[0], -best[1])):
+            best = (score, order, spec)
+    if best:
+        return best[2]
+    m = _MARKER.search(name) or re.match(r"^\s*(\d{1,2})(?!\d)", name)
+    if m:
+        return next((s for s in table_set if s.number == int(m.group(1)) and s.published), None)
+    return None
 
 
 def _is_meta_text(text: str, meta: SheetMeta) -> bool:
