@@ -110,7 +110,8 @@ def timed(cmd: list[str], log: Path, name: str = "") -> tuple[float, int, float]
         out.write(("\n$ " + " ".join(cmd) + "\n").encode())
         out.flush()
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=ENV)
+        # not from the repository: ``python -m`` puts the working folder first on sys.path
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=ENV, cwd=log.parent)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)

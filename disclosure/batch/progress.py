@@ -43,7 +43,12 @@ class PlainReporter:
         self.count = 0
 
     def _print(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
+        try:
+            print(text, file=self.stream, flush=True)
+        except BrokenPipeError:  # output piped into head & co.: keep building, stop printing
+            import os
+
+            self.stream = open(os.devnull, "w")
 
     def plan(self, total: int, todo: int, skipped: int) -> None:
         self.todo = todo
