@@ -191,7 +191,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
         extras.extend(provider(ctx))
 
     for view in views:
-        pages.render("table.html", f"{folder}/{table_page(view.key)}", f"{view.marker} {view.title}".strip(), "table",
+        pages.render("table.html", f"{folder}/{table_page(view.key)}", f"{pages.report_title} {view.marker} {view.title}".strip(), "table",
                      view=view, views=views, downloads=downloads)
     pages.render("tables.html", f"{folder}/{TABLES_DIR}/index.html", f"{pages.report_title}公开表", "tables",
                  views=views, downloads=downloads)
