@@ -198,7 +198,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     if review:
         titles = {v.key: f"{v.marker} {v.title}".strip() for v in views}
         pages.render("review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
-                     groups=_finding_groups(findings, {v.key for v in views}), table_titles=titles, counts=_counts(findings), severity_names=SEVERITY_NAMES)
+                     groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}), table_titles=titles, counts=_counts(findings), severity_names=SEVERITY_NAMES)
     for extra in extras:
         pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html),
                      charts=extra.charts)
@@ -234,12 +234,14 @@ def _write_sources(project: Project, unit: str, year: int, folder: Path) -> list
     return out
 
 
-def _finding_groups(findings: list, pages: set[str]) -> list[dict]:
+def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int] | None = None) -> list[dict]:
+    """Findings grouped by table in publishing order (unit-year findings last), most severe first."""
     groups: dict[str, list] = {}
     for f in findings:
         groups.setdefault(f.table or "", []).append(f)
     out = []
-    for table in sorted(groups, key=lambda t: (t == "", t)):
+    order = pages_order or {}
+    for table in sorted(groups, key=lambda t: (t == "", order.get(t, 99), t)):
         items = [
             {"severity": f.severity, "rule": f.rule, "message": f.message, "cells": _finding_cells(f, pages)}
             for f in groups[table]
