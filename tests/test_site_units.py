@@ -236,3 +236,12 @@ def test_preview_serves_the_build_and_rebuilds_on_change(tmp_path: Path) -> None
     finally:
         stop.set()
         preview.close()
+
+
+def test_grams_cover_the_whole_page_though_the_stored_text_is_cut() -> None:
+    from disclosure.site.search import MAX_TEXT
+
+    long = "甲" * MAX_TEXT + "住房公积金"
+    index = build_index([SearchDoc("a.html", "长页", long)])
+    assert len(index["docs"][0][2]) == MAX_TEXT
+    assert index["grams"]["积金"] == [0]

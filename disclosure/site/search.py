@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import unescape
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
-MAX_TEXT = 20000  # characters of a page kept for snippets
+MAX_TEXT = 20000  # characters of a page's text kept in the index for snippets (grams cover all of it)
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def page_text(html: str) -> str:
     m = _MAIN.search(html)
     body = _SCRIPT.sub(" ", m.group(1) if m else "")
     text = unescape(_TAG.sub(" ", _INLINE.sub("", body)))
-    return re.sub(r"\s+", " ", text).strip()[:MAX_TEXT]
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def normalize(text: str) -> str:
@@ -56,7 +56,8 @@ def build_index(docs: list[SearchDoc]) -> dict:
         for g in grams(doc.title + " " + doc.text):
             postings.setdefault(g, []).append(n)
     return {
-        "docs": [[d.url, d.title, d.text] for d in docs],
+        "docs": [[d.url, d.title, d.text[:MAX_TEXT]] for d in docs],
+        "max_text": MAX_TEXT,
         "grams": {g: postings[g] for g in sorted(postings)},
     }
 

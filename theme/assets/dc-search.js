@@ -36,7 +36,10 @@
       var score = 0;
       for (var i = 0; i < ws.length; i++) {
         var inTitle = count(title, ws[i]), inText = count(text, ws[i]);
-        if (!inTitle && !inText) { return; }
+        if (!inTitle && !inText) {
+          if (doc[2].length < index.max_text) { return; }  /* the whole page is here: the word is not */
+          inText = 1;  /* past the stored part: its bigrams all matched */
+        }
         score += inTitle * 20 + inText;
       }
       hits.push({ doc: doc, score: score, first: text.indexOf(ws[0]), word: ws[0] });
