@@ -21,7 +21,7 @@ from disclosure.site.output import copy, write
 from disclosure.site.report import report_parts
 from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
-from disclosure.site.tables import TableView, table_csv, table_view
+from disclosure.site.tables import table_csv, table_view
 from disclosure.site.theme import css_string, environment, theme_dirs
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
@@ -191,14 +191,20 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
         extras.extend(provider(ctx))
 
     for view in views:
-        pages.render("table.html", f"{folder}/{table_page(view.key)}", f"{pages.report_title} {view.marker} {view.title}".strip(), "table",
+        title = f"{pages.report_title} {view.marker} {view.title}".strip()
+        pages.render("table.html", f"{folder}/{table_page(view.key)}", title, "table",
                      view=view, views=views, downloads=downloads)
     pages.render("tables.html", f"{folder}/{TABLES_DIR}/index.html", f"{pages.report_title}公开表", "tables",
                  views=views, downloads=downloads)
     if review:
-        titles = {v.key: f"{v.marker} {v.title}".strip() for v in views}
-        pages.render("review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
-                     groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}), table_titles=titles, counts=_counts(findings), severity_names=SEVERITY_NAMES)
+        pages.render(
+            "review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
+            groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}),
+            table_titles={v.key: f"{v.marker} {v.title}".strip() for v in views},
+            counts=_counts(findings),
+            severity_names=SEVERITY_NAMES,
+            notices=list(getattr(accounts, "notices", []) or []),
+        )
     for extra in extras:
         pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html),
                      charts=extra.charts)
@@ -214,7 +220,6 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
         extras=extras,
         review=review,
         has_facts=facts is not None,
-        notices=list(getattr(accounts, "notices", []) or []),
     )
     result.pages = pages.pages
     result.search_docs = pages.docs
