@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -181,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     cold_s, cold_rc, cold_rss = timed(cmd, log, "cold")
     files, size = site_size(site)
+    found = re.findall(r"生成进程内存峰值 (\d+) MB", log.read_text(encoding="utf-8"))
+    worker_mb = int(found[-1]) if found else 0
     noop_s, noop_rc, noop_rss = timed(cmd, log, "noop")
     duties = project / "content" / "u0000" / "duties.md"
     duties.write_text(duties.read_text(encoding="utf-8") + "本年度新增一项职责。\n", encoding="utf-8")
@@ -214,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before the cold build: {load_before:.1f} on {len(os.sched_getaffinity(0))} cores (other work on the machine inflates wall times)")
     peak = max(cold_rss, noop_rss, one_rss)
     print(f"peak RSS of one process: {peak:.0f} MB (cold {cold_rss:.0f}, no-change {noop_rss:.0f}, one changed {one_rss:.0f}); "
-          f"jobs {args.jobs}; build log {log}")
+          f"of a unit-year worker in the cold build: {worker_mb} MB; jobs {args.jobs}; build log {log}")
     if not args.keep and args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps({"unit_years": unit_years, "cold_s": round(cold_s, 2), "floor_s": round(floor_s, 2), "noop_s": round(noop_s, 2),

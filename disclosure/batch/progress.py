@@ -29,7 +29,8 @@ def summary_line(summary: BatchSummary) -> str:
     parts = [f"生成 {len(summary.built)} 个", f"失败 {len(summary.failed)} 个", f"未改动跳过 {summary.skipped} 个"]
     if summary.removed:
         parts.append(f"删除 {len(summary.removed)} 个已不存在的")
-    return f"汇总：共 {summary.total} 个单位年度，" + "，".join(parts) + f"；用时 {_seconds(summary.seconds)}。"
+    memory = f"，生成进程内存峰值 {summary.worker_peak_mb:.0f} MB" if summary.worker_peak_mb else ""
+    return f"汇总：共 {summary.total} 个单位年度，" + "，".join(parts) + f"；用时 {_seconds(summary.seconds)}{memory}。"
 
 
 class PlainReporter:
@@ -136,6 +137,8 @@ class RichReporter:
         if summary.removed:
             table.add_row("已删除（不再存在）", str(len(summary.removed)))
         table.add_row("用时", _seconds(summary.seconds))
+        if summary.worker_peak_mb:
+            table.add_row("生成进程内存峰值", f"{summary.worker_peak_mb:.0f} MB")
         self.console.print(table)
         for line in failure_lines(summary, self.verbose):
             self.errors.print(line, highlight=False, markup=False)

@@ -66,6 +66,11 @@ class BatchSummary:
     seconds: float = 0.0
 
     @property
+    def worker_peak_mb(self) -> float:
+        """The largest peak memory of a process that built a unit-year (flat in the number of units)."""
+        return max((o.peak_mb for o in (*self.built, *self.failed)), default=0.0)
+
+    @property
     def exit_code(self) -> int:
         return max((o.exit_code for o in self.failed), default=0)
 

@@ -50,6 +50,7 @@ class Outcome:
     seconds: float = 0.0
     status: str = ""  # the builder result's status when it has one (published, draft …)
     exit_code: int = 1  # of a failure: 2 when the input could not be read (InputError/ConfigError), else 1
+    peak_mb: float = 0.0  # the peak resident memory of the process that built it, so far
 
     @property
     def key(self) -> str:
@@ -158,7 +159,17 @@ def run_task(setup: Setup, task: Task) -> Outcome:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     outcome.seconds = time.perf_counter() - start
+    outcome.peak_mb = _peak_mb()
     return outcome
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    except (ImportError, OSError):  # pragma: no cover - not on a Unix
+        return 0.0
 
 
 # Pool workers receive the setup once, in their initializer.
