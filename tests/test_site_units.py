@@ -245,3 +245,52 @@ def test_grams_cover_the_whole_page_though_the_stored_text_is_cut() -> None:
     index = build_index([SearchDoc("a.html", "长页", long)])
     assert len(index["docs"][0][2]) == MAX_TEXT
     assert index["grams"]["积金"] == [0]
+
+
+def test_site_identity_in_footer_and_gov_metadata(tmp_path: Path) -> None:
+    from disclosure.project import load_project
+    from disclosure.site import build_unit_year
+
+    root = copy_example(tmp_path / "p")
+    (root / "disclosure.toml").write_text(
+        '[project]\ntable_set = "neimenggu-11"\n[site]\nname = "巴彦淖尔市财政局决算公开专栏"\n'
+        'organizer = "巴彦淖尔市财政局"\nsite_code = "1508000001"\nicp = "蒙ICP备00000000号"\n'
+        'police_record = "蒙公网安备15080202000000号"\ncolumn_name = "部门决算"\npublish_date = "2022-09-30 10:00"\n',
+        encoding="utf-8")
+    build_unit_year(load_project(root), UNIT, 2021, tmp_path / "out")
+    html = (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    for meta in ('<meta name="SiteName" content="巴彦淖尔市财政局决算公开专栏">',
+                 '<meta name="SiteIDCode" content="1508000001">',
+                 '<meta name="ColumnName" content="部门决算">',
+                 '<meta name="ArticleTitle" content="巴彦淖尔市公安局交通管理支队2021年度部门决算">',
+                 '<meta name="PubDate" content="2022-09-30 10:00">',
+                 '<meta name="ContentSource" content="巴彦淖尔市公安局交通管理支队">'):
+        assert meta in html
+    footer = html[html.index('<footer class="dc-footer">'):]
+    for text in ("主办单位：巴彦淖尔市财政局", "网站标识码：1508000001", "蒙ICP备00000000号", "蒙公网安备15080202000000号",
+                 "发布日期：2022-09-30 10:00"):
+        assert text in footer
+
+
+def test_without_a_publish_date_no_date_is_printed(tmp_path: Path) -> None:
+    from disclosure.project import load_project
+    from disclosure.site import build_unit_year
+
+    build_unit_year(load_project(copy_example(tmp_path / "p")), UNIT, 2021, tmp_path / "out")
+    for page in (tmp_path / "out").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "PubDate" not in html and "发布日期" not in html and "SiteIDCode" not in html
+
+
+def test_report_falls_back_to_content_without_a_narrative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure.project import load_project
+    from disclosure.site import build_unit_year, stages
+
+    monkeypatch.setattr(stages, "render_narrative", lambda: None)
+    build_unit_year(load_project(copy_example(tmp_path / "p")), UNIT, 2021, tmp_path / "out")
+    html = (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    part1 = html[html.index('id="dc-part-1"'):html.index('id="dc-part-2"')]
+    assert "一、主要职能职责" in part1 and "交通" in part1
+    part2 = html[html.index('id="dc-part-2"'):html.index('id="dc-part-3"')]
+    assert "决算情况说明暂未生成" in part2 and 'id="dc-chart-expenditure"' in part2
+    assert "名词解释" in html[html.index('id="dc-part-3"'):html.index('id="dc-part-4"')]
