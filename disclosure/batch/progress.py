@@ -29,8 +29,9 @@ def summary_line(summary: BatchSummary) -> str:
     parts = [f"生成 {len(summary.built)} 个", f"失败 {len(summary.failed)} 个", f"未改动跳过 {summary.skipped} 个"]
     if summary.removed:
         parts.append(f"删除 {len(summary.removed)} 个已不存在的")
+    portal = f"（其中门户与搜索 {_seconds(summary.portal_seconds)}）" if summary.portal_written else ""
     memory = f"，生成进程内存峰值 {summary.worker_peak_mb:.0f} MB" if summary.worker_peak_mb else ""
-    return f"汇总：共 {summary.total} 个单位年度，" + "，".join(parts) + f"；用时 {_seconds(summary.seconds)}{memory}。"
+    return f"汇总：共 {summary.total} 个单位年度，" + "，".join(parts) + f"；用时 {_seconds(summary.seconds)}{portal}{memory}。"
 
 
 class PlainReporter:

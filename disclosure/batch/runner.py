@@ -64,6 +64,7 @@ class BatchSummary:
     removed: list[str] = field(default_factory=list)
     portal_written: bool = False
     seconds: float = 0.0
+    portal_seconds: float = 0.0  # of the whole time, writing the portal and search (the reduce)
 
     @property
     def worker_peak_mb(self) -> float:
@@ -182,6 +183,7 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
         if batch.portal:
             key = _portal_key(state, batch.portal)
             if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
+                portal_start = time.perf_counter()
                 results = Results(out_dir, _published(state))
                 portal = resolve(batch.portal)
                 if batch.options is None:
@@ -189,6 +191,7 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
                 else:
                     portal(project, out_dir, results, materialize(batch.options))
                 summary.portal_written = True
+                summary.portal_seconds = time.perf_counter() - portal_start
             state.portal = key
     finally:
         save_state(out_dir, state)
