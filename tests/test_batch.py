@@ -251,11 +251,14 @@ def test_command_line_prints_plain_lines_and_a_summary(project, tmp_path, capsys
     assert sum(line.startswith("[") and " 完成 " in line for line in out) == 5
     assert any(line.startswith("[") and "失败 beta/2021：tables/beta/2021.xlsx：无法读取工作簿" in line for line in out)
     assert any(line.startswith("汇总：共 6 个单位年度，生成 5 个，失败 1 个，未改动跳过 0 个") for line in out)
+    assert "生成门户首页与站内搜索索引……" in out
     assert err[:2] == ["未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：", "  beta/2021"]
     assert err[2].startswith("    错误：tables/beta/2021.xlsx：无法读取工作簿")
     code = run_batch_from_args(_args([]), project, tmp_path / "site")
     assert code == 2
-    assert capsys.readouterr().out.splitlines()[0] == "共 6 个单位年度：需生成 1 个，未改动跳过 5 个。"
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "共 6 个单位年度：需生成 1 个，未改动跳过 5 个。"
+    assert "生成门户首页与站内搜索索引……" not in out  # nothing published changed: portal left as it was
 
 
 def test_bad_jobs_and_unreachable_scheduler_are_config_errors(project, tmp_path, monkeypatch):

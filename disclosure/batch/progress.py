@@ -71,6 +71,9 @@ class PlainReporter:
             first = outcome.problems[0] if outcome.problems else ""
             self._print(f"{head} 失败 {outcome.key}：{first}")
 
+    def portal(self) -> None:
+        self._print("生成门户首页与站内搜索索引……")
+
     def finish(self, summary: BatchSummary) -> None:
         self._print(summary_line(summary))
         for line in failure_lines(summary, self.verbose):  # the errors themselves go to stderr
@@ -123,6 +126,10 @@ class RichReporter:
         if self.progress is not None:
             self.progress.update(self.task_id, advance=1, ok=self.ok, failed=self.failed)
 
+    def portal(self) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task_id, current="门户首页与站内搜索索引")
+
     def finish(self, summary: BatchSummary) -> None:
         from rich.table import Table
 
@@ -138,6 +145,8 @@ class RichReporter:
         if summary.removed:
             table.add_row("已删除（不再存在）", str(len(summary.removed)))
         table.add_row("用时", _seconds(summary.seconds))
+        if summary.portal_written:
+            table.add_row("其中门户与搜索", _seconds(summary.portal_seconds))
         if summary.worker_peak_mb:
             table.add_row("生成进程内存峰值", f"{summary.worker_peak_mb:.0f} MB")
         self.console.print(table)
