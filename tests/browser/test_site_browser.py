@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from disclosure.money import format_amount
 from disclosure.site.charts import CHARTS_TOML
+from pdftext import page_texts
 
 UNIT = "bayannur-jiaoguan"
 PAGES = {
@@ -168,7 +170,22 @@ def test_report_prints_on_a4_with_charts_kept_whole(watched) -> None:
     boxes = [tuple(float(x) for x in m.groups()) for m in
              re.finditer(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)]
     assert boxes and all(abs(w - A4_POINTS[0]) < 1.5 and abs(h - A4_POINTS[1]) < 1.5 for w, h in boxes), boxes
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 6  # a page break before each 部分
+    pages = page_texts(pdf)
+    assert len(pages) >= 6
+    for number, text in enumerate(pages, 1):  # the margin boxes: the report's name and the page number
+        assert text.startswith("巴彦淖尔市公安局交通管理支队2021年度"), number
+        assert f"第 {number} 页" in text[:60], number
+    # each 部分 starts a page (right after the margin texts)
+    for part in ("第一部分", "第二部分", "第三部分", "第四部分", "第五部分"):
+        assert any(re.match(rf"^.{{0,40}}第 \d+ 页{part}", t) for t in pages), part
+    # every chart's title, its plot and its data table are printed on the same page
+    for fig in page.locator(".dc-figure").all():
+        title = unicodedata.normalize("NFKC", fig.locator("figcaption").inner_text())
+        last_value = fig.locator(".dc-chart-data tbody tr").last.locator("td").last.inner_text()
+        first = next((t for t in pages if title in t), None)
+        assert first is not None, title
+        rest = first.split(title, 1)[1]
+        assert title + "数据" in rest and last_value in rest.split(title + "数据", 1)[1], title
     # print emulation at the A4 content width (210 − 2×15 mm): nothing of the navigation, and every
     # chart fits on one page and may not be split
     page.set_viewport_size({"width": 680, "height": 986})
