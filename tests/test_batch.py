@@ -145,6 +145,17 @@ def test_changing_one_units_content_rebuilds_only_that_unit(project, tmp_path):
     assert tree(out) == tree(fresh)
 
 
+def test_missing_pages_or_results_are_rebuilt(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, jobs=2)
+    first = tree(out)
+    shutil.rmtree(out / "alpha" / "2020")
+    (state_dir(out) / "results" / "gamma" / "2021.pickle").unlink()
+    summary = build(project, out, jobs=2)
+    assert [o.key for o in summary.built] == ["alpha/2020", "gamma/2021"]
+    assert tree(out) == first
+
+
 def test_force_rebuilds_everything_with_the_same_bytes(project, tmp_path):
     out = tmp_path / "site"
     build(project, out, jobs=2)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
-from disclosure.batch.state import BuildState, Entry, Results, load_state, remove_result, save_state
+from disclosure.batch.state import BuildState, Entry, Results, load_state, remove_result, result_path, save_state
 from disclosure.batch.worker import Outcome, Setup, Task, materialize, resolve, staging_root
 from disclosure.project import Project
 
@@ -109,7 +109,8 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
             digest = unit_year_digest(project, unit, year, shared, years)
             entry = state.entries.get(BuildState.key(unit, year))
             fresh = entry is not None and entry.digest == digest and entry.published == digest
-            if fresh and not batch.force and (out_dir / unit / str(year)).is_dir():
+            on_disk = (out_dir / unit / str(year)).is_dir() and result_path(out_dir, unit, year).is_file()
+            if fresh and not batch.force and on_disk:
                 skipped += 1
             else:
                 tasks.append(Task(unit, year, digest))
