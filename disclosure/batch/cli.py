@@ -10,7 +10,7 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     """--jobs, --force, --scheduler, --verbose (the caller owns the project and output options)."""
     parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="并行进程数（默认：CPU 核数）")
     parser.add_argument("--force", action="store_true", help="全部重新生成，不论输入是否改动")
-    parser.add_argument("--scheduler", metavar="ADDRESS", default=None, help="在 Dask 分布式集群上生成（调度器地址，如 tcp://10.0.0.5:8786）；各节点须能访问同一输出文件夹")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None, help="在 Dask 分布式集群上生成（调度器地址，如 tcp://10.0.0.5:8786）；各节点须能访问同一项目文件夹和输出文件夹")
     parser.add_argument("--verbose", action="store_true", help="失败时显示内部错误的详细信息")
 
 
