@@ -3,6 +3,7 @@ sanitising and heading levels, theme lookup and overrides, page providers, the p
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.request
@@ -294,3 +295,27 @@ def test_report_falls_back_to_content_without_a_narrative(tmp_path: Path, monkey
     part2 = html[html.index('id="dc-part-2"'):html.index('id="dc-part-3"')]
     assert "决算情况说明暂未生成" in part2 and 'id="dc-chart-expenditure"' in part2
     assert "名词解释" in html[html.index('id="dc-part-3"'):html.index('id="dc-part-4"')]
+
+
+def test_css_prefix_renames_classes_ids_and_assets_but_not_text(tmp_path: Path) -> None:
+    from disclosure.errors import ConfigError
+    from disclosure.project import load_project
+    from disclosure.site import build_site
+
+    root = copy_example(tmp_path / "p")
+    duties = root / "content" / UNIT / "duties.md"
+    duties.write_text(duties.read_text(encoding="utf-8") + "\n\n编号 abc-dc-123 与 dc-x 原样保留。\n", encoding="utf-8")
+    config = (root / "disclosure.toml").read_text(encoding="utf-8")
+    (root / "disclosure.toml").write_text(config.replace("[site]", '[site]\ncss_prefix = "gov-"'), encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(load_project(root), out)
+    report = (out / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert 'class="gov-skip" href="#gov-main"' in report and 'id="gov-main"' in report
+    assert 'class="dc-' not in report and 'id="dc-' not in report
+    assert "编号 abc-dc-123 与 dc-x 原样保留。" in report
+    for asset in ("dc.css", "dc.js", "dc-search.js"):
+        text = (out / "assets" / asset).read_text(encoding="utf-8")
+        assert "gov-" in text and not re.search(r"(?<![A-Za-z0-9_-])dc-", text), asset
+    (root / "disclosure.toml").write_text(config.replace("[site]", '[site]\ncss_prefix = "1 bad"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="css_prefix"):
+        build_site(load_project(root), tmp_path / "bad")

@@ -6,7 +6,7 @@ from typing import Any
 
 from disclosure.money import format_amount
 from disclosure.project import Project
-from disclosure.site import plotlyjs
+from disclosure.site import plotlyjs, prefix
 from disclosure.site.charts import chart_specs, trend_charts
 from disclosure.site.output import copy, write
 from disclosure.site.search import SearchDoc, index_script, page_text
@@ -16,8 +16,12 @@ from disclosure.site.unit_year import UnitYearResult
 def write_assets(project: Project, out: Path) -> list[str]:
     """Copy the theme's assets and plotly.js once into ``<out>/assets/``."""
     names = []
+    css_prefix = prefix.checked(project.site.css_prefix)
     for name, src in asset_files(theme_dirs(project.root)).items():
-        copy(src, out / "assets" / name)
+        if css_prefix != prefix.THEME and src.suffix in (".css", ".js"):
+            write(out / "assets" / name, prefix.asset(src.read_text(encoding="utf-8"), css_prefix))
+        else:
+            copy(src, out / "assets" / name)
         names.append(name)
     copy(plotlyjs.bundle(), out / "assets" / plotlyjs.FILENAME)
     return sorted([*names, plotlyjs.FILENAME])
@@ -77,13 +81,14 @@ def write_portal(project: Project, out: Path, results: list[UnitYearResult], *, 
         description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
     )
     portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=_units(results, public), **common)
-    write(out / "index.html", portal)
+    css_prefix = prefix.checked(site.css_prefix)
+    write(out / "index.html", prefix.html(portal, css_prefix))
     docs = [SearchDoc("index.html", site.name, page_text(portal))]
     for r in sorted(results, key=lambda r: (r.unit, r.year)):
         docs.extend(r.search_docs)
     search = env.get_template("search.html").render(
         title="站内搜索", crumbs=[(site.name, "index.html")], **common
     )
-    write(out / "search.html", search)
+    write(out / "search.html", prefix.html(search, css_prefix))
     write(out / "search-index.js", index_script(docs))
     return docs

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from disclosure.content import UnitContent, load_content
 from disclosure.links import TABLES_DIR, cell_href, table_page
 from disclosure.project import Project
-from disclosure.site import stages
+from disclosure.site import prefix, stages
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
 from disclosure.site.report import report_parts
@@ -106,6 +106,7 @@ class _Pages:
 
     def __init__(self, project: Project, out_dir: Path, unit: str, year: int, unit_name: str, draft: bool, review: bool):
         self.env = environment(theme_dirs(project.root))
+        self.prefix = prefix.checked(project.site.css_prefix)
         self.project = project
         self.out_dir = out_dir
         self.unit, self.year, self.unit_name, self.draft, self.review = unit, year, unit_name, draft, review
@@ -136,7 +137,7 @@ class _Pages:
             source=self.unit_name,
             **ctx,
         )
-        write(self.out_dir / rel, html)
+        write(self.out_dir / rel, prefix.html(html, self.prefix))
         self.pages.append(PageInfo(rel, title, kind))
         self.docs.append(SearchDoc(rel, title, page_text(html)))
         return html

@@ -203,3 +203,26 @@ def test_report_prints_on_a4_with_charts_kept_whole(watched) -> None:
         assert box["height"] < page_height and box["width"] <= 681
     parts = page.locator(".dc-part")
     assert all(parts.nth(i).evaluate("el => getComputedStyle(el).breakBefore") == "page" for i in range(parts.count()))
+
+
+def test_a_site_with_another_class_prefix_still_works(browser, tmp_path: Path) -> None:
+    from conftest import Watched
+    from test_site_support import build, copy_example
+
+    project = copy_example(tmp_path / "p")
+    config = (project / "disclosure.toml").read_text(encoding="utf-8")
+    (project / "disclosure.toml").write_text(config.replace("[site]", '[site]\ncss_prefix = "gov-"'), encoding="utf-8")
+    assert build(project, project / "site", "--year", "2021") == 0
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        watched = Watched(context.new_page(), (project / "site").resolve())
+        watched.open(PAGES["report"])
+        watched.page.locator(".gov-chart svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+        watched.page.click(".gov-elder-toggle")
+        assert "gov-elder" in watched.page.locator("html").get_attribute("class")
+        assert watched.page.locator(".gov-header").evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(0, 0, 0)"
+        watched.open("search.html?q=三公")
+        watched.page.locator("#gov-search-results li").first.wait_for(timeout=5_000)
+        assert watched.errors == [] and watched.outside() == []
+    finally:
+        context.close()
