@@ -332,3 +332,13 @@ def test_package_fingerprint_covers_the_builtin_theme():
 
     theme = builtin_theme_dir()
     assert theme is not None and (theme / "templates" / "base.html").is_file()
+
+
+def test_a_second_build_into_the_same_site_is_refused_while_one_runs(project, tmp_path):
+    from disclosure.batch.state import build_lock
+
+    out = tmp_path / "site"
+    with build_lock(out):
+        with pytest.raises(ConfigError, match="另一个生成正在写入"):
+            build(project, out, jobs=1)
+    assert build(project, out, jobs=1).exit_code == 0  # released

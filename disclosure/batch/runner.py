@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
-from disclosure.batch.state import BuildState, Entry, Results, load_state, remove_result, result_path, save_state
+from disclosure.batch.state import (
+    BuildState,
+    Entry,
+    Results,
+    build_lock,
+    load_state,
+    remove_result,
+    result_path,
+    save_state,
+)
 from disclosure.batch.worker import Outcome, Setup, Task, materialize, resolve, staging_root
 from disclosure.project import Project
 
@@ -159,11 +168,16 @@ def _portal_key(state: BuildState, portal: str) -> str:
 
 
 def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None, reporter: Reporter | None = None) -> BatchSummary:
-    """Build every unit-year of a project into ``out_dir``; one bad unit fails only itself."""
-    batch = batch or BatchOptions()
-    reporter = reporter or SilentReporter()
-    start = time.perf_counter()
+    """Build every unit-year of a project into ``out_dir``; one bad unit fails only itself.
+
+    Raises ConfigError when another build holds the same output folder."""
     out_dir = Path(out_dir).resolve()
+    with build_lock(out_dir):
+        return _run_batch(project, out_dir, batch or BatchOptions(), reporter or SilentReporter())
+
+
+def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Reporter) -> BatchSummary:
+    start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     state = load_state(out_dir)
     summary = BatchSummary()

@@ -13,7 +13,8 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 STATE_SUFFIX = "-build-state"
 STATE_NAME = "state.json"
@@ -116,3 +117,26 @@ def save_state(out_dir: Path, state: BuildState) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)
+
+
+@contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder for one build at a time (two builds into one site would mix states)."""
+    folder = state_dir(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, builds must not overlap
+        yield
+        return
+    with open(folder / "lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            from disclosure.errors import ConfigError
+
+            raise ConfigError(f"另一个生成正在写入“{out_dir}”。请等它结束后再试。") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
