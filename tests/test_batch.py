@@ -3,6 +3,7 @@ byte-identical to a full rebuild, locally in a pool, inline and on a Dask LocalC
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -342,3 +343,20 @@ def test_a_second_build_into_the_same_site_is_refused_while_one_runs(project, tm
         with pytest.raises(ConfigError, match="另一个生成正在写入"):
             build(project, out, jobs=1)
     assert build(project, out, jobs=1).exit_code == 0  # released
+
+
+def crashing_builder(project, unit, year, out_dir, options=None):
+    from disclosure.batch.simple import build_unit_year
+
+    if (unit, year) == ("beta", 2020):
+        os._exit(3)  # a worker killed by a crash or by the memory killer
+    return build_unit_year(project, unit, year, out_dir, options)
+
+
+def test_a_unit_year_that_kills_its_worker_fails_alone(project, tmp_path):
+    out = tmp_path / "site"
+    summary = build(project, out, jobs=2, builder=f"{__name__}:crashing_builder")
+    assert [o.key for o in summary.failed] == ["beta/2020"]
+    assert "进程意外退出" in summary.failed[0].problems[0]
+    assert len(summary.built) == 5 and summary.exit_code == 1
+    assert not (out / "beta" / "2020").exists() and (out / "beta" / "2021" / "index.html").is_file()

@@ -46,48 +46,81 @@ def _broken(task: Task, exc: BaseException) -> Outcome:
     )
 
 
+def _pool(setup: Setup, jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=init_worker, initargs=(setup,))
+
+
+def _isolated(setup: Setup, task: Task) -> Outcome:
+    """Run one task alone in a fresh process: only the task that kills its worker fails."""
+    with _pool(setup, 1) as pool:
+        try:
+            return pool.submit(run_in_worker, task).result()
+        except BrokenProcessPool as exc:
+            return _broken(task, exc)
+
+
 def run_pool(
     setup: Setup, tasks: Iterable[Task], jobs: int, on_start: OnStart = _noop, *, started: Callable[[], None] = lambda: None
 ) -> Iterator[Outcome]:
-    """A local process pool of ``jobs`` workers; each worker loads the project and builder once.
+    """A local process pool of ``jobs`` workers; each worker imports the builder once.
 
     ``started`` is called once the worker processes exist (start progress threads only then: the
-    workers are forked and must not inherit a running thread's locks).
+    workers are forked and must not inherit a running thread's locks). When a worker dies (a crash,
+    the memory killer), the tasks it may have been running are each run again alone, so that only
+    the one that kills its process fails, and the rest continue in a new pool.
     """
+    from disclosure.batch.worker import ready
+
     resolve(setup.builder)  # import the builder here so forked workers inherit it
     pending = iter(tasks)
     limit = jobs * 4
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=init_worker, initargs=(setup,)) as pool:
-        from disclosure.batch.worker import ready
+    first = True
+    while True:
+        suspects: list[Task] = []
+        with _pool(setup, jobs) as pool:
+            if first:
+                pool.submit(ready).result()
+                started()
+                first = False
+            inflight: dict[Future, Task] = {}
+            order: deque[Task] = deque()
 
-        pool.submit(ready).result()
-        started()
-        inflight: dict[Future, Task] = {}
-        order: deque[Task] = deque()
+            def fill() -> None:
+                while len(inflight) < limit:
+                    task = next(pending, None)
+                    if task is None:
+                        return
+                    try:
+                        inflight[pool.submit(run_in_worker, task)] = task
+                    except BrokenProcessPool:
+                        suspects.append(task)
+                        return
+                    order.append(task)
 
-        def fill() -> None:
-            while len(inflight) < limit:
-                task = next(pending, None)
-                if task is None:
-                    return
-                inflight[pool.submit(run_in_worker, task)] = task
-                order.append(task)
-
-        fill()
-        if order:
-            on_start(order[0])
-        while inflight:
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: (inflight[f].unit, inflight[f].year)):
-                task = inflight.pop(fut)
-                order.remove(task)
-                try:
-                    yield fut.result()
-                except BrokenProcessPool as exc:
-                    yield _broken(task, exc)
             fill()
             if order:
                 on_start(order[0])
+            while inflight and not suspects:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: (inflight[f].unit, inflight[f].year)):
+                    task = inflight.pop(fut)
+                    order.remove(task)
+                    try:
+                        outcome = fut.result()
+                    except BrokenProcessPool:
+                        suspects.append(task)
+                        continue
+                    yield outcome
+                if not suspects:
+                    fill()
+                if order:
+                    on_start(order[0])
+            suspects += list(inflight.values())
+        if not suspects:
+            return
+        for task in sorted(suspects, key=lambda t: (t.unit, t.year)):
+            on_start(task)
+            yield _isolated(setup, task)
 
 
 def run_dask(setup: Setup, tasks: Iterable[Task], address: str, on_start: OnStart = _noop) -> Iterator[Outcome]:
