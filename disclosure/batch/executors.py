@@ -138,6 +138,9 @@ def run_dask(setup: Setup, tasks: Iterable[Task], address: str, on_start: OnStar
     except (OSError, TimeoutError) as exc:
         raise ConfigError(f"无法连接 Dask 调度器“{address}”（{exc}）。请检查地址和调度器是否在运行。") from exc
     try:
+        import uuid
+
+        token = uuid.uuid4().hex  # keys unique to this build: a persistent cluster never reuses a result
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         limit = workers * 4
         pending = iter(tasks)
@@ -149,7 +152,7 @@ def run_dask(setup: Setup, tasks: Iterable[Task], address: str, on_start: OnStar
             task = next(pending, None)
             if task is None:
                 return False
-            fut = client.submit(run_task, setup, task, pure=False, key=f"disclosure-{task.unit}-{task.year}-{task.digest[:8]}")
+            fut = client.submit(run_task, setup, task, pure=False, key=f"disclosure-{task.unit}-{task.year}-{token}")
             tasks_of[fut.key] = task
             order.append(task)
             futures.add(fut)
