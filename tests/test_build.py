@@ -214,3 +214,13 @@ def test_unit_and_year_selection(example_site: Path, tmp_path: Path, capsys: pyt
     capsys.readouterr()
     assert build(example_site.parent, out, "--unit", "nobody") == 2
     assert "nobody" in capsys.readouterr().err
+
+
+def test_content_headings_survive_except_a_repeated_title(example_site: Path) -> None:
+    report = (example_site / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    # duties.md opens with "# 主要职能职责" (the section title, printed once) then "## （一）单位职能"
+    assert report.count("主要职能职责</h") == 1
+    assert re.search(r"<h\d[^>]*>（一）单位职能</h\d>", report)
+    assert re.search(r"<h\d[^>]*>（二）主要职责</h\d>", report)
+    # the glossary's first group heading is not mistaken for a repeated title
+    assert re.search(r"<h\d[^>]*>收入</h\d>", report)

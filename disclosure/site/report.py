@@ -63,8 +63,8 @@ def unlink_missing(html: str, pages: set[str]) -> str:
     return _FIG.sub(repl, html)
 
 
-def _body(html: str, level: int) -> str:
-    return shift_headings(strip_leading_heading(html), min(6, level + 1))
+def _body(html: str, level: int, title: str) -> str:
+    return shift_headings(strip_leading_heading(html, title), min(6, level + 1))
 
 
 def report_parts(sections: list[Any], content: UnitContent, year: int, table_pages: set[str]) -> list[Part]:
@@ -89,11 +89,11 @@ def report_parts(sections: list[Any], content: UnitContent, year: int, table_pag
             n += 1
             html = unlink_missing(clean_html(s.html), table_pages)
             title = "" if s.title.strip() == part.title.split(" ", 1)[-1] else s.title
-            part.blocks.append(Block(f"dc-s-{n}", title, level, _body(html, level if title else 2)))
+            part.blocks.append(Block(f"dc-s-{n}", title, level, _body(html, level if title else 2, s.title)))
     else:
         for prefix, key, title in FALLBACK:
             text = content.section(key)
             if text:
                 n += 1
-                by_prefix[prefix].blocks.append(Block(f"dc-s-{n}", title, 3, _body(render_markdown(text), 3)))
+                by_prefix[prefix].blocks.append(Block(f"dc-s-{n}", title, 3, _body(render_markdown(text), 3, title)))
     return parts

@@ -51,6 +51,11 @@ def shift_headings(html: str, top: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + delta)}>", html)
 
 
-def strip_leading_heading(html: str) -> str:
-    """Drop a first heading (content files often repeat the section title we already print)."""
-    return re.sub(r"^\s*<h[1-6]>.*?</h[1-6]>\s*", "", html, count=1, flags=re.S)
+def strip_leading_heading(html: str, title: str) -> str:
+    """Drop a first heading that repeats the section title we already print (and only that one)."""
+    from disclosure.standard import normalize_label
+
+    m = re.match(r"\s*<h[1-6]>(.*?)</h[1-6]>\s*", html, flags=re.S)
+    if m and title and normalize_label(re.sub(r"<[^>]+>", "", m.group(1))) == normalize_label(title):
+        return html[m.end():]
+    return html
