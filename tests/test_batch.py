@@ -87,7 +87,7 @@ def test_broken_workbook_fails_only_its_unit_and_keeps_its_pages(project, tmp_pa
     (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"PK\x03\x04 broken")
     write_workbook(project / "tables" / "alpha" / "2021.xlsx", 999)
     summary = build(project, out, jobs=2)
-    assert summary.exit_code == 2  # nonzero: 2 as the failure is unreadable input, 1 for check errors
+    assert summary.exit_code == 1  # one unit failed while the rest was published (2 only when nothing could be read)
     assert [o.key for o in summary.failed] == ["beta/2021"]
     problem = summary.failed[0].problems[0]
     assert problem.startswith("tables/beta/2021.xlsx：无法读取工作簿")
@@ -104,7 +104,7 @@ def test_never_published_broken_unit_is_not_linked(project, tmp_path):
     (project / "tables" / "delta" / "2021.xlsx").write_text("not a workbook", encoding="utf-8")
     out = tmp_path / "site"
     summary = build(project, out, jobs=2)
-    assert summary.exit_code == 2 and [o.key for o in summary.failed] == ["delta/2021"]
+    assert summary.exit_code == 1 and [o.key for o in summary.failed] == ["delta/2021"]
     assert len(summary.built) == 6
     assert not (out / "delta").exists()
     portal = (out / "index.html").read_text(encoding="utf-8")
@@ -238,7 +238,7 @@ def test_bugs_refusals_and_input_errors_fail_their_unit_only(project, tmp_path):
     assert failed["beta/2020"].problems[0].startswith("有 1 项校验错误，未发布（已发布的页面保持不变）。")
     assert failed["beta/2020"].problems[1:] == ["tables/beta/2020.xlsx，收入支出决算总表!B3：收入总计与支出总计不等。"]
     assert [failed[k].exit_code for k in sorted(failed)] == [1, 1, 2, 2]
-    assert summary.exit_code == 2
+    assert summary.exit_code == 1
     assert failed["gamma/2021"].problems == ["tables/gamma/2021.xlsx：找不到“支出决算表”。"]
     assert [o.key for o in summary.built] == ["alpha/2020", "beta/2021"]
     assert sorted(p.name for p in out.iterdir()) == ["alpha", "beta", "index.html"]
@@ -258,7 +258,7 @@ def test_command_line_prints_plain_lines_and_a_summary(project, tmp_path, capsys
     code = run_batch_from_args(_args(["--jobs", "2"]), project, tmp_path / "site")
     captured = capsys.readouterr()
     out, err = captured.out.splitlines(), captured.err.splitlines()
-    assert code == 2
+    assert code == 1
     assert out[0] == "共 6 个单位年度：需生成 6 个，未改动跳过 0 个。"
     assert sum(line.startswith("[") and " 完成 " in line for line in out) == 5
     assert any(line.startswith("[") and "失败 beta/2021：tables/beta/2021.xlsx：无法读取工作簿" in line for line in out)
@@ -267,7 +267,7 @@ def test_command_line_prints_plain_lines_and_a_summary(project, tmp_path, capsys
     assert err[:2] == ["未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：", "  beta/2021"]
     assert err[2].startswith("    错误：tables/beta/2021.xlsx：无法读取工作簿")
     code = run_batch_from_args(_args([]), project, tmp_path / "site")
-    assert code == 2
+    assert code == 1  # the other five are still published (skipped as unchanged)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "共 6 个单位年度：需生成 1 个，未改动跳过 5 个。"
     assert "生成门户首页与站内搜索索引……" not in out  # nothing published changed: portal left as it was
@@ -286,7 +286,7 @@ def test_plain_reporter_lists_failures_with_every_problem(project, tmp_path):
     stream = io.StringIO()
     summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=2), PlainReporter(stream))
     text = stream.getvalue()
-    assert summary.exit_code == 2
+    assert summary.exit_code == 1
     assert "未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n  gamma/2020\n    错误：tables/gamma/2020.xlsx：无法读取工作簿" in text
 
 
@@ -319,7 +319,7 @@ def test_terminal_gets_a_progress_bar_and_a_summary_table(project, tmp_path, mon
     assert isinstance(reporter, RichReporter) and isinstance(make_reporter(io.StringIO()), PlainReporter)
     summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=2), reporter)
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())
-    assert summary.exit_code == 2
+    assert summary.exit_code == 1
     assert "生成 " in text and "6/6" in text  # the bar reached its end
     assert "生成汇总" in text and "单位年度总数" in text
     assert "失败 alpha/2021：tables/alpha/2021.xlsx：无法读取工作簿" in text
@@ -360,3 +360,14 @@ def test_a_unit_year_that_kills_its_worker_fails_alone(project, tmp_path):
     assert "进程意外退出" in summary.failed[0].problems[0]
     assert len(summary.built) == 5 and summary.exit_code == 1
     assert not (out / "beta" / "2020").exists() and (out / "beta" / "2021" / "index.html").is_file()
+
+
+def test_exit_code_is_2_only_when_no_other_unit_is_published(project, tmp_path):
+    """A unit's broken workbook with no other unit to publish is unreadable input (2); among other units, 1."""
+    only = {("beta", 2021), ("beta", 2020)}
+    (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"PK\x03\x04 broken")
+    summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=1, only=only))
+    assert [o.key for o in summary.failed] == ["beta/2021"] and [o.key for o in summary.built] == ["beta/2020"]
+    assert summary.exit_code == 2
+    summary = run_batch(load_project(project), tmp_path / "site2", BatchOptions(jobs=1))
+    assert summary.exit_code == 1 and len(summary.built) == 5

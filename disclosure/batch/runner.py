@@ -71,6 +71,7 @@ class BatchSummary:
     failed: list[Outcome] = field(default_factory=list)
     skipped: int = 0
     removed: list[str] = field(default_factory=list)
+    units: set[str] = field(default_factory=set)  # units selected for this build
     portal_written: bool = False
     seconds: float = 0.0
     portal_seconds: float = 0.0  # of the whole time, writing the portal and search (the reduce)
@@ -82,7 +83,15 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        return max((o.exit_code for o in self.failed), default=0)
+        """0 when nothing failed; 2 when the input could not be read and no other unit was published
+        (a unit's own broken workbook); 1 when some units failed while other units were published."""
+        if not self.failed:
+            return 0
+        failed_units = {o.unit for o in self.failed}
+        every_unit_failed = not (self.units - failed_units)
+        if every_unit_failed and all(o.exit_code == 2 for o in self.failed):
+            return 2
+        return 1
 
 
 class Reporter(Protocol):
@@ -183,6 +192,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     summary = BatchSummary()
     summary.removed = _remove_stale(project, out_dir, state) if batch.only is None else []
     tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch)
+    summary.units = {u for u in project.units() if batch.only is None or any(u == o for o, _ in batch.only)}
     reporter.plan(summary.total, len(tasks), summary.skipped)
     setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options)
     try:
