@@ -75,8 +75,62 @@ class Facts(Mapping[str, Fact]):
         return list(self.groups.get(family, ()))
 
     def to_json(self) -> str:
-        """Every fact as JSON: exact value string, unit, cells, formula, label; sorted and stable."""
-        out = {
+        """Every fact as JSON: exact value string, unit, cells, formula, label; sorted and stable.
+
+        The text is what ``json.dumps(..., ensure_ascii=False, indent=2, sort_keys=True)`` gives for
+        ``to_data()`` (plus a final newline), written directly: the standard encoder falls back to
+        pure Python when indenting, and a unit-year's cells repeat across its facts.
+        """
+        enc = _encode_str
+        cell_cache: dict[CellRef, str] = {}
+        parts = ['{\n  "facts": ']
+        if not self.facts:
+            parts.append("{}")
+        else:
+            parts.append("{")
+            sep = "\n    "
+            for key, f in sorted(self.facts.items()):
+                parts.append(sep)
+                sep = ",\n    "
+                if f.cells:
+                    cells = []
+                    for c in f.cells:
+                        text = cell_cache.get(c)
+                        if text is None:
+                            text = cell_cache[c] = (
+                                '{\n          "cell": ' + _scalar(c.cell) + ',\n          "file": ' + _scalar(c.file)
+                                + ',\n          "ref": ' + enc(str(c)) + ',\n          "sheet": ' + _scalar(c.sheet)
+                                + ',\n          "table": ' + _scalar(c.table) + "\n        }"
+                            )
+                        cells.append(text)
+                    cells_text = "[\n        " + ",\n        ".join(cells) + "\n      ]"
+                else:
+                    cells_text = "[]"
+                parts.append(
+                    enc(key) + ': {\n      "cells": ' + cells_text
+                    + ',\n      "description": ' + _scalar(self.descriptions.get(key, ""))
+                    + ',\n      "formula": ' + _scalar(f.formula)
+                    + ',\n      "label": ' + _scalar(f.label)
+                    + ',\n      "reason_key": ' + _scalar(f.reason_key)
+                    + ',\n      "unit": ' + _scalar(f.unit)
+                    + ',\n      "value": ' + enc(_exact(f.value))
+                    + ',\n      "year": ' + _scalar(f.year if f.year is not None else self.year)
+                    + "\n    }"
+                )
+            parts.append("\n  }")
+        parts.append(',\n  "names": ')
+        if self.names:
+            parts.append("{\n    " + ",\n    ".join(enc(k) + ": " + _scalar(v) for k, v in sorted(self.names.items()))
+                         + "\n  }")
+        else:
+            parts.append("{}")
+        parts.append(',\n  "prior_year": ' + _scalar(self.prior_year) + ',\n  "unit": ' + _scalar(self.unit)
+                     + ',\n  "year": ' + _scalar(self.year) + "\n}\n")
+        return "".join(parts)
+
+    def to_data(self) -> dict:
+        """The structure ``to_json`` writes, as plain dicts and lists."""
+        return {
             "unit": self.unit,
             "year": self.year,
             "prior_year": self.prior_year,
@@ -98,7 +152,21 @@ class Facts(Mapping[str, Fact]):
             },
             "names": dict(sorted(self.names.items())),
         }
-        return json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+_encode_str = json.encoder.encode_basestring  # the C encoder of ensure_ascii=False strings
+
+
+def _scalar(value: object) -> str:
+    """One JSON scalar exactly as ``json.dumps`` writes it (strings unescaped beyond JSON's needs)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _exact(value: Decimal) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import markdown as md
 import nh3
+from markdown.extensions.tables import TableExtension
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
@@ -65,6 +66,7 @@ class _State:
     view: FactView
     link: bool
     missing_reasons: list[str] = field(default_factory=list)
+    wanted: dict[str, bool] = field(default_factory=dict)  # reason key → needs a reason (shared by sections)
 
     figures: list[tuple[Fact, str]] = field(default_factory=list)
 
@@ -91,6 +93,15 @@ class _State:
         esc = htmllib.escape
         return (f'<a class="{esc(cls)}" href="{esc(href)}" title="{esc(fact.formula)}" '
                 f'data-fact="{esc(fact.key)}">{text}</a>')
+
+    def needs_reason(self, key: str) -> bool:
+        """``_needs_reason`` with the reason keys of every changed fact collected once per unit-year."""
+        if not self.wanted:
+            self.wanted[""] = False
+            for fact in self.facts.values():
+                if fact.reason_key is not None and _changed(fact):
+                    self.wanted[fact.reason_key] = True
+        return self.wanted.get(key, False)
 
     def wrap(self, key: str):
         fact = self.facts.get(key)
@@ -184,7 +195,7 @@ def f_reason(ctx: Context, value: Any, prefix: str = "主要原因是", lead: st
         return ""
     text = state.content.reason(key)
     if not text or not fl.clean_reason(text):
-        if key not in state.missing_reasons and _needs_reason(state.facts, key):
+        if key not in state.missing_reasons and state.needs_reason(key):
             state.missing_reasons.append(key)
         return ""
     return f"{lead}{prefix}：{fl.clean_reason(text)}"
@@ -194,14 +205,15 @@ def _needs_reason(facts: Facts, key: str) -> bool:
     """A reason is wanted when something changed: a non-zero change or difference, or a
     completion other than 100%."""
     for fact in facts.values():
-        if fact.reason_key != key:
-            continue
-        if fact.key.endswith(".completion"):
-            if fact.value != 100:
-                return True
-        elif fact.value != 0:
+        if fact.reason_key == key and _changed(fact):
             return True
     return False
+
+
+def _changed(fact: Fact) -> bool:
+    if fact.key.endswith(".completion"):
+        return fact.value != 100
+    return fact.value != 0
 
 
 @pass_context
@@ -291,15 +303,27 @@ def _markdown() -> md.Markdown:
     """One converter per thread (a Markdown instance keeps state while converting)."""
     converter = getattr(_LOCAL, "markdown", None)
     if converter is None:
-        converter = _LOCAL.markdown = md.Markdown(extensions=["tables"], output_format="html")
+        # an extension object, not its name: a name is looked up among entry points, which
+        # imports importlib.metadata and email (tens of milliseconds at start-up)
+        converter = _LOCAL.markdown = md.Markdown(extensions=[TableExtension()], output_format="html")
     return converter
 
 
+_HTML_CACHE: dict[str, str] = {}  # markdown → sanitised HTML (figures are placeholders, so texts repeat)
+_HTML_CACHE_SIZE = 2048
+
+
 def _to_html(text: str) -> str:
-    converter = _markdown()
-    body = converter.reset().convert(text)
-    return nh3.clean(body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                     url_schemes={"http", "https", "mailto"})
+    html = _HTML_CACHE.get(text)
+    if html is None:
+        converter = _markdown()
+        body = converter.reset().convert(text)
+        html = nh3.clean(body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                         url_schemes={"http", "https", "mailto"})
+        if len(_HTML_CACHE) >= _HTML_CACHE_SIZE:
+            _HTML_CACHE.clear()
+        _HTML_CACHE[text] = html
+    return html
 
 
 def _tidy(text: str) -> str:
@@ -327,11 +351,12 @@ def render_narrative(facts: Facts, content: UnitContent, project: Project, *, li
         "rows": lambda family: [RowView(family, c, facts.names.get(f"{family}.{c}", c), view) for c in facts.codes(family)],
     }
     sections: list[Section] = []
+    wanted: dict[str, bool] = {}
     for sdef in section_defs():
         text, source = _source(sdef, content, project)
         if text is None:
             continue
-        state = _State(facts, content, project, view, link=link)
+        state = _State(facts, content, project, view, link=link, wanted=wanted)
         rendered = _render(env, text, sdef, source, {**base_ctx, "_r": state})
         plain = state.finish(rendered, as_link=False)
         if not plain.strip():
@@ -355,7 +380,13 @@ def _source(sdef: SectionDef, content: UnitContent, project: Project) -> tuple[s
         return _drop_title(override), _content_path(project, content, sdef.key)
     if sdef.content_only:
         return None, ""
-    return default_wording(sdef.key), "default"
+    return _default_wording(sdef.key), "default"
+
+
+@lru_cache(maxsize=None)
+def _default_wording(key: str) -> str | None:
+    """The package's wording of a section, read once per process (package files do not change)."""
+    return default_wording(key)
 
 
 def _drop_title(text: str) -> str:
@@ -369,6 +400,8 @@ def _drop_title(text: str) -> str:
 
 
 def _render(env: SandboxedEnvironment, text: str, sdef: SectionDef, source: str, ctx: dict) -> str:
+    if "{" not in text and "\r" not in text:
+        return _tidy(text)  # no tag, no expression: jinja2 would give the text back unchanged
     where = f"disclosure/wording/{sdef.key}.md" if source == "default" else source
     try:
         return _tidy(_compile(env, text).render(ctx))
