@@ -7,7 +7,7 @@ where it comes from: cells (``Cell`` with ``Source``s, first applicable wins), o
 """
 from __future__ import annotations
 
-from disclosure.derive.specs import Cell, Difference, EmptyTable, Family, Ratio, Registry, Source, Sum
+from disclosure.derive.specs import Cell, Difference, EmptyTable, Family, Ratio, Registry, Source, Sum, TableGiven
 from disclosure.model import Row, Table
 
 M = "万元"
@@ -282,8 +282,11 @@ def _info() -> list:
             share(f"procurement.{k}.share", f"{label}占政府采购支出的比重", f"procurement.{k}", "procurement.total",
                   f"{label}除以政府采购支出总额的百分比。"),
         ]
-    out.append(cell("operating_cost", "机关运行经费支出", "信息表中的机关运行经费支出。",
-                    (i, "operating_cost", "amount"), compare="pct"))
+    out.append(TableGiven(key="tables.info", label="机关运行经费支出、国有资产占用情况及政府采购支出信息表",
+                          description="本套公开表含信息表时为1（不论是否填写）；不含时无此项。", table=i))
+    out.append(cell("operating_cost", "机关运行经费支出",
+                    "信息表中的机关运行经费支出（云南等地的“三公”经费、机关运行经费情况表中的机关运行经费栏）。",
+                    (i, "operating_cost", "amount"), ("three_public", None, "operating_cost"), compare="pct"))
     vehicles = [
         ("total", "车辆"), ("ministerial", "副部（省）级及以上领导用车"), ("leaders", "主要领导干部用车"),
         ("confidential", "机要通信用车"), ("emergency", "应急保障用车"), ("law_enforcement", "执法执勤用车"),

@@ -238,6 +238,22 @@ class EmptyTable(Spec):
         return self.fact(scope, Decimal(1 if empty else 0), "", cells, formula)
 
 
+@dataclass(frozen=True)
+class TableGiven(Spec):
+    """1 when the unit-year's accounts hold the table (filled or not); no fact when its table set
+    has no such table (the national 9-table set has no information table), so the text can tell
+    "not filled in" from "not part of these tables"."""
+
+    table: str = ""
+
+    def resolve(self, scope: Scope) -> Fact | None:
+        table = scope.accounts.get(self.table)
+        if table is None:
+            return None
+        cells = (table.title_cell,) if table.title_cell else ()
+        return self.fact(scope, Decimal(1), "", cells, f"{table.spec.title}在本套公开表中")
+
+
 NameFn = Callable[[Table, Row], str]
 
 

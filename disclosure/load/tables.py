@@ -383,6 +383,10 @@ class SheetReader:
     def read_record(self, paths: list[tuple[str, ...]]) -> list[Row]:
         columns = [Column(i, p, "value") for i, p in enumerate(paths) if p]
         colmap = assign_columns(self.spec.columns, columns)
+        if any(c.required and c.key not in colmap for c in self.spec.columns):
+            vertical = self._vertical_record(paths)
+            if len(vertical) > len(colmap):
+                return self._read_vertical(vertical)
         self.require(self.spec.columns, colmap)
         if not colmap:
             return []
@@ -395,6 +399,32 @@ class SheetReader:
         row = Row(key=RECORD_ROW, label=self.spec.title)
         for key, c in colmap.items():
             self.value(row, key, data_row, c)
+        return [row]
+
+    def _vertical_record(self, paths: list[tuple[str, ...]]) -> dict[str, tuple[int, int]]:
+        """A record table laid out vertically (rows 合计 / 因公出国（境）费 / … × columns 预算数 |
+        决算数, as some provinces publish 三公): each value cell is matched by its column's header
+        path followed by its row's name. Spec column key → (row, column)."""
+        block = Block([Column(i, p, *column_role(p)) for i, p in enumerate(paths)])
+        labels = block.of("name") or block.of("code") or [Column(0, (), "name")]
+        values = [c for c in block.of("value") if c.path and c.index not in {lc.index for lc in labels}]
+        cells: list[tuple[int, int]] = []
+        virtual: list[Column] = []
+        for r in self.data_rows():
+            name = next((t for t in (cell_text(self.sheet, r, lc.index) for lc in labels) if t), "")
+            if not norm(name):
+                continue
+            for col in values:
+                virtual.append(Column(len(cells), (*col.path, norm(name)), "value"))
+                cells.append((r, col.index))
+        found = assign_columns(self.spec.columns, virtual)
+        return {key: cells[i] for key, i in found.items()}
+
+    def _read_vertical(self, found: dict[str, tuple[int, int]]) -> list[Row]:
+        self.require(self.spec.columns, found)
+        row = Row(key=RECORD_ROW, label=self.spec.title)
+        for key, (r, c) in found.items():
+            self.value(row, key, r, c)
         return [row]
 
     def read_items(self, paths: list[tuple[str, ...]]) -> list[Row]:
