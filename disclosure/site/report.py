@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -47,8 +48,10 @@ class Part:
         return self.title.split(" ", 1)[0]
 
 
+@lru_cache(maxsize=1)
 def _groups() -> dict[str, str]:
-    """Section key → group heading, from the narrative's sections.toml when it declares groups."""
+    """Section key → group heading, from the narrative's sections.toml when it declares groups
+    (read once per process: a package file)."""
     try:
         text = resources.files("disclosure.wording").joinpath("sections.toml").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import markdown as _markdown
 import nh3
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 
 _TAGS = set(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
 _ATTRIBUTES = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items() if k in _TAGS}
@@ -36,10 +39,29 @@ def clean_html(html: str) -> str:
     )
 
 
+_LOCAL = threading.local()
+_RENDERED: dict[str, str] = {}  # markdown → sanitised HTML (shared texts such as the glossary repeat)
+
+
+def _converter() -> _markdown.Markdown:
+    """One converter per thread, reset before each use. Extension objects rather than names: a name
+    is looked up among entry points, which imports importlib.metadata and email at start-up."""
+    md = getattr(_LOCAL, "md", None)
+    if md is None:
+        md = _LOCAL.md = _markdown.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
+    return md
+
+
 def render_markdown(text: str) -> str:
     """Markdown (with tables) → sanitised HTML."""
-    md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    return clean_html(md.convert(text or ""))
+    text = text or ""
+    html = _RENDERED.get(text)
+    if html is None:
+        html = clean_html(_converter().reset().convert(text))
+        if len(_RENDERED) >= 512:
+            _RENDERED.clear()
+        _RENDERED[text] = html
+    return html
 
 
 def shift_headings(html: str, top: int) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from disclosure.links import cell_anchor
 from disclosure.model import Row, Table
 from disclosure.money import format_amount, round_half_up
-from disclosure.standard import ColumnSpec
+from disclosure.standard import ColumnSpec, TableSpec
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,24 @@ def _count_unit(table: Table, row: Row) -> str | None:
     """The count unit (辆, 个 …) of a non-money row: the row's own, else its item's in the spec."""
     if row.unit:
         return row.unit
-    item = next((i for b, i in table.spec.all_items() if table.spec.item_key(b, i.key) == row.key), None)
-    return item.unit if item else None
+    return _item_units(table.spec).get(row.key)
+
+
+_UNITS: dict[int, tuple[TableSpec, dict[str, str | None]]] = {}
+
+
+def _item_units(spec: TableSpec) -> dict[str, str | None]:
+    """Row key → its item's unit (the first item of that key), once per spec object."""
+    hit = _UNITS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    units: dict[str, str | None] = {}
+    for block, item in spec.all_items():
+        units.setdefault(spec.item_key(block, item.key), item.unit)
+    if len(_UNITS) > 256:
+        _UNITS.clear()
+    _UNITS[id(spec)] = (spec, units)
+    return units
 
 
 def _value_cells(table: Table, row: Row, columns: list[ColumnSpec]) -> list[Cell]:
