@@ -56,7 +56,8 @@ def test_layout_of_the_example(example_site: Path) -> None:
         assert (base / rel).is_file(), rel
     assert (example_site / "index.html").is_file()
     assert (example_site / "search.html").is_file()
-    assert (example_site / "search-index.js").is_file()
+    assert (example_site / "assets" / "search" / "manifest.js").is_file()
+    assert (base / "search-docs.js").is_file()
     assert (example_site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
     # plotly.js exists once, and no page inlines it
     assert len(list(example_site.rglob("plotly.min.js"))) == 1
@@ -142,15 +143,17 @@ def test_portal_lists_years_latest_first_with_comparison(example_site: Path) -> 
 
 
 def test_search_index_covers_every_page(example_site: Path) -> None:
-    text = (example_site / "search-index.js").read_text(encoding="utf-8")
-    assert text.startswith("window.DC_SEARCH_INDEX=")
-    index = json.loads(text[len("window.DC_SEARCH_INDEX="):].rstrip().rstrip(";"))
-    urls = [d[0] for d in index["docs"]]
-    assert f"{UNIT}/2021/index.html" in urls and f"{UNIT}/2021/tables/three_public.html" in urls
-    hits = {urls[n] for n in index["grams"]["三公"]}
-    assert f"{UNIT}/2021/tables/three_public.html" in hits and f"{UNIT}/2021/index.html" in hits
-    assert f"{UNIT}/2021/tables/basic.html" in {urls[n] for n in index["grams"]["积金"]}
-    assert f"{UNIT}/2021/index.html" in {urls[n] for n in index["grams"]["支队"]}
+    from disclosure.site.search_index import pages_with
+
+    sangong = pages_with(example_site, "三公")
+    assert f"{UNIT}/2021/tables/three_public.html" in sangong and f"{UNIT}/2021/index.html" in sangong
+    assert sangong[f"{UNIT}/2021/tables/three_public.html"] is True  # in its title
+    assert f"{UNIT}/2021/tables/basic.html" in pages_with(example_site, "积金")
+    assert pages_with(example_site, "支队")[f"{UNIT}/2021/index.html"] is True
+    assert "index.html" in pages_with(example_site, "支队")  # the portal lists the unit
+    every = {p.relative_to(example_site).as_posix() for p in example_site.rglob("*.html")}
+    indexed = set(pages_with(example_site, "决")) | set(pages_with(example_site, "支")) | set(pages_with(example_site, "搜"))
+    assert every - indexed == {"search.html"}
 
 
 def test_same_input_gives_byte_identical_site(example_site: Path, tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ from disclosure.model import CellRef
 from disclosure.site.charts import trend_charts, unit_year_charts
 from disclosure.site.report import unlink_missing
 from disclosure.site.sanitize import clean_html, render_markdown, shift_headings
-from disclosure.site.search import SearchDoc, build_index, grams, index_script, page_text
 from disclosure.site.tables import table_csv, table_view
 from disclosure.site.theme import css_string, theme_dirs
 from factories import make_table
@@ -90,31 +89,6 @@ def test_csv_has_bom_plain_figures_and_defuses_formulas() -> None:
     assert lines[2].startswith(",,合计,万元,1234.50,1000.00,234.50")
     assert "'=HYPERLINK" in lines[3]
 
-
-# ── search ──────────────────────────────────────────────────────────────────────────────
-
-def test_grams_are_unigrams_and_bigrams_of_word_runs() -> None:
-    assert grams("三公经费") == {"三", "公", "经", "费", "三公", "公经", "经费"}
-    assert grams("A1 ，公积") == {"a", "1", "a1", "公", "积", "公积"}
-    assert "，" not in "".join(grams("甲，乙"))
-
-
-def test_index_is_sorted_posts_each_page_once_and_is_safe_in_a_script() -> None:
-    docs = [SearchDoc("b.html", "乙", "住房公积金 </script>"), SearchDoc("a.html", "甲", "三公经费 公积金")]
-    index = build_index(docs)
-    assert [d[0] for d in index["docs"]] == ["a.html", "b.html"]
-    assert index["grams"]["积金"] == [0, 1] and index["grams"]["三公"] == [0]
-    script = index_script(docs).decode("utf-8")
-    assert script.startswith("window.DC_SEARCH_INDEX=") and "</script" not in script
-    assert json.loads(script[len("window.DC_SEARCH_INDEX="):-2])["docs"][1][2] == "住房公积金 </script>"
-
-
-def test_page_text_is_the_main_content_without_scripts() -> None:
-    html = "<header>页眉</header><main><h1>标题</h1><script>var x='不要';</script><p>正文 <b>内容</b></p></main><footer>页脚</footer>"
-    assert page_text(html) == "标题 正文 内容"
-
-
-# ── charts ──────────────────────────────────────────────────────────────────────────────
 
 def test_charts_come_from_facts_and_skip_missing_or_zero_categories() -> None:
     facts = facts_of(2021, expenditure__basic="2996.69", expenditure__project="2820.66", expenditure__remit="0",
@@ -237,15 +211,6 @@ def test_preview_serves_the_build_and_rebuilds_on_change(tmp_path: Path) -> None
     finally:
         stop.set()
         preview.close()
-
-
-def test_grams_cover_the_whole_page_though_the_stored_text_is_cut() -> None:
-    from disclosure.site.search import MAX_TEXT
-
-    long = "甲" * MAX_TEXT + "住房公积金"
-    index = build_index([SearchDoc("a.html", "长页", long)])
-    assert len(index["docs"][0][2]) == MAX_TEXT
-    assert index["grams"]["积金"] == [0]
 
 
 def test_site_identity_in_footer_and_gov_metadata(tmp_path: Path) -> None:

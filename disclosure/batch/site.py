@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-BUILDER = "disclosure.site:build_unit_year"
+BUILDER = "disclosure.site.kept:build_kept_unit_year"  # pages, search docs, a slim kept result
 PORTAL = "disclosure.site:build_portal"
 OPTIONS = "disclosure.site:BuildOptions"
 

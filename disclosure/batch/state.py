@@ -53,22 +53,44 @@ def result_path(out_dir: Path, unit: str, year: int) -> Path:
     return state_dir(out_dir) / "results" / unit / f"{year}.pickle"
 
 
-def write_result(out_dir: Path, unit: str, year: int, result: Any) -> None:
-    """Keep a unit-year's result beside the site, atomically."""
-    path = result_path(out_dir, unit, year)
+def part_path(out_dir: Path, unit: str, year: int, name: str) -> Path:
+    """Where a part a result keeps apart (``kept_apart``) is kept, e.g. ``<year>.search.pickle``."""
+    return state_dir(out_dir) / "results" / unit / f"{year}.{name}.pickle"
+
+
+def _dump(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(tmp, path)
+
+
+def write_result(out_dir: Path, unit: str, year: int, result: Any) -> None:
+    """Keep a unit-year's result beside the site, atomically. A result with a ``kept_apart()``
+    method (returning the result to keep and ``{name: part}``) has its parts kept in files of their
+    own, so that reading the result stays cheap; parts are written first."""
+    apart = getattr(result, "kept_apart", None)
+    if callable(apart):
+        result, parts = apart()
+        for name, value in sorted(parts.items()):
+            _dump(part_path(out_dir, unit, year, name), value)
+    _dump(result_path(out_dir, unit, year), result)
 
 
 def read_result(out_dir: Path, unit: str, year: int) -> Any:
     return pickle.loads(result_path(out_dir, unit, year).read_bytes())
 
 
+def read_part(out_dir: Path, unit: str, year: int, name: str) -> Any:
+    """A part kept apart from a unit-year's result (FileNotFoundError when there is none)."""
+    return pickle.loads(part_path(out_dir, unit, year, name).read_bytes())
+
+
 def remove_result(out_dir: Path, unit: str, year: int) -> None:
     path = result_path(out_dir, unit, year)
     path.unlink(missing_ok=True)
+    for part in path.parent.glob(f"{year}.*.pickle"):
+        part.unlink(missing_ok=True)
     try:
         path.parent.rmdir()
     except OSError:
@@ -76,11 +98,18 @@ def remove_result(out_dir: Path, unit: str, year: int) -> None:
 
 
 class Results(Sequence):
-    """The results of the published unit-years, read from disk one at a time when used."""
+    """The results of the published unit-years, read from disk one at a time when used (so the
+    portal step streams them). ``part(index, name)`` reads what a result kept apart; ``cache``
+    is a folder beside the site where the portal step may keep what makes its next run incremental."""
 
     def __init__(self, out_dir: Path, keys: list[tuple[str, int]]):
         self.out_dir = Path(out_dir)
         self.keys = keys
+        self.cache = state_dir(out_dir) / "portal"
+
+    def part(self, index: int, name: str) -> Any:
+        unit, year = self.keys[index]
+        return read_part(self.out_dir, unit, year, name)
 
     def __len__(self) -> int:
         return len(self.keys)

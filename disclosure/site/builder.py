@@ -57,9 +57,8 @@ def build_portal(project: Project, out_dir: Path, results: list[UnitYearResult],
     """The reduce step: assets (theme + plotly.js, once), portal, search page and index over ``results``
     (refused unit-years are left out)."""
     options = options or BuildOptions()
-    published = [r for r in results if r.status != "refused"]
     write_assets(project, Path(out_dir))
-    write_portal(project, Path(out_dir), published, public=options.public)
+    write_portal(project, Path(out_dir), results, public=options.public)  # streams them, leaves refused out
 
 
 def build_site(

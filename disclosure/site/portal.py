@@ -1,6 +1,13 @@
-"""The site-wide pages built over every unit-year's result: the portal, search page and index, assets."""
+"""The site-wide pages built over every unit-year's result: the portal, search page and index, assets.
+
+The results are read one at a time (a ``Results`` sequence reads each from disk when used) and only
+their slim form is held (``KeptResult``: names, pages, a few figures); the search index is merged
+from the unit-years' own parts (``disclosure.site.search_index``), incrementally when the results
+carry a cache folder.
+"""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +16,10 @@ from disclosure.project import Project
 from disclosure.site import plotlyjs, prefix
 from disclosure.site.charts import chart_specs, trend_charts
 from disclosure.site.output import copy, write
-from disclosure.site.search import SearchDoc, index_script, page_text
+from disclosure.site.kept import KeptResult, keep
+from disclosure.site.search import PORTAL_KEY, SEARCH_DIR, SearchDoc, SearchPart, make_part, page_text
+from disclosure.site.search_index import write_search_index
 from disclosure.site.theme import asset_files, environment, theme_dirs
-from disclosure.site.unit_year import UnitYearResult
 
 def write_assets(project: Project, out: Path) -> list[str]:
     """Copy the theme's assets and plotly.js once into ``<out>/assets/``."""
@@ -27,7 +35,7 @@ def write_assets(project: Project, out: Path) -> list[str]:
     return sorted([*names, plotlyjs.FILENAME])
 
 
-def _compare(results: list[UnitYearResult]) -> dict | None:
+def _compare(results: list[KeptResult]) -> dict | None:
     """A year-over-year table of a unit's main figures (from facts), newest year last."""
     with_facts = sorted((r for r in results if r.facts), key=lambda r: r.year)
     if len(with_facts) < 2:
@@ -45,8 +53,8 @@ def _compare(results: list[UnitYearResult]) -> dict | None:
     return {"years": [r.year for r in with_facts], "rows": rows}
 
 
-def _units(results: list[UnitYearResult], public: bool) -> list[dict[str, Any]]:
-    by_unit: dict[str, list[UnitYearResult]] = {}
+def _units(results: list[KeptResult], public: bool) -> list[dict[str, Any]]:
+    by_unit: dict[str, list[KeptResult]] = {}
     for r in results:
         if r.status != "refused":
             by_unit.setdefault(r.unit, []).append(r)
@@ -70,25 +78,58 @@ def _units(results: list[UnitYearResult], public: bool) -> list[dict[str, Any]]:
     return units
 
 
-def write_portal(project: Project, out: Path, results: list[UnitYearResult], *, public: bool) -> list[SearchDoc]:
-    """Write ``index.html`` (portal), ``search.html`` and ``search-index.js``; return the portal's search docs."""
+def _slim(results: Sequence[Any], out: Path) -> tuple[list[KeptResult], dict[str, SearchPart]]:
+    """The published results in slim form, read one at a time, sorted by unit and year; the search
+    parts that came with them (results built in this process) by key."""
+    kept: list[KeptResult] = []
+    parts: dict[str, SearchPart] = {}
+    for i in range(len(results)):
+        r = results[i]
+        if getattr(r, "status", None) == "refused":
+            continue
+        k = keep(r, None if isinstance(r, KeptResult) else out)
+        if k.search is not None:
+            parts[f"{k.unit}/{k.year}"] = k.search
+            k = k.kept_apart()[0]
+        kept.append(k)
+    kept.sort(key=lambda r: (r.unit, r.year))
+    return kept, parts
+
+
+def write_portal(project: Project, out: Path, results: Sequence[Any], *, public: bool) -> dict[str, int]:
+    """Write ``index.html`` (portal), ``search.html`` and the search index (``assets/search/``) over
+    the published results (``KeptResult`` or ``UnitYearResult``, refused ones left out). Returns the
+    search merge's counts."""
     env = environment(theme_dirs(project.root))
     site = project.site
-    draft = any(r.status == "draft" for r in results)
+    kept, parts = _slim(results, out)
+    draft = any(r.status == "draft" for r in kept)
     common = dict(
         site=site, root="", here="", unit_name=site.organizer or site.name, year="", draft=draft,
         draft_link="", print_css="", keywords=f"部门决算,决算公开,{site.column_name}",
         description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
     )
-    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=_units(results, public), **common)
+    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=_units(kept, public), **common)
     css_prefix = prefix.checked(site.css_prefix)
     write(out / "index.html", prefix.html(portal, css_prefix))
-    docs = [SearchDoc("index.html", site.name, page_text(portal))]
-    for r in sorted(results, key=lambda r: (r.unit, r.year)):
-        docs.extend(r.search_docs)
     search = env.get_template("search.html").render(
         title="站内搜索", crumbs=[(site.name, "index.html")], **common
     )
     write(out / "search.html", prefix.html(search, css_prefix))
-    write(out / "search-index.js", index_script(docs))
-    return docs
+    portal_part = make_part(PORTAL_KEY, [SearchDoc("index.html", site.name, page_text(portal))])
+    index = {f"{r.unit}/{r.year}": i for i, r in enumerate(kept)}
+    positions = {}
+    if hasattr(results, "part"):
+        positions = {f"{u}/{y}": i for i, (u, y) in enumerate(getattr(results, "keys"))}
+
+    def load(key: str) -> SearchPart:
+        if key == PORTAL_KEY:
+            return portal_part
+        if key in parts:
+            return parts[key]
+        return results.part(positions[key], "search")  # type: ignore[attr-defined]
+
+    entries = [(PORTAL_KEY, portal_part.digest)] + [(k, kept[i].search_digest) for k, i in index.items()]
+    counts = write_search_index(out, entries, load, getattr(results, "cache", None))
+    write(out / SEARCH_DIR / "portal-docs.js", portal_part.docs_script)
+    return counts

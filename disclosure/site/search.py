@@ -1,7 +1,23 @@
-"""Build-time Chinese full-text search: character bigrams (and unigrams for one-character queries)
-over every page's text, written as a plain script that assigns a global, so it works on file://."""
+"""Build-time Chinese full-text search, sharded so that it scales to a finance bureau and still works
+on file:// with plain ``<script>`` elements (no fetch, no modules).
+
+Each unit-year's build computes its own part of the index (``make_part``): its pages (url, title, a
+capped text for snippets), written beside its pages as ``<unit>/<year>/search-docs.js``, and for every
+character unigram and bigram of each page the pages it occurs on (a bit mask, hex) and the pages whose
+title has it. The portal step merges the parts into ``assets/search/s-XXX.js`` shards, chosen by a
+stable hash of the gram (FNV-1a over code points, the same in ``dc-search.js``), and a small manifest
+``assets/search/manifest.js`` naming the unit-years; the search page loads only the shards its query
+needs and the docs of the hits it shows (see ``disclosure.site.search_index`` for the merge).
+
+Shard file:  ``DC_SEARCH.shard(n,[[id,",gram:mask[/titlemask],…,"],…])`` (``id``: the unit-year's
+             number in the manifest, entries sorted by id)
+Docs file:   ``DC_SEARCH.docs("unit/year",[[url,title,text],…])`` (pages sorted by url)
+Manifest:    ``DC_SEARCH.manifest({"shards":N,"max_text":M,"keys":["", "unit/year", …]})`` (key ""
+             is the portal page, its docs in ``assets/search/portal-docs.js``)
+"""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -9,7 +25,10 @@ from dataclasses import dataclass
 from html import unescape
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
-MAX_TEXT = 20000  # characters of a page's text kept in the index for snippets (grams cover all of it)
+MAX_TEXT = 3000  # characters of a page's text kept for snippets (the grams cover all of it)
+DOCS_FILE = "search-docs.js"  # in each unit-year's folder
+SEARCH_DIR = "assets/search"
+PORTAL_KEY = ""  # the portal page's own part
 
 
 @dataclass(frozen=True)
@@ -19,6 +38,18 @@ class SearchDoc:
     url: str
     title: str
     text: str
+
+
+@dataclass(frozen=True)
+class SearchPart:
+    """One unit-year's part of the index: ``key`` (``unit/year``), its docs script (bytes, written
+    beside its pages) and its gram entries ``(hash, "gram:mask[/titlemask]")`` sorted by hash then
+    gram; ``digest`` identifies the entries (what the merge compares to find changed parts)."""
+
+    key: str
+    docs_script: bytes
+    entries: tuple[tuple[int, str], ...]
+    digest: str
 
 
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
@@ -48,22 +79,74 @@ def grams(text: str) -> set[str]:
     return out
 
 
-def build_index(docs: list[SearchDoc]) -> dict:
-    """Docs sorted by URL, and gram → sorted doc numbers."""
+def gram_hash(gram: str) -> int:
+    """32-bit FNV-1a over the code points of a gram (grams are BMP characters; JS does the same)."""
+    h = 0x811C9DC5
+    for ch in gram:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def shard_of(gram_h: int, shards: int) -> int:
+    """The shard of a gram hash: its top bits (``shards`` is a power of two)."""
+    return gram_h >> (32 - shards.bit_length() + 1) if shards > 1 else 0
+
+
+def shard_count(parts: int) -> int:
+    """Shards for a site of ``parts`` unit-years: a power of two near parts / 2 (4 … 4096), so that a
+    shard stays a few tens of KB however many units the bureau has."""
+    n = 4
+    while n < parts // 2 and n < 4096:
+        n *= 2
+    return n
+
+
+def js_json(value: object) -> str:
+    """JSON safe inside a script (no ``</``, no line separators), keys sorted, compact."""
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return body.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def make_part(key: str, docs: list[SearchDoc]) -> SearchPart:
+    """A unit-year's (or the portal's) part of the index from its pages."""
     docs = sorted(docs, key=lambda d: d.url)
-    postings: dict[str, list[int]] = {}
+    body: dict[str, int] = {}
+    title: dict[str, int] = {}
     for n, doc in enumerate(docs):
-        for g in grams(doc.title + " " + doc.text):
-            postings.setdefault(g, []).append(n)
-    return {
-        "docs": [[d.url, d.title, d.text[:MAX_TEXT]] for d in docs],
-        "max_text": MAX_TEXT,
-        "grams": {g: postings[g] for g in sorted(postings)},
-    }
+        bit = 1 << n
+        for g in grams(doc.title):
+            title[g] = title.get(g, 0) | bit
+            body[g] = body.get(g, 0) | bit
+        for g in grams(doc.text):
+            body[g] = body.get(g, 0) | bit
+    entries = []
+    for g, mask in body.items():
+        entry = f"{g}:{mask:x}"
+        if g in title:
+            entry += f"/{title[g]:x}"
+        entries.append((gram_hash(g), entry))
+    entries.sort()
+    script = f"DC_SEARCH.docs({js_json(key)},{js_json([[d.url, d.title, d.text[:MAX_TEXT]] for d in docs])});\n"
+    digest = hashlib.blake2b("\n".join(e for _, e in entries).encode("utf-8"), digest_size=12).hexdigest()
+    return SearchPart(key, script.encode("utf-8"), tuple(entries), digest)
 
 
-def index_script(docs: list[SearchDoc]) -> bytes:
-    """``search-index.js``: assigns ``window.DC_SEARCH_INDEX``; safe inside a script (no ``</``)."""
-    body = json.dumps(build_index(docs), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    body = body.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.DC_SEARCH_INDEX={body};\n".encode("utf-8")
+def fragments(part: SearchPart, shards: int) -> dict[int, str]:
+    """A part's entries grouped by shard, each group as ``",e1,e2,"`` (what a shard file holds)."""
+    groups: dict[int, list[str]] = {}
+    for h, entry in part.entries:
+        groups.setdefault(shard_of(h, shards), []).append(entry)
+    return {s: "," + ",".join(es) + "," for s, es in groups.items()}
+
+
+def shard_name(n: int) -> str:
+    return f"s-{n:03x}.js"
+
+
+def shard_script(n: int, rows: list[tuple[int, str]]) -> bytes:
+    """A shard file: ``rows`` are (unit-year id, fragment), sorted by id."""
+    return f"DC_SEARCH.shard({n},{js_json([[i, f] for i, f in rows])});\n".encode("utf-8")
+
+
+def manifest_script(keys: list[str], shards: int) -> bytes:
+    return f"DC_SEARCH.manifest({js_json({'keys': keys, 'max_text': MAX_TEXT, 'shards': shards})});\n".encode("utf-8")

@@ -1,51 +1,115 @@
-/* Site search over window.DC_SEARCH_INDEX (written at build time by search-index.js): character bigrams,
-   unigrams for one-character words; every word of the query must appear in the page. No network. */
+/* Site search over the sharded index written at build time (assets/search/): the manifest names the
+   unit-years and the number of shards; a query loads, by inserting plain <script> elements, only the
+   shards of its character bigrams (unigrams for one-character words) and then the docs of the hits it
+   shows. Works on file://: no fetch, no XHR, no modules, nothing from the network. */
 (function () {
   "use strict";
   var WORD = /[0-9a-z\u3400-\u9fff\uf900-\ufaff]+/g;
+  var BATCH = 20;  /* results shown at a time */
+  var DIR = "assets/search/";
+  var store = { manifest: null, shards: {}, docs: {} };
 
   function norm(s) { return String(s).normalize("NFKC").toLowerCase(); }
   function words(q) { return norm(q).match(WORD) || []; }
-  function grams(word) {
+  /* The bigrams that cover every character of a word (every other one, and the last): a page that has
+     the word has them all, and a query loads no more shards than it needs. */
+  function cover(word) {
     if (word.length < 2) { return [word]; }
     var out = [];
-    for (var i = 0; i < word.length - 1; i++) { out.push(word.substr(i, 2)); }
+    for (var i = 0; i < word.length - 1; i += 2) { out.push(word.substr(i, 2)); }
+    if (word.length % 2 === 1) { out.push(word.substr(word.length - 2, 2)); }
     return out;
   }
+  function hash(g) {  /* FNV-1a over code points, as disclosure/site/search.py:gram_hash */
+    var h = 0x811c9dc5;
+    for (var i = 0; i < g.length; i++) { h = Math.imul(h ^ g.charCodeAt(i), 0x01000193) >>> 0; }
+    return h;
+  }
+  function shardOf(g, n) {
+    var bits = 0;
+    while ((1 << bits) < n) { bits++; }
+    return bits ? hash(g) >>> (32 - bits) : 0;
+  }
+  function shardName(n) { var s = n.toString(16); while (s.length < 3) { s = "0" + s; } return "s-" + s + ".js"; }
+  function docsSrc(key) { return key === "" ? DIR + "portal-docs.js" : key + "/search-docs.js"; }
+
+  /* Insert a <script> for each src not loaded yet; call done(failed) when all have run. */
+  var loaded = {};
+  function load(srcs, done) {
+    var pending = 0, failed = false;
+    function one() { pending--; if (pending === 0) { done(failed); } }
+    srcs.forEach(function (src) {
+      if (loaded[src]) { return; }
+      loaded[src] = true;
+      pending++;
+      var s = document.createElement("script");
+      s.src = src;
+      s.className = "dc-search-data";
+      s.onload = one;
+      s.onerror = function () { failed = true; loaded[src] = false; one(); };
+      document.head.appendChild(s);
+    });
+    if (pending === 0) { done(false); }
+  }
+
+  /* Pages (id*64+page is not safe past 53 bits, so "id:page") having a gram, with whether the title has it. */
+  function postings(g) {
+    var rows = store.shards[shardOf(g, store.manifest.shards)] || [], out = {}, needle = "," + g + ":";
+    rows.forEach(function (row) {
+      var frag = row[1], at = frag.indexOf(needle);
+      if (at === -1) { return; }
+      var end = frag.indexOf(",", at + 1), masks = frag.slice(at + needle.length, end).split("/");
+      var body = pages(masks[0]), title = masks.length > 1 ? pages(masks[1]) : [];
+      var inTitle = {};
+      title.forEach(function (p) { inTitle[p] = true; });
+      body.forEach(function (p) { out[row[0] + ":" + p] = { id: row[0], page: p, title: !!inTitle[p] }; });
+    });
+    return out;
+  }
+  function pages(hex) {
+    var out = [];
+    for (var j = 0; j < hex.length; j++) {
+      var d = parseInt(hex.charAt(hex.length - 1 - j), 16);
+      for (var b = 0; b < 4; b++) { if (d & (1 << b)) { out.push(j * 4 + b); } }
+    }
+    return out;
+  }
+
+  function candidates(gs) {
+    var hits = null;
+    gs.forEach(function (g) {
+      var post = postings(g), next = {};
+      if (hits === null) {
+        Object.keys(post).forEach(function (k) { next[k] = { id: post[k].id, page: post[k].page, title: post[k].title ? 1 : 0 }; });
+      } else {
+        Object.keys(hits).forEach(function (k) { if (post[k]) { next[k] = hits[k]; next[k].title += post[k].title ? 1 : 0; } });
+      }
+      hits = next;
+    });
+    var list = Object.keys(hits || {}).map(function (k) { return hits[k]; });
+    list.sort(function (a, b) { return b.title - a.title || a.id - b.id || a.page - b.page; });
+    return list;
+  }
+
   function count(hay, needle) {
     var n = 0, at = hay.indexOf(needle);
     while (at !== -1) { n++; at = hay.indexOf(needle, at + needle.length); }
     return n;
   }
-
-  function search(index, query) {
-    var ws = words(query);
-    if (!ws.length) { return []; }
-    var candidates = null;
-    ws.forEach(function (w) {
-      grams(w).forEach(function (g) {
-        var posting = index.grams[g] || [];
-        if (candidates === null) { candidates = posting.slice(); }
-        else { candidates = candidates.filter(function (n) { return posting.indexOf(n) !== -1; }); }
-      });
-    });
-    var hits = [];
-    (candidates || []).forEach(function (n) {
-      var doc = index.docs[n];
-      var title = norm(doc[1]), text = norm(doc[2]);
-      var score = 0;
-      for (var i = 0; i < ws.length; i++) {
-        var inTitle = count(title, ws[i]), inText = count(text, ws[i]);
-        if (!inTitle && !inText) {
-          if (doc[2].length < index.max_text) { return; }  /* the whole page is here: the word is not */
-          inText = 1;  /* past the stored part: its bigrams all matched */
-        }
-        score += inTitle * 20 + inText;
+  /* The page's doc, if the page really has every word (the bigrams could be apart). */
+  function verify(hit, ws) {
+    var doc = (store.docs[store.manifest.keys[hit.id]] || [])[hit.page];
+    if (!doc) { return null; }
+    var title = norm(doc[1]), text = norm(doc[2]), score = 0, seen = true;
+    for (var i = 0; i < ws.length; i++) {
+      var inTitle = count(title, ws[i]), inText = count(text, ws[i]);
+      if (!inTitle && !inText) {
+        if (doc[2].length < store.manifest.max_text) { return null; }  /* the whole page is here: the word is not */
+        seen = false;  /* past the stored part: its bigrams all matched */
       }
-      hits.push({ doc: doc, score: score, first: text.indexOf(ws[0]), word: ws[0] });
-    });
-    hits.sort(function (a, b) { return b.score - a.score || (a.doc[0] < b.doc[0] ? -1 : 1); });
-    return hits;
+      score += inTitle * 20 + inText;
+    }
+    return { doc: doc, first: text.indexOf(ws[0]), word: ws[0], score: score, seen: seen, order: hit };
   }
 
   function snippet(hit) {
@@ -58,39 +122,79 @@
       var mark = document.createElement("mark");
       mark.textContent = text.slice(at, at + hit.word.length);
       p.appendChild(mark);
-      p.appendChild(document.createTextNode(text.slice(at + hit.word.length, end) + (end < text.length ? "…" : "")));
     }
+    p.appendChild(document.createTextNode(text.slice(hit.first >= 0 ? at + hit.word.length : at, end) + (end < text.length ? "…" : "")));
     return p;
   }
 
+  function item(hit) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = hit.doc[0];
+    a.textContent = hit.doc[1];
+    li.appendChild(a);
+    li.appendChild(snippet(hit));
+    var url = document.createElement("p");
+    url.className = "dc-search-url";
+    url.textContent = hit.doc[0];
+    li.appendChild(url);
+    return li;
+  }
+
   function run() {
-    var index = window.DC_SEARCH_INDEX;
     var input = document.getElementById("dc-search-q");
     var status = document.getElementById("dc-search-status");
     var list = document.getElementById("dc-search-results");
-    if (!index || !input || !status || !list) { return; }
+    var more = document.getElementById("dc-search-more");
+    if (!input || !status || !list) { return; }
     var q = new URLSearchParams(window.location.search).get("q") || "";
     input.value = q;
     var header = document.getElementById("dc-q");
     if (header) { header.value = q; }
-    if (!q.trim()) { return; }
-    var hits = search(index, q);
-    status.textContent = hits.length ? "“" + q + "”共找到 " + hits.length + " 个页面。" : "没有找到与“" + q + "”相关的页面，请换一个关键词。";
-    hits.forEach(function (hit) {
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = hit.doc[0];
-      a.textContent = hit.doc[1];
-      li.appendChild(a);
-      li.appendChild(snippet(hit));
-      var url = document.createElement("p");
-      url.className = "dc-search-url";
-      url.textContent = hit.doc[0];
-      li.appendChild(url);
-      list.appendChild(li);
+    var ws = words(q);
+    if (!ws.length) { return; }
+    if (!store.manifest) { status.textContent = "搜索索引缺失，请重新生成网站。"; return; }
+    var gs = [];
+    ws.forEach(function (w) { cover(w).forEach(function (g) { if (gs.indexOf(g) === -1) { gs.push(g); } }); });
+    var need = [];
+    gs.forEach(function (g) { var src = DIR + shardName(shardOf(g, store.manifest.shards)); if (need.indexOf(src) === -1) { need.push(src); } });
+    status.textContent = "正在搜索“" + q + "”……";
+    load(need, function (failed) {
+      if (failed) { status.textContent = "搜索索引不完整，请重新生成网站。"; return; }
+      var found = candidates(gs), next = 0, rejected = 0, shown = 0;
+      function say() {
+        var total = found.length - rejected;
+        status.textContent = total > 0 ? "“" + q + "”共找到 " + total + " 个页面。" : "没有找到与“" + q + "”相关的页面，请换一个关键词。";
+        if (more) { more.hidden = next >= found.length; }
+      }
+      function page() {
+        var batch = found.slice(next, next + BATCH), keys = [];
+        batch.forEach(function (h) { var src = docsSrc(store.manifest.keys[h.id]); if (keys.indexOf(src) === -1) { keys.push(src); } });
+        load(keys, function () {
+          var ok = [];
+          batch.forEach(function (h) { var hit = verify(h, ws); if (hit) { ok.push(hit); } else { rejected++; } });
+          /* within a batch: title hits, then pages that show the words, then by how often */
+          ok.sort(function (a, b) {
+            return b.order.title - a.order.title || (b.seen ? 1 : 0) - (a.seen ? 1 : 0) || b.score - a.score ||
+              a.order.id - b.order.id || a.order.page - b.order.page;
+          });
+          ok.forEach(function (hit) { list.appendChild(item(hit)); shown++; });
+          next += batch.length;
+          if (shown === 0 && next < found.length) { page(); return; }
+          say();
+        });
+      }
+      if (more) { more.addEventListener("click", function () { page(); }); }
+      if (!found.length) { say(); return; }
+      page();
     });
   }
 
-  window.DC_SEARCH = { search: search };
+  window.DC_SEARCH = {
+    manifest: function (m) { store.manifest = m; },
+    shard: function (n, rows) { store.shards[n] = rows; },
+    docs: function (key, docs) { store.docs[key] = docs; },
+    cover: cover, hash: hash, shardOf: shardOf
+  };
   document.addEventListener("DOMContentLoaded", run);
 })();

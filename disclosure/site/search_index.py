@@ -1,0 +1,189 @@
+"""Merge the unit-years' search parts into the sharded index under ``assets/search/``, incrementally.
+
+A full merge reads every part once (streamed: only the shard fragments are held) and writes every
+shard. With a cache folder (kept beside the site, never published) the merge remembers each part's
+digest, the shards it touched and every shard's fragments by unit-year; the next merge reads only the
+parts whose digest changed, replaces their fragments and rewrites only the shards whose fragments
+changed. Both give the same bytes; a missing or unreadable cache falls back to a full merge.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from disclosure.site.output import write
+from disclosure.site.search import (
+    SEARCH_DIR,
+    SearchPart,
+    fragments,
+    manifest_script,
+    shard_count,
+    shard_name,
+    shard_script,
+)
+
+CACHE_VERSION = 1
+_INDEX = "index.json"
+
+Loader = Callable[[str], SearchPart]
+
+
+def _touched(shards: set[int]) -> str:
+    bits = 0
+    for s in shards:
+        bits |= 1 << s
+    return f"{bits:x}"
+
+
+def _untouch(hex_bits: str) -> set[int]:
+    bits = int(hex_bits, 16)
+    return {i for i in range(bits.bit_length()) if bits >> i & 1}
+
+
+def _shard_cache(cache: Path, n: int) -> Path:
+    return cache / "shards" / f"{n:03x}.pickle"
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _write_shard(out: Path, cache: Path | None, n: int, frags: dict[str, str], ids: dict[str, int]) -> None:
+    rows = sorted((ids[k], f) for k, f in frags.items())
+    write(out / SEARCH_DIR / shard_name(n), shard_script(n, rows))
+    if cache is not None:
+        _atomic(_shard_cache(cache, n), pickle.dumps(frags, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _save_index(cache: Path, shards: int, keys: list[str], digests: dict[str, str], touched: dict[str, str]) -> None:
+    data = {"version": CACHE_VERSION, "shards": shards, "keys": keys,
+            "parts": {k: [digests[k], touched[k]] for k in keys}}
+    _atomic(cache / _INDEX, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+
+def _load_index(cache: Path | None, out: Path, shards: int) -> dict | None:
+    if cache is None or not (out / SEARCH_DIR / "manifest.js").is_file():
+        return None
+    try:
+        data = json.loads((cache / _INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("shards") != shards:
+        return None
+    return data
+
+
+def write_search_index(out: Path, parts: list[tuple[str, str]], load: Loader, cache: Path | None = None) -> dict[str, int]:
+    """Write ``assets/search/`` (manifest and shards) for ``parts`` — ``(key, digest)`` sorted by key,
+    the portal's key ``""`` first — loading a part's entries with ``load(key)`` only when needed.
+    Returns counts: ``parts_read``, ``shards_written``."""
+    keys = [k for k, _ in parts]
+    digests = dict(parts)
+    shards = shard_count(len(keys))
+    ids = {k: i for i, k in enumerate(keys)}
+    old = _load_index(cache, Path(out), shards)
+    if old is not None:
+        try:
+            return _incremental(Path(out), cache, old, keys, digests, ids, shards, load)  # type: ignore[arg-type]
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError, KeyError):
+            pass  # a damaged cache: merge everything again
+    return _full(Path(out), cache, keys, digests, ids, shards, load)
+
+
+def _full(out: Path, cache: Path | None, keys: list[str], digests: dict[str, str], ids: dict[str, int], shards: int, load: Loader) -> dict[str, int]:
+    if cache is not None:
+        (cache / _INDEX).unlink(missing_ok=True)
+        shutil.rmtree(cache / "shards", ignore_errors=True)
+    shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
+    by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
+    touched: dict[str, str] = {}
+    for key in keys:
+        frags = fragments(load(key), shards)
+        for s, f in frags.items():
+            by_shard[s][key] = f
+        touched[key] = _touched(set(frags))
+    for n, frags in enumerate(by_shard):
+        _write_shard(out, cache, n, frags, ids)
+    write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
+    if cache is not None:
+        _save_index(cache, shards, keys, digests, touched)
+    return {"parts_read": len(keys), "shards_written": shards}
+
+
+def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: dict[str, str], ids: dict[str, int], shards: int, load: Loader) -> dict[str, int]:
+    old_parts: dict[str, list[str]] = old["parts"]
+    renumbered = old["keys"] != keys
+    changed = [k for k in keys if old_parts.get(k, [None])[0] != digests[k]]
+    removed = [k for k in old_parts if k not in ids]
+    touched = {k: v[1] for k, v in old_parts.items() if k in ids}
+    new_frags: dict[str, dict[int, str]] = {}
+    dirty: set[int] = set(range(shards)) if renumbered else set()
+    for key in removed:
+        dirty |= _untouch(old_parts[key][1])
+    for key in changed:
+        frags = fragments(load(key), shards)
+        new_frags[key] = frags
+        dirty |= set(frags)
+        if key in old_parts:
+            dirty |= _untouch(old_parts[key][1])
+        touched[key] = _touched(set(frags))
+    (cache / _INDEX).unlink()  # a merge interrupted from here on is redone in full next time
+    written = 0
+    for n in sorted(dirty):
+        frags = pickle.loads(_shard_cache(cache, n).read_bytes())
+        before = dict(frags)
+        for key in removed:
+            frags.pop(key, None)
+        for key, by in new_frags.items():
+            if n in by:
+                frags[key] = by[n]
+            else:
+                frags.pop(key, None)
+        if frags != before or renumbered:
+            _write_shard(out, cache, n, frags, ids)
+            written += 1
+    write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
+    _save_index(cache, shards, keys, digests, touched)
+    return {"parts_read": len(changed), "shards_written": written}
+
+
+def _call_args(path: Path, name: str) -> list:
+    """The JSON arguments of a ``DC_SEARCH.<name>(…);`` script."""
+    text = path.read_text(encoding="utf-8").strip()
+    head = f"DC_SEARCH.{name}("
+    if not text.startswith(head) or not text.endswith(");"):
+        raise ValueError(f"{path} is not a {name} script")
+    return json.loads("[" + text[len(head):-2] + "]")
+
+
+def pages_with(site: Path, gram: str) -> dict[str, bool]:
+    """Read the written index back as the search page does: the URL of every page that has ``gram``
+    (a unigram or bigram), and whether its title has it."""
+    from disclosure.site.search import DOCS_FILE, gram_hash, normalize, shard_of
+
+    gram = normalize(gram)
+    site = Path(site)
+    manifest = _call_args(site / SEARCH_DIR / "manifest.js", "manifest")[0]
+    n = shard_of(gram_hash(gram), manifest["shards"])
+    _, rows = _call_args(site / SEARCH_DIR / shard_name(n), "shard")
+    out: dict[str, bool] = {}
+    for uid, frag in rows:
+        at = frag.find(f",{gram}:")
+        if at == -1:
+            continue
+        masks = frag[at + len(gram) + 2 : frag.index(",", at + 1)].split("/")
+        body, title = int(masks[0], 16), int(masks[1], 16) if len(masks) > 1 else 0
+        key = manifest["keys"][uid]
+        docs_path = site / SEARCH_DIR / "portal-docs.js" if key == "" else site / key / DOCS_FILE
+        _, docs = _call_args(docs_path, "docs")
+        for page, doc in enumerate(docs):
+            if body >> page & 1:
+                out[doc[0]] = bool(title >> page & 1)
+    return out

@@ -1,0 +1,161 @@
+"""Search: grams, each unit-year's part, the sharded merge (full and incremental give the same bytes),
+the JS hash agreeing with Python, and a batch rebuild replacing a changed unit-year's entries."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from disclosure.site.search import (
+    MAX_TEXT,
+    SearchDoc,
+    fragments,
+    gram_hash,
+    grams,
+    make_part,
+    page_text,
+    shard_count,
+    shard_of,
+)
+from disclosure.site.search_index import pages_with, write_search_index
+from test_site_support import ROOT, UNIT, build, copy_example, digest_tree
+
+
+def test_grams_are_unigrams_and_bigrams_of_word_runs() -> None:
+    assert grams("三公经费") == {"三", "公", "经", "费", "三公", "公经", "经费"}
+    assert grams("A1 ，公积") == {"a", "1", "a1", "公", "积", "公积"}
+    assert "，" not in "".join(grams("甲，乙"))
+
+
+def test_page_text_is_the_main_content_without_scripts() -> None:
+    html = "<header>页眉</header><main><h1>标题</h1><script>var x='不要';</script><p>正文 <b>内容</b></p></main><footer>页脚</footer>"
+    assert page_text(html) == "标题 正文 内容"
+
+
+def test_part_masks_pages_sorted_by_url_with_title_bits_and_is_safe_in_a_script() -> None:
+    docs = [SearchDoc("u/2021/b.html", "乙表", "住房公积金 </script>"), SearchDoc("u/2021/a.html", "三公经费表", "三公经费 公积金")]
+    part = make_part("u/2021", docs)
+    entries = dict(e.split(":", 1) for _, e in part.entries)
+    assert entries["积金"] == "3"  # a.html is page 0, b.html page 1: both
+    assert entries["三公"] == "1/1"  # a.html only, and in its title
+    assert entries["乙"] == "2/2"
+    script = part.docs_script.decode("utf-8")
+    assert script.startswith('DC_SEARCH.docs("u/2021",[["u/2021/a.html"') and "</script" not in script
+    assert json.loads(script[len('DC_SEARCH.docs("u/2021",'):-3])[1][2] == "住房公积金 <\\/script>".replace("\\", "")
+    assert [h for h, _ in part.entries] == sorted(h for h, _ in part.entries)
+
+
+def test_grams_cover_the_whole_page_though_the_stored_text_is_cut() -> None:
+    part = make_part("u/1", [SearchDoc("a.html", "长页", "甲" * MAX_TEXT + "住房公积金")])
+    assert "积金:1" in {e for _, e in part.entries}
+    assert len(json.loads(part.docs_script.decode()[len('DC_SEARCH.docs("u/1",'):-3])[0][2]) == MAX_TEXT
+
+
+def test_shards_are_powers_of_two_growing_with_the_site_and_split_by_top_bits() -> None:
+    assert shard_count(2) == 4 and shard_count(1000) == 512 and shard_count(10**6) == 4096
+    assert shard_of(0xFFFFFFFF, 512) == 511 and shard_of(0x00FFFFFF, 512) == 1 and shard_of(0x12345678, 1) == 0
+    part = make_part("u/1", [SearchDoc("a.html", "标题", "三公经费与住房公积金")])
+    frags = fragments(part, 4)
+    assert all(f.startswith(",") and f.endswith(",") for f in frags.values())
+    assert {e for f in frags.values() for e in f.strip(",").split(",")} == {e for _, e in part.entries}
+    for s, f in frags.items():
+        for e in f.strip(",").split(","):
+            assert shard_of(gram_hash(e.split(":")[0]), 4) == s
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node 不在，无法在 JS 中核对哈希")
+def test_the_search_script_hashes_and_covers_like_python() -> None:
+    script = (ROOT / "theme" / "assets" / "dc-search.js").read_text(encoding="utf-8")
+    words = ["三公", "公积", "a1", "支队", "9", "麒麟"]
+    probe = ("var window={};var document={addEventListener:function(){}};" + script +
+             f";console.log(JSON.stringify({json.dumps(words)}.map(function(g){{return [window.DC_SEARCH.hash(g),"
+             "window.DC_SEARCH.shardOf(g,512)];}).concat([window.DC_SEARCH.cover('巴彦淖尔市公安局')])));")
+    out = json.loads(subprocess.run(["node", "-e", probe], capture_output=True, text=True, check=True).stdout)
+    assert out[:-1] == [[gram_hash(g), shard_of(gram_hash(g), 512)] for g in words]
+    assert out[-1] == ["巴彦", "淖尔", "市公", "安局"]
+
+
+def _parts(texts: dict[str, str]) -> dict[str, object]:
+    return {k: make_part(k, [SearchDoc(f"{k}/index.html", f"{k} 报告", t), SearchDoc(f"{k}/t.html", "表", "三公经费")])
+            for k, t in texts.items()}
+
+
+def _merge(out: Path, parts: dict, cache: Path | None) -> dict[str, int]:
+    reads: list[str] = []
+
+    def load(key: str):
+        reads.append(key)
+        return parts[key]
+
+    counts = write_search_index(out, [(k, parts[k].digest) for k in sorted(parts)], load, cache)
+    counts["reads"] = reads  # type: ignore[assignment]
+    return counts
+
+
+def test_incremental_merge_reads_only_the_changed_part_and_gives_the_full_merge_bytes(tmp_path: Path) -> None:
+    texts = {f"u{i:03d}/2021": f"第{i}单位 住房公积金 决算" for i in range(12)}
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = _merge(site, _parts(texts), cache)
+    assert first["parts_read"] == 12 and first["shards_written"] == shard_count(12)
+    texts["u005/2021"] = "第5单位 麒麟 决算"
+    changed = _parts(texts)
+    again = _merge(site, changed, cache)
+    assert again["reads"] == ["u005/2021"]
+    assert 0 < again["shards_written"] < shard_count(12)
+    full = tmp_path / "full"
+    _merge(full, changed, None)
+    assert digest_tree(site / "assets") == digest_tree(full / "assets")
+    nothing = _merge(site, changed, cache)
+    assert nothing["reads"] == [] and nothing["shards_written"] == 0
+
+
+def test_adding_and_removing_unit_years_renumbers_like_a_full_merge(tmp_path: Path) -> None:
+    texts = {f"u{i:03d}/2021": f"第{i}单位 决算" for i in range(9)}
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _merge(site, _parts(texts), cache)
+    del texts["u002/2021"]
+    texts["u000/2020"] = "新的一年 麒麟"
+    parts = _parts(texts)
+    again = _merge(site, parts, cache)
+    assert again["reads"] == ["u000/2020"]
+    full = tmp_path / "full"
+    _merge(full, parts, None)
+    assert digest_tree(site / "assets") == digest_tree(full / "assets")
+
+
+def test_a_damaged_cache_falls_back_to_a_full_merge(tmp_path: Path) -> None:
+    texts = {f"u{i}/2021": f"第{i}单位" for i in range(3)}
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _merge(site, _parts(texts), cache)
+    for shard in (cache / "shards").iterdir():
+        shard.write_bytes(b"not a pickle")
+    texts["u1/2021"] = "改了"
+    again = _merge(site, _parts(texts), cache)
+    assert set(again["reads"]) == set(texts) and again["shards_written"] == shard_count(3)  # all merged again
+    full = tmp_path / "full"
+    _merge(full, _parts(texts), None)
+    assert digest_tree(site / "assets") == digest_tree(full / "assets")
+
+
+def test_batch_rebuild_replaces_a_changed_unit_years_entries_and_matches_a_full_build(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "p")
+    year_dir = project / "content" / UNIT / "2021"
+    duties = (project / "content" / UNIT / "duties.md").read_text(encoding="utf-8")
+    (year_dir / "duties.md").write_text(duties + "\n\n负责鲲鹏工程。\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    assert f"{UNIT}/2021/index.html" in pages_with(out, "鲲鹏")
+    # the unchanged 2020 part is not read again: its kept copy may go
+    state = tmp_path / ".site-build-state" / "results" / UNIT
+    (state / "2020.search.pickle").unlink()
+    (year_dir / "duties.md").write_text(duties + "\n\n负责麒麟工程。\n", encoding="utf-8")
+    assert build(project, out) == 0
+    assert pages_with(out, "鲲鹏") == {} and pages_with(out, "鹏工") == {}
+    assert f"{UNIT}/2021/index.html" in pages_with(out, "麒麟")
+    assert f"{UNIT}/2020/index.html" in pages_with(out, "支队")
+    fresh = tmp_path / "fresh"
+    assert build(project, fresh) == 0
+    assert digest_tree(out) == digest_tree(fresh)
