@@ -176,6 +176,12 @@ def _cells(*sides: list[Value]) -> tuple[CellRef, ...]:
     return tuple(seen)
 
 
+def _holds(rule: Rule, diff: Decimal) -> bool:
+    """Whether Σ left − Σ right = ``diff`` passes the rule exactly (no finding at all): the check
+    ``compare`` makes, done on bare figures before any Value is built (most rows balance)."""
+    return diff == 0 if rule.op == "=" else diff >= 0
+
+
 def compare(rule: Rule, left: list[Value], right: list[Value]) -> Finding | None:
     """Σ left against Σ right under the rule's operator and per-addend tolerance."""
     if not left or not right:
@@ -219,8 +225,18 @@ def _columns(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
             continue
         left_terms_t = [t for t in left_terms if t.column in known]
         right_terms_t = [t for t in right_terms if t.column in known]
+        if not left_terms_t or not right_terms_t:
+            continue
         for row in table.rows:
             if (block and row.block != block) or not row.values:
+                continue
+            got = row.values.get
+            diff = ZERO
+            for t in left_terms_t:
+                diff = diff - got(t.column, ZERO) if t.negative else diff + got(t.column, ZERO)
+            for t in right_terms_t:
+                diff = diff + got(t.column, ZERO) if t.negative else diff - got(t.column, ZERO)
+            if _holds(rule, diff):
                 continue
             left = [_value(table, row, t.column, t.negative) for t in left_terms_t]
             right = [_value(table, row, t.column, t.negative) for t in right_terms_t]
@@ -262,10 +278,16 @@ def _tree(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
             for row in rows:
                 kids = children.get(row.code or "")
                 if kids:
+                    diff = row.values.get(column, ZERO) - sum((k.values.get(column, ZERO) for k in kids), ZERO)
+                    if _holds(rule, diff):
+                        continue
                     finding = compare(rule, [_value(table, row, column)], [_value(table, k, column) for k in kids])
                     if finding:
                         yield finding
             if total_row is not None and top:
+                diff = total_row.values.get(column, ZERO) - sum((r.values.get(column, ZERO) for r in top), ZERO)
+                if _holds(rule, diff):
+                    continue
                 finding = compare(rule, [_value(table, total_row, column)], [_value(table, r, column) for r in top])
                 if finding:
                     yield finding

@@ -33,9 +33,18 @@ def staged(out: Path) -> Iterator[Path]:
 
 
 def write(path: Path, data: bytes | str) -> None:
-    """Write bytes (text as UTF-8 with LF), creating folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    """Write bytes (text as UTF-8 with LF), creating folders (only when missing: one open per file)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd = os.open(path, _WRITE_FLAGS, 0o666)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, _WRITE_FLAGS, 0o666)
+    with open(fd, "wb", closefd=True) as f:
+        f.write(raw)
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def copy(src: Path, dst: Path) -> None:
