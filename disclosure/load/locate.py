@@ -40,6 +40,7 @@ class SheetMeta:
     year: Found | None = None  # text is the 4-digit year
     last_row: int = -1  # last row that holds only top-row information
     strength: int = 0  # how it was recognised: 3 exact title, 2 prefixed, 1 contained, 0 marker, -1 sheet name
+    listing: bool = False  # the top rows name several tables: a 目录 (contents) or cover sheet, not a table
 
 
 def _norm(text: str) -> str:
@@ -87,14 +88,25 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
             meta.maker = Found(_MAKER_END.split(m.group(1))[0].strip(), f.row, f.col)
     unit_name = meta.maker.text if meta.maker else None
     best: tuple[tuple[int, int], int, Found, TableSpec] | None = None
+    named: set[str] = set()  # the tables that some cell names (best match of each cell)
     for f in cells:
         if "表" not in f.text or _MAKER.search(f.text):  # every title ends in 表
             continue
+        cell_best: tuple[tuple[int, int], int, TableSpec] | None = None
         for order, spec in enumerate(table_set):
             score = _title_score(f.text, spec, unit_name)
             # better score wins; on a tie the earlier table of the set
-            if score and (best is None or (score, -order) > (best[0], -best[1])):
-                best = (score, order, f, spec)
+            if score and (cell_best is None or (score, -order) > (cell_best[0], -cell_best[1])):
+                cell_best = (score, order, spec)
+        if cell_best is None:
+            continue
+        if cell_best[0][0] >= 2:
+            named.add(cell_best[2].key)
+        if best is None or (cell_best[0], -cell_best[1]) > (best[0], -best[1]):
+            best = (cell_best[0], cell_best[1], f, cell_best[2])
+    if len(named) >= 2:  # 目录 lists the tables' titles one per row: no table of its own
+        meta.listing = True
+        return meta
     if best:
         meta.spec, meta.title, meta.strength = best[3], best[2], best[0][0]
     for f in cells:

@@ -98,7 +98,9 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
         if not any(str(v).strip() for row in sheet.grid for v in row):
             continue
         meta = read_meta(sheet, table_set)
-        if meta.spec is None:
+        if meta.listing:
+            notices.append(f"{sheet.file}：工作表“{sheet.name}”列出了多张表的标题，看来是目录或封面，已忽略。")
+        elif meta.spec is None:
             notices.append(f"{sheet.file}：工作表“{sheet.name}”不是本套公开表（{table_set.name}）中的任何一张，已忽略。")
         else:
             candidates.setdefault(meta.spec.key, []).append((sheet, meta))
