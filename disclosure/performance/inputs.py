@@ -224,9 +224,24 @@ def load_performance_inputs(project: Project, unit: str, year: int) -> Performan
     if not path.exists():
         return None
     file = project.relative(path)
+    return parse_performance_inputs(_read_toml(path, file), file)
+
+
+_PARSED: dict[Path, tuple[bytes, dict]] = {}
+
+
+def _read_toml(path: Path, file: str) -> dict:
+    """The file's TOML data, parsed again only when its bytes changed: the check stage and the 绩效
+    page both read it for the same unit-year. Callers only read the data, never change it."""
+    raw = path.read_bytes()
+    hit = _PARSED.get(path)
+    if hit is not None and hit[0] == raw:
+        return hit[1]
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f, parse_float=Decimal)
+        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"文件格式有误（{exc}），请按 TOML 格式修改后重试。", file=file)) from exc
-    return parse_performance_inputs(data, file)
+    if len(_PARSED) > 64:
+        _PARSED.clear()
+    _PARSED[path] = (raw, data)
+    return data
