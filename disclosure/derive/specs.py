@@ -25,6 +25,7 @@ class Scope:
     facts: Facts
     percent_places: int = 2
     year: int | None = None  # set for the prior year's scope so its facts link to that year
+    memo: dict = field(default_factory=dict)  # per-scope answers about its tables (columns present, labels)
 
 
 def _fmt(text: str, code: str | None, name: str | None) -> str:
@@ -106,6 +107,23 @@ def _has_column(table: Table, column: str) -> bool:
     return any(column in r.cells or column in r.values for r in table.rows)
 
 
+def _scoped_has_column(scope: Scope, table: Table, column: str) -> bool:
+    """``_has_column`` asked once per table and column of a scope (the accounts do not change)."""
+    key = ("has", table.key, column)
+    found = scope.memo.get(key)
+    if found is None:
+        found = scope.memo[key] = _has_column(table, column)
+    return found
+
+
+def _scoped_column_label(scope: Scope, table: Table, column: str) -> str:
+    key = ("label", table.key, column)
+    found = scope.memo.get(key)
+    if found is None:
+        found = scope.memo[key] = _column_label(table, column)
+    return found
+
+
 @dataclass(frozen=True)
 class Cell(Spec):
     """A value read from a table cell; the first source whose table (and column) exists wins.
@@ -123,7 +141,7 @@ class Cell(Spec):
     def resolve(self, scope: Scope) -> Fact | None:
         for src in self.sources:
             table = scope.accounts.get(src.table)
-            if table is None or not _has_column(table, src.column):
+            if table is None or not _scoped_has_column(scope, table, src.column):
                 continue
             if table.empty and not table.spec.published:
                 continue  # an input sheet left blank (年初预算数表) means "not given", not zeros
@@ -137,7 +155,7 @@ class Cell(Spec):
             value = row.value(src.column)
             cell = row.cells.get(src.column)
             unit = self.unit or row.unit or MONEY
-            what = (f"“{row.label}”" if src.row is not None else "") + _column_label(table, src.column)
+            what = (f"“{row.label}”" if src.row is not None else "") + _scoped_column_label(scope, table, src.column)
             formula = f"{cell}（{what}）" if cell is not None else f"{table.spec.title}{what}"
             return self.fact(scope, value, unit, (cell,) if cell else (), formula)
         return None
