@@ -1,0 +1,70 @@
+"""Per-process caches never serve stale or different results: a changed input is read again, and a
+cached conversion equals a fresh one."""
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from disclosure.derive.engine import _bound
+from disclosure.derive.specs import Cell, Source
+from disclosure.performance.inputs import load_performance_inputs
+from disclosure.project import load_project
+from disclosure.site.sanitize import clean_html, render_markdown
+from disclosure.site.tables import _item_units
+from disclosure.standard import load_table_set
+
+
+def test_performance_toml_change_of_same_size_is_seen(tmp_path):
+    folder = tmp_path / "content" / "u" / "2021"
+    folder.mkdir(parents=True)
+    path = folder / "performance.toml"
+    path.write_text("[figures]\nstaff_actual = 11\n", encoding="utf-8")
+    project = load_project(tmp_path)
+    first = load_performance_inputs(project, "u", 2021)
+    path.write_text("[figures]\nstaff_actual = 12\n", encoding="utf-8")  # same size, same second
+    second = load_performance_inputs(project, "u", 2021)
+    assert first.figures["staff_actual"] == 11 and second.figures["staff_actual"] == 12
+    path.write_text("[figures\n", encoding="utf-8")
+    with pytest.raises(Exception) as exc:
+        load_performance_inputs(project, "u", 2021)
+    assert "content/u/2021/performance.toml" in str(exc.value)
+
+
+@pytest.mark.parametrize("text", [
+    "1. 甲\n2. 乙\n\n* 丙\n* 丁\n",
+    "| 项目 | 金额 |\n|---|---:|\n| 合计 | 1.00 |\n",
+    "[链接][a]\n\n[a]: https://example.org/\n",
+    "<script>alert(1)</script><p onclick=\"x\">段落</p>",
+    "",
+])
+def test_render_markdown_cached_equals_a_fresh_converter(text):
+    fresh = clean_html(markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html").convert(text))
+    assert render_markdown(text) == fresh
+    assert render_markdown(text) == fresh  # served from the cache
+    assert "<script" not in render_markdown(text)
+
+
+def test_reference_definitions_do_not_leak_between_texts():
+    render_markdown("[a]: https://example.org/\n")
+    assert "href" not in render_markdown("[链接][a]\n")
+
+
+def test_item_units_follow_the_spec_object():
+    info = load_table_set("neimenggu-11").get("info")
+    units = _item_units(info)
+    assert units is _item_units(info)
+    assert any(u not in (None, "", "万元") for u in units.values())  # 辆, 台（套）…
+    three = load_table_set("neimenggu-11").get("three_public")
+    assert _item_units(three) is not units
+
+
+def test_bound_family_entries_are_reused_and_distinct_per_code():
+    entry = Cell(key="gb.item.{code}", label="{name}", description="d", family="gb.item",
+                 sources=(Source("general_budget", "{code}", "total"),))
+    a = _bound(entry, "2040201", "行政运行")
+    assert a is _bound(entry, "2040201", "行政运行")
+    assert a.key == "gb.item.2040201" and a.label == "行政运行" and a.sources[0].row == "2040201"
+    b = _bound(entry, "2040202", "一般行政管理事务")
+    assert b.key == "gb.item.2040202" and b is not a
+    other = Cell(key="x.{code}", label="{name}", description="d", family="x", sources=())
+    assert _bound(other, "2040201", "行政运行").key == "x.2040201"
