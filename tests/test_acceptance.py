@@ -344,3 +344,26 @@ def test_a_mistyped_cell_is_named(name, rel, sheet, cell, old, new, tmp_path, ca
         assert any({k: c[k] for k in where} == where for c in finding["cells"]), finding["message"]
     assert main(["build", str(root), "--out", str(tmp_path / "site")]) != 0
     assert not (tmp_path / "site" / u.slug / str(u.year) / "index.html").exists()
+
+
+def test_indented_rows_take_codes_from_the_other_tables():
+    r = Report("caizheng")
+    keys = [row.key for row in r.accounts.tables["expenditure"].rows]
+    assert keys == ["total", "201", "20106", "2010601", "2010602", "208", "20805", "2080505", "210", "21011",
+                    "2101101", "221", "22102", "2210201"]
+    assert any("只有缩进" in n and "9行" in n for n in r.accounts.notices)
+
+
+def test_a_kuan_row_off_in_an_indented_table_is_caught(tmp_path, capsys):
+    # the 款 row 财政事务 of the indented 支出决算表 raised by 5.00 in both of its columns: the row adds up,
+    # only the 类/款/项 sums can tell, and they need the borrowed codes
+    root = tmp_path / "caizheng"
+    shutil.copytree(CORPUS / "caizheng", root)
+    book = root / "tables" / CAIZHENG.slug / "2023.xlsx"
+    retype(book, "03支出决算表", "B7", "1169.12", "1174.12")
+    retype(book, "03支出决算表", "C7", "812.34", "817.34")
+    assert main(["check", str(root), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    errors = [f for r in data["results"] for f in r["findings"] if f["severity"] == "error"]
+    assert {f["rule"] for f in errors} == {"tree.function"}
+    assert all(any(c["cell"] in ("B7", "C7") and c["sheet"] == "03支出决算表" for c in f["cells"]) for f in errors)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclosure.errors import InputError, Problem
+from disclosure.load.codes import borrow_codes
 from disclosure.load.locate import MONEY_UNITS, SheetMeta, read_meta
 from disclosure.load.tables import SheetReader
 from disclosure.load.workbook import BookError, Sheet, a1, read_book
@@ -158,6 +159,7 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
         )
     if problems:
         raise InputError(problems)
+    notices += borrow_codes(tables)
     ordered = {s.key: tables[s.key] for s in table_set if s.key in tables}
     names = [n for n, _ in unit_cells]
     unit_name = max(names, key=names.count) if names else None
