@@ -57,7 +57,7 @@ def test_layout_of_the_example(example_site: Path) -> None:
     assert (example_site / "index.html").is_file()
     assert (example_site / "search.html").is_file()
     assert (example_site / "assets" / "search" / "manifest.js").is_file()
-    assert (base / "search-docs.js").is_file()
+    assert (base / "search-docs" / "0.js").is_file()
     assert (example_site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
     # plotly.js exists once, and no page inlines it
     assert len(list(example_site.rglob("plotly.min.js"))) == 1

@@ -12,6 +12,7 @@ import pytest
 from disclosure.site.search import (
     MAX_TEXT,
     SearchDoc,
+    doc_path,
     fragments,
     gram_hash,
     grams,
@@ -42,20 +43,21 @@ def test_part_masks_pages_sorted_by_url_with_title_bits_and_is_safe_in_a_script(
     assert entries["积金"] == "3"  # a.html is page 0, b.html page 1: both
     assert entries["三公"] == "1/1"  # a.html only, and in its title
     assert entries["乙"] == "2/2"
-    script = part.docs_script.decode("utf-8")
-    assert script.startswith('DC_SEARCH.docs("u/2021",[["u/2021/a.html"') and "</script" not in script
-    assert json.loads(script[len('DC_SEARCH.docs("u/2021",'):-3])[1][2] == "住房公积金 <\\/script>".replace("\\", "")
+    first, second = (s.decode("utf-8") for s in part.doc_scripts)
+    assert first.startswith('DC_SEARCH.doc("u/2021",0,["u/2021/a.html","三公经费表"') and "</script" not in second
+    assert json.loads(second[len('DC_SEARCH.doc("u/2021",1,'):-3]) == ["u/2021/b.html", "乙表", "住房公积金 </script>"]
+    assert doc_path("u/2021", 1) == "u/2021/search-docs/1.js" and doc_path("", 0) == "assets/search/portal-docs/0.js"
     assert [h for h, _ in part.entries] == sorted(h for h, _ in part.entries)
 
 
 def test_grams_cover_the_whole_page_though_the_stored_text_is_cut() -> None:
     part = make_part("u/1", [SearchDoc("a.html", "长页", "甲" * MAX_TEXT + "住房公积金")])
     assert "积金:1" in {e for _, e in part.entries}
-    assert len(json.loads(part.docs_script.decode()[len('DC_SEARCH.docs("u/1",'):-3])[0][2]) == MAX_TEXT
+    assert len(json.loads(part.doc_scripts[0].decode()[len('DC_SEARCH.doc("u/1",0,'):-3])[2]) == MAX_TEXT
 
 
 def test_shards_are_powers_of_two_growing_with_the_site_and_split_by_top_bits() -> None:
-    assert shard_count(2) == 4 and shard_count(1000) == 512 and shard_count(10**6) == 4096
+    assert shard_count(2) == 4 and shard_count(1000) == 1024 and shard_count(10**6) == 8192
     assert shard_of(0xFFFFFFFF, 512) == 511 and shard_of(0x00FFFFFF, 512) == 1 and shard_of(0x12345678, 1) == 0
     part = make_part("u/1", [SearchDoc("a.html", "标题", "三公经费与住房公积金")])
     frags = fragments(part, 4)

@@ -3,7 +3,9 @@
     plan    every unit-year of the project; unchanged ones (same input digest, pages present) are
             skipped unless forced; unit-years no longer in the project are removed from the site
     map     build the rest inline, in a local process pool or on a Dask cluster
-    portal  called with the results of every published unit-year (built now or kept from before)
+    portal  called with the results of every published unit-year (built now or kept from before),
+            read one at a time from disk; ``results.cache`` is a folder it may keep between builds
+            (the search merge keeps its shards there, so one changed unit-year re-merges cheaply)
     state   digests and results saved for the next build
 """
 from __future__ import annotations
@@ -213,6 +215,8 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 reporter.portal()
                 portal_start = time.perf_counter()
                 results = Results(out_dir, _published(state))
+                if batch.force:  # the portal's incremental cache too: everything merged afresh
+                    shutil.rmtree(results.cache, ignore_errors=True)
                 portal = resolve(batch.portal)
                 if batch.options is None:
                     portal(project, out_dir, results)

@@ -15,7 +15,7 @@ from typing import Any
 
 from disclosure.project import Project
 from disclosure.site.output import write
-from disclosure.site.search import DOCS_FILE, SearchPart, make_part
+from disclosure.site.search import SearchPart, doc_path, make_part
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,8 @@ def keep(result: Any, out_dir: Path | None = None) -> KeptResult:
         return result
     part = make_part(f"{result.unit}/{result.year}", list(result.search_docs))
     if out_dir is not None and result.status != "refused":
-        write(Path(out_dir) / result.unit / str(result.year) / DOCS_FILE, part.docs_script)
+        for n, script in enumerate(part.doc_scripts):
+            write(Path(out_dir) / doc_path(part.key, n), script)
     errors = list(result.errors) if result.status == "refused" else []
     return KeptResult(result.unit, result.year, result.unit_name, result.status, list(result.pages),
                       _figures(result.facts), errors, part.digest, part)

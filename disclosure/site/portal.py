@@ -17,7 +17,7 @@ from disclosure.site import plotlyjs, prefix
 from disclosure.site.charts import chart_specs, trend_charts
 from disclosure.site.output import copy, write
 from disclosure.site.kept import KeptResult, keep
-from disclosure.site.search import PORTAL_KEY, SEARCH_DIR, SearchDoc, SearchPart, make_part, page_text
+from disclosure.site.search import PORTAL_KEY, SearchDoc, SearchPart, doc_path, make_part, page_text
 from disclosure.site.search_index import write_search_index
 from disclosure.site.theme import asset_files, environment, theme_dirs
 
@@ -131,5 +131,6 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
 
     entries = [(PORTAL_KEY, portal_part.digest)] + [(k, kept[i].search_digest) for k, i in index.items()]
     counts = write_search_index(out, entries, load, getattr(results, "cache", None))
-    write(out / SEARCH_DIR / "portal-docs.js", portal_part.docs_script)
+    for n, script in enumerate(portal_part.doc_scripts):
+        write(out / doc_path(PORTAL_KEY, n), script)
     return counts

@@ -2,18 +2,20 @@
 on file:// with plain ``<script>`` elements (no fetch, no modules).
 
 Each unit-year's build computes its own part of the index (``make_part``): its pages (url, title, a
-capped text for snippets), written beside its pages as ``<unit>/<year>/search-docs.js``, and for every
+capped text for snippets), and for every
 character unigram and bigram of each page the pages it occurs on (a bit mask, hex) and the pages whose
-title has it. The portal step merges the parts into ``assets/search/s-XXX.js`` shards, chosen by a
+title has it. Its docs are one small script per page (``<unit>/<year>/search-docs/<n>.js``), so that
+the search page loads the text of the hits it shows and nothing more. The portal step merges the parts into ``assets/search/s-XXX.js`` shards, chosen by a
 stable hash of the gram (FNV-1a over code points, the same in ``dc-search.js``), and a small manifest
 ``assets/search/manifest.js`` naming the unit-years; the search page loads only the shards its query
 needs and the docs of the hits it shows (see ``disclosure.site.search_index`` for the merge).
 
 Shard file:  ``DC_SEARCH.shard(n,[[id,",gram:mask[/titlemask],…,"],…])`` (``id``: the unit-year's
              number in the manifest, entries sorted by id)
-Docs file:   ``DC_SEARCH.docs("unit/year",[[url,title,text],…])`` (pages sorted by url)
+Doc file:    ``DC_SEARCH.doc("unit/year",n,[url,title,text])`` (page ``n`` of the unit-year's pages
+             sorted by url; the portal's is ``assets/search/portal-docs/0.js``)
 Manifest:    ``DC_SEARCH.manifest({"shards":N,"max_text":M,"keys":["", "unit/year", …]})`` (key ""
-             is the portal page, its docs in ``assets/search/portal-docs.js``)
+             is the portal page)
 """
 from __future__ import annotations
 
@@ -25,8 +27,8 @@ from dataclasses import dataclass
 from html import unescape
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
-MAX_TEXT = 3000  # characters of a page's text kept for snippets (the grams cover all of it)
-DOCS_FILE = "search-docs.js"  # in each unit-year's folder
+MAX_TEXT = 5000  # characters of a page's text kept for snippets (the grams cover all of it)
+DOCS_DIR = "search-docs"  # in each unit-year's folder: one script per page
 SEARCH_DIR = "assets/search"
 PORTAL_KEY = ""  # the portal page's own part
 
@@ -42,12 +44,12 @@ class SearchDoc:
 
 @dataclass(frozen=True)
 class SearchPart:
-    """One unit-year's part of the index: ``key`` (``unit/year``), its docs script (bytes, written
-    beside its pages) and its gram entries ``(hash, "gram:mask[/titlemask]")`` sorted by hash then
+    """One unit-year's part of the index: ``key`` (``unit/year``), its doc scripts (bytes, one per
+    page, written beside its pages: ``doc_path``) and its gram entries ``(hash, "gram:mask[/titlemask]")`` sorted by hash then
     gram; ``digest`` identifies the entries (what the merge compares to find changed parts)."""
 
     key: str
-    docs_script: bytes
+    doc_scripts: tuple[bytes, ...]
     entries: tuple[tuple[int, str], ...]
     digest: str
 
@@ -93,10 +95,10 @@ def shard_of(gram_h: int, shards: int) -> int:
 
 
 def shard_count(parts: int) -> int:
-    """Shards for a site of ``parts`` unit-years: a power of two near parts / 2 (4 … 4096), so that a
-    shard stays a few tens of KB however many units the bureau has."""
+    """Shards for a site of ``parts`` unit-years: the power of two at or above it (4 … 8192), so that
+    a shard stays a few tens of KB however many units the bureau has."""
     n = 4
-    while n < parts // 2 and n < 4096:
+    while n < parts and n < 8192:
         n *= 2
     return n
 
@@ -126,9 +128,17 @@ def make_part(key: str, docs: list[SearchDoc]) -> SearchPart:
             entry += f"/{title[g]:x}"
         entries.append((gram_hash(g), entry))
     entries.sort()
-    script = f"DC_SEARCH.docs({js_json(key)},{js_json([[d.url, d.title, d.text[:MAX_TEXT]] for d in docs])});\n"
+    scripts = tuple(
+        f"DC_SEARCH.doc({js_json(key)},{n},{js_json([d.url, d.title, d.text[:MAX_TEXT]])});\n".encode("utf-8")
+        for n, d in enumerate(docs)
+    )
     digest = hashlib.blake2b("\n".join(e for _, e in entries).encode("utf-8"), digest_size=12).hexdigest()
-    return SearchPart(key, script.encode("utf-8"), tuple(entries), digest)
+    return SearchPart(key, scripts, tuple(entries), digest)
+
+
+def doc_path(key: str, n: int) -> str:
+    """Where page ``n`` of a part's docs is, from the site root (the same in ``dc-search.js``)."""
+    return f"{SEARCH_DIR}/portal-docs/{n}.js" if key == PORTAL_KEY else f"{key}/{DOCS_DIR}/{n}.js"
 
 
 def fragments(part: SearchPart, shards: int) -> dict[int, str]:

@@ -166,7 +166,7 @@ def _call_args(path: Path, name: str) -> list:
 def pages_with(site: Path, gram: str) -> dict[str, bool]:
     """Read the written index back as the search page does: the URL of every page that has ``gram``
     (a unigram or bigram), and whether its title has it."""
-    from disclosure.site.search import DOCS_FILE, gram_hash, normalize, shard_of
+    from disclosure.site.search import doc_path, gram_hash, normalize, shard_of
 
     gram = normalize(gram)
     site = Path(site)
@@ -181,9 +181,8 @@ def pages_with(site: Path, gram: str) -> dict[str, bool]:
         masks = frag[at + len(gram) + 2 : frag.index(",", at + 1)].split("/")
         body, title = int(masks[0], 16), int(masks[1], 16) if len(masks) > 1 else 0
         key = manifest["keys"][uid]
-        docs_path = site / SEARCH_DIR / "portal-docs.js" if key == "" else site / key / DOCS_FILE
-        _, docs = _call_args(docs_path, "docs")
-        for page, doc in enumerate(docs):
+        for page in range(body.bit_length()):
             if body >> page & 1:
-                out[doc[0]] = bool(title >> page & 1)
+                url = _call_args(site / doc_path(key, page), "doc")[2][0]
+                out[url] = bool(title >> page & 1)
     return out

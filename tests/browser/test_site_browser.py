@@ -91,6 +91,25 @@ def test_search_finds_the_right_pages(watched, query: str, expected: str) -> Non
     assert watched.errors == []
 
 
+def test_a_query_loads_only_its_shards_and_the_docs_of_its_hits(watched, site: Path) -> None:
+    from disclosure.site.search import gram_hash, shard_name, shard_of
+    from disclosure.site.search_index import _call_args
+
+    shards = _call_args(site / "assets" / "search" / "manifest.js", "manifest")[0]["shards"]
+    watched.open("search.html?q=住房公积金")
+    watched.page.locator("#dc-search-results li").first.wait_for(timeout=5_000)
+    srcs = watched.page.eval_on_selector_all("script.dc-search-data", "els => els.map(e => e.getAttribute('src'))")
+    expected = {f"assets/search/{shard_name(shard_of(gram_hash(g), shards))}" for g in ("住房", "公积", "积金")}
+    loaded = [s for s in srcs if s.startswith("assets/search/s-")]
+    assert sorted(loaded) == sorted(expected)  # each needed shard once, no other
+    docs = [s for s in srcs if s not in loaded]
+    assert docs and all(re.fullmatch(rf"({UNIT}/20\d\d/search-docs|assets/search/portal-docs)/\d+\.js", s) for s in docs)
+    assert len(docs) == len(set(docs)) == watched.page.locator("#dc-search-results li").count()
+    fetched = {u.rsplit("/", 1)[1] for u in watched.requests if "/assets/search/s-" in u}
+    assert fetched == {e.rsplit("/", 1)[1] for e in expected}
+    assert watched.errors == [] and watched.outside() == []
+
+
 def test_search_box_on_a_report_page_works_offline(watched) -> None:
     watched.open(PAGES["report"])
     watched.page.fill("#dc-q", "公务接待")

@@ -1,13 +1,13 @@
 /* Site search over the sharded index written at build time (assets/search/): the manifest names the
    unit-years and the number of shards; a query loads, by inserting plain <script> elements, only the
-   shards of its character bigrams (unigrams for one-character words) and then the docs of the hits it
-   shows. Works on file://: no fetch, no XHR, no modules, nothing from the network. */
+   shards of its character bigrams (unigrams for one-character words) and then the doc (url, title,
+   text) of each hit it shows, one small script per page. Works on file://: no fetch, no XHR, no modules, nothing from the network. */
 (function () {
   "use strict";
   var WORD = /[0-9a-z\u3400-\u9fff\uf900-\ufaff]+/g;
   var BATCH = 20;  /* results shown at a time */
   var DIR = "assets/search/";
-  var store = { manifest: null, shards: {}, docs: {} };
+  var store = { manifest: null, shards: {}, docs: {} };  /* docs: "key\npage" → [url, title, text] */
 
   function norm(s) { return String(s).normalize("NFKC").toLowerCase(); }
   function words(q) { return norm(q).match(WORD) || []; }
@@ -31,7 +31,8 @@
     return bits ? hash(g) >>> (32 - bits) : 0;
   }
   function shardName(n) { var s = n.toString(16); while (s.length < 3) { s = "0" + s; } return "s-" + s + ".js"; }
-  function docsSrc(key) { return key === "" ? DIR + "portal-docs.js" : key + "/search-docs.js"; }
+  /* as disclosure/site/search.py:doc_path */
+  function docSrc(key, n) { return (key === "" ? DIR + "portal-docs/" : key + "/search-docs/") + n + ".js"; }
 
   /* Insert a <script> for each src not loaded yet; call done(failed) when all have run. */
   var loaded = {};
@@ -98,7 +99,7 @@
   }
   /* The page's doc, if the page really has every word (the bigrams could be apart). */
   function verify(hit, ws) {
-    var doc = (store.docs[store.manifest.keys[hit.id]] || [])[hit.page];
+    var doc = store.docs[store.manifest.keys[hit.id] + "\n" + hit.page];
     if (!doc) { return null; }
     var title = norm(doc[1]), text = norm(doc[2]), score = 0, seen = true;
     for (var i = 0; i < ws.length; i++) {
@@ -169,7 +170,7 @@
       }
       function page() {
         var batch = found.slice(next, next + BATCH), keys = [];
-        batch.forEach(function (h) { var src = docsSrc(store.manifest.keys[h.id]); if (keys.indexOf(src) === -1) { keys.push(src); } });
+        batch.forEach(function (h) { keys.push(docSrc(store.manifest.keys[h.id], h.page)); });
         load(keys, function () {
           var ok = [];
           batch.forEach(function (h) { var hit = verify(h, ws); if (hit) { ok.push(hit); } else { rejected++; } });
@@ -193,7 +194,7 @@
   window.DC_SEARCH = {
     manifest: function (m) { store.manifest = m; },
     shard: function (n, rows) { store.shards[n] = rows; },
-    docs: function (key, docs) { store.docs[key] = docs; },
+    doc: function (key, n, doc) { store.docs[key + "\n" + n] = doc; },
     cover: cover, hash: hash, shardOf: shardOf
   };
   document.addEventListener("DOMContentLoaded", run);
