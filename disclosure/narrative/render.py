@@ -1,6 +1,7 @@
 """Render the wording templates over the facts into markdown and sanitised HTML."""
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import re
 import threading
@@ -11,7 +12,7 @@ from typing import Any
 import markdown as md
 import nh3
 from markdown.extensions.tables import TableExtension
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, pass_context
+from jinja2 import FunctionLoader, StrictUndefined, Template, TemplateError, TemplateSyntaxError, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -266,22 +267,37 @@ TESTS = {"zero": t_zero, "positive": t_positive}
 
 
 _COMPILED: dict[str, Template] = {}
+_SOURCES: dict[str, str] = {}  # template name (digest of its text) → text, for the loader
 
 
 def _compile(env: SandboxedEnvironment, text: str) -> Template:
-    """Compiled templates by source text (the environment is the same for every render)."""
+    """Compiled templates by source text (the environment is the same for every render). They are
+    loaded by a name made from their text, so that the bytecode cache can keep them between runs."""
     template = _COMPILED.get(text)
     if template is None:
         if len(_COMPILED) > 512:
             _COMPILED.clear()
-        template = _COMPILED[text] = env.from_string(text)
+            _SOURCES.clear()
+        name = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        _SOURCES[name] = text
+        template = _COMPILED[text] = env.get_template(name)
     return template
+
+
+def _load_source(name: str) -> str | None:
+    return _SOURCES.get(name)
 
 
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
+    from disclosure.bytecode import template_cache
+
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                              extensions=["jinja2.ext.do"], finalize=_finalize)
+                              extensions=["jinja2.ext.do"], finalize=_finalize, cache_size=0,
+                              loader=FunctionLoader(_load_source),
+                              bytecode_cache=template_cache("wording SandboxedEnvironment StrictUndefined "
+                                                            "autoescape=False keep_trailing_newline ext.do "
+                                                            "finalize(pass_context)"))
     env.filters.update(FILTERS)
     env.tests.update(TESTS)
     return env

@@ -56,16 +56,21 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+#: Options of the theme's environment (they shape the compiled code, so they name its cache too).
+_OPTIONS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+
+
 @lru_cache(maxsize=8)
 def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """An autoescaping environment over the template folders, with the theme's filters."""
+    """An autoescaping environment over the template folders, with the theme's filters; compiled
+    templates are kept between runs (``disclosure.bytecode``)."""
+    from disclosure.bytecode import template_cache
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=template_cache(f"theme {sorted(_OPTIONS.items())} StrictUndefined"),
+        **_OPTIONS,
     )
     env.filters["amount"] = format_amount
     env.globals["plotly_guards"] = style_guard_ids()
