@@ -367,3 +367,12 @@ def test_a_kuan_row_off_in_an_indented_table_is_caught(tmp_path, capsys):
     errors = [f for r in data["results"] for f in r["findings"] if f["severity"] == "error"]
     assert {f["rule"] for f in errors} == {"tree.function"}
     assert all(any(c["cell"] in ("B7", "C7") and c["sheet"] == "03支出决算表" for c in f["cells"]) for f in errors)
+
+
+def test_a_sheet_saying_its_unit_only_in_the_headers():
+    # 02-收入决算表.xlsx of the folder has no unit line; its headers read 本年收入合计（元）
+    r = Report("jiaotong")
+    income = r.accounts.tables["income"]
+    assert income.source_unit == "元" and r.accounts.tables["expenditure"].source_unit == "万元"
+    assert income.value("2140106", "fiscal") == D("1100.40")
+    assert r.facts["income.total"].value == JIAOTONG.income_total()

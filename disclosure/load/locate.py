@@ -166,3 +166,19 @@ def _last_meta_row(sheet: Sheet, meta: SheetMeta) -> int:
         elif r > last:
             break
     return last
+
+
+_HEADER_UNIT = re.compile(r"[（(]\s*(?:金额)?(?:单位)?[:：]?\s*(万元|元|亿元)\s*[)）]\s*$")
+HEADER_ROWS = 6
+
+
+def header_unit(sheet: Sheet, start: int) -> Found | None:
+    """The money unit written in the column headers (决算数（万元）) of a sheet with no unit line;
+    None when there is none, or when the headers disagree."""
+    found: list[Found] = []
+    for r in range(max(start, 0), min(start + HEADER_ROWS, sheet.height)):
+        for c, v in enumerate(sheet.grid[r]):
+            if isinstance(v, str) and (m := _HEADER_UNIT.search(_norm(v))):
+                found.append(Found(m.group(1), r, c))
+    return found[0] if found and len({f.text for f in found}) == 1 else None
+

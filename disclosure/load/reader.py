@@ -6,7 +6,7 @@ from pathlib import Path
 
 from disclosure.errors import InputError, Problem
 from disclosure.load.codes import borrow_codes
-from disclosure.load.locate import MONEY_UNITS, SheetMeta, read_meta
+from disclosure.load.locate import MONEY_UNITS, SheetMeta, header_unit, read_meta
 from disclosure.load.tables import SheetReader
 from disclosure.load.workbook import BookError, Sheet, a1, read_book
 from disclosure.model import CellRef, Table
@@ -56,6 +56,8 @@ def _where(sheet: Sheet, r: int, c: int) -> dict:
 def _check_meta(sheet: Sheet, meta: SheetMeta, spec: TableSpec, year: int | None, problems: list[Problem]) -> str | None:
     """The money unit of a sheet (None after reporting a problem), and the year check."""
     unit: str | None = None
+    if meta.unit is None:  # no unit line: the headers may say it (决算数（万元）)
+        meta.unit = header_unit(sheet, meta.last_row + 1)
     if meta.unit is None:
         at = meta.title or meta.marker
         problems.append(
