@@ -22,6 +22,7 @@ class SiteConfig:
     name: str = "部门决算公开专栏"
     organizer: str = ""  # 开办单位 / 主办单位
     site_code: str = ""  # 网站标识码 (SiteIDCode)
+    domain: str = ""  # SiteDomain, e.g. czj.example.gov.cn
     icp: str = ""  # ICP备案号
     police_record: str = ""  # 公安机关备案号
     column_name: str = "决算公开"

@@ -220,13 +220,14 @@ def test_site_identity_in_footer_and_gov_metadata(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "p")
     (root / "disclosure.toml").write_text(
         '[project]\ntable_set = "neimenggu-11"\n[site]\nname = "巴彦淖尔市财政局决算公开专栏"\n'
-        'organizer = "巴彦淖尔市财政局"\nsite_code = "1508000001"\nicp = "蒙ICP备00000000号"\n'
+        'organizer = "巴彦淖尔市财政局"\nsite_code = "1508000001"\ndomain = "czj.bynr.gov.cn"\nicp = "蒙ICP备00000000号"\n'
         'police_record = "蒙公网安备15080202000000号"\ncolumn_name = "部门决算"\npublish_date = "2022-09-30 10:00"\n',
         encoding="utf-8")
     build_unit_year(load_project(root), UNIT, 2021, tmp_path / "out")
     html = (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
     for meta in ('<meta name="SiteName" content="巴彦淖尔市财政局决算公开专栏">',
                  '<meta name="SiteIDCode" content="1508000001">',
+                 '<meta name="SiteDomain" content="czj.bynr.gov.cn">',
                  '<meta name="ColumnName" content="部门决算">',
                  '<meta name="ArticleTitle" content="巴彦淖尔市公安局交通管理支队2021年度部门决算">',
                  '<meta name="PubDate" content="2022-09-30 10:00">',
@@ -245,7 +246,7 @@ def test_without_a_publish_date_no_date_is_printed(tmp_path: Path) -> None:
     build_unit_year(load_project(copy_example(tmp_path / "p")), UNIT, 2021, tmp_path / "out")
     for page in (tmp_path / "out").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        assert "PubDate" not in html and "发布日期" not in html and "SiteIDCode" not in html
+        assert "PubDate" not in html and "发布日期" not in html and "SiteIDCode" not in html and "SiteDomain" not in html
 
 
 def test_report_falls_back_to_content_without_a_narrative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
