@@ -27,7 +27,7 @@ from disclosure.project import load_project
 
 CORPUS = Path(__file__).parent / "fixtures" / "acceptance"
 sys.path.insert(0, str(CORPUS))
-from corpus import CAIZHENG, JIAOTONG, JIAOYU, UnitData, three_public_full  # noqa: E402
+from corpus import CAIZHENG, JIAOTONG, JIAOYU, JIAOYU_PRIOR, UnitData, three_public_full  # noqa: E402
 
 D = Decimal
 PROJECTS = {"jiaoyu": JIAOYU, "jiaoyu-xls": JIAOYU, "caizheng": CAIZHENG, "jiaotong": JIAOTONG}
@@ -190,7 +190,7 @@ def test_basic_expenditure_lists_every_kuan_including_housing_fund(report):
     for block, label, items in (("personnel", "人员经费", u.personnel), ("public", "公用经费", u.public)):
         total = sum((v for _, _, v in items), D(0))
         names = "、".join(f"{name}{fig(u, v)}" for _, name, v in items)
-        assert f"{label}{fig(u, total)}，主要包括：{names}。" in text
+        assert f"{label}{fig(u, total)}，主要包括：{names}{'；' if u is JIAOYU else '。'}" in text
     housing = next(v for code, _, v in u.personnel if code == "30113")
     assert f"住房公积金{fig(u, housing)}" in text
 
@@ -198,9 +198,11 @@ def test_basic_expenditure_lists_every_kuan_including_housing_fund(report):
 def test_government_fund_sentences(report):
     u = report.unit
     text = report.text("gov_fund").strip()
-    if u is JIAOYU:  # 08表 has figures
+    if u is JIAOYU:  # 08表 has figures (and 2022 had none)
         assert text == (
-            f"{u.year}年度政府性基金预算财政拨款收入{fig(u, u.income('fiscal_gov_fund'))}；支出{fig(u, u.gov_fund())}。"
+            f"{u.year}年度政府性基金预算财政拨款收入{fig(u, u.income('fiscal_gov_fund'))}，"
+            f"较上年增加{fig(u, u.income('fiscal_gov_fund'))}，上年无此项，无可比性；"
+            f"支出{fig(u, u.gov_fund())}，较上年增加{fig(u, u.gov_fund())}，上年无此项，无可比性。"
         )
     else:
         assert text == (
@@ -224,8 +226,10 @@ def test_three_public_figures_and_counts(report):
     if u.info is None:  # no information table: no counts, no 车均, and the paragraph still ends cleanly
         for word in ("团组", "保有量", "车均", "批次", "购置车辆"):
             assert word not in text
+        # without a prior year or a 保有量 the sentence ends there; with one the change follows
+        end = "；公务用车运行维护费支出较上年增加1.00万元，增长7.14%。" if u is JIAOYU else "。"
         assert f"公务用车运行维护费支出{fig(u, a['vehicle_operation'])}（预算为{fig(u, b['vehicle_operation'])}，" \
-               f"完成预算的{pct(a['vehicle_operation'], b['vehicle_operation'])}）。" in text
+               f"完成预算的{pct(a['vehicle_operation'], b['vehicle_operation'])}）{end}" in text
     else:
         per_vehicle = (a["vehicle_operation"] / u.info["vehicles_held"]).quantize(D("0.01"), ROUND_HALF_UP)
         assert f"车均运行维护费{per_vehicle}万元" in text
@@ -285,6 +289,8 @@ def test_build_publishes(name, tmp_path, capsys):
     out = tmp_path / "site"
     assert main(["build", str(CORPUS / name), "--out", str(out)]) == 0
     page = (out / u.slug / str(u.year) / "index.html").read_text(encoding="utf-8")
+    if u is JIAOYU:
+        assert (out / u.slug / "2022" / "index.html").is_file()
     assert fig(u, u.grand_total()).replace("万元", "") in page
     facts = json.loads((out / u.slug / str(u.year) / "facts.json").read_text(encoding="utf-8"))
     flat = json.dumps(facts, ensure_ascii=False)
@@ -376,3 +382,26 @@ def test_a_sheet_saying_its_unit_only_in_the_headers():
     assert income.source_unit == "元" and r.accounts.tables["expenditure"].source_unit == "万元"
     assert income.value("2140106", "fiscal") == D("1100.40")
     assert r.facts["income.total"].value == JIAOTONG.income_total()
+
+
+@pytest.mark.parametrize("name", ["jiaoyu", "jiaoyu-xls"])
+def test_comparisons_with_the_prior_year_in_a_national_set(name):
+    r = Report(name)
+    u, p = JIAOYU, JIAOYU_PRIOR
+    assert r.accounts.prior is not None and r.accounts.prior.year == 2022
+
+    def change(now: Decimal, before: Decimal) -> str:
+        d = now - before
+        return f"增加{fig(u, d)}，增长{pct(d, before)}" if d > 0 else f"减少{fig(u, -d)}，下降{pct(-d, before)}"
+
+    assert f"收入支出总计较2022年度{change(u.grand_total(), p.grand_total())}" in r.text("overview")
+    assert f"本年收入合计较2022年度{change(u.income_total(), p.income_total())}" in r.text("income")
+    assert f"本年支出合计较2022年度{change(u.spend(), p.spend())}" in r.text("expenditure")
+    assert f"一般公共预算财政拨款支出较2022年度{change(u.general(), p.general())}" in r.text("general_budget")
+    personnel = sum((v for _, _, v in u.personnel), D(0))
+    assert f"；较上年{change(personnel, sum((v for _, _, v in p.personnel), D(0)))}。" in r.text("basic")
+    three = r.text("three_public")
+    assert "财政拨款“三公”经费支出与2022年度持平" in three  # 20.00 both years
+    assert f"公务接待费支出较上年{change(D('50000'), D('60000'))}" in three
+    fund = r.text("gov_fund")  # no 政府性基金 money in 2022
+    assert f"收入{fig(u, u.income('fiscal_gov_fund'))}，较上年增加{fig(u, u.income('fiscal_gov_fund'))}，上年无此项，无可比性" in fund
