@@ -16,7 +16,8 @@ one row of a record table (三公); rows named only by indentation are keyed by 
 
 Modules: workbook (open files safely, calamine grids), locate (title/unit/year lines), header
 (header paths, column roles, blocks, column matching), rows (codes, names, levels), tables (one
-sheet → Table), reader (a source → tables), accounts (a project's unit-year).
+sheet → Table), codes (codes for rows shown by indentation only, borrowed from the source's other
+tables), reader (a source → tables), accounts (a project's unit-year).
 """
 from disclosure.load.accounts import load_accounts
 from disclosure.load.reader import LoadedTables, read_tables
