@@ -329,13 +329,19 @@ _HTML_CACHE: dict[str, str] = {}  # markdown → sanitised HTML (figures are pla
 _HTML_CACHE_SIZE = 2048
 
 
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    """The sanitiser of wording HTML, set up once (``nh3.clean`` sets one up on every call)."""
+    return nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                       url_schemes={"http", "https", "mailto"})
+
+
 def _to_html(text: str) -> str:
     html = _HTML_CACHE.get(text)
     if html is None:
         converter = _markdown()
         body = converter.reset().convert(text)
-        html = nh3.clean(body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                         url_schemes={"http", "https", "mailto"})
+        html = _cleaner().clean(body)
         if len(_HTML_CACHE) >= _HTML_CACHE_SIZE:
             _HTML_CACHE.clear()
         _HTML_CACHE[text] = html

@@ -26,17 +26,19 @@ def _keep_class(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_CLEANER = nh3.Cleaner(  # built once: nh3.clean() sets up its sanitiser on every call
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes=_SCHEMES,
+    link_rel=None,
+    attribute_filter=_keep_class,
+    strip_comments=True,
+)
+
+
 def clean_html(html: str) -> str:
     """Strip scripts, event handlers, styles, images and non-http(s)/mailto/tel URLs."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        link_rel=None,
-        attribute_filter=_keep_class,
-        strip_comments=True,
-    )
+    return _CLEANER.clean(html)
 
 
 _LOCAL = threading.local()
