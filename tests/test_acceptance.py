@@ -405,3 +405,12 @@ def test_comparisons_with_the_prior_year_in_a_national_set(name):
     assert f"公务接待费支出较上年{change(D('50000'), D('60000'))}" in three
     fund = r.text("gov_fund")  # no 政府性基金 money in 2022
     assert f"收入{fig(u, u.income('fiscal_gov_fund'))}，较上年增加{fig(u, u.income('fiscal_gov_fund'))}，上年无此项，无可比性" in fund
+
+
+def test_information_table_in_two_groups_side_by_side():
+    # 项目 | 计量单位 | 统计数 | 项目 | 计量单位 | 统计数: money on the left, vehicles and counts on the right
+    info = Report("jiaotong").accounts.tables["info"]
+    assert info.value("operating_cost", "amount") == D("70.30")
+    assert info.value("vehicles_total", "amount") == D("6") and info.row("vehicles_total").unit == "辆"
+    assert str(info.cell("operating_cost", "amount")) == "Sheet1!C5"
+    assert str(info.cell("vehicles_total", "amount")) == "Sheet1!F5"

@@ -428,16 +428,33 @@ class SheetReader:
         return [row]
 
     def read_items(self, paths: list[tuple[str, ...]]) -> list[Row]:
-        block = Block([Column(i, p, *column_role(p)) for i, p in enumerate(paths)])
-        colmap = assign_columns(self.spec.columns, block.columns)
-        if not colmap:  # a value column headed by something else (2021年, 数值 …): the one with numbers
-            candidates = [c for c in block.of("value") if any(looks_numeric(self.sheet.raw(r, c.index)) for r in range(self.first_data, self.sheet.height))]
-            if len(candidates) == 1:
-                colmap = {self.spec.columns[0].key: candidates[0].index}
-        self.require(self.spec.columns, colmap)
+        """Fixed items, in one 项目 | 计量单位 | 统计数 group or several side by side (the central
+        template prints money items on the left, vehicles and counts on the right)."""
+        groups: list[tuple[Block, dict[str, int]]] = []
+        for block in split_blocks(paths):
+            colmap = assign_columns(self.spec.columns, block.columns)
+            if not colmap:  # a value column headed by something else (2021年, 数值 …): the one with numbers
+                candidates = [
+                    c for c in block.of("value")
+                    if any(looks_numeric(self.sheet.raw(r, c.index)) for r in range(self.first_data, self.sheet.height))
+                ]
+                if len(candidates) == 1:
+                    colmap = {self.spec.columns[0].key: candidates[0].index}
+            if colmap and (block.of("name") or block.of("code")):
+                groups.append((block, colmap))
+        if not groups:
+            self.require(self.spec.columns, {})
+            return []
+        used: set[str] = set()
+        rows: list[Row] = []
+        for block, colmap in groups:
+            rows += self._read_item_group(block, colmap, used)
+        self._require_items(self.spec.items, rows, None)
+        return rows
+
+    def _read_item_group(self, block: Block, colmap: dict[str, int], used: set[str]) -> list[Row]:
         unit_cols = block.of("unit")
         labels = block.of("name") or block.of("code")
-        used: set[str] = set()
         rows: list[Row] = []
         for r in self.data_rows():
             name, col = "", 0
@@ -459,7 +476,6 @@ class SheetReader:
             for key, c in colmap.items():
                 self.value(row, key, r, c, unit=unit)
             rows.append(row)
-        self._require_items(self.spec.items, rows, None)
         return rows
 
 
