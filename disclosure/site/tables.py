@@ -35,12 +35,14 @@ class Cell:
 
 @dataclass
 class Grid:
-    """One HTML table: a table, or one block of a side-by-side table."""
+    """One HTML table: a table, or one block of a side-by-side table. ``html`` is the theme's
+    ``grid`` macro rendered once (a table shows on its own page and on the all-tables page)."""
 
     caption: str
     head: list[list[HeadCell]]
     body: list[list[Cell]]
     width: int
+    html: str = ""
 
 
 @dataclass

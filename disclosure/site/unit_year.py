@@ -178,6 +178,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     table_set_tables = [t for t in accounts.tables.values() if t.spec.published]
     table_set_tables.sort(key=lambda t: (t.spec.number, t.key))
     views = [table_view(t, year) for t in table_set_tables]
+    _render_grids(pages.env, views)
 
     downloads = _write_sources(project, unit, year, out_dir / folder)
     for table, view in zip(table_set_tables, views):
@@ -225,6 +226,16 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     result.pages = pages.pages
     result.search_docs = pages.docs
     return result
+
+
+def _render_grids(env: Any, views: list) -> None:
+    """Each grid rendered once with the theme's ``grid`` macro (templates print ``g.html`` when set, else call ``grid(g)``)."""
+    grid = getattr(env.get_template("_macros.html").module, "grid", None)
+    if grid is None:
+        return
+    for view in views:
+        for g in view.grids:
+            g.html = grid(g)
 
 
 def _write_sources(project: Project, unit: str, year: int, folder: Path) -> list[tuple[str, str]]:
