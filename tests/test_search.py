@@ -39,7 +39,7 @@ def test_page_text_is_the_main_content_without_scripts() -> None:
 def test_part_masks_pages_sorted_by_url_with_title_bits_and_is_safe_in_a_script() -> None:
     docs = [SearchDoc("u/2021/b.html", "乙表", "住房公积金 </script>"), SearchDoc("u/2021/a.html", "三公经费表", "三公经费 公积金")]
     part = make_part("u/2021", docs)
-    entries = dict(e.split(":", 1) for _, e in part.entries)
+    entries = dict(e.split(":", 1) for e in part.entries)
     assert entries["积金"] == "3"  # a.html is page 0, b.html page 1: both
     assert entries["三公"] == "1/1"  # a.html only, and in its title
     assert entries["乙"] == "2/2"
@@ -47,12 +47,12 @@ def test_part_masks_pages_sorted_by_url_with_title_bits_and_is_safe_in_a_script(
     assert first.startswith('DC_SEARCH.doc("u/2021",0,["u/2021/a.html","三公经费表"') and "</script" not in second
     assert json.loads(second[len('DC_SEARCH.doc("u/2021",1,'):-3]) == ["u/2021/b.html", "乙表", "住房公积金 </script>"]
     assert doc_path("u/2021", 1) == "u/2021/search-docs/1.js" and doc_path("", 0) == "assets/search/portal-docs/0.js"
-    assert [h for h, _ in part.entries] == sorted(h for h, _ in part.entries)
+    assert list(part.hashes) == sorted(part.hashes) == [gram_hash(e.split(":")[0]) for e in part.entries]
 
 
 def test_grams_cover_the_whole_page_though_the_stored_text_is_cut() -> None:
     part = make_part("u/1", [SearchDoc("a.html", "长页", "甲" * MAX_TEXT + "住房公积金")])
-    assert "积金:1" in {e for _, e in part.entries}
+    assert "积金:1" in part.entries
     assert len(json.loads(part.doc_scripts[0].decode()[len('DC_SEARCH.doc("u/1",0,'):-3])[2]) == MAX_TEXT
 
 
@@ -62,10 +62,20 @@ def test_shards_are_powers_of_two_growing_with_the_site_and_split_by_top_bits() 
     part = make_part("u/1", [SearchDoc("a.html", "标题", "三公经费与住房公积金")])
     frags = fragments(part, 4)
     assert all(f.startswith(",") and f.endswith(",") for f in frags.values())
-    assert {e for f in frags.values() for e in f.strip(",").split(",")} == {e for _, e in part.entries}
+    assert sorted(e for f in frags.values() for e in f.strip(",").split(",")) == sorted(part.entries)
+    assert fragments(part, 1) == {0: "," + ",".join(part.entries) + ","}
     for s, f in frags.items():
         for e in f.strip(",").split(","):
             assert shard_of(gram_hash(e.split(":")[0]), 4) == s
+
+
+def test_shard_rows_are_the_json_of_id_and_fragment() -> None:
+    from disclosure.site.search import js_json, shard_row, shard_script
+
+    rows = [(0, ",三公:1/1,积金:3,"), (7, ",a1:10,")]
+    script = shard_script(5, b"".join(shard_row(i, f) for i, f in rows))
+    assert script.decode("utf-8") == f"DC_SEARCH.shard(5,{js_json([list(r) for r in rows])});\n"
+    assert shard_script(2, b"") == b"DC_SEARCH.shard(2,[]);\n"
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node 不在，无法在 JS 中核对哈希")
@@ -132,8 +142,8 @@ def test_a_damaged_cache_falls_back_to_a_full_merge(tmp_path: Path) -> None:
     texts = {f"u{i}/2021": f"第{i}单位" for i in range(3)}
     site, cache = tmp_path / "site", tmp_path / "cache"
     _merge(site, _parts(texts), cache)
-    for shard in (cache / "shards").iterdir():
-        shard.write_bytes(b"not a pickle")
+    for shard in (site / "assets" / "search").glob("s-*.js"):
+        shard.write_bytes(b"DC_SEARCH.shard(0,[[0,")  # cut short
     texts["u1/2021"] = "改了"
     again = _merge(site, _parts(texts), cache)
     assert set(again["reads"]) == set(texts) and again["shards_written"] == shard_count(3)  # all merged again

@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from html import unescape
 
@@ -45,12 +46,14 @@ class SearchDoc:
 @dataclass(frozen=True)
 class SearchPart:
     """One unit-year's part of the index: ``key`` (``unit/year``), its doc scripts (bytes, one per
-    page, written beside its pages: ``doc_path``) and its gram entries ``(hash, "gram:mask[/titlemask]")`` sorted by hash then
-    gram; ``digest`` identifies the entries (what the merge compares to find changed parts)."""
+    page, written beside its pages: ``doc_path``) and its gram entries ``"gram:mask[/titlemask]"``
+    sorted by the gram's hash (``hashes``, in the same order); ``digest`` identifies the entries
+    (what the merge compares to find changed parts)."""
 
     key: str
     doc_scripts: tuple[bytes, ...]
-    entries: tuple[tuple[int, str], ...]
+    hashes: tuple[int, ...]
+    entries: tuple[str, ...]
     digest: str
 
 
@@ -89,9 +92,13 @@ def gram_hash(gram: str) -> int:
     return h
 
 
+def _shift(shards: int) -> int:
+    return 33 - shards.bit_length()  # 32 - log2(shards)
+
+
 def shard_of(gram_h: int, shards: int) -> int:
     """The shard of a gram hash: its top bits (``shards`` is a power of two)."""
-    return gram_h >> (32 - shards.bit_length() + 1) if shards > 1 else 0
+    return gram_h >> _shift(shards)
 
 
 def shard_count(parts: int) -> int:
@@ -128,12 +135,14 @@ def make_part(key: str, docs: list[SearchDoc]) -> SearchPart:
             entry += f"/{title[g]:x}"
         entries.append((gram_hash(g), entry))
     entries.sort()
+    hashes = tuple(h for h, _ in entries)
+    texts = tuple(e for _, e in entries)
     scripts = tuple(
         f"DC_SEARCH.doc({js_json(key)},{n},{js_json([d.url, d.title, d.text[:MAX_TEXT]])});\n".encode("utf-8")
         for n, d in enumerate(docs)
     )
-    digest = hashlib.blake2b("\n".join(e for _, e in entries).encode("utf-8"), digest_size=12).hexdigest()
-    return SearchPart(key, scripts, tuple(entries), digest)
+    digest = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=12).hexdigest()
+    return SearchPart(key, scripts, hashes, texts, digest)
 
 
 def doc_path(key: str, n: int) -> str:
@@ -143,19 +152,30 @@ def doc_path(key: str, n: int) -> str:
 
 def fragments(part: SearchPart, shards: int) -> dict[int, str]:
     """A part's entries grouped by shard, each group as ``",e1,e2,"`` (what a shard file holds)."""
-    groups: dict[int, list[str]] = {}
-    for h, entry in part.entries:
-        groups.setdefault(shard_of(h, shards), []).append(entry)
-    return {s: "," + ",".join(es) + "," for s, es in groups.items()}
+    shift, hashes, entries = _shift(shards), part.hashes, part.entries
+    out: dict[int, str] = {}
+    i, end = 0, len(hashes)
+    while i < end:  # entries are sorted by hash, so a shard's entries are one run
+        s = hashes[i] >> shift
+        j = bisect_left(hashes, (s + 1) << shift, i)
+        out[s] = "," + ",".join(entries[i:j]) + ","
+        i = j
+    return out
 
 
 def shard_name(n: int) -> str:
     return f"s-{n:03x}.js"
 
 
-def shard_script(n: int, rows: list[tuple[int, str]]) -> bytes:
-    """A shard file: ``rows`` are (unit-year id, fragment), sorted by id."""
-    return f"DC_SEARCH.shard({n},{js_json([[i, f] for i, f in rows])});\n".encode("utf-8")
+def shard_row(uid: int, fragment: str) -> bytes:
+    """One row of a shard file, with its trailing comma. Fragments hold only word characters, hex
+    digits and ``,:/``, so this is the JSON of ``[uid, fragment]`` (no escaping needed)."""
+    return f'[{uid},"{fragment}"],'.encode("utf-8")
+
+
+def shard_script(n: int, rows: bytes) -> bytes:
+    """A shard file from its rows (``shard_row`` of each unit-year that has entries, by id)."""
+    return b"DC_SEARCH.shard(%d,[" % n + rows[:-1] + b"]);\n"
 
 
 def manifest_script(keys: list[str], shards: int) -> bytes:

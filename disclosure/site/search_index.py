@@ -1,16 +1,16 @@
 """Merge the unit-years' search parts into the sharded index under ``assets/search/``, incrementally.
 
-A full merge reads every part once (streamed: only the shard fragments are held) and writes every
-shard. With a cache folder (kept beside the site, never published) the merge remembers each part's
-digest, the shards it touched and every shard's fragments by unit-year; the next merge reads only the
-parts whose digest changed, replaces their fragments and rewrites only the shards whose fragments
-changed. Both give the same bytes; a missing or unreadable cache falls back to a full merge.
+A full merge reads every part once, streaming: each shard's rows are appended as bytes, so the merge
+holds about the size of the index, not a Python object per entry. With a cache folder (kept beside
+the site, never published) the merge remembers each part's digest and the shards it touched; the next
+merge reads only the parts whose digest changed, reads back the shards they touch from the site,
+replaces their rows and rewrites only the shards that changed. Both give the same bytes; a missing or
+unreadable cache or shard falls back to a full merge.
 """
 from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -23,16 +23,17 @@ from disclosure.site.search import (
     manifest_script,
     shard_count,
     shard_name,
+    shard_row,
     shard_script,
 )
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _INDEX = "index.json"
 
 Loader = Callable[[str], SearchPart]
 
 
-def _touched(shards: set[int]) -> str:
+def _touched(shards: set[int] | dict[int, str]) -> str:
     bits = 0
     for s in shards:
         bits |= 1 << s
@@ -44,22 +45,11 @@ def _untouch(hex_bits: str) -> set[int]:
     return {i for i in range(bits.bit_length()) if bits >> i & 1}
 
 
-def _shard_cache(cache: Path, n: int) -> Path:
-    return cache / "shards" / f"{n:03x}.pickle"
-
-
 def _atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def _write_shard(out: Path, cache: Path | None, n: int, frags: dict[str, str], ids: dict[str, int]) -> None:
-    rows = sorted((ids[k], f) for k, f in frags.items())
-    write(out / SEARCH_DIR / shard_name(n), shard_script(n, rows))
-    if cache is not None:
-        _atomic(_shard_cache(cache, n), pickle.dumps(frags, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _save_index(cache: Path, shards: int, keys: list[str], digests: dict[str, str], touched: dict[str, str]) -> None:
@@ -81,47 +71,56 @@ def _load_index(cache: Path | None, out: Path, shards: int) -> dict | None:
 
 
 def write_search_index(out: Path, parts: list[tuple[str, str]], load: Loader, cache: Path | None = None) -> dict[str, int]:
-    """Write ``assets/search/`` (manifest and shards) for ``parts`` — ``(key, digest)`` sorted by key,
-    the portal's key ``""`` first — loading a part's entries with ``load(key)`` only when needed.
+    """Write ``assets/search/`` (manifest and shards) for ``parts`` — ``(key, digest)`` in the order
+    of their ids, the portal's key ``""`` first — loading a part with ``load(key)`` only when needed.
     Returns counts: ``parts_read``, ``shards_written``."""
     keys = [k for k, _ in parts]
     digests = dict(parts)
     shards = shard_count(len(keys))
-    ids = {k: i for i, k in enumerate(keys)}
-    old = _load_index(cache, Path(out), shards)
+    out = Path(out)
+    old = _load_index(cache, out, shards)
     if old is not None:
         try:
-            return _incremental(Path(out), cache, old, keys, digests, ids, shards, load)  # type: ignore[arg-type]
-        except (OSError, ValueError, pickle.UnpicklingError, EOFError, KeyError):
-            pass  # a damaged cache: merge everything again
-    return _full(Path(out), cache, keys, digests, ids, shards, load)
+            return _incremental(out, cache, old, keys, digests, shards, load)  # type: ignore[arg-type]
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            pass  # a damaged cache or shard: merge everything again
+    return _full(out, cache, keys, digests, shards, load)
 
 
-def _full(out: Path, cache: Path | None, keys: list[str], digests: dict[str, str], ids: dict[str, int], shards: int, load: Loader) -> dict[str, int]:
+def _full(out: Path, cache: Path | None, keys: list[str], digests: dict[str, str], shards: int, load: Loader) -> dict[str, int]:
     if cache is not None:
         (cache / _INDEX).unlink(missing_ok=True)
-        shutil.rmtree(cache / "shards", ignore_errors=True)
     shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
-    by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
+    rows = [bytearray() for _ in range(shards)]
     touched: dict[str, str] = {}
-    for key in keys:
+    for uid, key in enumerate(keys):
         frags = fragments(load(key), shards)
         for s, f in frags.items():
-            by_shard[s][key] = f
-        touched[key] = _touched(set(frags))
-    for n, frags in enumerate(by_shard):
-        _write_shard(out, cache, n, frags, ids)
+            rows[s] += shard_row(uid, f)
+        touched[key] = _touched(frags)
+    for n, body in enumerate(rows):
+        write(out / SEARCH_DIR / shard_name(n), shard_script(n, bytes(body)))
     write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
     if cache is not None:
         _save_index(cache, shards, keys, digests, touched)
     return {"parts_read": len(keys), "shards_written": shards}
 
 
-def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: dict[str, str], ids: dict[str, int], shards: int, load: Loader) -> dict[str, int]:
+def _read_shard(out: Path, n: int, keys: list[str]) -> dict[str, str]:
+    """A written shard's fragments by unit-year key (``keys``: the ids it was written with)."""
+    number, rows = _call_args(out / SEARCH_DIR / shard_name(n), "shard")
+    if number != n:
+        raise ValueError(f"shard {n} holds {number}")
+    return {keys[uid]: frag for uid, frag in rows}
+
+
+def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: dict[str, str], shards: int, load: Loader) -> dict[str, int]:
     old_parts: dict[str, list[str]] = old["parts"]
-    renumbered = old["keys"] != keys
+    old_keys: list[str] = old["keys"]
+    ids = {k: i for i, k in enumerate(keys)}
+    renumbered = old_keys != keys
     changed = [k for k in keys if old_parts.get(k, [None])[0] != digests[k]]
-    removed = [k for k in old_parts if k not in ids]
+    removed = [k for k in old_keys if k not in ids]
     touched = {k: v[1] for k, v in old_parts.items() if k in ids}
     new_frags: dict[str, dict[int, str]] = {}
     dirty: set[int] = set(range(shards)) if renumbered else set()
@@ -133,11 +132,11 @@ def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: di
         dirty |= set(frags)
         if key in old_parts:
             dirty |= _untouch(old_parts[key][1])
-        touched[key] = _touched(set(frags))
+        touched[key] = _touched(frags)
     (cache / _INDEX).unlink()  # a merge interrupted from here on is redone in full next time
     written = 0
     for n in sorted(dirty):
-        frags = pickle.loads(_shard_cache(cache, n).read_bytes())
+        frags = _read_shard(out, n, old_keys)
         before = dict(frags)
         for key in removed:
             frags.pop(key, None)
@@ -147,7 +146,8 @@ def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: di
             else:
                 frags.pop(key, None)
         if frags != before or renumbered:
-            _write_shard(out, cache, n, frags, ids)
+            body = b"".join(shard_row(ids[k], f) for k, f in sorted(frags.items(), key=lambda kv: ids[kv[0]]))
+            write(out / SEARCH_DIR / shard_name(n), shard_script(n, body))
             written += 1
     write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
     _save_index(cache, shards, keys, digests, touched)
