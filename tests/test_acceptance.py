@@ -42,8 +42,11 @@ def fig(unit: UnitData, value: Decimal) -> str:
     return f"{wan(unit, value).quantize(D('0.01'), ROUND_HALF_UP):,.2f}万元"
 
 
+PLACES = [2]  # percent places of the project under test (caizheng prints one)
+
+
 def pct(part: Decimal, whole: Decimal) -> str:
-    return f"{(part * 100 / whole).quantize(D('0.01'), ROUND_HALF_UP)}%"
+    return f"{(part * 100 / whole).quantize(D(1).scaleb(-PLACES[0]), ROUND_HALF_UP)}%"
 
 
 def listing(unit: UnitData, parts: list[tuple[str, Decimal]], whole: Decimal, sep: str = "；") -> str:
@@ -74,7 +77,9 @@ _REPORTS: dict[str, Report] = {}
 def report(request) -> Report:
     if request.param not in _REPORTS:
         _REPORTS[request.param] = Report(request.param)
-    return _REPORTS[request.param]
+    PLACES[0] = PROJECTS[request.param].percent_places
+    yield _REPORTS[request.param]
+    PLACES[0] = 2
 
 
 def test_every_corpus_project_checks_without_errors(report):
