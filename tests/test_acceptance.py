@@ -419,3 +419,23 @@ def test_information_table_in_two_groups_side_by_side():
     assert info.value("vehicles_total", "amount") == D("6") and info.row("vehicles_total").unit == "辆"
     assert str(info.cell("operating_cost", "amount")) == "Sheet1!C5"
     assert str(info.cell("vehicles_total", "amount")) == "Sheet1!F5"
+
+
+# .xls and .ods cannot be retyped here: make_corpus.py wrote them with one cell changed (typos/)
+TYPO_FILES = [
+    ("jiaoyu-xls", "2023.xls", "Sheet6", "H11"),  # 事业收入 of 初中教育 5,000,000 → 5,800,000 元
+    ("jiaotong", "2023/03-支出决算表.ods", "Sheet1", "D8"),  # 基本支出 of 行政运行 420.60 → 402.60
+]
+
+
+@pytest.mark.parametrize("name,rel,sheet,cell", TYPO_FILES, ids=[t[0] for t in TYPO_FILES])
+def test_a_mistyped_cell_in_xls_and_ods_is_named(name, rel, sheet, cell, tmp_path, capsys):
+    u = PROJECTS[name]
+    root = tmp_path / name
+    shutil.copytree(CORPUS / name, root)
+    shutil.copy(CORPUS / "typos" / Path(rel).name, root / "tables" / u.slug / rel)
+    assert main(["check", str(root), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    errors = [f for r in data["results"] for f in r["findings"] if f["severity"] == "error"]
+    where = {"file": f"tables/{u.slug}/{rel}", "sheet": sheet, "cell": cell}
+    assert errors and all(any({k: c[k] for k in where} == where for c in f["cells"]) for f in errors)
