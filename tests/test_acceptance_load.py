@@ -102,3 +102,17 @@ def test_indented_rows_with_no_coded_twin_keep_their_name_keys(caizheng):
     keys = [r.key for r in accounts.tables["expenditure"].rows]
     assert "住房保障支出/住房改革支出/住房公积金补缴" in keys and "2210201" not in keys
     assert "22102" in keys  # its 款 still matched
+
+
+def test_yunnan_three_public_table_under_the_plain_title(caizheng):
+    # 公开10表 titled like the national 三公 table and without the 机关运行经费 column
+    path = _book(caizheng)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["10财政拨款“三公”经费、行政参公单位机关运行经费情况表"]
+    ws["A1"] = "示例州财政局2023年度财政拨款“三公”经费支出决算表"
+    ws.delete_cols(13)
+    wb.save(path)
+    accounts = load_accounts(load_project(caizheng), CAIZHENG.slug, 2023)
+    tp, general = accounts.tables["three_public"], accounts.tables["general_three_public"]
+    assert tp.sheet.startswith("10") and general.sheet.startswith("11")
+    assert tp.rows[0].values["actual_total"] == Decimal("24") and "operating_cost" not in tp.rows[0].values
