@@ -116,3 +116,15 @@ def test_yunnan_three_public_table_under_the_plain_title(caizheng):
     tp, general = accounts.tables["three_public"], accounts.tables["general_three_public"]
     assert tp.sheet.startswith("10") and general.sheet.startswith("11")
     assert tp.rows[0].values["actual_total"] == Decimal("24") and "operating_cost" not in tp.rows[0].values
+
+
+def test_unit_line_in_renminbi_words(caizheng):
+    path = _book(caizheng)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["02收入决算表"]
+    cell = next(c for row in ws.iter_rows(max_row=4) for c in row if isinstance(c.value, str) and "单位：万元" in c.value)
+    cell.value = cell.value.replace("单位：万元", "金额单位：人民币万元")
+    wb.save(path)
+    accounts = load_accounts(load_project(caizheng), CAIZHENG.slug, 2023)
+    assert accounts.tables["income"].source_unit == "万元"
+    assert accounts.tables["income"].value("total", "total") == CAIZHENG.income_total()

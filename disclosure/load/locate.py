@@ -114,7 +114,7 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
         if meta.marker is None and (m := _MARKER.search(text)):
             meta.marker = Found(m.group(1), f.row, f.col)
         if meta.unit is None and (m := _UNIT_LINE.search(text)):
-            meta.unit = Found(m.group(1).strip("()（）,，。;；"), f.row, f.col)
+            meta.unit = Found(m.group(1).strip("()（）,，。;；").removeprefix("人民币"), f.row, f.col)  # 人民币万元
     if meta.spec is None and meta.marker is not None:
         number = int(meta.marker.text)
         meta.spec = next((s for s in table_set if s.number == number and s.published), None)
