@@ -171,3 +171,19 @@ def test_batch_rebuild_replaces_a_changed_unit_years_entries_and_matches_a_full_
     fresh = tmp_path / "fresh"
     assert build(project, fresh) == 0
     assert digest_tree(out) == digest_tree(fresh)
+
+
+def test_a_lost_kept_part_is_a_clear_error_and_force_repairs_it(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    state = tmp_path / ".site-build-state"
+    (state / "results" / UNIT / "2020.search.pickle").unlink()
+    shutil.rmtree(state / "portal")  # the merge must start again from every part
+    (project / "content" / UNIT / "2021" / "duties.md").write_text("负责麒麟工程。\n", encoding="utf-8")
+    capsys.readouterr()
+    assert build(project, out) == 2
+    err = capsys.readouterr().err
+    assert f"{UNIT}/2020 保存的搜索索引部分缺失或已损坏" in err and "--force" in err and "Traceback" not in err
+    assert build(project, out, "--force") == 0
+    assert f"{UNIT}/2021/index.html" in pages_with(out, "麒麟") and f"{UNIT}/2020/index.html" in pages_with(out, "支队")

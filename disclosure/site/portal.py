@@ -7,10 +7,12 @@ carry a cache folder.
 """
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from disclosure.errors import ConfigError
 from disclosure.money import format_amount
 from disclosure.project import Project
 from disclosure.site import plotlyjs, prefix
@@ -127,7 +129,10 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
             return portal_part
         if key in parts:
             return parts[key]
-        return results.part(positions[key], "search")  # type: ignore[attr-defined]
+        try:
+            return results.part(positions[key], "search")  # type: ignore[attr-defined]
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:
+            raise ConfigError(f"{key} 保存的搜索索引部分缺失或已损坏，无法更新站内搜索。请加 --force 重新生成全部单位。") from exc
 
     entries = [(PORTAL_KEY, portal_part.digest)] + [(k, kept[i].search_digest) for k, i in index.items()]
     counts = write_search_index(out, entries, load, getattr(results, "cache", None))
