@@ -128,3 +128,27 @@ def test_unit_line_in_renminbi_words(caizheng):
     accounts = load_accounts(load_project(caizheng), CAIZHENG.slug, 2023)
     assert accounts.tables["income"].source_unit == "万元"
     assert accounts.tables["income"].value("total", "total") == CAIZHENG.income_total()
+
+
+def test_vertical_three_public_in_the_anhui_order_and_wording(tmp_path):
+    # rows 合计 / 因公出国(境)费 / 公务接待费 / 公务用车购置及运行维护费 / 其中：公务用车运行维护费 / 公务用车购置费
+    root = tmp_path / "jiaotong"
+    shutil.copytree(CORPUS / "jiaotong", root)
+    path = root / "tables" / JIAOTONG.slug / "2023" / "10-财政拨款“三公”经费支出决算表.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    rows = {ws.cell(r, 1).value.strip("\u3000"): (ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(first, first + 6)}
+    order = [("合计", "合计"), ("因公出国(境)费", "因公出国（境）费"), ("公务接待费", "公务接待费"),
+             ("公务用车购置及运行维护费", "公务用车购置及运行费"), ("其中：公务用车运行维护费", "公务用车运行费"),
+             ("公务用车购置费", "其中：公务用车购置费")]
+    for i, (label, old) in enumerate(order):
+        ws.cell(first + i, 1, label)
+        ws.cell(first + i, 2, rows[old][0])
+        ws.cell(first + i, 3, rows[old][1])
+    wb.save(path)
+    accounts = load_accounts(load_project(root), JIAOTONG.slug, 2023)
+    values = accounts.tables["three_public"].rows[0].values
+    assert values["actual_vehicle_operation"] == Decimal("12.8") and values["actual_reception"] == Decimal("3.5")
+    assert values["budget_vehicle"] == Decimal("15") and values["actual_total"] == Decimal("16.3")
+    assert str(accounts.tables["three_public"].rows[0].cells["actual_reception"]) == f"Sheet1!C{first + 2}"
