@@ -33,6 +33,7 @@ class Value:
     sheet: str
     table: str
     negative: bool = False
+    exact: bool = False  # read from a sheet in 元: typed to the 分, never rounded to 万元
 
     @property
     def label(self) -> str:
@@ -112,6 +113,7 @@ def _value(table: Table, row: Row, column: str, negative: bool = False) -> Value
         table.sheet,
         table.key,
         negative,
+        table.source_unit == "元",
     )
 
 
@@ -193,6 +195,8 @@ def compare(rule: Rule, left: list[Value], right: list[Value]) -> Finding | None
         return None
     addends = max(1, len(left) + len(right) - 1)
     tolerance = rule.tolerance * addends
+    if all(v.exact for v in (*left, *right)):  # figures in 元 have no 万元 rounding: 0.01 元 per addend
+        tolerance = tolerance / 10000
     relation = "≠" if rule.op == "=" else "<"
     message = f"{_side_text(left)} {relation} {_side_text(right)}（差 {format_amount(gap)} 万元）"
     if gap <= tolerance:
