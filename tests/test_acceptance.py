@@ -207,7 +207,8 @@ def test_government_fund_sentences(report):
         assert text == (
             f"{u.year}年度政府性基金预算财政拨款收入{fig(u, u.income('fiscal_gov_fund'))}，"
             f"较上年增加{fig(u, u.income('fiscal_gov_fund'))}，上年无此项，无可比性；"
-            f"支出{fig(u, u.gov_fund())}，较上年增加{fig(u, u.gov_fund())}，上年无此项，无可比性。"
+            f"支出{fig(u, u.gov_fund())}，较上年增加{fig(u, u.gov_fund())}，上年无此项，无可比性；"
+            f"年初结转和结余{fig(u, u.opening['gov_fund'])}，年末结转和结余{fig(u, u.closing['gov_fund'])}。"
         )
     else:
         assert text == (

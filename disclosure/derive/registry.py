@@ -247,6 +247,10 @@ def _funds() -> list:
                  compare="pct"),
             cell(f"{key}.expenditure", f"{name}支出", f"{name}收入支出决算表合计行的本年支出。",
                  (table, "total", "expenditure"), compare="pct"),
+            cell(f"{key}.opening", f"{name}年初结转和结余", f"{name}收入支出决算表合计行的年初结转和结余。",
+                 (table, "total", "opening")),
+            cell(f"{key}.closing", f"{name}年末结转和结余", f"{name}收入支出决算表合计行的年末结转和结余。",
+                 (table, "total", "closing")),
         ]
     return out
 
