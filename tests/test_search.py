@@ -187,3 +187,20 @@ def test_a_lost_kept_part_is_a_clear_error_and_force_repairs_it(tmp_path: Path, 
     assert f"{UNIT}/2020 保存的搜索索引部分缺失或已损坏" in err and "--force" in err and "Traceback" not in err
     assert build(project, out, "--force") == 0
     assert f"{UNIT}/2021/index.html" in pages_with(out, "麒麟") and f"{UNIT}/2020/index.html" in pages_with(out, "支队")
+
+
+def test_the_in_process_build_writes_the_same_search_files_as_the_batch(tmp_path: Path) -> None:
+    from disclosure.project import load_project
+    from disclosure.site import build_site
+
+    project = copy_example(tmp_path / "p")
+    batch, direct = tmp_path / "batch", tmp_path / "direct"
+    assert build(project, batch) == 0
+    build_site(load_project(project), direct)  # full results in memory: parts made by the portal step
+
+    def search_files(site: Path) -> dict[str, str]:
+        return {k: v for k, v in digest_tree(site).items() if k.startswith("assets/search/") or "/search-docs/" in k}
+
+    files = search_files(batch)
+    assert len([k for k in files if k.startswith("assets/search/s-")]) == 4
+    assert files == search_files(direct)
