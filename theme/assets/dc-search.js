@@ -162,18 +162,24 @@
     status.textContent = "正在搜索“" + q + "”……";
     load(need, function (failed) {
       if (failed) { status.textContent = "搜索索引不完整，请重新生成网站。"; return; }
-      var found = candidates(gs), next = 0, rejected = 0, shown = 0;
+      /* Pages found by bigrams; a word of three or more characters may have its bigrams apart on a page,
+         so such hits are checked against the loaded text, and only checked hits are counted. */
+      var found = candidates(gs), next = 0, shown = 0;
+      var exact = ws.every(function (w) { return w.length <= 2; });
       function say() {
-        var total = found.length - rejected;
-        status.textContent = total > 0 ? "“" + q + "”共找到 " + total + " 个页面。" : "没有找到与“" + q + "”相关的页面，请换一个关键词。";
+        var text;
+        if (!shown) { text = "没有找到与“" + q + "”相关的页面，请换一个关键词。"; }
+        else if (exact || next >= found.length) { text = "“" + q + "”共找到 " + (exact ? found.length : shown) + " 个页面。"; }
+        else { text = "“" + q + "”已找到 " + shown + " 个页面，点击“显示更多结果”继续查找。"; }
+        status.textContent = text;
         if (more) { more.hidden = next >= found.length; }
       }
-      function page() {
-        var batch = found.slice(next, next + BATCH), keys = [];
+      function page(rounds) {
+        var batch = found.slice(next, next + BATCH), keys = [], before = shown;
         batch.forEach(function (h) { keys.push(docSrc(store.manifest.keys[h.id], h.page)); });
         load(keys, function () {
           var ok = [];
-          batch.forEach(function (h) { var hit = verify(h, ws); if (hit) { ok.push(hit); } else { rejected++; } });
+          batch.forEach(function (h) { var hit = verify(h, ws); if (hit) { ok.push(hit); } });
           /* within a batch: title hits, then pages that show the words, then by how often */
           ok.sort(function (a, b) {
             return b.order.title - a.order.title || (b.seen ? 1 : 0) - (a.seen ? 1 : 0) || b.score - a.score ||
@@ -181,13 +187,14 @@
           });
           ok.forEach(function (hit) { list.appendChild(item(hit)); shown++; });
           next += batch.length;
-          if (shown === 0 && next < found.length) { page(); return; }
+          /* look once more when a batch came out thin (at most two batches a click) */
+          if (shown - before < BATCH && next < found.length && rounds < 1) { page(rounds + 1); return; }
           say();
         });
       }
-      if (more) { more.addEventListener("click", function () { page(); }); }
+      if (more) { more.addEventListener("click", function () { page(0); }); }
       if (!found.length) { say(); return; }
-      page();
+      page(0);
     });
   }
 
