@@ -110,6 +110,21 @@ def test_a_query_loads_only_its_shards_and_the_docs_of_its_hits(watched, site: P
     assert watched.errors == [] and watched.outside() == []
 
 
+def test_more_results_load_the_next_pages_on_request(watched) -> None:
+    watched.open("search.html?q=决算")
+    items = watched.page.locator("#dc-search-results li")
+    items.first.wait_for(timeout=5_000)
+    total = int(re.search(r"共找到 (\d+) 个页面", watched.page.locator("#dc-search-status").inner_text()).group(1))
+    assert 20 < total <= 40 and items.count() == 20  # the example: two years of about 15 pages and the portal
+    watched.page.click("#dc-search-more")
+    items.nth(total - 1).wait_for(timeout=5_000)
+    hrefs = [a.get_attribute("href") for a in watched.page.locator("#dc-search-results li > a").all()]
+    assert len(hrefs) == len(set(hrefs)) == total
+    assert {f"{UNIT}/2020/index.html", f"{UNIT}/2021/index.html", "index.html"} <= set(hrefs)
+    assert watched.page.locator("#dc-search-more").is_hidden()
+    assert watched.errors == [] and watched.outside() == []
+
+
 def test_search_box_on_a_report_page_works_offline(watched) -> None:
     watched.open(PAGES["report"])
     watched.page.fill("#dc-q", "公务接待")
