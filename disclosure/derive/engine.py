@@ -49,7 +49,7 @@ def _bound(entry: Spec, code: str, name: str) -> Spec:
     if hit is not None and hit[0] is entry:
         return hit[1]
     bound = entry.bind(code, name)
-    if len(_BOUND) > 50_000:
+    if len(_BOUND) > 10_000:  # bounded: a long-lived worker sees many codes and names
         _BOUND.clear()
     _BOUND[key] = (entry, bound)
     return bound
