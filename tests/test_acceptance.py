@@ -442,3 +442,6 @@ def test_a_mistyped_cell_in_xls_and_ods_is_named(name, rel, sheet, cell, tmp_pat
     errors = [f for r in data["results"] for f in r["findings"] if f["severity"] == "error"]
     where = {"file": f"tables/{u.slug}/{rel}", "sheet": sheet, "cell": cell}
     assert errors and all(any({k: c[k] for k in where} == where for c in f["cells"]) for f in errors)
+    if (root / "tables" / u.slug / str(u.year)).is_dir():  # a folder: sheet names alone are ambiguous
+        assert main(["check", str(root)]) == 1
+        assert f"tables/{u.slug}/{rel} {sheet}!{cell}" in capsys.readouterr().out

@@ -18,6 +18,19 @@ def _heading(result: UnitYearResult) -> str:
     return f"{name} {result.year} 年度"
 
 
+def _files(result: UnitYearResult) -> set[str]:
+    return {c.file for f in result.findings for c in f.cells}
+
+
+def _message(f: Finding, several_files: bool) -> str:
+    """The finding's message; when the unit-year's tables come from several files (a folder, where
+    every sheet may be called Sheet1), followed by the file of each cell it names."""
+    if not several_files or not f.cells:
+        return f.message
+    where = "；".join(dict.fromkeys(f"{c.file} {c}" for c in f.cells))
+    return f"{f.message}（位置：{where}）"
+
+
 def _groups(result: UnitYearResult) -> list[tuple[str, list[Finding]]]:
     out = []
     for key, items in groupby(result.findings, key=lambda f: f.table):
@@ -59,8 +72,9 @@ def write_plain(results: list[UnitYearResult], out: IO[str]) -> None:
         for title, items in _groups(result):
             print(f"  {title}", file=out)
             width = max(len(f.rule) for f in items)
+            several = len(_files(result)) > 1
             for f in items:
-                print(f"    {f.label}  {f.rule.ljust(width)}  {f.message}", file=out)
+                print(f"    {f.label}  {f.rule.ljust(width)}  {_message(f, several)}", file=out)
         print(f"  {summary_line(result.findings)}", file=out)
         print(file=out)
     print(final_line(results), file=out)
@@ -87,8 +101,9 @@ def write_rich(results: list[UnitYearResult], out: IO[str], *, color: bool = Tru
             table.add_column(no_wrap=True)
             table.add_column(no_wrap=True, style="dim")
             table.add_column(overflow="fold")
+            several = len(_files(result)) > 1
             for f in items:
-                table.add_row(Text(f.label, style=STYLES[f.severity]), Text(f.rule), Text(f.message))
+                table.add_row(Text(f.label, style=STYLES[f.severity]), Text(f.rule), Text(_message(f, several)))
             console.print(table)
         verdict_style = STYLES["error"] if result.errors else "green"
         console.print(Text(f"  {summary_line(result.findings)}", style=verdict_style))
