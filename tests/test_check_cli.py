@@ -126,12 +126,39 @@ def test_a_terminal_gets_colour_and_the_same_findings(project):
     assert "未通过校验" in text
 
 
-def test_texts_left_as_init_wrote_them_are_warned_about(tmp_path, capsys):
+def test_texts_left_as_init_wrote_them_block_publishing(tmp_path, capsys):
     assert main(["init", "demo-unit", "2021", str(tmp_path), "--name", "示例局"]) == 0
     capsys.readouterr()
     project = load_project(tmp_path)
     result = check_unit_year(project, "demo-unit", 2021)
     assert result.readable, [str(p) for p in result.problems]
     placeholders = [f for f in result.findings if f.rule == "content.placeholder"]
-    assert placeholders and all(f.severity == "warning" for f in placeholders)
+    assert placeholders and all(f.severity == "error" for f in placeholders)
     assert any("content/demo-unit/duties.md" in f.message for f in placeholders)
+    # the blank 收入支出决算总表 is an error too: a report of 0.00 everywhere is never published
+    assert [f.rule for f in result.findings if f.rule == "summary.empty"] == ["summary.empty"]
+    assert main(["build", str(tmp_path), "--public"]) == 1
+    assert not (tmp_path / "site" / "demo-unit" / "2021" / "index.html").exists()
+
+
+def test_a_reason_under_a_mistyped_key_is_named_with_the_closest_key(tmp_path, capsys):
+    import shutil
+
+    from disclosure.check import check_accounts
+    from disclosure.content import load_content
+    from disclosure.derive import derive
+    from disclosure.load import load_accounts
+
+    root = Path(__file__).resolve().parents[1]
+    for part in ("tables", "content", "disclosure.toml"):
+        src = root / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / part)
+    reasons = tmp_path / "content" / UNIT / "2021" / "reasons.toml"
+    reasons.write_text(reasons.read_text(encoding="utf-8").replace('"basic.personnel.change"', '"basic.personel.change"'),
+                       encoding="utf-8")
+    project = load_project(tmp_path)
+    accounts = load_accounts(project, UNIT, 2021)
+    findings = check_accounts(accounts, project, content=load_content(project, UNIT, 2021), facts=derive(accounts, project))
+    unknown = [f for f in findings if f.rule == "reason.unknown"]
+    assert len(unknown) == 1 and unknown[0].severity == "warning"
+    assert "“basic.personel.change”" in unknown[0].message and "是否应为“basic.personnel.change”" in unknown[0].message

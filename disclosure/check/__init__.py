@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from disclosure.check.advisories import empty_notes, missing_reasons, placeholders, prior_year
+from disclosure.check.advisories import (
+    empty_notes,
+    empty_summary,
+    missing_reasons,
+    placeholders,
+    prior_year,
+    unknown_reasons,
+)
 from disclosure.check.engine import evaluate
 from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
 from disclosure.check.spec import Rule, load_rules
@@ -77,7 +84,9 @@ def check_accounts(
         findings += evaluate(rule, accounts)
     findings += prior_year(accounts, project)
     findings += empty_notes(accounts, content)
+    findings += empty_summary(accounts)
     findings += missing_reasons(facts, content, project)
+    findings += unknown_reasons(facts, content)
     findings += placeholders(content, project)
     from disclosure.performance.pipeline import performance_check  # 绩效: 附表2 self scores, 附表1 goals
 

@@ -127,10 +127,40 @@ def placeholders(content: UnitContent | None, project: Project) -> list[Finding]
             where = _section_file(content, key, project)
             line = next(l.strip() for l in text.splitlines() if PLACEHOLDER in l)
             message = f"{where} 还有待填写的提示：“{line[:40]}”。请换成本单位的内容，或删去这一行"
-            found.append(Finding("warning", "content.placeholder", message, (), None, "文稿中不能留下“请填写”提示"))
+            found.append(Finding("error", "content.placeholder", message, (), None, "文稿中不能留下“请填写”提示"))
     for key, text in sorted(content.reasons.items()):
         if PLACEHOLDER in text:
             where = f"content/{content.unit}/{content.year}/reasons.toml"
             message = f"{where} 中 {key} 的原因还是“{text.strip()[:40]}”：请写明实际原因"
-            found.append(Finding("warning", "content.placeholder", message, (), None, "文稿中不能留下“请填写”提示"))
+            found.append(Finding("error", "content.placeholder", message, (), None, "文稿中不能留下“请填写”提示"))
     return found
+
+
+def unknown_reasons(facts: Any, content: UnitContent | None) -> list[Finding]:
+    """A reason written under a key that no figure of the report uses would silently vanish from
+    the text (a typo in the key): warn, and name the closest key that exists."""
+    if facts is None or content is None or not content.reasons:
+        return []
+    import difflib
+
+    known = sorted({f.reason_key for f in facts.values() if getattr(f, "reason_key", None)})
+    where = f"content/{content.unit}/{content.year}/reasons.toml"
+    found = []
+    for key in sorted(content.reasons):
+        if key in known or not content.reason(key):
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"是否应为“{close[0]}”？" if close else "请对照 disclosure check 所列的键或 facts.json 中的 reason_key。"
+        message = f"{where} 中的“{key}”不对应报告中的任何变动，这条原因不会出现在报告里：{hint}"
+        found.append(Finding("warning", "reason.unknown", message, (), None, "原因的键须与报告中的变动对应"))
+    return found
+
+
+def empty_summary(accounts: Accounts) -> list[Finding]:
+    """A 收入支出决算总表 with every cell blank: the report would state 0.00 everywhere."""
+    table = accounts.get("summary")
+    if table is None or not table.empty:
+        return []
+    title = table.spec.title
+    message = f"{table.file}，{title}（工作表“{table.sheet}”）没有填写任何数字：请填写公开表后再生成报告"
+    return [Finding("error", "summary.empty", message, (), table.key, "收入支出决算总表不能为空表")]
