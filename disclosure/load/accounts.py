@@ -1,12 +1,51 @@
 """One unit-year's `Accounts`: its tables, its display name, and the prior year's when present."""
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+from pathlib import Path
+
 from disclosure.content import load_content
 from disclosure.errors import InputError, Problem
-from disclosure.load.reader import read_tables
+from disclosure.load.reader import SPREADSHEET_SUFFIXES, LoadedTables, read_tables
 from disclosure.model import Accounts
 from disclosure.project import Project
-from disclosure.standard import load_table_set, normalize_label
+from disclosure.standard import TableSet, load_table_set, normalize_label
+
+
+# Tables read in this process, by source and the bytes of every file in it: a unit-year's prior year
+# is the next unit-year's own year (and the other way round), so a worker that builds both reads the
+# workbook once. The tables are never changed after loading, so sharing them is safe.
+_READ_CACHE: OrderedDict[tuple, tuple[object, LoadedTables]] = OrderedDict()
+_READ_CACHE_SIZE = 8
+
+
+def _fingerprint(source: Path) -> tuple | None:
+    """What identifies the source: each file's path and a hash of its bytes (workbooks are small;
+    a stat alone could miss a rewrite of the same size within the file system's clock tick)."""
+    try:
+        paths = sorted(
+            p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
+        ) if source.is_dir() else [source]
+        return tuple((str(p), hashlib.blake2b(p.read_bytes(), digest_size=16).digest()) for p in paths)
+    except OSError:
+        return None
+
+
+def cached_read_tables(source: Path, table_set: TableSet, *, display_path: str, year: int) -> LoadedTables:
+    """`read_tables`, remembered per process while the source's files are unchanged (errors are not kept)."""
+    stamp = _fingerprint(Path(source))
+    # the table set by identity (the entry keeps it alive, so its id is not reused meanwhile)
+    key = (str(source), stamp, id(table_set), display_path, year)
+    if stamp is not None and key in _READ_CACHE:
+        _READ_CACHE.move_to_end(key)
+        return _READ_CACHE[key][1]
+    loaded = read_tables(source, table_set, display_path=display_path, year=year)
+    if stamp is not None:
+        _READ_CACHE[key] = (table_set, loaded)
+        while len(_READ_CACHE) > _READ_CACHE_SIZE:
+            _READ_CACHE.popitem(last=False)
+    return loaded
 
 
 def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = True) -> Accounts:
@@ -33,7 +72,7 @@ def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = 
     content_name = load_content(project, unit, year).name
     loaded = None
     try:
-        loaded = read_tables(source, table_set, display_path=project.relative(source), year=year)
+        loaded = cached_read_tables(source, table_set, display_path=project.relative(source), year=year)
     except InputError as exc:
         problems += exc.problems
     if loaded is not None and content_name:
