@@ -50,10 +50,23 @@ class Project:
         return self.root / "content"
 
     def units(self) -> list[str]:
-        """Unit slugs that have a folder under tables/, sorted."""
+        """Unit slugs that have a folder under tables/, sorted. A folder whose name cannot be a slug
+        (it becomes part of every URL) is an error naming it."""
         if not self.tables_dir.is_dir():
             return []
-        return sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+        names = sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+        bad = [n for n in names if not UNIT_SLUG.match(n)]
+        if bad:
+            raise ConfigError([
+                Problem(
+                    f"文件夹名“{n}”不能用作单位代号：单位代号会出现在网址中，只能用小写英文字母、数字、-、_"
+                    f"（以字母或数字开头）。请把 tables/{n} 和 content/{n} 改名，例如 unit-01；"
+                    "单位中文名写在 content/<单位代号>/unit.toml 的 name 中。",
+                    file=f"tables/{n}",
+                )
+                for n in bad
+            ])
+        return names
 
     def years(self, unit: str) -> list[int]:
         """Years with tables for a unit, ascending."""

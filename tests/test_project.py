@@ -73,3 +73,25 @@ def test_broken_reasons_file_names_it(tmp_path):
     (tmp_path / "content/u/2021/reasons.toml").write_text("[reasons\n", encoding="utf-8")
     with pytest.raises(InputError, match="content/u/2021/reasons.toml"):
         load_content(load_project(tmp_path), "u", 2021)
+
+
+def test_a_unit_folder_that_cannot_be_a_slug_is_named(tmp_path):
+    for rel in ["tables/交警支队/2021.xlsx", "tables/Good-Unit/2021.xlsx", "tables/ok-unit/2021.xlsx"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"")
+    with pytest.raises(ConfigError) as info:
+        load_project(tmp_path).units()
+    files = [p.file for p in info.value.problems]
+    assert files == ["tables/Good-Unit", "tables/交警支队"]
+    assert "只能用小写英文字母、数字、-、_" in str(info.value)
+
+
+def test_build_with_a_chinese_unit_folder_exits_2(tmp_path, capsys):
+    from disclosure.cli import main
+
+    (tmp_path / "tables/交警支队").mkdir(parents=True)
+    (tmp_path / "tables/交警支队/2021.xlsx").write_bytes(b"")
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "site")]) == 2
+    assert "tables/交警支队" in capsys.readouterr().err
+    assert not [p for p in (tmp_path / "site").rglob("*") if p.is_file()] if (tmp_path / "site").exists() else True
