@@ -16,6 +16,38 @@ COMMANDS: dict[str, str] = {
 }
 
 
+#: argparse's own messages in Chinese (the user never sees English usage or errors).
+ARGPARSE_TEXT: dict[str, str] = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "expected one argument": "需要一个参数值",
+    "expected at most one argument": "最多只能有一个参数值",
+    "expected at least one argument": "至少需要一个参数值",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "invalid %(type)s value: %(value)r": "参数值无效：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项不明确：%(option)s 可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "忽略了多余的参数值 %r",
+    "one of the arguments %s is required": "必须给出以下参数之一：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected %s argument": "需要 %s 个参数值",
+    "expected %s arguments": "需要 %s 个参数值",
+}
+
+
+def _chinese_argparse() -> None:
+    """Route argparse's gettext lookups through ARGPARSE_TEXT."""
+    argparse._ = lambda text: ARGPARSE_TEXT.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: ARGPARSE_TEXT.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="disclosure", description="部门决算公开报告生成器")
     parser.add_argument("--version", action="version", version=f"disclosure {__version__}")
@@ -38,6 +70,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from disclosure.errors import DisclosureError
 
+    _chinese_argparse()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS:
         _parser().parse_args(argv or ["--help"])

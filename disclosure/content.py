@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from disclosure.errors import InputError, Problem
+from disclosure.errors import InputError, Problem, describe_toml_error
 from disclosure.project import Project
 
 
@@ -43,7 +43,7 @@ def _read_toml(path: Path, project: Project) -> dict:
         with open(path, "rb") as f:
             return tomllib.load(f)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(f"文件格式有误（{exc}），请按 TOML 格式修改后重试。", file=project.relative(path))) from exc
+        raise InputError(Problem(f"文件格式有误：{describe_toml_error(exc)}。", file=project.relative(path))) from exc
 
 
 def _flat_reasons(table: dict, prefix: str = "") -> dict[str, str]:

@@ -49,3 +49,33 @@ class CheckFailed(DisclosureError):
     """The tables contradict each other; publishing is refused (exit code 1)."""
 
     exit_code = 1
+
+
+_TOML_KINDS = {
+    "Invalid value": "值的写法不对（文字要加英文双引号，数字不加）",
+    "Expected '=' after a key in a key/value pair": "键后面缺少等号“=”",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Cannot declare": "同一个表头写了两次",
+    "Unclosed": "括号没有配对",
+    "Unterminated string": "引号没有配对",
+    "Illegal character": "有不允许的字符",
+    "Invalid statement": "这一行不是“键 = 值”或 [表头] 的写法",
+    "Invalid initial character for a key part": "键的写法不对（含中文或点号的键要加英文双引号）",
+}
+
+
+def describe_toml_error(exc: Exception) -> str:
+    """A TOML reading error (tomllib's English, or a decoding error) said in Chinese, with where."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "文件不是 UTF-8 编码：请用 UTF-8 编码另存后重试"
+    import re
+
+    text = str(exc)
+    where = ""
+    m = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if m:
+        where = f"第 {m.group(1)} 行第 {m.group(2)} 列附近"
+    elif "(at end of document)" in text:
+        where = "文件末尾"
+    kind = next((zh for en, zh in _TOML_KINDS.items() if text.startswith(en)), "不符合 TOML 格式")
+    return f"{where}{'：' if where else ''}{kind}，请修改后重试"

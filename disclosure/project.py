@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from disclosure.errors import ConfigError, Problem
+from disclosure.errors import ConfigError, Problem, describe_toml_error
 
 CONFIG_NAME = "disclosure.toml"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")
@@ -114,7 +114,7 @@ def load_project(root: Path | str = ".") -> Project:
             with open(path, "rb") as f:
                 data = tomllib.load(f)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(Problem(f"配置文件格式有误（{exc}），请按 TOML 格式修改。", file=CONFIG_NAME)) from exc
+            raise ConfigError(Problem(f"配置文件格式有误：{describe_toml_error(exc)}。", file=CONFIG_NAME)) from exc
     proj = data.get("project", {})
     site = data.get("site", {})
     unknown = sorted(set(site) - set(SiteConfig.__dataclass_fields__))

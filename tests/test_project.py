@@ -1,6 +1,7 @@
 """Project settings and discovery of unit-years."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -95,3 +96,21 @@ def test_build_with_a_chinese_unit_folder_exits_2(tmp_path, capsys):
     assert main(["build", str(tmp_path), "--out", str(tmp_path / "site")]) == 2
     assert "tables/交警支队" in capsys.readouterr().err
     assert not [p for p in (tmp_path / "site").rglob("*") if p.is_file()] if (tmp_path / "site").exists() else True
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('[reasons]\nx = 我单位\n', "第 2 行第 5 列附近：值的写法不对"),
+        ('[reasons]\n"a" = "1"\n"a" = "2"\n', "同一个键写了两次"),
+        ('[reasons\n', "第 1 行"),
+    ],
+)
+def test_toml_mistakes_are_explained_in_chinese(tmp_path, text, expected):
+    (tmp_path / "content/u/2021").mkdir(parents=True)
+    (tmp_path / "content/u/2021/reasons.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_content(load_project(tmp_path), "u", 2021)
+    message = str(info.value)
+    assert expected in message and "content/u/2021/reasons.toml" in message
+    assert not re.search(r"[A-Za-z]{4,}", message.replace("content/u/2021/reasons.toml", "").replace("TOML", ""))

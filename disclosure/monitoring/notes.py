@@ -11,7 +11,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from disclosure.errors import InputError, Problem
+from disclosure.errors import InputError, Problem, describe_toml_error
 from disclosure.project import Project
 
 
@@ -29,7 +29,7 @@ def load_monitoring_notes(project: Project, unit: str, as_of: date) -> dict:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(f"文件格式有误（{exc}），请按 TOML 格式修改后重试。", file=file)) from exc
+        raise InputError(Problem(f"文件格式有误：{describe_toml_error(exc)}。", file=file)) from exc
     lines = data.get("lines", {})
     if not isinstance(lines, dict) or not all(isinstance(v, dict) for v in lines.values()):
         raise InputError(Problem("[lines] 应按项目序号或名称分节，如 [lines.\"1\"] reason = \"……\"。", file=file))

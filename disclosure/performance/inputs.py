@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from disclosure.errors import InputError, Problem
+from disclosure.errors import InputError, Problem, describe_toml_error
 from disclosure.project import Project
 
 FILE_NAME = "performance.toml"
@@ -240,7 +240,7 @@ def _read_toml(path: Path, file: str) -> dict:
     try:
         data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(f"文件格式有误（{exc}），请按 TOML 格式修改后重试。", file=file)) from exc
+        raise InputError(Problem(f"文件格式有误：{describe_toml_error(exc)}。", file=file)) from exc
     if len(_PARSED) > 64:
         _PARSED.clear()
     _PARSED[path] = (raw, data)
