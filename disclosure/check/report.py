@@ -18,17 +18,17 @@ def _heading(result: UnitYearResult) -> str:
     return f"{name} {result.year} 年度"
 
 
-def _files(result: UnitYearResult) -> set[str]:
-    return {c.file for f in result.findings for c in f.cells}
+def _labelled(result: UnitYearResult, cell) -> bool:
+    """Whether a cell needs its file named: always in a folder of one file per table (every sheet
+    may be called Sheet1), otherwise only for cells outside this year's workbook (the prior year's)."""
+    folder = f"tables/{result.unit}/{result.year}/"
+    return cell.file.startswith(folder) or not cell.file.startswith(f"tables/{result.unit}/{result.year}.")
 
 
-def _message(f: Finding, several_files: bool) -> str:
-    """The finding's message; when the unit-year's tables come from several files (a folder, where
-    every sheet may be called Sheet1), followed by the file of each cell it names."""
-    if not several_files or not f.cells:
-        return f.message
-    where = "；".join(dict.fromkeys(f"{c.file} {c}" for c in f.cells))
-    return f"{f.message}（位置：{where}）"
+def _message(f: Finding, result: UnitYearResult) -> str:
+    """The finding's message, followed by the file of each cell whose sheet name alone is ambiguous."""
+    where = "；".join(dict.fromkeys(f"{c.file} {c}" for c in f.cells if c.file.startswith("tables/") and _labelled(result, c)))
+    return f"{f.message}（位置：{where}）" if where else f.message
 
 
 def _groups(result: UnitYearResult) -> list[tuple[str, list[Finding]]]:
@@ -72,9 +72,8 @@ def write_plain(results: list[UnitYearResult], out: IO[str]) -> None:
         for title, items in _groups(result):
             print(f"  {title}", file=out)
             width = max(len(f.rule) for f in items)
-            several = len(_files(result)) > 1
             for f in items:
-                print(f"    {f.label}  {f.rule.ljust(width)}  {_message(f, several)}", file=out)
+                print(f"    {f.label}  {f.rule.ljust(width)}  {_message(f, result)}", file=out)
         print(f"  {summary_line(result.findings)}", file=out)
         print(file=out)
     print(final_line(results), file=out)
@@ -101,9 +100,8 @@ def write_rich(results: list[UnitYearResult], out: IO[str], *, color: bool = Tru
             table.add_column(no_wrap=True)
             table.add_column(no_wrap=True, style="dim")
             table.add_column(overflow="fold")
-            several = len(_files(result)) > 1
             for f in items:
-                table.add_row(Text(f.label, style=STYLES[f.severity]), Text(f.rule), Text(_message(f, several)))
+                table.add_row(Text(f.label, style=STYLES[f.severity]), Text(f.rule), Text(_message(f, result)))
             console.print(table)
         verdict_style = STYLES["error"] if result.errors else "green"
         console.print(Text(f"  {summary_line(result.findings)}", style=verdict_style))
