@@ -240,7 +240,7 @@ def test_three_public_figures_and_counts(report):
         per_vehicle = (a["vehicle_operation"] / u.info["vehicles_held"]).quantize(D("0.01"), ROUND_HALF_UP)
         assert f"车均运行维护费{per_vehicle}万元" in text
         assert f"公务用车保有量为{u.info['vehicles_held']}辆" in text
-        assert f"国内公务接待{u.info['reception_batches']}个批次，共接待{u.info['reception_people']}人次" in text
+        assert f"国内公务接待{u.info['reception_batches']}批次，共接待{u.info['reception_people']}人次" in text
 
 
 def test_projects_without_counts(report):

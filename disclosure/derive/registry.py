@@ -227,9 +227,9 @@ def _three_public() -> list:
     ]
     counts = [
         ("abroad_groups", "因公出国（境）团组数", "个"), ("abroad_people", "因公出国（境）人次数", "人次"),
-        ("vehicles_purchased", "公务用车购置数", "辆"), ("reception_batches", "国内公务接待批次", "个"),
+        ("vehicles_purchased", "公务用车购置数", "辆"), ("reception_batches", "国内公务接待批次", "批次"),
         ("reception_people", "国内公务接待人次", "人次"),
-        ("foreign_reception_batches", "国（境）外公务接待批次", "个"),
+        ("foreign_reception_batches", "国（境）外公务接待批次", "批次"),
         ("foreign_reception_people", "国（境）外公务接待人次", "人次"),
     ]
     out += [cell(f"tp.{k}", label, f"信息表中的{label}。", ("info", k, "amount"), unit=unit) for k, label, unit in counts]
