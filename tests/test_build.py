@@ -227,3 +227,11 @@ def test_content_headings_survive_except_a_repeated_title(example_site: Path) ->
     assert re.search(r"<h\d[^>]*>（二）主要职责</h\d>", report)
     # the glossary's first group heading is not mistaken for a repeated title
     assert re.search(r"<h\d[^>]*>收入</h\d>", report)
+
+
+def test_review_links_prior_year_cells_to_the_prior_years_pages(example_site: Path) -> None:
+    review = (example_site / UNIT / "2021" / "review.html").read_text(encoding="utf-8")
+    m = re.search(r'<a href="(\.\./2020/tables/income\.html#(cell-income-C\d+))">2020年 收入决算表!C\d+</a>', review)
+    assert m, "a change finding names last year's cell, labelled with its year"
+    target = (example_site / UNIT / "2020" / "tables" / "income.html").read_text(encoding="utf-8")
+    assert f'id="{m.group(2)}"' in target

@@ -6,6 +6,8 @@ any order, in parallel, or only when their inputs changed.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,12 +94,18 @@ def _sort_findings(findings: list) -> list:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.table or "", f.rule, f.message))
 
 
-def _finding_cells(finding: Any, pages: set[str]) -> list[tuple[str, str | None]]:
-    """Each cell of a finding with a link to it when its table has a page."""
+def _finding_cells(finding: Any, pages: set[str], unit: str = "", year: int = 0) -> list[tuple[str, str | None]]:
+    """Each cell of a finding with a link to it when its table has a page; a cell of another
+    year's workbook (the prior year) is labelled with its year and links to that year's page."""
     out = []
+    other = re.compile(rf"^tables/{re.escape(unit)}/((?:19|20)\d\d)\b") if unit else None
     for ref in getattr(finding, "cells", ()) or ():
-        href = cell_href(ref) if getattr(ref, "table", "") in pages else None
-        out.append((str(ref), href))
+        label, href = str(ref), cell_href(ref) if getattr(ref, "table", "") in pages else None
+        m = other.match(getattr(ref, "file", "")) if other else None
+        if m and int(m.group(1)) != year:
+            label = f"{m.group(1)}年 {label}"
+            href = f"../{m.group(1)}/{href}" if href else None
+        out.append((label, href))
     return out
 
 
@@ -201,7 +209,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     if review:
         pages.render(
             "review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
-            groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}),
+            groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}, unit, year),
             table_titles={v.key: f"{v.marker} {v.title}".strip() for v in views},
             counts=_counts(findings),
             severity_names=SEVERITY_NAMES,
@@ -251,7 +259,8 @@ def _write_sources(project: Project, unit: str, year: int, folder: Path) -> list
     return out
 
 
-def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int] | None = None) -> list[dict]:
+def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int] | None = None,
+                    unit: str = "", year: int = 0) -> list[dict]:
     """Findings grouped by table in publishing order (unit-year findings last), most severe first."""
     groups: dict[str, list] = {}
     for f in findings:
@@ -260,7 +269,7 @@ def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int]
     order = pages_order or {}
     for table in sorted(groups, key=lambda t: (t == "", order.get(t, 99), t)):
         items = [
-            {"severity": f.severity, "rule": f.rule, "message": f.message, "cells": _finding_cells(f, pages)}
+            {"severity": f.severity, "rule": f.rule, "message": f.message, "cells": _finding_cells(f, pages, unit, year)}
             for f in groups[table]
         ]
         out.append({"table": table, "findings": items})
