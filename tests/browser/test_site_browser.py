@@ -260,3 +260,12 @@ def test_a_site_with_another_class_prefix_still_works(browser, tmp_path: Path) -
         assert watched.errors == [] and watched.outside() == []
     finally:
         context.close()
+
+
+def test_every_snippet_marks_exactly_the_query(watched) -> None:
+    # review.html holds “…” (NFKC turns it into “...”), so positions in the normalised text differ
+    watched.open("search.html?q=三公经费")
+    watched.page.locator("#dc-search-results li").first.wait_for(timeout=5_000)
+    marks = watched.page.eval_on_selector_all(".dc-search-snippet mark", "els => els.map(e => e.textContent)")
+    assert marks and all(m == "三公经费" for m in marks), marks
+    assert watched.errors == []

@@ -113,18 +113,31 @@
     return { doc: doc, first: text.indexOf(ws[0]), word: ws[0], score: score, seen: seen, order: hit };
   }
 
+  /* The raw text's [start, end) of a match found at nStart (length nLen) in norm(raw): NFKC may
+     lengthen a character ("…" becomes "..."), so positions in the two texts differ. */
+  function rawRange(raw, nStart, nLen) {
+    var pos = 0, start = -1;
+    for (var i = 0; i < raw.length; i++) {
+      if (start < 0 && pos >= nStart) { start = i; }
+      if (start >= 0 && pos >= nStart + nLen) { return [start, i]; }
+      pos += norm(raw.charAt(i)).length;
+    }
+    return start < 0 ? null : [start, raw.length];
+  }
+
   function snippet(hit) {
-    var text = hit.doc[2], at = Math.max(hit.first, 0);
-    var start = Math.max(0, at - 30), end = Math.min(text.length, at + hit.word.length + 60);
+    var text = hit.doc[2], range = hit.first >= 0 ? rawRange(text, hit.first, hit.word.length) : null;
+    var at = range ? range[0] : 0, stop = range ? range[1] : 0;
+    var start = Math.max(0, at - 30), end = Math.min(text.length, stop + 60);
     var p = document.createElement("p");
     p.className = "dc-search-snippet";
     p.appendChild(document.createTextNode((start > 0 ? "…" : "") + text.slice(start, at)));
-    if (hit.first >= 0) {
+    if (range) {
       var mark = document.createElement("mark");
-      mark.textContent = text.slice(at, at + hit.word.length);
+      mark.textContent = text.slice(at, stop);
       p.appendChild(mark);
     }
-    p.appendChild(document.createTextNode(text.slice(hit.first >= 0 ? at + hit.word.length : at, end) + (end < text.length ? "…" : "")));
+    p.appendChild(document.createTextNode(text.slice(range ? stop : at, end) + (end < text.length ? "…" : "")));
     return p;
   }
 
