@@ -91,6 +91,13 @@ def test_report_follows_the_reference_order(example_site: Path) -> None:
     assert heads == ["第一部分 部门基本情况", "第二部分 2021年度部门决算情况说明", "第三部分 名词解释",
                      "第四部分 决算公开联系方式及信息反馈渠道", "第五部分 部门决算公开表"]
     assert f"<h1 class=\"dc-title\">{UNIT_NAME}2021年度部门决算</h1>" in html
+    # 第二部分 ends, as in the reference, with 三、预算绩效评价工作开展情况 and its three subsections
+    part2 = html[html.index('id="dc-part-2"'):html.index('id="dc-part-3"')]
+    subs = re.findall(r'<h3 id="dc-s-[\w-]+">([^<]+)</h3>', part2)
+    assert subs == ["一、关于2021年度预算执行情况分析", "二、关于2021年度决算情况说明", "三、预算绩效评价工作开展情况"]
+    assert re.findall(r'<h4 id="dc-s-perf-\d">([^<]+)</h4>', part2) == [
+        "（一）预算绩效管理工作开展情况", "（二）部门决算中项目绩效自评结果", "（三）部门评价项目绩效评价结果"]
+    assert "完成预算的82.09%" in part2 and '<a href="performance.html">' in part2
     assert 'lang="zh-CN"' in html and 'class="dc-skip" href="#dc-main"' in html
     # figures link to the cell they came from, and the cell carries that id
     link = re.search(r'<a class="dc-fig" href="tables/summary\.html#(cell-summary-[A-Z]+\d+)"', html)

@@ -20,7 +20,7 @@ from disclosure.project import Project
 from disclosure.site import prefix, stages
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
-from disclosure.site.report import report_parts
+from disclosure.site.report import Block, report_parts
 from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
 from disclosure.site.tables import table_csv, table_view
@@ -221,6 +221,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
 
     charts: list[ChartView] = unit_year_charts(facts, year)
     parts = report_parts(sections, content, year, {v.key for v in views})
+    parts[1].blocks += _performance_blocks(accounts, facts, project, extras)
     pages.render(
         "report.html", f"{folder}/index.html", pages.report_title, "report",
         parts=parts,
@@ -274,6 +275,20 @@ def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int]
         ]
         out.append({"table": table, "findings": items})
     return out
+
+
+def _performance_blocks(accounts: Any, facts: Any, project: Project, extras: list) -> list[Block]:
+    """第二部分 三、预算绩效评价工作开展情况, when the unit-year has its 绩效 page to refer to."""
+    if accounts is None or not any(e.filename == "performance.html" for e in extras):
+        return []
+    from disclosure.performance.report_section import report_blocks
+
+    blocks = report_blocks(accounts, facts, project)
+    if not blocks:
+        return []
+    return [Block("dc-s-perf", "三、预算绩效评价工作开展情况", 3, "")] + [
+        Block(f"dc-s-perf-{i}", b.title, 4, clean_html(b.html)) for i, b in enumerate(blocks, 1)
+    ]
 
 
 def _counts(findings: list) -> dict[str, int]:
