@@ -36,6 +36,15 @@ RECORD_ROW = "record"  # row key of the single data row of a `record` table (三
 MONEY_UNITS = {"元", "万元", "亿元"}
 
 
+def _shown(v: object) -> str:
+    """A cell value's text, exactly as `cell_text` gives it (whole floats without ``.0``)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
 @dataclass
 class SheetReader:
     """Reads one sheet as one table, collecting every problem instead of stopping at the first."""
@@ -65,7 +74,11 @@ class SheetReader:
         return max((len(row) for row in self.sheet.grid), default=0)
 
     def row_texts(self, r: int) -> list[str]:
-        return [cell_text(self.sheet, r, c) for c in range(len(self.sheet.grid[r]))] if r < self.sheet.height else []
+        if r >= self.sheet.height:
+            return []
+        if r < 0:
+            return [cell_text(self.sheet, r, c) for c in range(len(self.sheet.grid[r]))]
+        return [_shown(v) for v in self.sheet.grid[r]]  # as cell_text, without a call per cell
 
     def value(self, row: Row, key: str, r: int, c: int, unit: str | None = None) -> None:
         """Read one value cell into a row: Decimal in 万元 (counts unconverted), cell always recorded."""

@@ -65,12 +65,21 @@ class Sheet:
 
 def column_letters(c: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
+    if 0 <= c < len(_LETTERS):
+        return _LETTERS[c]
+    return _column_letters(c)
+
+
+def _column_letters(c: int) -> str:
     out = ""
     c += 1
     while c:
         c, rem = divmod(c - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+_LETTERS = tuple(_column_letters(c) for c in range(26 * 27))  # A … ZZ
 
 
 def a1(r: int, c: int) -> str:
