@@ -80,6 +80,34 @@ def _units(results: list[KeptResult], public: bool) -> list[dict[str, Any]]:
     return units
 
 
+#: Up to this many units the portal shows each unit's year-over-year view itself; a larger bureau's
+#: portal lists the units and years only, and each unit's view is on its own page (<unit>/index.html).
+INLINE_UNITS = 20
+
+
+def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: dict, css_prefix: str) -> int:
+    """Each unit's own page (its years and 历年对比); a page whose bytes would not change is not
+    rewritten, so a rebuild after one unit changed touches one page. Returns pages written."""
+    site = common["site"]
+    written = 0
+    template = env.get_template("unit.html")
+    for u in units:
+        html = template.render(
+            **{**common, "root": "../", "unit_name": u["name"], "source": u["name"]},
+            title=f"{u['name']}历年部门决算", crumbs=[(site.name, "../index.html")], u=u,
+        )
+        data = prefix.html(html, css_prefix)
+        path = out / u["slug"] / "index.html"
+        try:
+            if path.read_text(encoding="utf-8") == data:
+                continue
+        except OSError:
+            pass
+        write(path, data)
+        written += 1
+    return written
+
+
 def _slim(results: Sequence[Any], out: Path) -> tuple[list[KeptResult], dict[str, SearchPart]]:
     """The published results in slim form, read one at a time, sorted by unit and year; the search
     parts that came with them (results built in this process) by key."""
@@ -111,8 +139,12 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
         draft_link="", print_css="", keywords=f"部门决算,决算公开,{site.column_name}",
         description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
     )
-    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=_units(kept, public), **common)
+    units = _units(kept, public)
+    inline = len(units) <= INLINE_UNITS
     css_prefix = prefix.checked(site.css_prefix)
+    if not inline:
+        _write_unit_pages(env, units, out, common, css_prefix)
+    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=units, inline=inline, **common)
     write(out / "index.html", prefix.html(portal, css_prefix))
     search = env.get_template("search.html").render(
         title="站内搜索", crumbs=[(site.name, "index.html")], **common

@@ -1,0 +1,52 @@
+"""A bureau's portal: past INLINE_UNITS units it lists units and years only, and each unit's
+year-over-year view moves to the unit's own page, rewritten only when it changes."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_site_support import UNIT, build, copy_example
+
+SECOND = "second-unit"
+
+
+@pytest.fixture()
+def bureau(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from disclosure.site import portal
+
+    monkeypatch.setattr(portal, "INLINE_UNITS", 1)  # two units: the compact portal
+    project = copy_example(tmp_path / "p")
+    shutil.copytree(project / "tables" / UNIT, project / "tables" / SECOND)
+    shutil.copytree(project / "content" / UNIT, project / "content" / SECOND)
+    return project
+
+
+def test_compact_portal_and_unit_pages(bureau: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(bureau, out, "--jobs", "1") == 0
+    portal = (out / "index.html").read_text(encoding="utf-8")
+    assert "dc-chart" not in portal and "plotly.min.js" not in portal and "dc-compare" not in portal
+    assert f'<a href="{UNIT}/index.html">' in portal and f'<a href="{SECOND}/index.html">' in portal
+    assert f'href="{UNIT}/2021/index.html"' in portal  # years are still listed
+    page = (out / UNIT / "index.html").read_text(encoding="utf-8")
+    assert "历年对比" in page and "<th scope=\"col\">2020年</th>" in page and "../assets/plotly.min.js" in page
+    for href in re.findall(r'href="([^"#]+)"', page):
+        if not href.startswith(("http", "mailto")):
+            assert (out / UNIT / href).resolve().is_file(), href
+    assert 'aria-label=' in page and 'lang="zh-CN"' in page
+
+
+def test_unit_pages_are_rewritten_only_when_they_change(bureau: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(bureau, out, "--jobs", "1") == 0
+    pages = {u: (out / u / "index.html") for u in (UNIT, SECOND)}
+    before = {u: p.stat().st_mtime_ns for u, p in pages.items()}
+    (bureau / "tables" / SECOND / "2020.xlsx").unlink()  # the second unit now has one year
+    assert build(bureau, out, "--jobs", "1") == 0
+    assert pages[UNIT].stat().st_mtime_ns == before[UNIT]
+    second = pages[SECOND].read_text(encoding="utf-8")
+    assert pages[SECOND].stat().st_mtime_ns != before[SECOND]
+    assert f"{SECOND}" in second and "2020年度部门决算" not in second and "dc-compare" not in second
