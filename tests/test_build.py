@@ -242,3 +242,29 @@ def test_review_links_prior_year_cells_to_the_prior_years_pages(example_site: Pa
     assert m, "a change finding names last year's cell, labelled with its year"
     target = (example_site / UNIT / "2020" / "tables" / "income.html").read_text(encoding="utf-8")
     assert f'id="{m.group(2)}"' in target
+
+
+def test_a_draft_is_withdrawn_when_a_strict_build_refuses_it(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "site"
+    set_cell(workbook(project, 2021), "支出决算表", "C5", 1)
+    assert build(project, out, "--allow-errors") == 0
+    assert BANNER in (out / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert build(project, out) == 1  # errors are no longer allowed: the draft is taken down
+    assert not (out / UNIT / "2021").exists()
+    portal = (out / "index.html").read_text(encoding="utf-8")
+    assert f"{UNIT}/2021/" not in portal and f"{UNIT}/2020/index.html" in portal
+    capsys.readouterr()
+
+
+def test_pages_with_a_review_page_are_withdrawn_from_a_public_build_that_fails(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    assert (out / UNIT / "2021" / "review.html").exists()
+    set_cell(workbook(project, 2021), "支出决算表", "C5", "12,3O4.00")
+    assert build(project, out, "--public") == 2  # 2021 cannot be read (2020 is rebuilt and published)
+    assert not (out / UNIT / "2021").exists()
+    assert not list(out.rglob("review.html"))
+    assert f"{UNIT}/2021/" not in (out / "index.html").read_text(encoding="utf-8")
+    capsys.readouterr()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ from disclosure.batch.state import (
     Results,
     build_lock,
     load_state,
+    read_result,
     remove_result,
     result_path,
     save_state,
@@ -137,6 +139,38 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
     return tasks, skipped, total
 
 
+def _remove_unit_folder_if_empty(folder: Path) -> None:
+    """A unit folder with no year left (at most its own index page) goes too."""
+    if not folder.is_dir():
+        return
+    rest = [p for p in folder.iterdir() if p.name != "index.html"]
+    if not rest:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _unpublishable(out_dir: Path, unit: str, year: int, options: Any) -> bool:
+    """Kept pages that this build would not publish: a draft (made with --allow-errors) when errors
+    are no longer allowed, or pages with a review page in a --public build."""
+    folder = out_dir / unit / str(year)
+    if not folder.is_dir():
+        return False
+    if getattr(options, "public", False) and (folder / "review.html").exists():
+        return True
+    if getattr(options, "allow_errors", False):
+        return False
+    try:
+        return getattr(read_result(out_dir, unit, year), "status", "") == "draft"
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError):
+        return False
+
+
+def _withdraw(out_dir: Path, unit: str, year: int) -> None:
+    """Take a unit-year's pages off the site (the portal stops linking it)."""
+    shutil.rmtree(out_dir / unit / str(year), ignore_errors=True)
+    remove_result(out_dir, unit, year)
+    _remove_unit_folder_if_empty(out_dir / unit)
+
+
 def _remove_stale(project: Project, out_dir: Path, state: BuildState) -> list[str]:
     """Delete the pages of unit-years that are no longer in the project."""
     current = {BuildState.key(u, y) for u, y in project.unit_years()}
@@ -146,8 +180,7 @@ def _remove_stale(project: Project, out_dir: Path, state: BuildState) -> list[st
         folder = out_dir / unit / year
         shutil.rmtree(folder, ignore_errors=True)
         remove_result(out_dir, unit, int(year))
-        if (out_dir / unit).is_dir() and not any((out_dir / unit).iterdir()):
-            (out_dir / unit).rmdir()
+        _remove_unit_folder_if_empty(out_dir / unit)
         del state.entries[key]
         removed.append(key)
     return removed
@@ -206,7 +239,11 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                     summary.built.append(outcome)
                 else:
                     previous = state.entries.get(key)
-                    state.entries[key] = Entry(None, previous.published if previous else None)
+                    kept = previous.published if previous else None
+                    if kept and _unpublishable(out_dir, outcome.unit, outcome.year, materialize(batch.options)):
+                        _withdraw(out_dir, outcome.unit, outcome.year)
+                        kept = None
+                    state.entries[key] = Entry(None, kept)
                     summary.failed.append(outcome)
                 reporter.done(outcome)
         if batch.portal:
