@@ -26,6 +26,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from html import unescape
+from operator import add
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 MAX_TEXT = 5000  # characters of a page's text kept for snippets (the grams cover all of it)
@@ -80,12 +81,24 @@ def grams(text: str) -> set[str]:
     out: set[str] = set()
     for run in _WORD.findall(normalize(text)):
         out.update(run)
-        out.update(run[i : i + 2] for i in range(len(run) - 1))
+        out.update(map(add, run, run[1:]))  # run[i] + run[i + 1]: every bigram, without a Python loop
     return out
+
+
+_HASHES: dict[str, int] = {}  # grams repeat across unit-years (bounded: cleared when large)
 
 
 def gram_hash(gram: str) -> int:
     """32-bit FNV-1a over the code points of a gram (grams are BMP characters; JS does the same)."""
+    h = _HASHES.get(gram)
+    if h is None:
+        if len(_HASHES) >= 200_000:
+            _HASHES.clear()
+        h = _HASHES[gram] = _fnv1a(gram)
+    return h
+
+
+def _fnv1a(gram: str) -> int:
     h = 0x811C9DC5
     for ch in gram:
         h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
