@@ -6,6 +6,7 @@ import json
 import re
 import threading
 import time
+import urllib.error
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
@@ -208,6 +209,9 @@ def test_preview_serves_the_build_and_rebuilds_on_change(tmp_path: Path) -> None
         with urllib.request.urlopen(url, timeout=10) as r:
             assert "预览改动标记" in r.read().decode("utf-8")
         assert any("disclosure.toml" in s for s in said)
+        with pytest.raises(urllib.error.HTTPError) as missing:  # a 404 is Chinese too
+            urllib.request.urlopen(preview.url.replace("index.html", "nope.html"), timeout=10)
+        assert missing.value.code == 404 and "找不到页面" in missing.value.read().decode("utf-8")
     finally:
         stop.set()
         preview.close()

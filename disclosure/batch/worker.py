@@ -108,7 +108,10 @@ def refusal(result: Any) -> list[str]:
         rule = getattr(finding, "rule", None)
         if rule:
             message += f"（规则 {rule}）"
-        problems.append(str(Problem(message, getattr(first, "file", None), getattr(first, "sheet", None), getattr(first, "cell", None))))
+        if first is not None and message.startswith(str(first)):  # the message already names its cell
+            problems.append(str(Problem(message, getattr(first, "file", None))))
+        else:
+            problems.append(str(Problem(message, getattr(first, "file", None), getattr(first, "sheet", None), getattr(first, "cell", None))))
     head = f"有 {len(problems)} 项校验错误，未发布（已发布的页面保持不变）。请按下列提示改正公开表后重新生成；如需先生成草稿供审核，请加 --allow-errors。"
     return [head, *problems] if problems else ["校验未通过，未发布。请运行 disclosure check 查看详情。"]
 

@@ -22,6 +22,12 @@ WATCHED = ("tables", "content", "theme")
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    error_message_format = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>%(code)d</title></head>'
+        "<body><h1>找不到页面（%(code)d）</h1><p>请返回<a href=\"/index.html\">首页</a>。</p></body></html>"
+    )
+    error_content_type = "text/html;charset=utf-8"
+
     def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal shows build results
         pass
 
