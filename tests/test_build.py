@@ -268,3 +268,14 @@ def test_pages_with_a_review_page_are_withdrawn_from_a_public_build_that_fails(t
     assert not list(out.rglob("review.html"))
     assert f"{UNIT}/2021/" not in (out / "index.html").read_text(encoding="utf-8")
     capsys.readouterr()
+
+
+def test_optional_columns_the_sheet_lacks_are_not_shown(example_site: Path) -> None:
+    page = (example_site / UNIT / "2021" / "tables" / "general_budget.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', page)
+    assert "年初预算数" not in heads and "调整预算数" not in heads  # the example's 06表 shows 决算 only
+    assert {"本年支出", "基本支出", "项目支出"} <= set(heads)
+    csv_head = (example_site / UNIT / "2021" / "tables" / "general_budget.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+    assert "年初预算数" not in csv_head
+    budget_cells = (example_site / UNIT / "2021" / "tables" / "gov_fund.html").read_text(encoding="utf-8")
+    assert "年初结转和结余" in budget_cells  # an optional column the sheet has is shown, even when blank

@@ -157,6 +157,12 @@ def _items_grid(table: Table, caption: str) -> Grid:
     return Grid(caption, head, body, 2 + len(columns))
 
 
+def shown_columns(table: Table, columns: list[ColumnSpec] | tuple[ColumnSpec, ...]) -> list[ColumnSpec]:
+    """The columns the sheet has: every required one, and an optional one only where a row has a
+    cell in it (a province's template without 年初预算数 shows no empty 年初预算数 column)."""
+    return [c for c in columns if c.required or any(c.key in r.cells for r in table.rows)]
+
+
 def table_view(table: Table, year: int) -> TableView:
     """The printable form of a table: one grid, or one per block for side-by-side tables."""
     spec = table.spec
@@ -167,13 +173,13 @@ def table_view(table: Table, year: int) -> TableView:
         for block in spec.blocks:
             rows = [r for r in table.rows if r.block == block.key]
             coded = block.classification is not None and any(r.code for r in rows)
-            grids.append(_grid(table, f"{caption}（{block.title}）", rows, list(block.columns), coded))
+            grids.append(_grid(table, f"{caption}（{block.title}）", rows, shown_columns(table, block.columns), coded))
     elif spec.layout == "items":
         grids = [_items_grid(table, caption)]
     elif spec.layout == "record":
-        grids = [_grid(table, caption, table.rows, list(spec.columns), False)]
+        grids = [_grid(table, caption, table.rows, shown_columns(table, spec.columns), False)]
     else:
-        grids = [_grid(table, caption, table.rows, list(spec.columns), True)]
+        grids = [_grid(table, caption, table.rows, shown_columns(table, spec.columns), True)]
     note = (spec.empty_note or "本表为空表。").format(year=year) if table.empty else ""
     return TableView(spec.key, marker, spec.title, grids, table.empty, note, list(table.notes), table.sheet)
 
@@ -193,7 +199,7 @@ def table_csv(table: Table) -> bytes:
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
     blocks = {b.key: b for b in spec.blocks}
-    columns = spec.all_columns()
+    columns = shown_columns(table, spec.all_columns())
     out.writerow([f"{spec.marker or ''} {spec.title}".strip()])
     out.writerow(["部分", "科目编码", "项目", "计量单位", *["/".join(c.header) for c in columns]])
     for row in table.rows:
