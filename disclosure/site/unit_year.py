@@ -221,7 +221,8 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
 
     charts: list[ChartView] = unit_year_charts(facts, year)
     parts = report_parts(sections, content, year, {v.key for v in views})
-    parts[1].blocks += _performance_blocks(accounts, facts, project, extras)
+    if sections:  # 三、预算绩效评价工作开展情况 closes the narrative of 第二部分
+        parts[1].blocks += _performance_blocks(accounts, facts, project, extras)
     pages.render(
         "report.html", f"{folder}/index.html", pages.report_title, "report",
         parts=parts,
