@@ -1,6 +1,7 @@
 """Exact money and percentages: Decimal from the cell to the page, rounding half up (四舍五入)."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -31,7 +32,7 @@ def parse_amount(raw: object) -> Decimal | None:
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if not math.isfinite(raw):
             raise NotANumber(str(raw))
         return Decimal(format(raw, ".15g")).normalize() + ZERO
     if isinstance(raw, Decimal):

@@ -61,3 +61,9 @@ def test_format_amount():
     assert format_amount(Decimal("1234.5")) == "1,234.50"
     assert format_amount(Decimal("6879.325")) == "6,879.33"
     assert format_amount(Decimal("0")) == "0.00"
+
+
+@pytest.mark.parametrize("raw", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_floats_are_not_numbers(raw):
+    with pytest.raises(NotANumber):
+        parse_amount(raw)
