@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from disclosure.site.search import DOCS_DIR, SEARCH_DIR, doc_path, gram_hash, normalize, shard_name, shard_of
-from disclosure.site.search_index import _call_args
+from disclosure.site.search_index import _call_args, gram_pages
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 BATCH = 20
@@ -30,17 +30,7 @@ def load(site: Path, query: str) -> dict[str, int]:
     shards = sorted({shard_of(gram_hash(g), n) for g in grams})
     hits: dict[tuple[int, int], int] | None = None
     for g in grams:
-        _, rows = _call_args(site / SEARCH_DIR / shard_name(shard_of(gram_hash(g), n)), "shard")
-        found: dict[tuple[int, int], int] = {}
-        for uid, frag in rows:
-            at = frag.find(f",{g}:")
-            if at == -1:
-                continue
-            masks = frag[at + len(g) + 2 : frag.index(",", at + 1)].split("/")
-            body, title = int(masks[0], 16), int(masks[1], 16) if len(masks) > 1 else 0
-            for page in range(body.bit_length()):
-                if body >> page & 1:
-                    found[(uid, page)] = title >> page & 1
+        found = {k: int(t) for k, t in gram_pages(site, g, n).items()}
         hits = found if hits is None else {k: v + found[k] for k, v in hits.items() if k in found}
     ranked = sorted((hits or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     words = _WORD.findall(normalize(query))

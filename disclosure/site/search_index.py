@@ -163,26 +163,33 @@ def _call_args(path: Path, name: str) -> list:
     return json.loads("[" + text[len(head):-2] + "]")
 
 
-def pages_with(site: Path, gram: str) -> dict[str, bool]:
-    """Read the written index back as the search page does: the URL of every page that has ``gram``
-    (a unigram or bigram), and whether its title has it."""
-    from disclosure.site.search import doc_path, gram_hash, normalize, shard_of
+def gram_pages(site: Path, gram: str, shards: int) -> dict[tuple[int, int], bool]:
+    """Decode one gram's postings from its shard file: (unit-year id, page number) → title has it."""
+    from disclosure.site.search import gram_hash, shard_of
 
-    gram = normalize(gram)
-    site = Path(site)
-    manifest = _call_args(site / SEARCH_DIR / "manifest.js", "manifest")[0]
-    n = shard_of(gram_hash(gram), manifest["shards"])
-    _, rows = _call_args(site / SEARCH_DIR / shard_name(n), "shard")
-    out: dict[str, bool] = {}
+    _, rows = _call_args(Path(site) / SEARCH_DIR / shard_name(shard_of(gram_hash(gram), shards)), "shard")
+    found: dict[tuple[int, int], bool] = {}
     for uid, frag in rows:
         at = frag.find(f",{gram}:")
         if at == -1:
             continue
         masks = frag[at + len(gram) + 2 : frag.index(",", at + 1)].split("/")
         body, title = int(masks[0], 16), int(masks[1], 16) if len(masks) > 1 else 0
-        key = manifest["keys"][uid]
         for page in range(body.bit_length()):
             if body >> page & 1:
-                url = _call_args(site / doc_path(key, page), "doc")[2][0]
-                out[url] = bool(title >> page & 1)
+                found[(uid, page)] = bool(title >> page & 1)
+    return found
+
+
+def pages_with(site: Path, gram: str) -> dict[str, bool]:
+    """Read the written index back as the search page does: the URL of every page that has ``gram``
+    (a unigram or bigram), and whether its title has it."""
+    from disclosure.site.search import doc_path, normalize
+
+    site = Path(site)
+    manifest = _call_args(site / SEARCH_DIR / "manifest.js", "manifest")[0]
+    out: dict[str, bool] = {}
+    for (uid, page), in_title in gram_pages(site, normalize(gram), manifest["shards"]).items():
+        url = _call_args(site / doc_path(manifest["keys"][uid], page), "doc")[2][0]
+        out[url] = in_title
     return out
