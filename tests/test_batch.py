@@ -292,7 +292,7 @@ def test_plain_reporter_lists_failures_with_every_problem(project, tmp_path):
 
 @pytest.mark.dask
 def test_dask_local_cluster_build_is_byte_identical(project, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     (project / "tables" / "beta" / "2020.xlsx").write_bytes(b"broken")
     build(project, tmp_path / "local", jobs=2)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -371,3 +371,34 @@ def test_exit_code_is_2_only_when_no_other_unit_is_published(project, tmp_path):
     assert summary.exit_code == 2
     summary = run_batch(load_project(project), tmp_path / "site2", BatchOptions(jobs=1))
     assert summary.exit_code == 1 and len(summary.built) == 5
+
+
+def test_build_lock_on_windows_uses_msvcrt_on_the_lock_file(tmp_path, monkeypatch):
+    """Without fcntl (Windows) the lock is msvcrt's non-blocking byte lock, released afterwards,
+    and a lock already held is the same Chinese refusal as on Linux."""
+    import sys
+    import types
+
+    from disclosure.batch.state import build_lock
+    from disclosure.errors import ConfigError
+
+    calls: list[tuple[int, int]] = []
+    held = {"now": False}
+    fake = types.SimpleNamespace(LK_NBLCK=2, LK_UNLCK=0)
+
+    def locking(fd: int, mode: int, nbytes: int) -> None:
+        if mode == fake.LK_NBLCK and held["now"]:
+            raise OSError(36, "Resource deadlock avoided")
+        held["now"] = mode == fake.LK_NBLCK
+        calls.append((mode, nbytes))
+
+    fake.locking = locking
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # import fcntl → ImportError, as on Windows
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    out = tmp_path / "site"
+    with build_lock(out):
+        assert held["now"]
+        with pytest.raises(ConfigError, match="另一个生成正在写入"):
+            with build_lock(out):
+                pass
+    assert calls == [(2, 1), (0, 1)] and not held["now"]

@@ -82,7 +82,7 @@ def test_no_change_rebuild_imports_no_site_module_and_changes_no_byte(bureau, bu
 
 @pytest.mark.dask
 def test_dask_cluster_builds_the_same_site(bureau, built, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     out, _ = built
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         code = build(bureau, tmp_path / "site", "--scheduler", cluster.scheduler_address)

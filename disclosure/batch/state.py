@@ -152,17 +152,14 @@ def save_state(out_dir: Path, state: BuildState) -> None:
 
 @contextmanager
 def build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for one build at a time (two builds into one site would mix states)."""
+    """Hold the output folder for one build at a time (two builds into one site would mix states).
+
+    POSIX uses ``fcntl.flock``, Windows ``msvcrt.locking`` on the first byte of the same lock file."""
     folder = state_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no advisory locks, builds must not overlap
-        yield
-        return
-    with open(folder / "lock", "w") as handle:
+    with open(folder / "lock", "a+b") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(handle)
         except OSError as exc:
             from disclosure.errors import ConfigError
 
@@ -170,4 +167,30 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
+
+
+def _lock(handle) -> None:
+    """Take the lock without waiting; OSError when another build holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(handle) -> None:
+    """Release the lock taken by ``_lock``."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(handle, fcntl.LOCK_UN)
