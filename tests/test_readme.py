@@ -1,0 +1,53 @@
+"""The README's promises: its two commands are what CI runs, and nothing in the repository points outside it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _first_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", readme, re.S).group(1)
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_opens_with_one_install_command_and_one_test_command_that_ci_runs() -> None:
+    install, test = _first_commands()
+    assert install.startswith("bash .ci/install") and test == ".venv/bin/python3 -m pytest"
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in run.splitlines() if line.strip() and not line.startswith("#")]
+    assert "rm -rf .venv" in lines and "bash .ci/install" in lines and lines[-1] == test
+    assert lines.index("rm -rf .venv") < lines.index("bash .ci/install") < lines.index(test)
+
+
+def test_the_test_extra_brings_what_the_tests_import() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    test_extra = re.search(r"^test = \[(.*?)^\]", pyproject, re.S | re.M).group(1)
+    for package in ("pytest", "playwright", "axe-playwright-python", "dask[distributed]"):
+        assert f'"{package}' in test_extra, package
+
+
+def test_nothing_in_the_repository_points_outside_it() -> None:
+    outside = re.compile(r"\.\./shared|/work/shared|/work/main")
+    offenders = []
+    for path in ROOT.rglob("*"):
+        parts = path.relative_to(ROOT).parts
+        if not path.is_file() or parts[0] in {".git", ".venv", "site", "build"} or "__pycache__" in parts:
+            continue
+        if path.suffix not in {".py", ".md", ".toml", ".html", ".js", ".css", ".txt", ""}:
+            continue
+        if path == Path(__file__).resolve():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in outside.finditer(text)]
+    assert offenders == []
+
+
+def test_the_maintainers_guide_names_only_modules_that_exist() -> None:
+    guide = (ROOT / "docs" / "maintainers.md").read_text(encoding="utf-8")
+    for ref in sorted(set(re.findall(r"`((?:disclosure|theme|tests)/[\w/<>.-]+)`", guide))):
+        if "<" in ref:
+            continue
+        assert (ROOT / ref.rstrip("/")).exists(), ref
