@@ -51,3 +51,10 @@ def test_the_maintainers_guide_names_only_modules_that_exist() -> None:
         if "<" in ref:
             continue
         assert (ROOT / ref.rstrip("/")).exists(), ref
+
+
+def test_pytest_options_keep_the_closing_count_line() -> None:
+    """``-q`` in addopts plus a ``-q`` on the command line hides pytest's ``N passed`` line."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    addopts = re.search(r'^addopts = "(.*)"$', pyproject, re.M).group(1)
+    assert "-q" not in addopts.split() and "--quiet" not in addopts
