@@ -16,6 +16,7 @@ from pathlib import Path
 
 from disclosure.errors import InputError, Problem, describe_toml_error
 from disclosure.project import Project
+from disclosure.safe_files import read_text
 
 
 @dataclass
@@ -40,8 +41,7 @@ class UnitContent:
 
 def _read_toml(path: Path, project: Project) -> dict:
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
+        return tomllib.loads(read_text(path, root=project.root))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"文件格式有误：{describe_toml_error(exc)}。", file=project.relative(path))) from exc
 
@@ -67,7 +67,7 @@ def load_content(project: Project, unit: str, year: int) -> UnitContent:
         if not folder.is_dir():
             continue
         for md in sorted(folder.glob("*.md")):
-            content.sections[md.stem] = md.read_text(encoding="utf-8")
+            content.sections[md.stem] = read_text(md, root=project.root)
             content.files.append(md)
     unit_toml = base / unit / "unit.toml"
     if unit_toml.exists():

@@ -79,3 +79,43 @@ def describe_toml_error(exc: Exception) -> str:
         where = "文件末尾"
     kind = next((zh for en, zh in _TOML_KINDS.items() if text.startswith(en)), "不符合 TOML 格式")
     return f"{where}{'：' if where else ''}{kind}，请修改后重试"
+
+
+GROUP_SHOWN = 5  # cells named in a grouped message before “等”
+
+
+def group_problems(problems: list[Problem]) -> list[Problem]:
+    """The same message in many cells of one sheet said once, with the cells listed (the first
+    few, then how many in all): a table with a thousand stray rows gives a few lines, not a thousand."""
+    groups: dict[tuple, list[Problem]] = {}
+    order: list[tuple] = []
+    for p in problems:
+        key = (p.message, p.file, p.sheet) if p.cell else (id(p),)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(p)
+    out = []
+    for key in order:
+        same = groups[key]
+        if len(same) == 1:
+            out.append(same[0])
+            continue
+        first = same[0]
+        cells = "、".join(p.cell for p in same[:GROUP_SHOWN] if p.cell)
+        more = f"等共 {len(same)} 处" if len(same) > GROUP_SHOWN else f"共 {len(same)} 处"
+        out.append(Problem(f"{first.message}（{cells}{more}）", file=first.file, sheet=first.sheet, cell=None))
+    return out
+
+
+def system_message(exc: OSError, what: str = "") -> str:
+    """An operating-system error (full disk, no permission) said in Chinese, with what to do."""
+    import errno
+
+    where = f"（{what}）" if what else ""
+    if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
+        return f"磁盘已满{where}，网站未能写完；已发布的页面保持不变。请清理磁盘空间后重新生成。"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        name = f"“{exc.filename}”" if exc.filename else ""
+        return f"没有写入权限{name}{where}。请检查文件夹的权限，或用 --out 换一个可以写入的文件夹。"
+    return f"读写文件时出错{where}：{exc.strerror or exc}。请检查磁盘和文件夹后重试。"

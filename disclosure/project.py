@@ -52,47 +52,61 @@ class Project:
     def units(self) -> list[str]:
         """Unit slugs that have a folder under tables/, sorted. A folder whose name cannot be a slug
         (it becomes part of every URL) is an error naming it."""
-        if not self.tables_dir.is_dir():
-            return []
-        names = sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-        bad = [n for n in names if not UNIT_SLUG.match(n)]
+        names, bad = self.unit_folders()
         if bad:
-            raise ConfigError([
-                Problem(
-                    f"文件夹名“{n}”不能用作单位代号：单位代号会出现在网址中，只能用小写英文字母、数字、-、_"
-                    f"（以字母或数字开头）。请把 tables/{n} 和 content/{n} 改名，例如 unit-01；"
-                    "单位中文名写在 content/<单位代号>/unit.toml 的 name 中。",
-                    file=f"tables/{n}",
-                )
-                for n in bad
-            ])
+            raise ConfigError([self.bad_unit_problem(n) for n in bad])
         return names
+
+    def unit_folders(self) -> tuple[list[str], list[str]]:
+        """Folders under tables/ (hidden ones left out): those usable as unit slugs, and the others."""
+        if not self.tables_dir.is_dir():
+            return [], []
+        names = sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return [n for n in names if UNIT_SLUG.match(n)], [n for n in names if not UNIT_SLUG.match(n)]
+
+    def bad_unit_problem(self, name: str) -> Problem:
+        """Why tables/<name> cannot be a unit, naming only the folders that exist."""
+        folders = [f"tables/{name}"] + ([f"content/{name}"] if (self.content_dir / name).is_dir() else [])
+        return Problem(
+            f"文件夹名“{name}”不能用作单位代号：单位代号会出现在网址中，只能用小写英文字母、数字、-、_"
+            f"（以字母或数字开头）。请把 {' 和 '.join(folders)} 改名，例如 unit-01；"
+            "单位中文名写在 content/<单位代号>/unit.toml 的 name 中。",
+            file=f"tables/{name}",
+        )
+
+    def year_sources(self, unit: str) -> dict[int, list[Path]]:
+        """Year → every entry of ``tables/<unit>/`` that holds it, the one used first: the folder
+        ``<year>/``, then ``<year>.xlsx``, ``.xls``, ``.ods``, ``.xlsm`` (extensions in any case). An
+        entry named like a workbook that is a folder (``2021.xlsx/``) still claims its year, so that
+        reading it fails with a message instead of the year vanishing. Raises OSError when the
+        folder cannot be listed."""
+        folder = self.tables_dir / unit
+        found: dict[int, list[tuple[int, str, Path]]] = {}
+        if not folder.is_dir():
+            return {}
+        for p in folder.iterdir():
+            if p.is_dir() and YEAR.match(p.name):
+                found.setdefault(int(p.name), []).append((-1, p.name, p))
+                continue
+            stem, suffix = p.stem, p.suffix.lower()
+            if YEAR.match(stem) and suffix in SPREADSHEET_SUFFIXES:
+                found.setdefault(int(stem), []).append((SPREADSHEET_SUFFIXES.index(suffix), p.name, p))
+        return {y: [p for _, _, p in sorted(entries)] for y, entries in sorted(found.items())}
 
     def years(self, unit: str) -> list[int]:
         """Years with tables for a unit, ascending."""
-        folder = self.tables_dir / unit
-        years: set[int] = set()
-        if folder.is_dir():
-            for p in folder.iterdir():
-                stem = p.name if p.is_dir() else p.stem
-                if YEAR.match(stem) and (p.is_dir() or p.suffix.lower() in SPREADSHEET_SUFFIXES):
-                    years.add(int(stem))
-        return sorted(years)
+        return list(self.year_sources(unit))
 
     def unit_years(self) -> list[tuple[str, int]]:
         return [(u, y) for u in self.units() for y in self.years(u)]
 
     def source(self, unit: str, year: int) -> Path | None:
         """The workbook or folder holding a unit-year's tables, or None."""
-        folder = self.tables_dir / unit
-        as_dir = folder / str(year)
-        if as_dir.is_dir():
-            return as_dir
-        for suffix in SPREADSHEET_SUFFIXES:
-            p = folder / f"{year}{suffix}"
-            if p.exists():
-                return p
-        return None
+        try:
+            entries = self.year_sources(unit).get(year)
+        except OSError:
+            return None
+        return entries[0] if entries else None
 
     def relative(self, path: Path) -> str:
         """A path as the user sees it in messages: relative to the project when inside it."""

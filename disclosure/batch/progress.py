@@ -25,10 +25,29 @@ def failure_lines(summary: BatchSummary, verbose: bool = False) -> list[str]:
     return lines
 
 
+def notice_lines(summary: BatchSummary) -> list[str]:
+    """What was not read and why, and the published pages a run kept although it could have changed
+    them (a unit with a file that could not be read changes none of its pages)."""
+    lines = [f"提示：{n}" for n in summary.notices]
+    blocked: dict[str, list[str]] = {}
+    for o in summary.held:
+        blocked.setdefault(o.unit, []).append(f"{o.year} 年度已生成但未替换已发布的页面")
+    for key in summary.kept:
+        unit, _, year = key.partition("/")
+        blocked.setdefault(unit, []).append(f"{year} 年度的公开表已不在 tables/ 中，但已发布的页面未删除")
+    for unit, what in sorted(blocked.items()):
+        why = ("本次有公开表或文件夹未能读取（见下方错误）" if any(o.unit == unit for o in summary.failed)
+               else "本次有单位文件夹未能读取，它可能是改了名的本单位")
+        lines.append(f"提示：{unit}：{'；'.join(what)}。{why}，所以本单位已发布的页面全部保持不变；改正后重新生成即可。")
+    return lines
+
+
 def summary_line(summary: BatchSummary) -> str:
     parts = [f"生成 {len(summary.built)} 个", f"失败 {len(summary.failed)} 个", f"未改动跳过 {summary.skipped} 个"]
     if summary.removed:
         parts.append(f"删除 {len(summary.removed)} 个已不存在的")
+    if summary.held or summary.kept:
+        parts.append(f"保留未改动 {len(summary.held) + len(summary.kept)} 个（见提示）")
     portal = f"（其中门户与搜索 {_seconds(summary.portal_seconds)}）" if summary.portal_written else ""
     memory = f"，生成进程内存峰值 {summary.worker_peak_mb:.0f} MB" if summary.worker_peak_mb else ""
     return f"汇总：共 {summary.total} 个单位年度，" + "，".join(parts) + f"；用时 {_seconds(summary.seconds)}{portal}{memory}。"
@@ -75,6 +94,8 @@ class PlainReporter:
         self._print("生成门户首页与站内搜索索引……")
 
     def finish(self, summary: BatchSummary) -> None:
+        for line in notice_lines(summary):
+            self._print(line)
         self._print(summary_line(summary))
         for line in failure_lines(summary, self.verbose):  # the errors themselves go to stderr
             print(line, file=self.errors, flush=True)
@@ -149,6 +170,8 @@ class RichReporter:
             table.add_row("其中门户与搜索", _seconds(summary.portal_seconds))
         if summary.worker_peak_mb:
             table.add_row("生成进程内存峰值", f"{summary.worker_peak_mb:.0f} MB")
+        for line in notice_lines(summary):
+            self.console.print(line, highlight=False, markup=False)
         self.console.print(table)
         for line in failure_lines(summary, self.verbose):
             self.errors.print(line, highlight=False, markup=False)

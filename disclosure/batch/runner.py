@@ -26,14 +26,19 @@ from disclosure.batch.state import (
     Entry,
     Results,
     build_lock,
+    clean_stale_temporaries,
     load_state,
     read_result,
     remove_result,
     result_path,
     save_state,
 )
-from disclosure.batch.worker import Outcome, Setup, Task, materialize, resolve, staging_root
+from disclosure.batch.worker import Outcome, Setup, Task, commit, materialize, resolve, staging_root
+from disclosure.file_modes import TMP_MARK, make_dirs
+from disclosure.inventory import content_notices, table_notices, year_notices
 from disclosure.project import Project
+
+PORTAL_FILES = "portal"  # the key under which the state lists the files the portal step wrote
 
 DEFAULT_BUILDER = "disclosure.batch.simple:build_unit_year"
 DEFAULT_PORTAL = "disclosure.batch.simple:write_portal"
@@ -75,6 +80,9 @@ class BatchSummary:
     failed: list[Outcome] = field(default_factory=list)
     skipped: int = 0
     removed: list[str] = field(default_factory=list)
+    held: list[Outcome] = field(default_factory=list)  # built, not published: the unit had an unreadable file
+    kept: list[str] = field(default_factory=list)  # gone from the project, pages kept for the same reason
+    notices: list[str] = field(default_factory=list)  # files and folders not read, and why
     units: set[str] = field(default_factory=set)  # units selected for this build
     portal_written: bool = False
     seconds: float = 0.0
@@ -116,13 +124,15 @@ class SilentReporter:
     def finish(self, summary: BatchSummary) -> None: ...
 
 
-def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions) -> tuple[list[Task], int, int]:
-    """Tasks to run, number skipped, number of unit-years in the project."""
+def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions,
+         units: list[str] | None = None) -> tuple[list[Task], int, int]:
+    """Tasks to run, number skipped, number of unit-years in the project (of ``units``, default
+    every unit; a unit whose folder cannot be listed is left to the caller)."""
     options_key = batch.options_key if batch.options_key is not None else repr(batch.options)
     shared = shared_digest(project, options_key)
     tasks: list[Task] = []
     skipped = total = 0
-    for unit in project.units():
+    for unit in project.units() if units is None else units:
         years = project.years(unit)
         for year in years:
             total += 1
@@ -139,13 +149,50 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
     return tasks, skipped, total
 
 
+def _remove_owned(out_dir: Path, state: BuildState, key: str) -> None:
+    """Delete the files a build wrote for ``key`` (a unit-year), then the folders left empty. Files
+    nobody listed (the user's own) stay. A state from before the list was kept removes the folder."""
+    unit, _, year = key.partition("/")
+    folder = out_dir / unit / year
+    owned = state.files.pop(key, None)
+    if owned is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        for rel in owned:
+            path = out_dir / rel
+            if path.is_relative_to(folder):
+                path.unlink(missing_ok=True)
+        _prune_empty(folder)
+    remove_result(out_dir, unit, int(year))
+    _remove_unit_folder_if_empty(out_dir / unit)
+
+
+def _prune_empty(folder: Path) -> None:
+    """Remove ``folder`` and the folders below it that hold nothing."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir() and not p.is_symlink()), key=lambda p: -len(p.parts)):
+        try:
+            sub.rmdir()
+        except OSError:
+            pass
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
 def _remove_unit_folder_if_empty(folder: Path) -> None:
-    """A unit folder with no year left (at most its own index page) goes too."""
+    """A unit folder with no year left (at most its own index page, written by the portal) goes too."""
     if not folder.is_dir():
         return
     rest = [p for p in folder.iterdir() if p.name != "index.html"]
     if not rest:
-        shutil.rmtree(folder, ignore_errors=True)
+        (folder / "index.html").unlink(missing_ok=True)
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _unpublishable(out_dir: Path, unit: str, year: int, options: Any) -> bool:
@@ -164,26 +211,27 @@ def _unpublishable(out_dir: Path, unit: str, year: int, options: Any) -> bool:
         return False
 
 
-def _withdraw(out_dir: Path, unit: str, year: int) -> None:
+def _withdraw(out_dir: Path, state: BuildState, unit: str, year: int) -> None:
     """Take a unit-year's pages off the site (the portal stops linking it)."""
-    shutil.rmtree(out_dir / unit / str(year), ignore_errors=True)
-    remove_result(out_dir, unit, year)
-    _remove_unit_folder_if_empty(out_dir / unit)
+    _remove_owned(out_dir, state, BuildState.key(unit, year))
 
 
-def _remove_stale(project: Project, out_dir: Path, state: BuildState) -> list[str]:
-    """Delete the pages of unit-years that are no longer in the project."""
-    current = {BuildState.key(u, y) for u, y in project.unit_years()}
-    removed = []
-    for key in sorted(set(state.entries) - current):
-        unit, _, year = key.partition("/")
-        folder = out_dir / unit / year
-        shutil.rmtree(folder, ignore_errors=True)
-        remove_result(out_dir, unit, int(year))
-        _remove_unit_folder_if_empty(out_dir / unit)
+def _remove_stale(project_keys: set[str], out_dir: Path, state: BuildState, held_units: set[str],
+                  hold_all: bool) -> tuple[list[str], list[str]]:
+    """Delete the pages of unit-years that are no longer in the project, except those of a unit
+    with a file this run could not read (or of any unit, when a unit folder could not be read:
+    it may be a renamed one). Returns the keys removed and the keys kept."""
+    removed, kept = [], []
+    for key in sorted(set(state.entries) - project_keys):
+        unit = key.partition("/")[0]
+        if hold_all or unit in held_units:
+            if state.entries[key].published:
+                kept.append(key)
+            continue
+        _remove_owned(out_dir, state, key)
         del state.entries[key]
         removed.append(key)
-    return removed
+    return removed, kept
 
 
 def _outcomes(setup: Setup, tasks: list[Task], batch: BatchOptions, reporter: Reporter) -> Iterator[Outcome]:
@@ -214,38 +262,132 @@ def _portal_key(state: BuildState, portal: str) -> str:
 def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None, reporter: Reporter | None = None) -> BatchSummary:
     """Build every unit-year of a project into ``out_dir``; one bad unit fails only itself.
 
-    Raises ConfigError when another build holds the same output folder."""
-    out_dir = Path(out_dir).resolve()
-    with build_lock(out_dir):
-        return _run_batch(project, out_dir, batch or BatchOptions(), reporter or SilentReporter())
+    Raises ConfigError when another build holds the same output folder or the folder may not be
+    written (``outdir.check_out_dir``), InputError when the disk is full or cannot be written."""
+    from disclosure.batch.outdir import check_out_dir
+    from disclosure.errors import InputError, system_message
+
+    out_dir = check_out_dir(project, Path(out_dir))
+    mask = os.umask(0o022)  # published files world-readable, also those written by libraries
+    try:
+        with build_lock(out_dir):
+            return _run_batch(project, out_dir, batch or BatchOptions(), reporter or SilentReporter())
+    except OSError as exc:  # a full disk, a folder that cannot be written: a message, not a traceback
+        raise InputError(system_message(exc, f"写入 {out_dir}")) from exc
+    finally:
+        os.umask(mask)
+
+
+def _unit_folders(project: Project, summary: BatchSummary) -> tuple[list[str], bool]:
+    """The units that can be read; the others fail alone (a name that cannot be a slug, a folder that
+    cannot be listed). True when one could not be read at all (it may be a renamed unit)."""
+    from disclosure.errors import InputError, Problem
+
+    try:
+        names, bad = project.unit_folders()
+    except OSError as exc:
+        raise InputError(Problem(f"无法读取文件夹（{exc.strerror or exc}）。请检查 tables/ 的权限；已发布的网站没有改动。",
+                                 file="tables")) from exc
+    summary.notices += table_notices(project)
+    for name in bad:
+        summary.failed.append(Outcome(name, 0, "", ok=False, problems=[str(project.bad_unit_problem(name))], exit_code=2))
+    readable = []
+    for name in names:
+        try:
+            project.year_sources(name)
+        except OSError as exc:
+            problem = f"tables/{name}：无法读取文件夹（{exc.strerror or exc}）。请检查它的权限；本单位已发布的页面保持不变。"
+            summary.failed.append(Outcome(name, 0, "", ok=False, problems=[problem], exit_code=2))
+            continue
+        readable.append(name)
+        summary.notices += year_notices(project, name) + content_notices(project, name)
+    return readable, bool(bad) or len(readable) < len(names)
+
+
+def _site_files(out_dir: Path, unit_years: set[str]) -> set[str]:
+    """Files of the site outside its unit-year folders (what the portal step writes among); a
+    temporary file an interrupted write left behind is removed on the way."""
+    files = set()
+    for folder, dirs, names in os.walk(out_dir):
+        rel = Path(folder).relative_to(out_dir)
+        if len(rel.parts) == 1:
+            dirs[:] = [d for d in dirs if f"{rel.parts[0]}/{d}" not in unit_years]
+        for name in names:
+            if TMP_MARK in name:
+                (Path(folder) / name).unlink(missing_ok=True)
+                continue
+            files.add((rel / name).as_posix())
+    return files
+
+
+def _clean_interrupted(out_dir: Path) -> None:
+    """Folders a killed build left while swapping a unit-year in (``<unit>/.<year>.old-<pid>``) and
+    its staging folders: nothing else can be writing, the build lock is held."""
+    for old in out_dir.glob("*/.*.old-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging_root(out_dir), ignore_errors=True)
 
 
 def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Reporter) -> BatchSummary:
     start = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(out_dir)
+    clean_stale_temporaries(out_dir)
+    _clean_interrupted(out_dir)
     state = load_state(out_dir)
     summary = BatchSummary()
-    summary.removed = _remove_stale(project, out_dir, state) if batch.only is None else []
-    tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch)
-    summary.units = {u for u in project.units() if batch.only is None or any(u == o for o, _ in batch.only)}
+    units, unreadable_folder = _unit_folders(project, summary)
+    if batch.only is not None:
+        units = [u for u in units if any(u == o for o, _ in batch.only)]
+        summary.failed = [o for o in summary.failed if any(o.unit == u for u, _ in batch.only)]
+    tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units)
+    summary.units = set(units) | {o.unit for o in summary.failed}
     reporter.plan(summary.total, len(tasks), summary.skipped)
     setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options)
+    pending: dict[str, int] = {}
+    for task in tasks:
+        pending[task.unit] = pending.get(task.unit, 0) + 1
+    waiting: dict[str, list[Outcome]] = {}
+    owned = {f for files in state.files.values() for f in files}
+    unreadable = {o.unit for o in summary.failed}
+
+    def settle(unit: str) -> None:
+        """Publish a unit's built unit-years once all of them are in. When one could not be read,
+        pages already published stay exactly as they are (only never-published years are added)."""
+        for outcome in waiting.pop(unit, []):
+            key = BuildState.key(outcome.unit, outcome.year)
+            previous = state.entries.get(key)
+            if (unit in unreadable and previous is not None and previous.published
+                    and not _unpublishable(out_dir, outcome.unit, outcome.year, materialize(batch.options))):
+                state.entries[key] = Entry(None, previous.published)
+                summary.held.append(outcome)
+                continue
+            state.files[key] = commit(out_dir, outcome, owned)
+            state.entries[key] = Entry(outcome.digest, outcome.digest)
+            summary.built.append(outcome)
+
     try:
         if tasks:
             for outcome in _outcomes(setup, tasks, batch, reporter):
                 key = BuildState.key(outcome.unit, outcome.year)
                 if outcome.ok:
-                    state.entries[key] = Entry(outcome.digest, outcome.digest)
-                    summary.built.append(outcome)
+                    waiting.setdefault(outcome.unit, []).append(outcome)
                 else:
+                    if outcome.exit_code == 2:
+                        unreadable.add(outcome.unit)
                     previous = state.entries.get(key)
                     kept = previous.published if previous else None
                     if kept and _unpublishable(out_dir, outcome.unit, outcome.year, materialize(batch.options)):
-                        _withdraw(out_dir, outcome.unit, outcome.year)
+                        _withdraw(out_dir, state, outcome.unit, outcome.year)
                         kept = None
                     state.entries[key] = Entry(None, kept)
                     summary.failed.append(outcome)
                 reporter.done(outcome)
+                pending[outcome.unit] -= 1
+                if not pending[outcome.unit]:
+                    settle(outcome.unit)
+        if batch.only is None:
+            current = {BuildState.key(u, y) for u in units for y in project.years(u)}
+            summary.removed, summary.kept = _remove_stale(current, out_dir, state, unreadable, unreadable_folder)
         if batch.portal:
             key = _portal_key(state, batch.portal)
             if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
@@ -254,11 +396,15 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 results = Results(out_dir, _published(state))
                 if batch.force:  # the portal's incremental cache too: everything merged afresh
                     shutil.rmtree(results.cache, ignore_errors=True)
+                unit_years = set(state.files) | set(state.entries)
+                before = _site_files(out_dir, unit_years)
+                foreign = before - set(state.files.get(PORTAL_FILES, []))
                 portal = resolve(batch.portal)
                 if batch.options is None:
                     portal(project, out_dir, results)
                 else:
                     portal(project, out_dir, results, materialize(batch.options))
+                state.files[PORTAL_FILES] = sorted(_site_files(out_dir, unit_years) - foreign)
                 summary.portal_written = True
                 summary.portal_seconds = time.perf_counter() - portal_start
             state.portal = key

@@ -35,6 +35,7 @@ class Entry:
 class BuildState:
     entries: dict[str, Entry] = field(default_factory=dict)  # "unit/year" → entry
     portal: str | None = None  # digest of the portal's inputs when it was last written
+    files: dict[str, list[str]] = field(default_factory=dict)  # "unit/year" or "portal" → files written
 
     @staticmethod
     def key(unit: str, year: int) -> str:
@@ -61,20 +62,40 @@ def part_path(out_dir: Path, unit: str, year: int, name: str) -> Path:
 def _dump(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
-def write_result(out_dir: Path, unit: str, year: int, result: Any) -> None:
-    """Keep a unit-year's result beside the site, atomically. A result with a ``kept_apart()``
-    method (returning the result to keep and ``{name: part}``) has its parts kept in files of their
-    own, so that reading the result stays cheap; parts are written first."""
+def write_result(out_dir: Path, unit: str, year: int, result: Any, folder: Path | None = None) -> None:
+    """Keep a unit-year's result beside the site, atomically (or in ``folder``, a task's staging
+    folder, to be moved in by ``move_results`` when the unit-year is published). A result with a
+    ``kept_apart()`` method (returning the result to keep and ``{name: part}``) has its parts kept
+    in files of their own, so that reading the result stays cheap; parts are written first."""
+    def where(name: str | None) -> Path:
+        if folder is None:
+            return result_path(out_dir, unit, year) if name is None else part_path(out_dir, unit, year, name)
+        return Path(folder) / (f"{year}.pickle" if name is None else f"{year}.{name}.pickle")
+
     apart = getattr(result, "kept_apart", None)
     if callable(apart):
         result, parts = apart()
         for name, value in sorted(parts.items()):
-            _dump(part_path(out_dir, unit, year, name), value)
-    _dump(result_path(out_dir, unit, year), result)
+            _dump(where(name), value)
+    _dump(where(None), result)
+
+
+def move_results(folder: Path, out_dir: Path, unit: str) -> None:
+    """Move the results a task kept in its staging ``folder`` to where the portal reads them
+    (parts first, the result itself last, so a result never points at a part not yet there)."""
+    target = result_path(out_dir, unit, 0).parent
+    target.mkdir(parents=True, exist_ok=True)
+    files = sorted(Path(folder).glob("*.pickle"), key=lambda p: (p.name.count(".") == 1, p.name))
+    for path in files:
+        os.replace(path, target / path.name)
 
 
 def read_result(out_dir: Path, unit: str, year: int) -> Any:
@@ -133,7 +154,9 @@ def load_state(out_dir: Path) -> BuildState:
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         return BuildState()
     entries = {k: Entry(v.get("digest"), v.get("published")) for k, v in data.get("unit_years", {}).items()}
-    return BuildState(entries=entries, portal=data.get("portal"))
+    files = data.get("files", {})
+    files = {k: [str(p) for p in v] for k, v in files.items() if isinstance(v, list)} if isinstance(files, dict) else {}
+    return BuildState(entries=entries, portal=data.get("portal"), files=files)
 
 
 def save_state(out_dir: Path, state: BuildState) -> None:
@@ -142,12 +165,25 @@ def save_state(out_dir: Path, state: BuildState) -> None:
         "version": STATE_VERSION,
         "portal": state.portal,
         "unit_years": {k: {"digest": e.digest, "published": e.published} for k, e in sorted(state.entries.items())},
+        "files": {k: sorted(v) for k, v in sorted(state.files.items())},
     }
     path = state_dir(out_dir) / STATE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def clean_stale_temporaries(out_dir: Path) -> None:
+    """Remove what an interrupted build left in the state folder (``state.json.<pid>.tmp``, result
+    pickles half written). Called under the build lock, when no other build can be writing."""
+    folder = state_dir(out_dir)
+    for tmp in list(folder.glob("*.tmp")) + list((folder / "results").glob("*/.*.tmp")):
+        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -1,7 +1,9 @@
-"""One task of the map: build one unit-year into a staging folder, then swap it into the site.
+"""One task of the map: build one unit-year into a staging folder; ``commit`` swaps it into the site.
 
-Runs in a pool process, a Dask worker or inline. A unit-year that fails leaves its previously
-published pages exactly as they were; its problems come back in the outcome instead of a traceback.
+``run_task`` runs in a pool process, a Dask worker or inline and never touches the published site:
+the built pages and the kept result wait in the task's staging folder until the runner commits them
+(once every unit-year of the unit was read). A unit-year that fails leaves its previously published
+pages exactly as they were; its problems come back in the outcome instead of a traceback.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from disclosure.batch.state import state_dir, write_result
-from disclosure.errors import DisclosureError, Problem
+from disclosure.batch.state import move_results, state_dir, write_result
+from disclosure.errors import DisclosureError, Problem, group_problems, system_message
+from disclosure.file_modes import DIR_MODE, FILE_MODE, make_dirs
 from disclosure.project import Project
 
 
@@ -51,10 +54,12 @@ class Outcome:
     status: str = ""  # the builder result's status when it has one (published, draft …)
     exit_code: int = 1  # of a failure: 2 when the input could not be read (InputError/ConfigError), else 1
     peak_mb: float = 0.0  # the peak resident memory of the process that built it, so far
+    staged: str = ""  # of a success: the staging folder that ``commit`` publishes
 
     @property
     def key(self) -> str:
-        return f"{self.unit}/{self.year}"
+        """``unit/year``; the unit folder alone for a failure of the whole folder (year 0)."""
+        return f"{self.unit}/{self.year}" if self.year else f"tables/{self.unit}"
 
 
 def staging_root(out_dir: Path) -> Path:
@@ -68,32 +73,78 @@ def resolve(spec: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-def _move_shared(staging: Path, out: Path, unit: str) -> None:
+def _move_shared(staging: Path, out: Path, unit: str) -> list[str]:
     """Files a builder wrote outside the unit's folder (shared assets) go into the site as they are."""
+    moved = []
     for path in sorted(staging.rglob("*")):
         rel = path.relative_to(staging)
         if rel.parts[0] == unit or not path.is_file():
             continue
         dest = out / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(dest.parent)
+        os.replace(path, dest)
+        moved.append(rel.as_posix())
+    return moved
+
+
+def _files_of(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def _readable(folder: Path) -> None:
+    """Folders 0755 and files 0644 whatever the umask of the process that built them."""
+    os.chmod(folder, DIR_MODE)
+    for p in folder.rglob("*"):
+        if not p.is_symlink():
+            os.chmod(p, DIR_MODE if p.is_dir() else FILE_MODE)
+
+
+def _keep_foreign(old: Path, new: Path, owned: set[str], prefix: str) -> None:
+    """Files in a replaced unit-year folder that no build wrote (``owned`` lists what builds wrote)
+    are moved into its new version: a build removes only its own files."""
+    for path in _files_of(old):
+        rel = path.relative_to(old)
+        if f"{prefix}/{rel.as_posix()}" in owned:
+            continue
+        dest = new / rel
+        if dest.exists() or dest.is_symlink():
+            continue
+        make_dirs(dest.parent)
         os.replace(path, dest)
 
 
-def publish(staging: Path, out: Path, unit: str, year: int) -> None:
-    """Swap a freshly built ``<unit>/<year>`` folder in place of the published one."""
+def publish(staging: Path, out: Path, unit: str, year: int, owned: set[str] | None = None) -> list[str]:
+    """Swap a freshly built ``<unit>/<year>`` folder in place of the published one; return the files
+    now published (relative to ``out``). With ``owned`` (files earlier builds wrote), files in the old
+    folder that are not in it are kept; without it, the old folder is replaced whole."""
     built = staging / unit / str(year)
     if not built.is_dir():
         raise RuntimeError(f"the builder wrote nothing to {unit}/{year}")
-    _move_shared(staging, out, unit)
+    shared = _move_shared(staging, out, unit)
+    _readable(built)
     target = out / unit / str(year)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     if target.exists():
         old = target.with_name(f".{year}.old-{os.getpid()}")
         os.replace(target, old)
         os.replace(built, target)
+        if owned is not None:
+            _keep_foreign(old, target, owned, f"{unit}/{year}")
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(built, target)
+    prefix = f"{unit}/{year}"
+    return shared + [f"{prefix}/{p.relative_to(target).as_posix()}" for p in _files_of(target)]
+
+
+def commit(out: Path, outcome: "Outcome", owned: set[str] | None = None) -> list[str]:
+    """Publish what a successful task left in its staging folder: the pages, then its kept result.
+    Returns the files published."""
+    task_dir = Path(outcome.staged)
+    files = publish(task_dir / SITE, out, outcome.unit, outcome.year, owned)
+    move_results(task_dir / KEPT, out, outcome.unit)
+    shutil.rmtree(task_dir, ignore_errors=True)
+    return files
 
 
 def refusal(result: Any) -> list[str]:
@@ -132,15 +183,21 @@ def materialize(options: Any) -> Any:
     return options.make() if isinstance(options, Deferred) else options
 
 
+SITE = "site"  # in a task's staging folder: the pages as the builder wrote them
+KEPT = "kept"  # in a task's staging folder: the result kept for the portal
+
+
 def run_task(setup: Setup, task: Task) -> Outcome:
-    """Build one unit-year; never raises for a bad input or a bug in one unit."""
+    """Build one unit-year into its staging folder; never raises for a bad input or a bug in one
+    unit, and never changes the published site (``commit`` does, in the runner)."""
     start = time.perf_counter()
     out = Path(setup.out_dir)
-    staging = staging_root(out) / f"{task.unit}-{task.year}-{os.getpid()}"
+    task_dir = staging_root(out) / f"{task.unit}-{task.year}-{os.getpid()}"
     outcome = Outcome(task.unit, task.year, task.digest, ok=False)
     try:
         project = setup.project
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(task_dir, ignore_errors=True)
+        staging = task_dir / SITE
         staging.mkdir(parents=True)
         builder = resolve(setup.builder)
         if setup.options is None:  # let the builder use its own default options
@@ -149,18 +206,25 @@ def run_task(setup: Setup, task: Task) -> Outcome:
             result = builder(project, task.unit, task.year, staging, materialize(setup.options))
         outcome.problems = refusal(result)
         if not outcome.problems:
-            publish(staging, out, task.unit, task.year)
-            write_result(out, task.unit, task.year, result)
+            if not (staging / task.unit / str(task.year)).is_dir():
+                raise RuntimeError(f"the builder wrote nothing to {task.unit}/{task.year}")
+            write_result(out, task.unit, task.year, result, folder=task_dir / KEPT)
+            outcome.staged = str(task_dir)
             outcome.ok = True
             outcome.status = str(getattr(result, "status", "") or "")
     except DisclosureError as exc:
-        outcome.problems = [str(p) for p in exc.problems]
+        outcome.problems = [str(p) for p in group_problems(exc.problems)]
         outcome.exit_code = exc.exit_code
+    except OSError as exc:
+        outcome.problems = [system_message(exc)]
+        outcome.exit_code = 2
+        outcome.detail = traceback.format_exc()
     except Exception as exc:  # one unit's bug must not stop the bureau's build
         outcome.problems = [f"生成时发生内部错误（{type(exc).__name__}: {exc}）。请把此信息报告给维护者。"]
         outcome.detail = traceback.format_exc()
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not outcome.ok:
+            shutil.rmtree(task_dir, ignore_errors=True)
     outcome.seconds = time.perf_counter() - start
     outcome.peak_mb = _peak_mb()
     return outcome

@@ -10,6 +10,7 @@ from disclosure.errors import InputError, Problem
 from disclosure.load.reader import SPREADSHEET_SUFFIXES, LoadedTables, read_tables
 from disclosure.model import Accounts
 from disclosure.project import Project
+from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, read_bytes
 from disclosure.standard import TableSet, load_table_set, normalize_label
 
 
@@ -27,8 +28,8 @@ def _fingerprint(source: Path) -> tuple | None:
         paths = sorted(
             p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
         ) if source.is_dir() else [source]
-        return tuple((str(p), hashlib.blake2b(p.read_bytes(), digest_size=16).digest()) for p in paths)
-    except OSError:
+        return tuple((str(p), hashlib.blake2b(read_bytes(p, limit=WORKBOOK_LIMIT), digest_size=16).digest()) for p in paths)
+    except (OSError, UnsafeFile):  # read_book says what is wrong with the file
         return None
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from disclosure.errors import Problem
+from disclosure.load.guard import limit_child_memory, sheet_extent_problem, workbook_problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -112,6 +113,9 @@ def _fail(display: str, message: str) -> BookError:
 
 def read_book(path: Path, display: str) -> list[Sheet]:
     """Every worksheet of a spreadsheet file; raises BookError for a file that cannot be used."""
+    unsafe = workbook_problem(path, display)  # not a regular file, too large, a huge grid (load/guard.py)
+    if unsafe is not None:
+        raise BookError(unsafe)
     try:
         with open(path, "rb") as f:
             head = f.read(8)
@@ -147,10 +151,12 @@ def read_book(path: Path, display: str) -> list[Sheet]:
             continue  # chart and macro sheets hold no table
         try:
             ws = book.get_sheet_by_name(name)
+            if (huge := sheet_extent_problem(ws.end, name, display)) is not None:
+                raise BookError(huge)
             grid = ws.to_python(skip_empty_area=False)
             merges = ws.merged_cell_ranges
         except BaseException as exc:  # a damaged sheet
-            if _passes(exc):
+            if _passes(exc) or isinstance(exc, BookError):
                 raise
             raise _fail(display, f"工作表“{name}”已损坏，无法读取（{exc}）。请在 Excel/WPS 中打开并另存后重试。") from exc
         if merges is None:
@@ -176,6 +182,7 @@ def _survives_reading(path: Path) -> bool:
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
+            limit_child_memory()
             book = CalamineWorkbook.from_path(str(path))
             for name in book.sheet_names:
                 book.get_sheet_by_name(name).to_python(skip_empty_area=False)

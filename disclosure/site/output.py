@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from disclosure.file_modes import FILE_MODE, TMP_MARK, make_dirs
+
 
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
@@ -32,22 +34,59 @@ def staged(out: Path) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write(path: Path, data: bytes | str) -> None:
-    """Write bytes (text as UTF-8 with LF), creating folders (only when missing: one open per file)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}")
+
+
+def _open_temp(path: Path) -> tuple[int, Path]:
+    tmp = _temp_name(path)
     try:
-        fd = os.open(path, _WRITE_FLAGS, 0o666)
+        fd = os.open(tmp, _WRITE_FLAGS, FILE_MODE)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, _WRITE_FLAGS, 0o666)
-    with open(fd, "wb", closefd=True) as f:
-        f.write(raw)
+        make_dirs(path.parent)
+        fd = os.open(tmp, _WRITE_FLAGS, FILE_MODE)
+    return fd, tmp
+
+
+def write(path: Path, data: bytes | str) -> None:
+    """Write bytes (text as UTF-8 with LF), creating folders; the file appears only when complete
+    (written beside it, then renamed), mode 0644 whatever the umask. On an error (a full disk) the
+    partial file is removed and the previous file, if any, is left as it was."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = _open_temp(path)
+    try:
+        with open(fd, "wb", closefd=True) as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), FILE_MODE)
+            f.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(tmp)
+        raise
 
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def copy(src: Path, dst: Path) -> None:
-    """Copy a file's bytes (no metadata, so the output does not depend on the source's mtime)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
+    """Copy a file's bytes (no metadata, so the output does not depend on the source's mtime),
+    complete or not at all, mode 0644."""
+    fd, tmp = _open_temp(dst)
+    try:
+        with open(fd, "wb", closefd=True) as out, open(src, "rb") as source:
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), FILE_MODE)
+            shutil.copyfileobj(source, out, 1024 * 1024)
+        os.replace(tmp, dst)
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

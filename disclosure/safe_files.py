@@ -1,0 +1,151 @@
+"""Reading the user's files safely: regular files only, never more than a size cap, and (for files
+whose text is published) never through a link that leads out of the project folder.
+
+A link to ``/dev/zero`` or ``/dev/urandom``, a FIFO or a socket in place of a workbook or a text file
+would otherwise make a build run out of memory or wait forever; a ``contact.md`` linked to
+``/etc/passwd`` would be published verbatim. Each becomes one Chinese message naming the file.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from disclosure.errors import InputError, Problem
+
+MiB = 1024 * 1024
+WORKBOOK_LIMIT = 64 * MiB  # a year's 决算公开表 workbook is well under 5 MB
+TEXT_LIMIT = 4 * MiB  # a content file (.md, .toml) is a few kilobytes
+
+_KINDS = (
+    (stat.S_ISDIR, "是一个文件夹"),
+    (stat.S_ISFIFO, "是一个管道（FIFO）"),
+    (stat.S_ISCHR, "是一个设备文件"),
+    (stat.S_ISBLK, "是一个设备文件"),
+    (stat.S_ISSOCK, "是一个套接字"),
+)
+
+
+class UnsafeFile(InputError):
+    """A path that is not a regular file of a sensible size, or a link out of the project."""
+
+
+def _kind(mode: int) -> str:
+    return next((text for test, text in _KINDS if test(mode)), "不是普通文件")
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root))).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def check_inside(path: Path, root: Path, display: str | None = None) -> None:
+    """Raise UnsafeFile when ``path`` (or a link on the way to it) leads outside ``root``."""
+    shown = display or _display(path, root)
+    try:
+        target = Path(path).resolve(strict=True)
+    except OSError as exc:
+        raise UnsafeFile(Problem(f"无法读取（{exc.strerror or exc}）。请检查文件是否存在、链接是否有效。", file=shown)) from exc
+    except RuntimeError as exc:  # a loop of links
+        raise UnsafeFile(Problem("是一个循环的符号链接，无法读取。请换成普通文件。", file=shown)) from exc
+    if not target.is_relative_to(Path(root).resolve()):
+        raise UnsafeFile(Problem(
+            "是一个指向项目文件夹之外的链接，出于安全考虑拒绝读取（其内容会被公开）。请把文件本身复制到这里，不要用链接。",
+            file=shown,
+        ))
+
+
+def read_bytes(path: Path, *, limit: int, display: str | None = None, root: Path | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; UnsafeFile otherwise.
+
+    With ``root``, a link leading outside it is refused too. Opening never blocks (a FIFO is refused
+    without waiting for a writer)."""
+    path = Path(path)
+    shown = display or _display(path, root)
+    if root is not None:
+        check_inside(path, root, shown)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UnsafeFile(Problem(_open_message(exc), file=shown)) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=shown))
+        if info.st_size > limit:
+            raise UnsafeFile(Problem(_too_large(info.st_size, limit), file=shown))
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            try:
+                chunk = os.read(fd, min(left, MiB))
+            except BlockingIOError:  # pragma: no cover - regular files never block
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:  # grew while being read
+            raise UnsafeFile(Problem(_too_large(len(data), limit), file=shown))
+        return data
+    except OSError as exc:
+        raise UnsafeFile(Problem(_open_message(exc), file=shown)) from exc
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, *, display: str | None = None, root: Path | None = None, limit: int = TEXT_LIMIT) -> str:
+    """A UTF-8 text file read with ``read_bytes``; a file that is not UTF-8 is an InputError."""
+    data = read_bytes(path, limit=limit, display=display, root=root)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        shown = display or _display(Path(path), root)
+        raise InputError(Problem("文件不是 UTF-8 编码：请用 UTF-8 编码另存后重试。", file=shown)) from exc
+
+
+def check_regular(path: Path, *, limit: int, display: str) -> int:
+    """The size of a regular file of at most ``limit`` bytes (following links); UnsafeFile otherwise.
+    For readers that open the file themselves (the spreadsheet reader)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise UnsafeFile(Problem(_open_message(exc), file=display)) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=display))
+    if info.st_size > limit:
+        raise UnsafeFile(Problem(_too_large(info.st_size, limit), file=display))
+    return info.st_size
+
+
+def is_regular(path: Path) -> bool:
+    """True for a regular file (following links), without opening it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (f"文件有 {size / MiB:.0f} MB，超过了 {limit // MiB} MB 的上限，不像是公开表或文稿。"
+            "请检查是否放错了文件。")
+
+
+def _open_message(exc: OSError) -> str:
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有读取权限，无法读取。请检查文件的权限设置。"
+    if exc.errno == errno.ENOENT:
+        return "文件不存在（或链接指向的文件不存在）。请检查文件名。"
+    if exc.errno == errno.EISDIR:
+        return "是一个文件夹，不是文件。请检查文件名。"
+    if exc.errno == errno.ELOOP:
+        return "是一个循环的符号链接，无法读取。请换成普通文件。"
+    return f"无法读取（{exc.strerror or exc}）。请检查文件是否被其他程序占用。"
