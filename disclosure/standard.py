@@ -1,29 +1,16 @@
 """The 公开表 standard as data: table specs loaded from the TOML files in ``standards/``."""
 from __future__ import annotations
 
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from disclosure.load.labels import normalize_label  # the one normalisation, re-exported for the specs
+
 STANDARDS_DIR = Path(__file__).parent / "standards"
 DEFAULT_TABLE_SET = "neimenggu-11"
-
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[a-zA-Z][.、])")
-_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
-
-
-def normalize_label(text: object) -> str:
-    """Canonical form of a label or header for matching: NFKC, no spaces, quotes, numbering, 其中."""
-    s = unicodedata.normalize("NFKC", str(text or "")).translate(_QUOTES)
-    s = re.sub(r"\s+", "", s)
-    s = _NUMBERING.sub("", s)
-    s = re.sub(r"^其中[:：]?", "", s)
-    s = _NUMBERING.sub("", s)
-    return s.rstrip(":：")
 
 
 @dataclass(frozen=True)
@@ -217,7 +204,7 @@ def load_table_set(name_or_path: str = DEFAULT_TABLE_SET) -> TableSet:
 
 
 def available_table_sets() -> list[str]:
-    return sorted(p.stem for p in STANDARDS_DIR.glob("*.toml") if p.stem not in {"tables", "classification"})
+    return sorted(p.stem for p in STANDARDS_DIR.glob("*.toml") if p.stem != "tables" and not p.stem.startswith("classification"))
 
 
 @lru_cache(maxsize=None)

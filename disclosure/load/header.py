@@ -6,19 +6,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from disclosure.load.labels import NUMBERING_WORDS
 from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
 from disclosure.money import NotANumber, parse_amount
 from disclosure.standard import ColumnSpec
 
 FREE_EXTRAS = {"合计", "小计", "金额"}
-NUMBERING_WORDS = {"栏次", "行次"}
 _NUMBERING_CELL = re.compile(r"^(?:\d{1,2}|[甲乙丙丁戊]|[A-Za-z]|\d+[=+\-]\d.*)$")
 _CODE_HEAD = re.compile(r"(编码|代码|编号)$")
 _NAME_HEAD = re.compile(r"(名称|项目|科目|项目名称)$")
 _CODE_PARTS = {"类": 1, "款": 2, "项": 3}
 _UNIT_HEAD = {"计量单位", "单位"}
-_UNIT_SUFFIX = re.compile(r"\s*[（(]\s*(?:金额)?(?:单位)?[:：]?\s*(?:万元|元|亿元)\s*[)）]\s*$")  # 决算数（万元）
 
 
 @dataclass
@@ -101,7 +100,7 @@ def header_paths(sheet: Sheet, rows: list[int], width: int) -> list[tuple[str, .
     is spread right too: an empty, unmerged header cell with a sub-header below it takes the
     text on its left."""
     merged = merged_lookup(sheet)
-    grid = [[norm(_UNIT_SUFFIX.sub("", cell_text(sheet, r, c, merged))) for c in range(width)] for r in rows]
+    grid = [[norm(cell_text(sheet, r, c, merged)) for c in range(width)] for r in rows]  # 决算数（万元） → 决算数
     for i in range(len(rows) - 1):
         for c in range(1, width):
             if not grid[i][c] and grid[i][c - 1] and grid[i + 1][c] and (rows[i], c) not in merged:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from disclosure.load.header import Block, Column
+from disclosure.load.labels import is_note, strip_numbering
 from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
 from disclosure.standard import classification_names, function_class_code
@@ -14,9 +15,6 @@ from disclosure.standard import classification_names, function_class_code
 _LEADING_CODE = re.compile(r"^\s*(\d{3}(?:\d{2}){0,2})(?!\d)\s*[、.．:：\-—]?\s*(\S.*)?$", re.DOTALL)
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _DIGITS = re.compile(r"^\d+$")
-_NOTE = re.compile(
-    r"^(?:(?:注|说明|备注|填表说明)\s*[0-9一二三四五六七八九]?\s*[:：.、]|(?:单位|财务|部门)?负责人\s*[:：]|(?:制表|填表|审核|经办)人?\s*[:：])"
-)
 LEVELS = {"function": {3: 1, 5: 2, 7: 3}, "economic": {3: 1, 5: 2}}
 
 
@@ -136,18 +134,6 @@ def read_label(sheet: Sheet, r: int, block: Block, carry: CodeCarry) -> Label:
     return Label(code=code, name=name, indent=indent, row=r, col=col, bad_code=bad)
 
 
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))\s*")
-
-
-def strip_numbering(name: str) -> str:
-    """A class name without the printed ordinal (一、公共安全支出 → 公共安全支出)."""
-    return _ORDINAL.sub("", name, count=1)
-
-
-def is_note(text: str) -> bool:
-    return bool(_NOTE.match(text.strip()))
-
-
 def level_of(code: str, classification: str | None) -> int | None:
     """1/2/3 for 3/5/7-digit 功能分类 codes; 1/2 for 3/5-digit 经济分类 codes; None if invalid."""
     scheme = "economic" if classification == "economic" else "function"
@@ -171,4 +157,7 @@ def indent_levels(indents: list[int]) -> dict[int, int]:
     return {ind: min(i + 1, 3) for i, ind in enumerate(sorted(set(indents)))}
 
 
-__all__ = ["Label", "CodeCarry", "read_label", "is_note", "level_of", "class_code_for_name", "indent_levels", "Column"]
+__all__ = [
+    "Label", "CodeCarry", "read_label", "is_note", "strip_numbering", "level_of", "class_code_for_name",
+    "indent_levels", "Column",
+]

@@ -26,7 +26,8 @@ from disclosure.load.rows import (
     read_label,
     strip_numbering,
 )
-from disclosure.load.text import item_fits, norm
+from disclosure.load.labels import is_spacer, money_unit
+from disclosure.load.text import find_item, norm
 from disclosure.load.workbook import Sheet, a1
 from disclosure.model import CellRef, Row, Table
 from disclosure.money import NotANumber, parse_amount, to_wan
@@ -117,7 +118,7 @@ class SheetReader:
             nonblank = [t for t in texts if t]
             if not nonblank:
                 continue
-            if is_numbering_row(texts):
+            if is_numbering_row(texts) or is_note(nonblank[0]):
                 last_text = r
                 continue
             lead = norm(nonblank[0])
@@ -137,7 +138,9 @@ class SheetReader:
         header = [
             r
             for r in range(self.start, first_data)
-            if any(self.row_texts(r)) and not is_numbering_row(self.row_texts(r))
+            if any(self.row_texts(r))
+            and not is_numbering_row(self.row_texts(r))
+            and not is_note(next(t for t in self.row_texts(r) if t))
         ]
         return header, first_data
 
@@ -177,19 +180,32 @@ class SheetReader:
         )
 
     def _data_end(self) -> int:
-        """End of the data (exclusive): a note (注：…) or a signature line (单位负责人：…) ends it;
-        that line and everything below it becomes the table's notes."""
+        """End of the data (exclusive): the last row with figures or a label, notes aside. A note
+        (注：… / 说明：…) or a signature line (单位负责人：…) and the text lines after it without
+        figures are the table's notes wherever they stand; 栏次/行次 rows and spacer rows are skipped."""
+        self.skipped: set[int] = set()
+        in_note = False
+        end = self.first_data
         for r in range(self.first_data, self.sheet.height):
             texts = [t for t in self.row_texts(r) if t]
-            if texts and is_note(texts[0]):
-                for rest in range(r, self.sheet.height):
-                    self.notes.extend(t for t in self.row_texts(rest) if t)
-                return r
-        return self.sheet.height
+            if not texts:
+                continue
+            numeric = any(looks_numeric(v) for v in self.sheet.grid[r])
+            if is_note(texts[0]) or (in_note and not numeric):
+                in_note = True
+                self.notes.extend(texts)
+                self.skipped.add(r)
+                continue
+            in_note = False
+            if is_numbering_row(self.row_texts(r)) or (is_spacer(texts) and not numeric):
+                self.skipped.add(r)
+                continue
+            end = r + 1
+        return end
 
-    def data_rows(self) -> range:
-        """Row numbers of the data, header and notes excluded."""
-        return range(self.first_data, self.data_end)
+    def data_rows(self) -> list[int]:
+        """Row numbers of the data: header, notes, 栏次 rows and spacer rows excluded."""
+        return [r for r in range(self.first_data, self.data_end) if r not in self.skipped]
 
     def row_blank(self, r: int, cols: list[int]) -> bool:
         return all(self.sheet.raw(r, c) in ("", None) for c in cols)
@@ -325,10 +341,10 @@ class SheetReader:
         """Make the row for a label: an item (first unmatched that fits), a coded row, or None."""
         key = (lambda k: f"{block_key}.{k}" if block_key else k)
         if label.code is None:
-            for item in items:
-                if item.key not in used and item_fits(item, label.name):
-                    used.add(item.key)
-                    return Row(key=key(item.key), label=label.name, block=block_key, unit=item.unit)
+            item = find_item(items, label.name, used)
+            if item is not None:
+                used.add(item.key)
+                return Row(key=key(item.key), label=label.name, block=block_key, unit=item.unit)
         scheme = "economic" if classification == "economic" else "function"
         code = label.code
         if code is None and classification in ("function-class", "economic"):
@@ -477,7 +493,7 @@ class SheetReader:
                     name, col = t.strip(" \u3000"), lc.index
             if not name:
                 continue
-            item = next((i for i in self.spec.items if i.key not in used and item_fits(i, name)), None)
+            item = find_item(self.spec.items, name, used)
             if item is None:
                 blank = self.row_blank(r, list(colmap.values()))
                 self.notice(f"“{name}”不是本表的项目，已忽略。" if blank else f"“{name}”不是本表的标准项目，未读取。", r, col)
@@ -485,7 +501,7 @@ class SheetReader:
             used.add(item.key)
             row = Row(key=item.key, label=name, unit=item.unit)
             stated = cell_text(self.sheet, r, unit_cols[0].index).strip() if unit_cols else ""
-            unit = "count" if item.unit else (stated if stated in MONEY_UNITS else None)
+            unit = "count" if item.unit else (stated if stated in MONEY_UNITS else money_unit(name))
             for key, c in colmap.items():
                 self.value(row, key, r, c, unit=unit)
             rows.append(row)
