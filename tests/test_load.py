@@ -223,15 +223,18 @@ def test_levels_from_indentation_when_codes_are_absent(tmp_path):
         ["合计", 100, 100, None],
         ["公共安全支出", 100, 100, None],
         ["  公安", 100, 100, None],
-        ["\u3000\u3000\u3000\u3000行政运行", 70, 70, None],
+        ["\u3000\u3000\u3000\u3000行政运行", 60, 60, None],
         ["\u3000\u3000\u3000\u3000一般行政管理事务", 30, 30, None],
+        ["\u3000\u3000\u3000\u3000道路巡逻专项", 10, 10, None],
     ]
     t = read(write_grid(tmp_path / "w.xlsx", rows), one_table("expenditure")).tables["expenditure"]
     got = [(r.label, r.level, r.code) for r in t.rows]
-    assert got == [("合计", None, None), ("公共安全支出", 1, "204"), ("公安", 2, None),
-                   ("行政运行", 3, None), ("一般行政管理事务", 3, None)]
+    # official names take the codes of the year's 科目 list; a name the list does not know keeps its name path
+    assert got == [("合计", None, None), ("公共安全支出", 1, "204"), ("公安", 2, "20402"),
+                   ("行政运行", 3, "2040201"), ("一般行政管理事务", 3, "2040202"), ("道路巡逻专项", 3, None)]
     assert t.row("204").cells["total"].cell == "B5"
-    assert t.value("公共安全支出/公安/行政运行", "basic") == D("70")
+    assert t.value("2040201", "basic") == D("60")
+    assert t.value("公共安全支出/公安/道路巡逻专项", "basic") == D("10")
 
 
 def test_record_with_budget_and_actual_below_the_item_names(tmp_path):
@@ -437,7 +440,7 @@ def test_levels_from_alignment_indent(tmp_path):
     wb.save(path)
     t = read(path, one_table("expenditure")).tables["expenditure"]
     assert [(r.key, r.level) for r in t.rows] == [
-        ("total", None), ("204", 1), ("公共安全支出/公安", 2), ("公共安全支出/公安/行政运行", 3)]
+        ("total", None), ("204", 1), ("20402", 2), ("2040201", 3)]
 
 
 WORDS = ["项目", "科目编码", "科目名称", "类", "款", "项", "行次", "栏次", "合计", "小计", "决算数", "预算数", "收入", "支出",

@@ -9,8 +9,8 @@ text (the rules are the constants below, applied in this order):
 2. NFKC (full-width letters, digits, brackets and colons become half-width), quotes 「」“”"'‘’『』 dropped,
    every kind of space dropped;
 3. leading numbering dropped, repeatedly: 一、 （一） (1) 1. 1、 1） A. 第一部分 第一节 第一, and 其中 / 其中：;
-4. a unit at the end dropped: （辆） （台、套） （台/套） （个） （人次） （万元） （元） (units in `UNIT_WORDS`,
-   alone or joined by 、 / ，);
+4. a unit at the end dropped: （辆） （台、套） （台/套） （个） （人次） （万元） （元）, and the level marks
+   （类） （款） （项） (all in `UNIT_WORDS`, alone or joined by 、 / ，);
 5. trailing colons dropped.
 
 `loose_key` is the second, weaker form used only when it picks one item out of a table's items:
@@ -28,6 +28,7 @@ import unicodedata
 UNIT_WORDS = (
     "辆", "台", "套", "台套", "台(套)", "件", "个", "人", "人次", "次", "批", "批次", "团组", "个团组", "家", "户",
     "项", "份", "张", "处", "座", "所", "平方米", "㎡", "m2", "亩", "公里", "元", "万元", "千元", "亿元", "%",
+    "类", "款",  # level marks of the narrative form 公安（款）行政运行（项）
 )
 MONEY_UNITS = ("元", "万元", "千元", "亿元")
 NUMBERING_WORDS = frozenset({"栏次", "行次", "序号"})

@@ -143,7 +143,9 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
             unit_cells.append((meta.maker.text, CellRef(sheet.file, sheet.name, a1(meta.maker.row, meta.maker.col), spec.key)))
         if unit is None:
             continue
-        reader = SheetReader(sheet=sheet, spec=spec, unit=unit, start=meta.last_row + 1)
+        reader = SheetReader(
+            sheet=sheet, spec=spec, unit=unit, start=meta.last_row + 1, year=year or (int(meta.year.text) if meta.year else None)
+        )
         table = reader.read()
         problems += reader.problems
         notices += reader.notices

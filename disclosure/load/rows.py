@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from disclosure.load.header import Block, Column
+from disclosure.load.classification import any_year_code, year_list
 from disclosure.load.labels import is_note, strip_numbering
 from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
@@ -141,15 +142,16 @@ def level_of(code: str, classification: str | None) -> int | None:
 
 
 @lru_cache(maxsize=4096)
-def class_code_for_name(name: str, classification: str | None) -> str | None:
-    """A 类 code for a row written by name only (公共安全支出 → 204, 工资福利支出 → 301)."""
+def class_code_for_name(name: str, classification: str | None, year: int | None = None) -> str | None:
+    """A 类 code for a row written by name only (公共安全支出 → 204, 工资福利支出 → 301,
+    二十七、抗疫特别国债安排的支出 → 234 in 2020): the year's list first, then the names of other years."""
     if classification == "economic":
         wanted = norm(name)
         for code, cname in classification_names().get("economic_classes", {}).items():
             if norm(cname) == wanted:
                 return code
-        return None
-    return function_class_code(name)
+        return year_list("economic", year).code_for(name) or any_year_code("economic", name)
+    return function_class_code(name) or year_list("function", year).code_for(name) or any_year_code("function", name)
 
 
 def indent_levels(indents: list[int]) -> dict[int, int]:

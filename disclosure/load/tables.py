@@ -26,6 +26,7 @@ from disclosure.load.rows import (
     read_label,
     strip_numbering,
 )
+from disclosure.load.classification import any_year_code, name_warning, suggestion_text, year_list
 from disclosure.load.labels import is_spacer, money_unit
 from disclosure.load.text import find_item, norm
 from disclosure.load.workbook import Sheet, a1
@@ -54,6 +55,7 @@ class SheetReader:
     spec: TableSpec
     unit: str  # 元 / 万元 / 亿元 as stated by the unit line
     start: int  # first row after the title lines
+    year: int | None = None  # the year of the accounts: which 政府收支分类科目 list names the codes
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # the sheet's own notes (注：…) below the table
     notices: list[str] = field(default_factory=list)  # what the loader left aside, for the user
@@ -128,7 +130,7 @@ class SheetReader:
                 # a 合计 row, unless it is a sub-header row (本年支出 over 合计 | 基本支出 | 项目支出)
                 or (lead in items and not any(norm(t) in headers for t in nonblank[1:]))
                 or _leading_code(lead)
-                or class_code_for_name(lead, "function")
+                or class_code_for_name(lead, "function", self.year)
             ):
                 first_data = r
                 break
@@ -272,11 +274,8 @@ class SheetReader:
                     if blank:
                         self.notice(f"“{label.name}”不是本表的项目，已忽略。", r, label.col)
                     else:
-                        self.problem(
-                            f"“{label.name}”不是本表的项目，也没有科目编码。请写上科目编码（如“2040201 行政运行”）或改为标准项目名称。",
-                            r,
-                            label.col,
-                        )
+                        near = year_list(scheme, self.year).nearest(label.name, [None]) if classification else []
+                        self.problem(_unplaced(label.name, near), r, label.col)
                     continue
                 if row.key.startswith("?"):
                     pending_indent.append((row, label))
@@ -284,6 +283,10 @@ class SheetReader:
                     self.problem(f"“{row.label}”在本表出现了两次（另见第{seen[row.key] + 1}行）。请删去重复的一行。", r, label.col)
                     continue
                 seen[row.key] = r
+                if label.code is not None and row.code == label.code:
+                    warning = name_warning(scheme, self.year, row.code, row.label)
+                    if warning:
+                        self.notice(warning, r, label.col)
                 for key, c in cmap.items():
                     self.value(row, key, r, c)
                 per_part[part].append(row)
@@ -298,32 +301,80 @@ class SheetReader:
         """Rows named without a code: levels from indentation when the block has no codes at all;
         otherwise stray text (ignored when it has no figures, an error when it has)."""
         if any(r.code is not None for r in rows):
-            drop = set()
-            for row, lab in pending:
-                drop.add(id(row))
-                if row.values:
-                    self.problem(
-                        f"“{lab.name}”不是本表的项目，也没有科目编码。请写上科目编码（如“2040201 行政运行”）或改为标准项目名称。",
-                        lab.row,
-                        lab.col,
-                    )
-                else:
-                    self.notice(f"“{lab.name}”不是本表的项目，已忽略。", lab.row, lab.col)
-            return [r for r in rows if id(r) not in drop]
+            return self._place_by_name(rows, pending, block_key, scheme)
         levels = indent_levels([lab.indent for _, lab in pending])
+        lst = year_list(scheme, self.year)
         path: list[str] = []
+        codes: list[str | None] = [None, None, None]  # the codes of the rows above, by level
         keys: dict[str, int] = {}
         for row, lab in pending:
             level = levels[lab.indent]
             path = [*path[: level - 1], lab.name]
             row.level = level
-            row.code = class_code_for_name(lab.name, scheme) if level == 1 else None
+            if level == 1:
+                row.code = class_code_for_name(lab.name, scheme, self.year)
+            else:  # a 款 or 项 takes its code from the year's list when the row above it has one
+                parent = codes[level - 2]
+                row.code = lst.code_for(lab.name, parent) if parent else None
+            codes[level - 1 :] = [row.code] + [None] * (2 - level + 1)
+            codes = codes[:3]
             base = row.code or "/".join(path)
             row.key = f"{block_key}.{base}" if block_key else base
             if row.key in keys:
                 self.problem(f"“{lab.name}”在本表出现了两次（另见第{keys[row.key] + 1}行）。请删去重复的一行。", lab.row, lab.col)
             keys[row.key] = lab.row
+        placed = sum(1 for row, _ in pending if row.code and (row.level or 0) > 1)
+        if placed:
+            self.notices.append(
+                f"{self.sheet.file}，{self.sheet.name}：{self.spec.title}只有缩进、没有科目编码，"
+                f"已按{lst.year}年政府收支分类科目补上{placed}行的编码。"
+            )
         return rows
+
+    def _place_by_name(
+        self, rows: list[Row], pending: list[tuple[Row, Label]], block_key: str | None, scheme: str
+    ) -> list[Row]:
+        """Rows named without a code in a table that has codes: each takes the code of its name in
+        the year's 科目 list, looked for under the coded row above it (its 款, then its 类), then
+        among the 类. A row that cannot be placed is ignored when blank and an error naming the
+        nearest official names when it has figures."""
+        labels = {id(row): lab for row, lab in pending}
+        lst = year_list(scheme, self.year)
+        digits = (3, 5, 7) if scheme == "function" else (3, 5)
+        keys = {r.key for r in rows if id(r) not in labels}
+        kept: list[Row] = []
+        above: str | None = None
+        placed = 0
+        for row in rows:
+            lab = labels.get(id(row))
+            if lab is None:
+                kept.append(row)
+                above = row.code or above
+                continue
+            parents: list[str | None] = [above[:n] for n in reversed(digits[:-1]) if above and len(above) >= n]
+            parents.append(None)
+            code = next((c for p in parents if (c := lst.code_for(lab.name, p))), None)
+            if code is None:
+                code = next((c for p in parents if (c := any_year_code(scheme, lab.name, p))), None)
+            key = f"{block_key}.{code}" if block_key and code else code
+            if code is None or key in keys:
+                if row.values:
+                    self.problem(_unplaced(lab.name, lst.nearest(lab.name, parents)), lab.row, lab.col)
+                else:
+                    self.notice(f"“{lab.name}”不是本表的项目，已忽略。", lab.row, lab.col)
+                continue
+            row.code, row.key, row.level = code, key, digits.index(len(code)) + 1
+            row.label = strip_numbering(lab.name)
+            keys.add(key)
+            kept.append(row)
+            above = code
+            placed += 1
+        if placed:
+            self.notices.append(
+                f"{self.sheet.file}，{self.sheet.name}：{self.spec.title}有{placed}行只写了名称、没有科目编码，"
+                f"已按{lst.year}年政府收支分类科目补上编码。"
+            )
+        return kept
 
     def _spans_into(self, r: int, c: int, block: Block) -> bool:
         """Whether the merged cell starting at (r, c) reaches into a later block's columns."""
@@ -348,7 +399,7 @@ class SheetReader:
         scheme = "economic" if classification == "economic" else "function"
         code = label.code
         if code is None and classification in ("function-class", "economic"):
-            code = class_code_for_name(label.name, scheme)
+            code = class_code_for_name(label.name, scheme, self.year)
         if code is not None:
             level = level_of(code, scheme)
             if level is None:
@@ -506,6 +557,14 @@ class SheetReader:
                 self.value(row, key, r, c, unit=unit)
             rows.append(row)
         return rows
+
+
+def _unplaced(name: str, near: list[tuple[str, str]]) -> str:
+    """The error for a row with figures that is neither an item of the table nor a placeable 科目."""
+    return (
+        f"“{name}”不是本表的项目，也没有科目编码。请写上科目编码（如“2040201 行政运行”）或改为标准项目名称。"
+        + suggestion_text(near)
+    )
 
 
 _LEADING_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}(?!\d)")
