@@ -40,6 +40,14 @@ class Project:
     change_threshold: Decimal = Decimal("10")  # % change against the prior year that needs a reason
     monitoring_target: Decimal | None = None  # 序时进度 set by the finance department
     site: SiteConfig = field(default_factory=SiteConfig)
+    year_table_sets: dict[int, str] = field(default_factory=dict, compare=False, hash=False)  # [years.N] table_set
+    # texts a published unit-year keeps ("unit/year" → {project-relative path: text}); set by the batch
+    # build for earlier years so that a changed shared text does not change them (see disclosure.content)
+    text_pins: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
+
+    def table_set_for(self, year: int) -> str:
+        """The table set of a report year: ``[years.<year>] table_set`` when pinned, else the project's."""
+        return self.year_table_sets.get(int(year), self.table_set)
 
     @property
     def tables_dir(self) -> Path:
@@ -135,6 +143,7 @@ def load_project(root: Path | str = ".") -> Project:
     if unknown:
         raise ConfigError(Problem(f"[site] 中有不认识的设置：{'、'.join(unknown)}。", file=CONFIG_NAME))
     target = proj.get("monitoring_target")
+    year_table_sets = _year_table_sets(data.get("years", {}))
     try:
         return Project(
             root=root,
@@ -143,6 +152,35 @@ def load_project(root: Path | str = ".") -> Project:
             change_threshold=Decimal(str(proj.get("change_threshold", Project.change_threshold))),
             monitoring_target=Decimal(str(target)) if target is not None else None,
             site=SiteConfig(**{k: str(v) for k, v in site.items()}),
+            year_table_sets=year_table_sets,
         )
     except (ValueError, ArithmeticError) as exc:
         raise ConfigError(Problem(f"[project] 中的数值设置有误：{exc}。", file=CONFIG_NAME)) from exc
+
+
+YEAR_KEYS = {"table_set"}  # what a [years.<year>] table may set
+
+
+def _year_table_sets(years: object) -> dict[int, str]:
+    """``[years.2019] table_set = "…"``: the table set a report year keeps whatever the project's
+    default becomes. Each year must be a four-digit year and each set one the package knows."""
+    from disclosure.standard import available_table_sets
+
+    if not isinstance(years, dict):
+        raise ConfigError(Problem("[years] 须写成 [years.2019] 这样的表，每个年度一节。", file=CONFIG_NAME))
+    pins: dict[int, str] = {}
+    known = available_table_sets()
+    for year, table in sorted(years.items()):
+        where = f"[years.{year}]"
+        if not YEAR.match(str(year)) or not isinstance(table, dict):
+            raise ConfigError(Problem(f"{where} 不可用：年度须为四位数字年份，并写成一节，如 [years.2019]。", file=CONFIG_NAME))
+        unknown = sorted(set(table) - YEAR_KEYS)
+        if unknown:
+            raise ConfigError(Problem(f"{where} 中有不认识的设置：{'、'.join(unknown)}（可用：table_set）。", file=CONFIG_NAME))
+        if "table_set" in table:
+            name = str(table["table_set"])
+            if name not in known and not (name.endswith(".toml") and Path(name).is_file()):
+                raise ConfigError(Problem(
+                    f"{where} table_set = “{name}”不是已知的公开表套表。可用：{'、'.join(known)}。", file=CONFIG_NAME))
+            pins[int(year)] = name
+    return pins

@@ -125,8 +125,11 @@ def test_changing_one_units_content_rebuilds_only_that_unit(project, tmp_path):
     out = tmp_path / "site"
     build(project, out, jobs=2)
     (project / "content" / "gamma" / "unit.toml").write_text('name = "丙单位"\n', encoding="utf-8")
-    summary = build(project, out, jobs=2)
-    assert [o.key for o in summary.built] == ["gamma/2020", "gamma/2021"] and summary.skipped == 4
+    summary = build(project, out, jobs=2)  # the unit's newest year follows its default texts …
+    assert [o.key for o in summary.built] == ["gamma/2021"] and summary.skipped == 5
+    assert [k.key for k in summary.texts_kept] == ["gamma/2020"]  # … a published earlier year keeps them
+    summary = build(project, out, jobs=2, republish=frozenset({2020}))
+    assert [o.key for o in summary.built] == ["gamma/2020"] and summary.texts_kept == []
     assert "丙单位 2021年度" in (out / "index.html").read_text(encoding="utf-8")
     # a year's own content touches that unit-year only
     (project / "content" / "alpha" / "2021").mkdir()
@@ -135,9 +138,10 @@ def test_changing_one_units_content_rebuilds_only_that_unit(project, tmp_path):
     # the prior year's tables feed the comparison: 2020 changed → 2020 and 2021 rebuilt
     write_workbook(project / "tables" / "beta" / "2020.xlsx", 1)
     assert [o.key for o in build(project, out, jobs=2).built] == ["beta/2020", "beta/2021"]
-    # shared content and settings touch every unit-year
+    # shared content touches every newest year, and the earlier ones when republished; settings all
     (project / "content" / "glossary.md").write_text("名词解释\n", encoding="utf-8")
-    assert len(build(project, out, jobs=2).built) == 6
+    assert [o.key for o in build(project, out, jobs=2).built] == ["alpha/2021", "beta/2021", "gamma/2021"]
+    assert len(build(project, out, jobs=2, republish=frozenset({2020})).built) == 3
     (project / "disclosure.toml").write_text('[site]\nname = "某市决算公开专栏"\n', encoding="utf-8")
     assert len(build(project, out, jobs=2).built) == 6
     # the incremental site is byte-identical to a full build from scratch

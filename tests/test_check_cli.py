@@ -134,7 +134,7 @@ def test_texts_left_as_init_wrote_them_block_publishing(tmp_path, capsys):
     assert result.readable, [str(p) for p in result.problems]
     placeholders = [f for f in result.findings if f.rule == "content.placeholder"]
     assert placeholders and all(f.severity == "error" for f in placeholders)
-    assert any("content/demo-unit/duties.md" in f.message for f in placeholders)
+    assert any("content/demo-unit/2021/duties.md" in f.message for f in placeholders)
     # the blank 收入支出决算总表 is an error too: a report of 0.00 everywhere is never published
     assert [f.rule for f in result.findings if f.rule == "summary.empty"] == ["summary.empty"]
     assert main(["build", str(tmp_path), "--public"]) == 1

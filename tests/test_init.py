@@ -41,7 +41,8 @@ def test_init_writes_workbook_content_and_config(project):
     config = load_project(project)
     assert config.table_set == "neimenggu-11"
     unit = project / "content" / "demo-unit"
-    assert sorted(p.name for p in unit.iterdir()) == ["2022", "contact.md", "duties.md", "organization.md", "unit.toml"]
+    assert sorted(p.name for p in unit.iterdir()) == ["2022"]  # the texts are the year's own
+    assert {"contact.md", "duties.md", "organization.md", "unit.toml"} <= {p.name for p in (unit / "2022").iterdir()}
     content = load_content(config, "demo-unit", 2022)
     assert content.name == "测试市某某局"
     for key in ("duties", "organization", "contact"):
@@ -131,7 +132,7 @@ def test_init_with_another_table_set(tmp_path, capsys):
     assert 'table_set = "national-9"' in (tmp_path / "disclosure.toml").read_text(encoding="utf-8")
     wb = openpyxl.load_workbook(tmp_path / "tables" / "x" / "2021.xlsx", read_only=True)
     assert len(wb.sheetnames) == 10
-    unit_toml = (tmp_path / "content" / "x" / "unit.toml").read_text(encoding="utf-8")
+    unit_toml = (tmp_path / "content" / "x" / "2021" / "unit.toml").read_text(encoding="utf-8")
     assert 'name = ""   # 请填写单位全称' in unit_toml
     accounts = load_accounts(load_project(tmp_path), "x", 2021)
     assert accounts.table_set == "national-9" and all(t.empty for t in accounts.tables.values())
@@ -144,7 +145,7 @@ def test_init_refuses_to_overwrite_the_workbook(project, capsys):
     assert code == 2
     assert err.strip() == "错误：tables/demo-unit/2022.xlsx：文件已存在，init 不会覆盖它。若要重新生成，请先移走或删除该文件。"
     assert book.read_bytes() == before
-    assert 'name = "测试市某某局"' in (project / "content" / "demo-unit" / "unit.toml").read_text(encoding="utf-8")
+    assert 'name = "测试市某某局"' in (project / "content" / "demo-unit" / "2022" / "unit.toml").read_text(encoding="utf-8")
 
 
 def test_init_refuses_when_the_year_exists_in_another_format(tmp_path, capsys):
@@ -161,20 +162,22 @@ def test_init_refuses_when_the_year_exists_in_another_format(tmp_path, capsys):
 def test_a_name_contradicting_unit_toml_is_refused(project, capsys):
     code, _, err = run_init(capsys, "demo-unit", "2023", str(project), "--name", "另一个局")
     assert code == 2
-    assert err.startswith("错误：content/demo-unit/unit.toml：这里的单位名称是“测试市某某局”，与 --name “另一个局”不同")
+    assert err.startswith("错误：content/demo-unit/2022/unit.toml：这里的单位名称是“测试市某某局”，与 --name “另一个局”不同")
     assert not (project / "tables" / "demo-unit" / "2023.xlsx").exists()
     code, _, err = run_init(capsys, "demo-unit", "2023", str(project), "--name", "测试市某某局")
     assert code == 0, err
 
 
 def test_second_year_keeps_content_and_takes_the_name(project, capsys):
-    duties = project / "content" / "demo-unit" / "duties.md"
+    duties = project / "content" / "demo-unit" / "2022" / "duties.md"
     duties.write_text("# 主要职能职责\n\n已写好的职责。\n", encoding="utf-8")
     code, out, err = run_init(capsys, "demo-unit", "2023", str(project))
     assert code == 0, err
     assert "已创建：tables/demo-unit/2023.xlsx" in out
-    assert "已存在，未改动：content/demo-unit/duties.md" in out
+    assert "已创建：content/demo-unit/2023/duties.md" in out
     assert duties.read_text(encoding="utf-8") == "# 主要职能职责\n\n已写好的职责。\n"
+    copied = project / "content" / "demo-unit" / "2023" / "duties.md"
+    assert copied.read_text(encoding="utf-8") == "# 主要职能职责\n\n已写好的职责。\n"
     ws = openpyxl.load_workbook(project / "tables" / "demo-unit" / "2023.xlsx")["收入决算表"]
     assert ws["A2"].value == "编制单位：测试市某某局" and ws["E2"].value == "2023年度"
     accounts = load_accounts(load_project(project), "demo-unit", 2023)

@@ -74,8 +74,8 @@ def shared_digest(project: Project, options_key: str = "") -> str:
     if config.is_file():
         _add_file(h, config, CONFIG_NAME)
     content = project.content_dir
-    if content.is_dir():
-        shared = sorted(p for p in content.iterdir() if p.is_file() and not p.name.startswith("."))
+    if content.is_dir():  # shared texts (content/*.md) count per unit-year: see _add_shared_texts
+        shared = sorted(p for p in content.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix != ".md")
         _add_files(h, project.root, shared)
     _add_files(h, project.root, _files_under(project.root / "theme"))
     return h.hexdigest()
@@ -105,7 +105,27 @@ def unit_year_digest(project: Project, unit: str, year: int, shared: str, years:
         _add_files(h, project.root, files)
     unit_dir = project.content_dir / unit
     if unit_dir.is_dir():
-        own = sorted(p for p in unit_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+        own = sorted(p for p in unit_dir.iterdir() if p.is_file() and not p.name.startswith(".") and not _shared_text(p))
         _add_files(h, project.root, own)
         _add_files(h, project.root, _files_under(unit_dir / str(year)))
+    _add_shared_texts(h, project, unit, year)
     return h.hexdigest()
+
+
+def _shared_text(path: Path) -> bool:
+    """A unit's default text, shared by its years (counted by ``_add_shared_texts``)."""
+    return path.suffix == ".md" or path.name == "unit.toml"
+
+
+def _add_shared_texts(h: "hashlib.blake2b", project: Project, unit: str, year: int) -> None:
+    """The shared texts the unit-year is built with: the ones it keeps from its publication
+    (``project.text_pins``), else the current files."""
+    from disclosure.content import current_default_texts
+
+    texts = project.text_pins.get(f"{unit}/{year}")
+    if texts is None:
+        texts = current_default_texts(project, unit, year)
+    for name, text in sorted(texts.items()):
+        data = text.encode("utf-8")
+        h.update(f"text\0{name}\0{len(data)}\0".encode())
+        h.update(data)

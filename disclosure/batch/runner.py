@@ -33,6 +33,7 @@ from disclosure.batch.state import (
     result_path,
     save_state,
 )
+from disclosure.batch.pins import KeptTexts, plan_texts, record_published
 from disclosure.batch.worker import Outcome, Setup, Task, commit, materialize, resolve, staging_root
 from disclosure.file_modes import TMP_MARK, make_dirs
 from disclosure.inventory import content_notices, table_notices, year_notices
@@ -71,6 +72,7 @@ class BatchOptions:
     options: Any = None  # handed to builder and portal unchanged (must pickle)
     options_key: str | None = None  # what of the options changes the pages; default repr(options)
     only: set[tuple[str, int]] | None = None  # build only these unit-years (others are left alone)
+    republish: frozenset[int] = frozenset()  # earlier years to rebuild with the shared texts as they are now
 
 
 @dataclass
@@ -87,6 +89,7 @@ class BatchSummary:
     portal_written: bool = False
     seconds: float = 0.0
     portal_seconds: float = 0.0  # of the whole time, writing the portal and search (the reduce)
+    texts_kept: list[KeptTexts] = field(default_factory=list)  # published years keeping their shared texts
 
     @property
     def worker_peak_mb(self) -> float:
@@ -339,6 +342,9 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     if batch.only is not None:
         units = [u for u in units if any(u == o for o, _ in batch.only)]
         summary.failed = [o for o in summary.failed if any(o.unit == u for u, _ in batch.only)]
+    texts = plan_texts(project, out_dir, batch.republish, units)  # earlier published years keep their shared texts
+    project = replace(project, text_pins=texts.pins)
+    summary.texts_kept = texts.kept
     tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units)
     summary.units = set(units) | {o.unit for o in summary.failed}
     reporter.plan(summary.total, len(tasks), summary.skipped)
@@ -410,6 +416,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             state.portal = key
     finally:
         save_state(out_dir, state)
+        record_published(out_dir, texts, state, summary.built)
         shutil.rmtree(staging_root(out_dir), ignore_errors=True)
     summary.built.sort(key=lambda o: (o.unit, o.year))
     summary.failed.sort(key=lambda o: (o.unit, o.year))

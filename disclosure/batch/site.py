@@ -39,8 +39,12 @@ def run_site_build(args: argparse.Namespace) -> int:
         options=options,
         options_key=f"public={args.public};allow_errors={args.allow_errors}",
         only=only,
+        republish=frozenset(getattr(args, "republish", ()) or ()),
     )
     summary = run_batch(project, out, batch, make_reporter(verbose=args.verbose))
+    from disclosure.batch.cli import say_texts_kept
+
+    say_texts_kept(summary)
     if summary.total == 0:
         print("tables/ 下没有公开表，只生成了栏目首页。请先用 disclosure init <单位> <年度> 创建公开表。")
     print(f"网站在 {out}，打开 {out / 'index.html'} 即可浏览。")

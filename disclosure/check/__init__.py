@@ -28,6 +28,7 @@ from disclosure.check.advisories import (
 from disclosure.check.engine import evaluate
 from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
 from disclosure.check.spec import Rule, load_rules
+from disclosure.check.yearly import review_marks
 from disclosure.content import UnitContent
 from disclosure.errors import ConfigError, Problem
 from disclosure.model import Accounts
@@ -50,7 +51,7 @@ def rules_for(accounts: Accounts, project: Project) -> tuple[Rule, ...]:
     A malformed rule file is a ConfigError naming it."""
     import tomllib
 
-    name = accounts.table_set or project.table_set
+    name = accounts.table_set or project.table_set_for(accounts.year)
     try:
         return load_rules(name)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
@@ -88,6 +89,7 @@ def check_accounts(
     findings += missing_reasons(facts, content, project)
     findings += unknown_reasons(facts, content)
     findings += placeholders(content, project)
+    findings += review_marks(content, project)
     from disclosure.performance.pipeline import performance_check  # 绩效: 附表2 self scores, 附表1 goals
 
     findings += performance_check(accounts, project, facts)

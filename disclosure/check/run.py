@@ -67,7 +67,7 @@ def check_unit_year(project: Project, unit: str, year: int) -> UnitYearResult:
     from disclosure.content import load_content
     from disclosure.load import load_accounts
 
-    result = UnitYearResult(unit, year, table_set=project.table_set, table_titles=_titles(project.table_set))
+    result = UnitYearResult(unit, year, table_set=project.table_set_for(year), table_titles=_titles(project.table_set_for(year)))
     try:
         accounts = load_accounts(project, unit, year)
         content = load_content(project, unit, year)
@@ -77,7 +77,7 @@ def check_unit_year(project: Project, unit: str, year: int) -> UnitYearResult:
         result.problems = list(exc.problems)
         return result
     result.unit_name = content.name or accounts.unit_name
-    result.table_set = accounts.table_set or project.table_set
+    result.table_set = accounts.table_set or project.table_set_for(year)
     result.table_titles = _titles(result.table_set)
     facts, trouble = _facts(accounts, project)
     result.findings = check_accounts(accounts, project, content=content, facts=facts)

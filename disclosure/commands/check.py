@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from disclosure.errors import InputError, Problem
 from disclosure.project import Project, load_project
@@ -16,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="只检查这个单位（tables/ 下的文件夹名）")
     parser.add_argument("--year", type=int, help="只检查这一年度")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    parser.add_argument("--out", default=None,
+                        help="已发布网站的文件夹（默认：项目下的 site/），用来列出哪些已发布的年度保留着改动前的共用文稿")
 
 
 def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[str, int]]:
@@ -42,13 +45,20 @@ def run(args: argparse.Namespace) -> int:
     from disclosure.check.run import check_unit_year
 
     project = load_project(args.project)
-    results = [check_unit_year(project, unit, year) for unit, year in targets(project, args.unit, args.year)]
+    pairs = targets(project, args.unit, args.year)
+    results = [check_unit_year(project, unit, year) for unit, year in pairs]
     if args.format == "json":
         sys.stdout.write(to_json(results, project=str(args.project)))
     elif sys.stdout.isatty():
         write_rich(results, sys.stdout)
     else:
         write_plain(results, sys.stdout)
+    if args.format == "text":
+        from disclosure.check.yearly import sources_report  # which file each year's texts come from
+
+        site = Path(args.out) if args.out else project.root / "site"
+        for line in sources_report(project, pairs, site):
+            print(line)
     for result in results:
         for problem in result.problems:
             print(f"错误：{problem}", file=sys.stderr)

@@ -83,6 +83,7 @@ class InitContext:
     name: str
     table_set: TableSet
     args: argparse.Namespace
+    previous: int | None = None  # the latest earlier year of the unit, whose texts the new year starts from
 
 
 @dataclass
@@ -130,15 +131,24 @@ def _toml_string(text: str) -> str:
 
 
 def _plan_content(ctx: InitContext) -> list[PlannedFile]:
-    folder = ctx.root / "content" / ctx.unit
+    """The year's own texts in content/<unit>/<year>/: copied from the latest earlier year (with
+    请核对 marks on what changes from year to year), else blank guidance texts. A text the unit
+    already has as its default (content/<unit>/<file>) is left to that default when no earlier
+    year exists to copy from."""
+    from disclosure.commands.new_year import copied_texts
+
+    unit_dir = ctx.root / "content" / ctx.unit
+    folder = unit_dir / str(ctx.year)
+    if ctx.previous is not None:
+        return [PlannedFile(folder / name, _text(text), False) for name, text in copied_texts(ctx)]
     name = _toml_string(ctx.name) if ctx.name else ""
     hint = "" if name else f"   # {PLACEHOLDER}单位全称"
-    files = [PlannedFile(folder / "unit.toml", _text(UNIT_TOML.format(name=name, hint=hint, placeholder=PLACEHOLDER)), False)]
-    files += [
-        PlannedFile(folder / fname, _text(text.format(placeholder=PLACEHOLDER)), False)
-        for fname, text in CONTENT_TEXTS.items()
+    blanks = {"unit.toml": UNIT_TOML.format(name=name, hint=hint, placeholder=PLACEHOLDER)}
+    blanks.update((fname, text.format(placeholder=PLACEHOLDER)) for fname, text in CONTENT_TEXTS.items())
+    return [
+        PlannedFile(unit_dir / fname if (unit_dir / fname).is_file() else folder / fname, _text(text), False)
+        for fname, text in blanks.items()
     ]
-    return files
 
 
 SCAFFOLDS: list[Scaffold] = [
@@ -184,19 +194,36 @@ def validate_year(year: str) -> int:
     return int(year)
 
 
-def _unit_name(root: Path, unit: str, given: str | None) -> str:
-    """The name for the workbook: ``--name``, else the one in content/<unit>/unit.toml. A ``--name``
-    that contradicts unit.toml is refused (the loader would reject the workbook later)."""
-    import tomllib
+def previous_year(root: Path, unit: str, year: int) -> int | None:
+    """The latest year before ``year`` that the unit has tables or a content folder for."""
+    from disclosure.content import year_folders
 
-    unit_toml = root / "content" / unit / "unit.toml"
-    known = ""
-    if unit_toml.exists():
-        try:
-            with open(unit_toml, "rb") as f:
-                known = str(tomllib.load(f).get("name", "")).strip()
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            known = ""
+    project = load_project(root) if root.is_dir() else None
+    if project is None:
+        return None
+    earlier = [y for y in {*project.years(unit), *year_folders(project, unit)} if y < year]
+    return max(earlier, default=None)
+
+
+def _unit_name(root: Path, unit: str, year: int, previous: int | None, given: str | None) -> str:
+    """The name for the workbook: ``--name``, else the one the year's texts give (its own unit.toml,
+    else the one it starts from). A ``--name`` that contradicts it is refused (the loader would
+    reject the workbook later)."""
+    from disclosure.content import load_content
+
+    known, where = "", f"content/{unit}/{year}/unit.toml"
+    if root.is_dir():
+        project = load_project(root)
+        for y in (year, previous):
+            if y is None:
+                continue
+            try:
+                content = load_content(project, unit, y)
+            except InputError:
+                continue
+            if content.name:
+                known, where = content.name, project.relative(content.settings_sources[-1].path)
+                break
     if given is None:
         return known
     given = given.strip()
@@ -205,7 +232,7 @@ def _unit_name(root: Path, unit: str, given: str | None) -> str:
             Problem(
                 f"这里的单位名称是“{known}”，与 --name “{given}”不同。"
                 "请改成同一个名称（或去掉 --name）后再运行。",
-                file=f"content/{unit}/unit.toml",
+                file=where,
             )
         )
     return given
@@ -218,12 +245,14 @@ def make_context(args: argparse.Namespace) -> InitContext:
     root = Path(args.project)
     if root.exists() and not root.is_dir():
         raise ConfigError(f"“{root}”不是文件夹，请给出项目文件夹。")
-    set_name = args.table_set or (load_project(root).table_set if root.is_dir() else DEFAULT_TABLE_SET)
+    set_name = args.table_set or (load_project(root).table_set_for(year) if root.is_dir() else DEFAULT_TABLE_SET)
     try:
         table_set = load_table_set(set_name)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
-    return InitContext(root, unit, year, _unit_name(root, unit, args.name), table_set, args)
+    previous = previous_year(root, unit, year)
+    name = _unit_name(root, unit, year, previous, args.name)
+    return InitContext(root, unit, year, name, table_set, args, previous)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -255,8 +284,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"已创建：{project.relative(p)}")
     for p in kept:
         print(f"已存在，未改动：{project.relative(p)}")
+    folder = f"content/{ctx.unit}/{ctx.year}/"
+    if ctx.previous is not None:
+        print(
+            f"本年度的文稿复制自 {ctx.previous} 年度，写在 {folder}，之前各年度的文件未改动。"
+            f"标有“请核对”的行（人数、日期、年份、联系方式等）请改成 {ctx.year} 年度的实际情况后删去该行；"
+            "disclosure check 会列出还没删去的标记。"
+        )
     print(
         f"下一步：用 Excel 或 WPS 打开 tables/{ctx.unit}/{ctx.year}.xlsx 填写各表，"
-        f"并把 content/{ctx.unit}/ 中带“{PLACEHOLDER}”的地方换成本单位的内容；然后运行 disclosure build。"
+        f"并把 {folder} 中带“{PLACEHOLDER}”的地方换成本单位的内容；然后运行 disclosure build。"
     )
     return 0

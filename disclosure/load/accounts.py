@@ -64,7 +64,7 @@ def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = 
             )
         )
     try:
-        table_set = load_table_set(project.table_set)
+        table_set = load_table_set(project.table_set_for(year))
     except ValueError as exc:
         from disclosure.errors import ConfigError
 

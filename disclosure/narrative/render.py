@@ -233,8 +233,8 @@ def f_listing(ctx: Context, family: str, sep: str = "、") -> str:
 def f_empty_table(ctx: Context, table_key: str) -> str:
     """The 空表 sentence of a table, from the table standard (``empty_note``)."""
     state = _state(ctx)
-    spec = load_table_set(state.project.table_set).get(table_key)
     year = state.facts.year
+    spec = load_table_set(state.project.table_set_for(year)).get(table_key)
     if spec is not None and spec.empty_note:
         return spec.empty_note.replace("{year}", str(year))
     title = spec.title if spec else table_key

@@ -1,0 +1,124 @@
+"""The shared texts a published earlier year keeps, so that a new year's edits never change it.
+
+A unit-year reads some texts that other years share: ``content/<section>.md``, the unit's defaults
+``content/<unit>/<section>.md`` and ``content/<unit>/unit.toml``. When such a text changes, the
+unit's newest year follows it; an earlier year that was published keeps the version it was
+published with, read from ``.<site>-build-state/texts/<unit>/<year>.json``, until it is named with
+``--republish <year>``. Its pages are then byte-identical whatever changes in the shared texts or in
+later years. A year's own files (``content/<unit>/<year>/…``, its tables) always count.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from disclosure.batch.state import BuildState, state_dir
+from disclosure.content import current_default_texts
+from disclosure.errors import DisclosureError
+from disclosure.project import Project
+
+
+@dataclass(frozen=True)
+class KeptTexts:
+    """A published year whose shared texts changed and that keeps the versions it was published with."""
+
+    unit: str
+    year: int
+    changed: tuple[str, ...]  # project-relative paths of the shared texts that differ now
+
+    @property
+    def key(self) -> str:
+        return f"{self.unit}/{self.year}"
+
+
+@dataclass
+class TextPlan:
+    """For every unit-year of a build: the shared texts it is built with (``texts``), the kept ones
+    among them (``pins``, for ``Project.text_pins``) and the years holding back a change (``kept``)."""
+
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # "unit/year" → {path: text}
+    pins: dict[str, dict[str, str]] = field(default_factory=dict)
+    kept: list[KeptTexts] = field(default_factory=list)
+
+
+def pins_path(out_dir: Path, unit: str, year: int) -> Path:
+    return state_dir(out_dir) / "texts" / unit / f"{year}.json"
+
+
+def read_pins(out_dir: Path, unit: str, year: int) -> dict[str, str] | None:
+    """The shared texts a published unit-year was built with; None when none were recorded."""
+    try:
+        data = json.loads(pins_path(out_dir, unit, year).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None
+    return data
+
+
+def write_pins(out_dir: Path, unit: str, year: int, texts: dict[str, str]) -> None:
+    """Record the shared texts of a published unit-year (atomically; sorted, so the same texts give
+    the same bytes)."""
+    path = pins_path(out_dir, unit, year)
+    data = json.dumps(texts, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == data:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def plan_texts(project: Project, out_dir: Path, republish: frozenset[int] | set[int] = frozenset(),
+               units: list[str] | None = None) -> TextPlan:
+    """The shared texts each unit-year of ``units`` (default: every unit) is built with: the current
+    files for a unit's newest year, for a year never published (no record) and for a year named in
+    ``republish``; otherwise the recorded ones. A unit whose folders cannot be read is left out (the
+    build reports it)."""
+    plan = TextPlan()
+    if units is None:
+        try:
+            units = project.units()
+        except (OSError, DisclosureError):
+            return plan
+    for unit in units:
+        try:
+            years = project.years(unit)
+        except OSError:
+            continue
+        newest = max(years, default=None)
+        for year in years:
+            key = f"{unit}/{year}"
+            current = current_default_texts(project, unit, year)
+            kept = None if year == newest or year in republish else read_pins(out_dir, unit, year)
+            if kept is None:
+                plan.texts[key] = current
+                continue
+            plan.texts[key] = plan.pins[key] = kept
+            changed = tuple(sorted(p for p in {*current, *kept} if current.get(p) != kept.get(p)))
+            if changed:
+                plan.kept.append(KeptTexts(unit, year, changed))
+    return plan
+
+
+def record_published(out_dir: Path, plan: TextPlan, state: BuildState, built: Iterable[Any]) -> None:
+    """After a build: record the shared texts of each unit-year built now whose pages are on the
+    site (its state entry publishes the digest it was built with); the others keep their record."""
+    for outcome in built:
+        key = f"{outcome.unit}/{outcome.year}"
+        entry = state.entries.get(key)
+        if key in plan.texts and entry is not None and entry.published == outcome.digest:
+            write_pins(out_dir, outcome.unit, outcome.year, plan.texts[key])
+
+
+def kept_message(kept: KeptTexts) -> str:
+    """What the build says about a year that keeps its published texts."""
+    files = "、".join(kept.changed)
+    return (f"{kept.unit} {kept.year} 年度：它使用的共用文稿 {files} 已改动，已发布的 {kept.year} 年度报告保持原样。"
+            f"若要按新文稿重新发布，请运行 disclosure build --republish {kept.year}")

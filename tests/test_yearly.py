@@ -1,0 +1,187 @@
+"""Regenerating yearly: each year's report keeps its own words and rules; a new year starts from the last.
+
+Two- and three-year copies of the example project (2020, 2021 and a 2022 made from 2021's workbook):
+a new year's texts are copied from the year before with 请核对 marks that check reports and the site
+never shows; editing the newest year, or a shared text, leaves the earlier years' pages byte-identical
+until ``--republish``; a year's table set is its own.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from disclosure.batch.pins import read_pins
+from disclosure.check.run import check_unit_year
+from disclosure.cli import main
+from disclosure.content import load_content
+from disclosure.errors import ConfigError
+from disclosure.project import load_project
+from test_site_support import UNIT, UNIT_NAME, build, copy_example, digest_tree, replace_text, workbook
+
+
+def three_years(dest: Path) -> Path:
+    """The example with a 2022 whose workbook is 2021's, restated for 2022."""
+    project = copy_example(dest)
+    shutil.copyfile(workbook(project, 2021), workbook(project, 2022))
+    assert replace_text(workbook(project, 2022), "2021", "2022") > 0
+    return project
+
+
+def year_pages(out: Path, year: int) -> dict[str, str]:
+    return digest_tree(out / UNIT / str(year))
+
+
+def content_files(project: Path) -> dict[str, bytes]:
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted((project / "content").rglob("*")) if p.is_file()}
+
+
+def test_a_new_year_starts_from_last_years_texts_with_review_marks(tmp_path, capsys):
+    project = copy_example(tmp_path / "p")
+    before = content_files(project)
+    assert main(["init", UNIT, "2022", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "本年度的文稿复制自 2021 年度" in out and "已创建：tables/bayannur-jiaoguan/2022.xlsx" in out
+    after = content_files(project)
+    assert {k: v for k, v in after.items() if f"{UNIT}/2022/" not in k} == before  # earlier years untouched
+    new = project / "content" / UNIT / "2022"
+    organization = (new / "organization.md").read_text(encoding="utf-8")
+    # the staff count line of 2021, with a mark above it naming what to confirm
+    lines = organization.splitlines()
+    staff = next(i for i, l in enumerate(lines) if "实有人数 507 人" in l)
+    assert lines[staff - 1] == "<!-- 请核对：人数（复制自 2021 年度，核对后删去本行） -->"
+    year_line = next(i for i, l in enumerate(lines) if "2021 年度部门汇总决算" in l)
+    assert lines[year_line - 1].startswith("<!-- 请核对：") and "年份" in lines[year_line - 1]
+    assert 'name = "巴彦淖尔市公安局交通管理支队"' in (new / "unit.toml").read_text(encoding="utf-8")
+    # the new year reads its own texts; the marks are not part of them
+    project_ = load_project(project)
+    content = load_content(project_, UNIT, 2022)
+    assert content.source_of("organization").path == new / "organization.md"
+    assert content.source_of("glossary").layer == "shared"  # shared texts stay shared
+    assert "请核对" not in content.section("organization") and "实有人数 507 人" in content.section("organization")
+    assert content.name == UNIT_NAME
+    marks = [m for m in content.reviews if m.path.name == "organization.md"]
+    assert [m.line for m in marks] == [i + 1 for i, l in enumerate(lines) if l.startswith("<!-- 请核对")]
+    # check names each mark as an error until removed; the earlier years have none
+    shutil.copyfile(workbook(project, 2021), workbook(project, 2022))
+    replace_text(workbook(project, 2022), "2021", "2022")
+    found = [f for f in check_unit_year(project_, UNIT, 2022).findings if f.rule == "content.review"]
+    assert found and all(f.severity == "error" for f in found)
+    assert any(f"content/{UNIT}/2022/organization.md 第 {staff} 行" in f.message and "人数" in f.message for f in found)
+    assert not [f for f in check_unit_year(project_, UNIT, 2021).findings if f.rule == "content.review"]
+    # a draft build never publishes a mark (only the review page, for the people checking, lists them)
+    mark = "核对后删去本行".encode()
+    site = tmp_path / "site"
+    assert build(project, site, "--allow-errors", "-j", "1") == 0
+    with_marks = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and mark in p.read_bytes())
+    assert f"{UNIT}/2022/review.html" in with_marks
+    assert all(p.endswith("review.html") or "/search-docs/" in p for p in with_marks)  # the review page's words
+    public = tmp_path / "public"
+    assert build(project, public, "--allow-errors", "--public", "-j", "1") == 0
+    assert not [p for p in public.rglob("*") if p.is_file() and mark in p.read_bytes()]
+    assert "实有人数 507 人" in (public / UNIT / "2022" / "index.html").read_text(encoding="utf-8")
+    # confirmed (marks deleted): no finding left
+    for path in new.glob("*"):
+        if path.suffix in {".md", ".toml"} and path.name != "performance.toml":
+            text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            path.write_text("".join(l for l in text if "请核对" not in l), encoding="utf-8")
+    assert not [f for f in check_unit_year(project_, UNIT, 2022).findings if f.rule == "content.review"]
+
+
+def test_init_of_a_new_year_refuses_an_existing_workbook_and_keeps_written_texts(tmp_path, capsys):
+    project = copy_example(tmp_path / "p")
+    own = project / "content" / UNIT / "2021" / "duties.md"
+    own.write_text("# 主要职能职责\n\n2021 年的职责。\n", encoding="utf-8")
+    assert main(["init", UNIT, "2021", str(project)]) == 2  # 2021 exists: nothing written
+    assert "tables/bayannur-jiaoguan/2021.xlsx：文件已存在" in capsys.readouterr().err
+    assert own.read_text(encoding="utf-8") == "# 主要职能职责\n\n2021 年的职责。\n"
+    assert main(["init", UNIT, "2022", str(project)]) == 0
+    copied = (project / "content" / UNIT / "2022" / "duties.md").read_text(encoding="utf-8")
+    assert copied == "# 主要职能职责\n\n<!-- 请核对：年份（复制自 2021 年度，核对后删去本行） -->\n2021 年的职责。\n"
+
+
+def test_earlier_years_stay_byte_identical_and_shared_changes_wait_for_republish(tmp_path, capsys):
+    project = three_years(tmp_path / "p")
+    site = tmp_path / "site"
+    assert build(project, site, "-j", "1") == 0
+    first = {y: year_pages(site, y) for y in (2020, 2021, 2022)}
+    assert read_pins(site, UNIT, 2021) is not None
+
+    # the newest year's own texts change: only its pages change
+    own = project / "content" / UNIT / "2022"
+    own.mkdir(exist_ok=True)
+    (own / "organization.md").write_text("# 机构设置\n\n2022 年实有人数 498 人。\n", encoding="utf-8")
+    assert build(project, site, "-j", "1") == 0
+    assert year_pages(site, 2020) == first[2020] and year_pages(site, 2021) == first[2021]
+    assert "2022 年实有人数 498 人" in (site / UNIT / "2022" / "index.html").read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    # a shared text changes: the newest year follows, the published earlier years keep theirs
+    duties = project / "content" / UNIT / "duties.md"
+    duties.write_text(duties.read_text(encoding="utf-8") + "\n新增职责：麒麟工程。\n", encoding="utf-8")
+    assert main(["check", str(project), "--out", str(site)]) == 0
+    said = capsys.readouterr().out
+    for year in (2020, 2021):
+        assert (f"{UNIT} {year} 年度：它使用的共用文稿 content/{UNIT}/duties.md 已改动，已发布的 {year} 年度报告保持原样。"
+                f"若要按新文稿重新发布，请运行 disclosure build --republish {year}") in said
+    assert "2022 年度：它使用的共用文稿" not in said
+    assert f"organization.md：content/{UNIT}/2022/organization.md（本年度专用）" in said
+    assert build(project, site, "-j", "1") == 0
+    said = capsys.readouterr().out
+    assert "--republish 2020" in said and "--republish 2021" in said
+    assert year_pages(site, 2020) == first[2020] and year_pages(site, 2021) == first[2021]
+    assert "麒麟工程" in (site / UNIT / "2022" / "index.html").read_text(encoding="utf-8")
+    # even rebuilt from scratch (--force), an earlier year keeps the texts it was published with
+    assert build(project, site, "-j", "1", "--force") == 0
+    assert year_pages(site, 2020) == first[2020] and year_pages(site, 2021) == first[2021]
+
+    # asked for: 2021 takes the new text, 2020 still keeps its own
+    assert build(project, site, "-j", "1", "--republish", "2021") == 0
+    assert "麒麟工程" in (site / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert year_pages(site, 2020) == first[2020]
+    capsys.readouterr()
+    assert build(project, site, "-j", "1") == 0
+    said = capsys.readouterr().out
+    assert "--republish 2021" not in said and "--republish 2020" in said
+
+
+def test_a_years_own_unit_toml_overrides_the_default_key_by_key(tmp_path):
+    project = copy_example(tmp_path / "p")
+    own = project / "content" / UNIT / "2021"
+    (own / "unit.toml").write_text('contact_phone = "0478-7654321"\n# 请核对：联系方式\n', encoding="utf-8")
+    content = load_content(load_project(project), UNIT, 2021)
+    assert content.name == UNIT_NAME  # from the unit's default
+    assert content.settings["contact_phone"] == "0478-7654321"
+    assert [s.path for s in content.settings_sources] == [project / "content" / UNIT / "unit.toml", own / "unit.toml"]
+    assert [(m.path.name, m.line, m.what) for m in content.reviews] == [("unit.toml", 2, "联系方式")]
+    assert load_content(load_project(project), UNIT, 2020).settings.get("contact_phone") != "0478-7654321"
+
+
+def test_a_year_keeps_its_table_set_when_the_project_default_changes(tmp_path):
+    project = copy_example(tmp_path / "p")
+    config = project / "disclosure.toml"
+    text = config.read_text(encoding="utf-8").replace('table_set = "neimenggu-11"', 'table_set = "national-9"')
+    config.write_text(text + '\n[years.2020]\ntable_set = "neimenggu-11"\n\n[years.2021]\ntable_set = "neimenggu-11"\n',
+                      encoding="utf-8")
+    proj = load_project(project)
+    assert proj.table_set_for(2021) == "neimenggu-11" and proj.table_set_for(2023) == "national-9"
+    result = check_unit_year(proj, UNIT, 2021)
+    assert result.readable and result.table_set == "neimenggu-11" and not result.errors
+    assert result.table_titles["summary"].endswith("收入支出决算总表")
+
+
+@pytest.mark.parametrize(
+    "years,message",
+    [
+        ('[years.2019]\ntable_set = "hainan-99"\n', "[years.2019] table_set = “hainan-99”不是已知的公开表套表。可用："),
+        ('[years.19]\ntable_set = "national-9"\n', "[years.19] 不可用：年度须为四位数字年份"),
+        ('[years.2019]\ntables = "national-9"\n', "[years.2019] 中有不认识的设置：tables（可用：table_set）"),
+        ('years = 2019\n', "[years] 须写成 [years.2019] 这样的表"),
+    ],
+)
+def test_a_bad_year_pin_is_a_config_error_naming_the_file(tmp_path, years, message):
+    (tmp_path / "disclosure.toml").write_text(years, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_project(tmp_path)
+    assert str(exc.value).startswith("disclosure.toml：") and message in str(exc.value)
