@@ -47,18 +47,18 @@ def run(args: argparse.Namespace) -> int:
     project = load_project(args.project)
     pairs = targets(project, args.unit, args.year)
     results = [check_unit_year(project, unit, year) for unit, year in pairs]
+    if args.format == "text":  # first which file each year's texts come from; the findings end the output
+        from disclosure.check.yearly import sources_report
+
+        site = Path(args.out) if args.out else project.root / "site"
+        for line in sources_report(project, pairs, site):
+            print(line)
     if args.format == "json":
         sys.stdout.write(to_json(results, project=str(args.project)))
     elif sys.stdout.isatty():
         write_rich(results, sys.stdout)
     else:
         write_plain(results, sys.stdout)
-    if args.format == "text":
-        from disclosure.check.yearly import sources_report  # which file each year's texts come from
-
-        site = Path(args.out) if args.out else project.root / "site"
-        for line in sources_report(project, pairs, site):
-            print(line)
     for result in results:
         for problem in result.problems:
             print(f"错误：{problem}", file=sys.stderr)
