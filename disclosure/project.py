@@ -36,6 +36,7 @@ class Project:
 
     root: Path
     table_set: str = "neimenggu-11"
+    style: str = ""  # report style (disclosure/wording/styles.toml); "" = the table set's
     percent_places: int = 2
     change_threshold: Decimal = Decimal("10")  # % change against the prior year that needs a reason
     monitoring_target: Decimal | None = None  # 序时进度 set by the finance department
@@ -144,10 +145,18 @@ def load_project(root: Path | str = ".") -> Project:
         raise ConfigError(Problem(f"[site] 中有不认识的设置：{'、'.join(unknown)}。", file=CONFIG_NAME))
     target = proj.get("monitoring_target")
     year_table_sets = _year_table_sets(data.get("years", {}))
+    style = str(proj.get("style", "") or "")
+    if style:
+        from disclosure.wording.style import style_names
+
+        if style not in style_names():
+            raise ConfigError(Problem(f"[project] style = “{style}” 不是已有的报告样式，可用：{'、'.join(style_names())}。",
+                                      file=CONFIG_NAME))
     try:
         return Project(
             root=root,
             table_set=str(proj.get("table_set", Project.table_set)),
+            style=str(proj.get("style", Project.style)),
             percent_places=int(proj.get("percent_places", Project.percent_places)),
             change_threshold=Decimal(str(proj.get("change_threshold", Project.change_threshold))),
             monitoring_target=Decimal(str(target)) if target is not None else None,

@@ -11,7 +11,7 @@ from disclosure.check import check_accounts, errors_of, load_rules
 from disclosure.check.spec import Term
 from disclosure.model import CellRef
 from disclosure.project import Project
-from factories import Line, consistent_accounts, make_accounts, make_table, with_value
+from factories import Line, consistent_accounts, make_accounts, make_table, tree_rows, with_value
 
 PROJECT = Project(root=Path("."))
 
@@ -100,13 +100,13 @@ PERTURBATIONS = {
     "info.operating_cost": ("info", "operating_cost", "amount", "7"),
     "info.procurement": ("info", "procurement_goods", "amount", "7"),
     "projects.flow": ("projects", "2040201", "closing", "7"),
-    "projects_general.project": ("projects", "total", "expenditure", "7"),
+    "projects_general.project": ("projects", "total", "expenditure", "-7"),
 }
 # rules tested by hand-built minimal examples below
 HAND_BUILT = {
     "summary_income.superior", "summary_income.operating", "summary_income.affiliated",
     "summary_income.other", "gov_fund.empty", "state_capital.empty", "general_projects.total",
-    "expenditure_general.basic", "expenditure_general.project",
+    "expenditure_general.basic", "expenditure_general.project", "projects_expenditure.project",
 }
 
 
@@ -383,3 +383,36 @@ def test_general_budget_spending_cannot_exceed_all_spending(column):
     assert f.severity == "error"
     assert f.cells == (accounts["expenditure"].cell("total", column), accounts["general_budget"].cell("total", column))
     assert " < " in f.message and "（差" in f.message
+
+
+def test_a_project_table_covering_projects_of_every_fund_is_not_refused():
+    # a 2022 county report: part of the project spending of 05表 is paid from 其他收入 and from
+    # 政府性基金, so 05表 本年支出 exceeds 06表 项目支出 and equals 03表 项目支出
+    lines = [*LINES, Line("2040299", "other", project="25.00")]
+    accounts = consistent_accounts(lines, personnel=PERSONNEL, public=PUBLIC, procurement=("10", "0", "5"))
+    leaves: dict[str, dict[str, Decimal]] = {}
+    for line in lines:
+        if Decimal(str(line.project)):
+            acc = leaves.setdefault(line.code, {"income": Decimal(0), "income_fiscal": Decimal(0),
+                                                "expenditure": Decimal(0)})
+            acc["income"] += Decimal(str(line.project))
+            acc["expenditure"] += Decimal(str(line.project))
+            if line.fund != "other":
+                acc["income_fiscal"] += Decimal(str(line.project))
+    accounts.tables["projects"] = make_table(
+        "projects", tree_rows(leaves, ["opening", "income", "income_fiscal", "expenditure", "closing"]),
+        file=accounts.files[0])
+    every_fund = accounts["projects"].row("total").values["expenditure"]
+    assert every_fund == accounts["expenditure"].row("total").values["project"]
+    assert every_fund > accounts["general_budget"].row("total").values["project"]
+    assert errors_of(check_accounts(accounts, PROJECT)) == []
+
+
+def test_a_project_table_above_all_project_spending_is_an_error():
+    accounts = base()
+    over = accounts["expenditure"].row("total").values["project"] + Decimal("7")
+    bad = with_value(accounts, "projects", "total", "expenditure", over)
+    [f] = [f for f in check_accounts(bad, PROJECT) if f.rule == "projects_expenditure.project"]
+    assert f.severity == "error"
+    assert cell_of(bad, "projects", "total", "expenditure") in f.cells
+    assert "差 7.00 万元" in f.message

@@ -56,7 +56,7 @@ def test_sections_follow_the_reference_structure(report):
     ("income", "财政拨款收入5,728.23万元，占100.00%"),
     ("expenditure", "基本支出2,996.69万元，占51.51%；项目支出2,820.66万元，占48.49%"),
     ("general_budget", "与年初预算相比，减少1,071.71万元，下降15.56%"),
-    ("general_budget", "1.公安（款）行政运行（项）。年初预算6,418.74万元，决算支出5,268.74万元，完成年初预算的82.08%，"
+    ("general_budget", "（1）公安（款）行政运行（项）。年初预算6,418.74万元，决算支出5,268.74万元，完成年初预算的82.08%，"
                        "决算数与年初预算数的差异原因是：节约开支。"),
     ("basic", "较上年增加96.81万元，增长3.75%，主要原因是：我单位有新考录人员，人员经费增加。"),
     ("three_public", "预算为195.00万元，支出决算为376.18万元，完成预算的192.91%"),
@@ -102,10 +102,22 @@ def test_no_prior_year():
     assert "较上年" not in text and "较2020" not in text and "持平" not in text
 
 
-def test_no_budget_sheet_says_so_without_figures():
+def test_no_budget_sheet_leaves_the_comparisons_out_without_tool_wording():
     sections = render(budget=False)
-    assert "未填报2021年度年初预算数表" in sections["budget_execution"].markdown
-    assert "年初预算" not in sections["general_budget"].markdown
+    assert "budget_execution" not in sections  # no 预算执行情况分析 at all, and no word about the sheet
+    said = "\n".join(s.markdown for k, s in sections.items() if k != "glossary")  # the glossary defines 年初预算数
+    assert "年初预算" not in said and "未填报" not in said and "数表" not in said
+    # the numbers close up: 决算情况说明 becomes 一、 and its sections keep （一）…
+    assert sections["overview"].group == "一、关于2021年度决算情况说明"
+    assert sections["overview"].title == "（一）关于收支情况总体说明"
+    assert sections["general_budget"].title == "（五）关于2021年度一般公共预算财政拨款支出决算情况说明"
+
+
+def test_numbers_never_restart_inside_a_section(report):
+    # （五）'s 类 are numbered 1、2、… and their 项 （1）（2）…, never （一） again inside （五）
+    text = report["general_budget"].markdown
+    assert "**1、公共安全（类）**" in text and "（2）公安（款）其他公安支出（项）" in text
+    assert not re.search(r"（[一二三四五六七八九十]+）", text)
 
 
 def test_percent_places_one():
@@ -249,8 +261,8 @@ def test_a_class_budgeted_but_not_spent_is_still_explained():
     facts = derive(acc, PROJECT)
     text = {s.key: s for s in render_narrative(facts, UnitContent(unit="example", year=2021), PROJECT)}["general_budget"].markdown
     assert "决算结构：公共安全支出5,817.35万元，占100.00%。" in text  # no 0.00万元 class in the structure
-    assert "**（二）社会保障和就业（类）**" in text
-    assert "1.行政事业单位养老支出（款）行政单位离退休（项）。年初预算50.00万元，决算支出0.00万元，完成年初预算的0.00%" in text
+    assert "**2、社会保障和就业（类）**" in text
+    assert "（1）行政事业单位养老支出（款）行政单位离退休（项）。年初预算50.00万元，决算支出0.00万元，完成年初预算的0.00%" in text
 
 
 def test_every_fact_named_in_the_default_wording_exists_in_the_registry():

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from disclosure.check.advisories import (
+    budget_missing,
     empty_notes,
     empty_summary,
     missing_reasons,
@@ -88,6 +89,7 @@ def check_accounts(
     findings += empty_summary(accounts)
     findings += missing_reasons(facts, content, project)
     findings += unknown_reasons(facts, content)
+    findings += budget_missing(accounts, facts)
     findings += placeholders(content, project)
     findings += review_marks(content, project)
     from disclosure.performance.pipeline import performance_check  # 绩效: 附表2 self scores, 附表1 goals

@@ -164,3 +164,26 @@ def empty_summary(accounts: Accounts) -> list[Finding]:
     title = table.spec.title
     message = f"{table.file}，{title}（工作表“{table.sheet}”）没有填写任何数字：请填写公开表后再生成报告"
     return [Finding("error", "summary.empty", message, (), table.key, "收入支出决算总表不能为空表")]
+
+
+BUDGET_SENTENCES = (
+    "“预算执行情况分析”一节（收入、支出决算总计及财政拨款收支总计与年初预算的比较）",
+    "一般公共预算财政拨款支出与年初预算的比较",
+    "各项级科目的年初预算数、完成年初预算的比例及差异原因",
+)
+
+
+def budget_missing(accounts: Accounts, facts: Any) -> list[Finding]:
+    """No 年初预算数 anywhere (the 年初预算数表 absent or blank, no 年初预算数 column filled): the
+    report leaves out every comparison with the budget; say which, so the user can add the sheet."""
+    if facts is None or "gb.budget" in facts or "budget.grand_total" in facts:
+        return []
+    table = accounts.get("budget")
+    state = "是空表" if table is not None else "不在公开表文件中"
+    message = (
+        f"年初预算数表{state}：报告将略去{'、'.join(BUDGET_SENTENCES)}。"
+        f"如需这些内容，请在 tables/{accounts.unit}/{accounts.year}.xlsx 中加入并填写“年初预算数表”工作表"
+    )
+    where = (table.title_cell,) if table is not None and table.title_cell else ()
+    return [Finding("warning", "budget.missing", message, where, "budget" if table is not None else None,
+                    "与年初预算的比较需要年初预算数表")]

@@ -16,5 +16,8 @@ __all__ = ["Fact", "Facts", "MONEY", "PERCENT", "REGISTRY", "derive", "write_fac
 
 
 def derive(accounts: "Accounts", project: "Project", registry: Registry = REGISTRY) -> Facts:
-    """Every fact of the report for one unit-year, with changes against ``accounts.prior``."""
-    return run(registry, accounts, project.percent_places)
+    """Every fact of the report for one unit-year, with changes against ``accounts.prior``; the
+    percent places are the project's, or the report style's for the facts it names."""
+    from disclosure.wording.style import style_for
+
+    return run(registry, accounts, project.percent_places, style_for(project).percent_places)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from disclosure.derive.facts import PERCENT, Fact, Facts
-from disclosure.derive.specs import Family, Registry, Scope, Spec
+from disclosure.derive.specs import Family, Registry, Scope, Spec, places_for
 from disclosure.model import Accounts
 from disclosure.money import percent
 
@@ -13,9 +13,13 @@ DESCRIBE_CHANGE = "本年数减上年数；正数为增加，负数为减少。"
 DESCRIBE_RATE = "变动额除以上年数的百分比（四舍五入）；上年为零时不计算。"
 
 
-def _resolve_all(registry: Registry, accounts: Accounts, places: int, year: int | None) -> Facts:
+Overrides = tuple[tuple[str, int], ...]
+
+
+def _resolve_all(registry: Registry, accounts: Accounts, places: int, year: int | None,
+                 overrides: Overrides = ()) -> Facts:
     facts = Facts(unit=accounts.unit, year=accounts.year)
-    scope = Scope(accounts=accounts, facts=facts, percent_places=places, year=year)
+    scope = Scope(accounts=accounts, facts=facts, percent_places=places, year=year, percent_overrides=overrides)
     for entry in registry.entries:
         if isinstance(entry, Family):
             if not any(accounts.get(t) is not None for t in entry.tables):
@@ -55,7 +59,7 @@ def _bound(entry: Spec, code: str, name: str) -> Spec:
     return bound
 
 
-def _compare(entry: Spec, current: Facts, prior: Facts, places: int) -> None:
+def _compare(entry: Spec, current: Facts, prior: Facts, places: int, overrides: Overrides = ()) -> None:
     """Add ``.prior``, ``.change`` and (for ``"pct"`` on a non-zero base) ``.change_pct``."""
     for bound in _expand(entry, current):
         now = current.get(bound.key)
@@ -69,7 +73,7 @@ def _compare(entry: Spec, current: Facts, prior: Facts, places: int) -> None:
                 key=bound.key, value=Decimal("0"), unit=now.unit, cells=(), label=now.label,
                 formula=f"上年无“{now.label}”，按0计", year=prior.year,
             )
-        reason = f"{bound.key}.change"
+        reason = f"{bound.key}.change" if entry.ask_reason else None
         current.add(
             Fact(
                 key=f"{bound.key}.prior", value=before.value, unit=now.unit, cells=before.cells,
@@ -86,7 +90,7 @@ def _compare(entry: Spec, current: Facts, prior: Facts, places: int) -> None:
             DESCRIBE_CHANGE,
         )
         if entry.compare == "pct" and before.value != 0:
-            rate = percent(change, abs(before.value), places)
+            rate = percent(change, abs(before.value), places_for(f"{bound.key}.change_pct", places, overrides))
             assert rate is not None
             current.add(
                 Fact(
@@ -104,15 +108,16 @@ def _prior_knows(entry: Spec, prior: Facts) -> bool:
     return entry.family is not None and entry.family in prior.groups
 
 
-def run(registry: Registry, accounts: Accounts, places: int) -> Facts:
-    """Facts of ``accounts`` with comparisons against ``accounts.prior`` when it exists."""
-    facts = _resolve_all(registry, accounts, places, None)
+def run(registry: Registry, accounts: Accounts, places: int, overrides: Overrides = ()) -> Facts:
+    """Facts of ``accounts`` with comparisons against ``accounts.prior`` when it exists;
+    ``overrides`` give other percent places to facts by key prefix (the report style's)."""
+    facts = _resolve_all(registry, accounts, places, None, overrides)
     prior_accounts = accounts.prior
     if prior_accounts is None:
         return facts
-    prior = _resolve_all(registry, prior_accounts, places, prior_accounts.year)
+    prior = _resolve_all(registry, prior_accounts, places, prior_accounts.year, overrides)
     facts.prior_year = prior_accounts.year
     for entry in registry.entries:
         if entry.compare:
-            _compare(entry, facts, prior, places)
+            _compare(entry, facts, prior, places, overrides)
     return facts

@@ -47,7 +47,7 @@ def _summary() -> list:
     ]
     out: list = [
         cell(f"{s}.income.{k}", label, f"收入支出决算总表收入栏的“{label}”。", (s, f"income.{k}", "amount"),
-             compare="pct" if k == "grand_total" else None)
+             compare="pct", ask_reason=k == "grand_total")
         for k, label in income
     ]
     out += [
@@ -91,19 +91,40 @@ EXPENDITURE_KINDS = [
 ]
 
 
+FISCAL_SOURCES = [
+    ("general_budget", "一般公共预算财政拨款收入"), ("gov_fund", "政府性基金预算财政拨款收入"),
+    ("state_capital", "国有资本经营预算财政拨款收入"),
+]
+
+
 def _income_expenditure() -> list:
     out: list = [cell("income.total", "本年收入合计", "收入决算表合计行的本年收入合计。", ("income", "total", "total"),
                       compare="pct")]
     for k, label in INCOME_SOURCES:
-        out.append(cell(f"income.{k}", label, f"收入决算表合计行的{label}。", ("income", "total", k)))
+        out.append(cell(f"income.{k}", label, f"收入决算表合计行的{label}。", ("income", "total", k),
+                        compare="pct", ask_reason=False))
+        out.append(share(f"income.{k}.share", f"{label}占本年收入合计的比重", f"income.{k}", "income.total",
+                         f"{label}除以本年收入合计的百分比。"))
+    for k, label in FISCAL_SOURCES:  # the three funds of 财政拨款收入, from 收入支出决算总表
+        out.append(cell(f"income.{k}", label, f"收入支出决算总表收入栏的“{label}”。", ("summary", f"income.{k}", "amount"),
+                        compare="pct", ask_reason=False))
         out.append(share(f"income.{k}.share", f"{label}占本年收入合计的比重", f"income.{k}", "income.total",
                          f"{label}除以本年收入合计的百分比。"))
     out.append(cell("expenditure.total", "本年支出合计", "支出决算表合计行的本年支出合计。",
                     ("expenditure", "total", "total"), compare="pct"))
     for k, label in EXPENDITURE_KINDS:
-        out.append(cell(f"expenditure.{k}", label, f"支出决算表合计行的{label}。", ("expenditure", "total", k)))
+        out.append(cell(f"expenditure.{k}", label, f"支出决算表合计行的{label}。", ("expenditure", "total", k),
+                        compare="pct", ask_reason=False))
         out.append(share(f"expenditure.{k}.share", f"{label}占本年支出合计的比重", f"expenditure.{k}",
                          "expenditure.total", f"{label}除以本年支出合计的百分比。"))
+    out += [
+        Family(key="expenditure.class", label="本年支出的类", description="支出决算表中有数的类级科目（各项资金）。",
+               tables=("expenditure",), level=1, name=_class_name),
+        cell("expenditure.class.{code}.actual", "{name}", "某一类级科目的本年支出合计（支出决算表，各项资金）。",
+             ("expenditure", "{code}", "total"), family="expenditure.class", compare="pct", ask_reason=False),
+        share("expenditure.class.{code}.share", "{name}占本年支出合计的比重", "expenditure.class.{code}.actual",
+              "expenditure.total", "类级科目支出除以本年支出合计的百分比。", family="expenditure.class"),
+    ]
     return out
 
 
@@ -116,12 +137,12 @@ def _fiscal() -> list:
     ]
     out: list = [
         cell(f"fiscal.{k}", label, f"财政拨款收入支出决算总表的“{label}”。", (f, k, "amount"),
-             compare="pct" if k == "income.grand_total" else None)
+             compare="pct", ask_reason=k == "income.grand_total")
         for k, label in rows
     ]
     out += [
         cell("fiscal.expenditure.year_total", "本年财政拨款支出", "财政拨款收入支出决算总表支出栏的本年支出合计。",
-             (f, "expenditure.year_total", "total")),
+             (f, "expenditure.year_total", "total"), compare="pct", ask_reason=False),
         cell("fiscal.expenditure.closing_balance", "年末财政拨款结转和结余",
              "财政拨款收入支出决算总表的年末财政拨款结转和结余。", (f, "expenditure.closing_balance", "total")),
         cell("fiscal.expenditure.grand_total", "财政拨款支出总计", "财政拨款收入支出决算总表的支出总计。",
@@ -159,9 +180,14 @@ def _general_budget() -> list:
                description="决算或年初预算有数的类级科目（一般公共预算财政拨款支出决算表在前）。",
                tables=(g, "budget"), level=1, name=_class_name),
         cell("gb.class.{code}.actual", "{name}", "某一类级科目的一般公共预算财政拨款支出决算数。",
-             (g, "{code}", "total"), family="gb.class"),
+             (g, "{code}", "total"), family="gb.class", compare="pct", ask_reason=False),
         share("gb.class.{code}.share", "{name}占一般公共预算财政拨款支出的比重", "gb.class.{code}.actual", "gb.total",
               "类级科目支出除以一般公共预算财政拨款支出合计的百分比。", family="gb.class"),
+        cell("gb.class.{code}.budget", "{name}年初预算数", "类级科目的年初预算数（年初预算数表或本表年初预算数栏）。",
+             ("budget", "{code}", "initial"), (g, "{code}", "budget_initial"), family="gb.class"),
+        share("gb.class.{code}.completion", "{name}完成年初预算的比例", "gb.class.{code}.actual",
+              "gb.class.{code}.budget", "类级科目决算数除以年初预算数的百分比；年初预算为零时不计算。",
+              family="gb.class"),
         Family(key="gb.item", label="一般公共预算财政拨款支出的项", description="决算或年初预算有数的项级科目。",
                tables=(g, "budget"), level=3, name=_item_name),
         cell("gb.item.{code}.actual", "{name}决算数", "项级科目的一般公共预算财政拨款支出决算数。",
@@ -214,6 +240,10 @@ def _three_public() -> list:
                  (t, None, f"actual_{k}"), compare="pct"),
             share(f"tp.{k}.completion", f"{label}完成预算的比例", f"tp.{k}.actual", f"tp.{k}.budget",
                   f"{label}决算数除以预算数的百分比；预算为零时不计算。", reason_key=f"tp.{k}.completion"),
+            Difference(key=f"tp.{k}.diff", label=f"{label}决算数与预算数之差", description=f"{label}决算数减预算数。",
+                       minuend=f"tp.{k}.actual", subtrahend=f"tp.{k}.budget", reason_key=f"tp.{k}.completion"),
+            share(f"tp.{k}.diff_pct", f"{label}决算数与预算数的差异率", f"tp.{k}.diff", f"tp.{k}.budget",
+                  f"{label}决算数与预算数之差除以预算数的百分比；预算为零时不计算。", reason_key=f"tp.{k}.completion"),
         ]
         if k != "total":
             out.append(share(f"tp.{k}.share", f"{label}占“三公”经费的比重", f"tp.{k}.actual", "tp.total.actual",

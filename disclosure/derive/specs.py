@@ -26,6 +26,19 @@ class Scope:
     percent_places: int = 2
     year: int | None = None  # set for the prior year's scope so its facts link to that year
     memo: dict = field(default_factory=dict)  # per-scope answers about its tables (columns present, labels)
+    percent_overrides: tuple[tuple[str, int], ...] = ()  # (fact-key prefix, places) of the report style
+
+    def places(self, key: str) -> int:
+        """Percent places of a fact: the style's longest matching prefix, else the project's."""
+        return places_for(key, self.percent_places, self.percent_overrides)
+
+
+def places_for(key: str, default: int, overrides: tuple[tuple[str, int], ...]) -> int:
+    best, places = -1, default
+    for prefix, value in overrides:
+        if key.startswith(prefix) and len(prefix) > best:
+            best, places = len(prefix), value
+    return places
 
 
 def _fmt(text: str, code: str | None, name: str | None) -> str:
@@ -37,7 +50,8 @@ def _fmt(text: str, code: str | None, name: str | None) -> str:
 @dataclass(frozen=True)
 class Spec:
     """Common fields of every entry. ``compare`` asks for the change against the prior year:
-    ``"pct"`` (amount and rate) or ``"count"`` (a difference only)."""
+    ``"pct"`` (amount and rate) or ``"count"`` (a difference only). ``ask_reason`` False leaves the
+    change without a ``reason_key``: styles may state it, but the check asks no reason for it."""
 
     key: str
     label: str
@@ -45,6 +59,7 @@ class Spec:
     family: str | None = None
     compare: str | None = None
     reason_key: str | None = None
+    ask_reason: bool = True  # False: a change the reference report does not state; no reason is asked for
 
     def bind(self, code: str, name: str) -> "Spec":
         """This entry for one member of its family."""
@@ -231,7 +246,7 @@ class Ratio(Spec):
         if whole.value == 0:
             return None
         if self.as_percent:
-            value = percent(part.value, abs(whole.value), scope.percent_places)
+            value = percent(part.value, abs(whole.value), scope.places(self.key))
             formula = f"{part.label} ÷ {whole.label} × 100%"
         else:
             value = round_half_up(part.value / whole.value, self.places if self.places is not None else 2)

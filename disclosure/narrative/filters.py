@@ -32,9 +32,19 @@ def format_count(value: Decimal, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
-def format_value(value: Decimal, unit: str) -> str:
-    """Format by unit: 万元 amounts, % percentages, other units as counts."""
+def format_yuan(value: Decimal) -> str:
+    """0.0275 万元 → ``275元``; 0.035 → ``350元``; cents kept when the amount has them (12.5元)."""
+    yuan = value * 10000
+    text = f"{yuan.normalize():f}" if yuan == yuan.to_integral_value() else f"{round_half_up(yuan, 2).normalize():f}"
+    return f"{text}元"
+
+
+def format_value(value: Decimal, unit: str, yuan_below: Decimal | None = None) -> str:
+    """Format by unit: 万元 amounts (in 元 when non-zero and below ``yuan_below`` 万元), %
+    percentages, other units as counts."""
     if unit == "万元":
+        if yuan_below is not None and value != 0 and abs(value) < yuan_below:
+            return format_yuan(value)
         return format_wan(value)
     if unit == "%":
         return format_percent(value)
@@ -50,14 +60,14 @@ def _same(text: str) -> str:
 
 def change_words(change: Decimal, rate: Decimal | None, unit: str, *, base_zero: bool,
                  prior: str = "上年", with_rate: bool = True,
-                 wrap_amount: Wrap = _same, wrap_rate: Wrap = _same) -> str:
+                 wrap_amount: Wrap = _same, wrap_rate: Wrap = _same, yuan_below: Decimal | None = None) -> str:
     """``较上年减少622.89万元，下降8.30%`` chosen by sign; 持平 for no change; on a zero base the
     amount only, with 上年无此项，无可比性 (never a made-up rate). ``wrap_*`` may turn the
     formatted figures into links."""
     if change == 0:
         return f"与{prior}持平"
     verb, trend = ("增加", "增长") if change > 0 else ("减少", "下降")
-    text = f"较{prior}{verb}{wrap_amount(format_value(abs(change), unit))}"
+    text = f"较{prior}{verb}{wrap_amount(format_value(abs(change), unit, yuan_below))}"
     if not with_rate:
         return text
     if base_zero:
@@ -68,15 +78,17 @@ def change_words(change: Decimal, rate: Decimal | None, unit: str, *, base_zero:
 
 
 def budget_words(diff: Decimal, rate: Decimal | None, unit: str = "万元", *,
-                 wrap_amount: Wrap = _same, wrap_rate: Wrap = _same) -> str:
-    """``与年初预算相比，减少1,071.71万元，下降15.56%``; 持平; 年初未安排预算 on a zero budget."""
+                 wrap_amount: Wrap = _same, wrap_rate: Wrap = _same, yuan_below: Decimal | None = None,
+                 budget: str = "年初预算", lead: str = "与{budget}相比，") -> str:
+    """``与年初预算相比，减少1,071.71万元，下降15.56%``; 持平; 年初未安排预算 on a zero budget.
+    ``budget`` names the budget (预算 for 三公), ``lead`` the words before the verb (``较{budget}``)."""
     if diff == 0:
-        return "与年初预算持平"
+        return f"与{budget}持平"
     if rate is None:
-        return "年初未安排预算"
+        return f"年初未安排预算" if budget == "年初预算" else "未安排预算"
     verb, trend = ("增加", "增长") if diff > 0 else ("减少", "下降")
-    amount = wrap_amount(format_value(abs(diff), unit))
-    return f"与年初预算相比，{verb}{amount}，{trend}{wrap_rate(format_percent(abs(rate)))}"
+    amount = wrap_amount(format_value(abs(diff), unit, yuan_below))
+    return f"{lead.format(budget=budget)}{verb}{amount}，{trend}{wrap_rate(format_percent(abs(rate)))}"
 
 
 def join_cn(items: Iterable[str], sep: str = "、") -> str:

@@ -26,6 +26,7 @@ from disclosure.narrative.sections import SectionDef, default_wording, section_d
 from disclosure.narrative.view import FactView, Missing, RowView
 from disclosure.project import Project
 from disclosure.standard import load_table_set
+from disclosure.wording.style import Style, style_for
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6", "blockquote",
@@ -70,6 +71,32 @@ class _State:
     wanted: dict[str, bool] = field(default_factory=dict)  # reason key → needs a reason (shared by sections)
 
     figures: list[tuple[Fact, str]] = field(default_factory=list)
+    style: Style | None = None
+    section: str = ""  # key of the section being rendered (the style names the prior year per section)
+    described: set[str] = field(default_factory=set)  # facts whose 主要用于… is written (shared by sections)
+
+    def fmt(self, value, unit: str) -> str:
+        """A value in the style's units (small amounts in 元 when the style says so)."""
+        return fl.format_value(value, unit, self.style.yuan_below if self.style else None)
+
+    def prior_words(self, part: str | None = None) -> str:
+        if self.style is None:
+            return "上年"
+        return self.style.prior(self.section, self.facts.prior_year, part)
+
+    def uses(self, fact: Fact) -> str:
+        """``（主要用于…）`` after a figure's first mention, from ``<fact key>.uses`` in reasons.toml."""
+        if fact.key in self.described:
+            return ""
+        text = self.content.reason(f"{fact.key}.uses")
+        if not text or not fl.clean_reason(text):
+            return ""
+        self.described.add(fact.key)
+        body = fl.clean_reason(text)
+        for lead in ("主要用于", "用于"):
+            if body.startswith(lead):
+                body = body[len(lead):].lstrip("：:")
+        return f"（主要用于{body}）"
 
     def figure(self, fact: Fact, text: str) -> str:
         """A placeholder for a formatted figure; ``finish`` turns it into text or a link after the
@@ -123,16 +150,19 @@ def _need(value: Any, filter_name: str) -> Fact:
 
 @pass_context
 def f_fig(ctx: Context, value: Any) -> str:
-    """Any fact formatted by its unit, linked."""
+    """Any fact formatted by its unit, linked; at its first mention followed by what content says
+    it is used for (``<key>.uses`` in reasons.toml)."""
     fact = _need(value, "fig")
-    return _state(ctx).figure(fact, fl.format_value(fact.value, fact.unit))
+    state = _state(ctx)
+    return state.figure(fact, state.fmt(fact.value, fact.unit)) + state.uses(fact)
 
 
 @pass_context
 def f_abs(ctx: Context, value: Any) -> str:
     """The magnitude of a fact (for sentences that already say 增加/减少), linked."""
     fact = _need(value, "abs")
-    return _state(ctx).figure(fact, fl.format_value(abs(fact.value), fact.unit))
+    state = _state(ctx)
+    return state.figure(fact, state.fmt(abs(fact.value), fact.unit))
 
 
 @pass_context
@@ -145,8 +175,9 @@ def f_share(ctx: Context, value: Any, prefix: str = "占") -> str:
 
 
 @pass_context
-def f_compare(ctx: Context, value: Any, prior: str = "上年") -> str:
-    """The change of a fact against the prior year, or 无上年可比数据."""
+def f_compare(ctx: Context, value: Any, prior: str | None = None, part: str | None = None) -> str:
+    """The change of a fact against the prior year, or 无上年可比数据. The prior year is named as
+    the report style names it in this section (or in this ``part`` of it) unless ``prior`` is given."""
     state = _state(ctx)
     fact = _need(value, "compare")
     change = state.facts.get(f"{fact.key}.change")
@@ -156,19 +187,41 @@ def f_compare(ctx: Context, value: Any, prior: str = "上年") -> str:
     rate_key = f"{fact.key}.change_pct"
     return fl.change_words(
         change.value, state.facts[rate_key].value if rate_key in state.facts else None, fact.unit,
-        base_zero=before.value == 0, prior=prior, with_rate=fact.unit == "万元",
-        wrap_amount=state.wrap(change.key), wrap_rate=state.wrap(rate_key),
+        base_zero=before.value == 0, prior=prior if prior is not None else state.prior_words(part),
+        with_rate=fact.unit == "万元", wrap_amount=state.wrap(change.key), wrap_rate=state.wrap(rate_key),
+        yuan_below=state.style.yuan_below if state.style else None,
     )
 
 
 @pass_context
-def f_vs_budget(ctx: Context, value: Any) -> str:
-    """A ``…diff`` fact as 与年初预算相比，减少…，下降…%."""
+def f_paired(ctx: Context, first: Any, second: Any) -> str:
+    """Two facts compared with the prior year in one clause when both moved the same way:
+    ``较2021年各减少1,267.86万元、2,570.97万元，各下降23.51%、38.28%``; else each on its own."""
+    state = _state(ctx)
+    a, b = _need(first, "paired"), _need(second, "paired")
+    changes = [state.facts.get(f"{f.key}.change") for f in (a, b)]
+    if state.facts.prior_year is None or None in changes:
+        return "无上年可比数据"
+    rates = [state.facts.get(f"{f.key}.change_pct") for f in (a, b)]
+    signs = {(c.value > 0) - (c.value < 0) for c in changes}
+    if len(signs) != 1 or 0 in signs or None in rates:
+        return f_compare(ctx, a) + "、" + f_compare(ctx, b)
+    verb, trend = ("增加", "增长") if signs == {1} else ("减少", "下降")
+    amounts = "、".join(state.figure(c, state.fmt(abs(c.value), c.unit)) for c in changes)
+    pcts = "、".join(state.figure(r, fl.format_percent(abs(r.value))) for r in rates)
+    return f"较{state.prior_words()}各{verb}{amounts}，各{trend}{pcts}"
+
+
+@pass_context
+def f_vs_budget(ctx: Context, value: Any, budget: str = "年初预算", lead: str = "与{budget}相比，") -> str:
+    """A ``…diff`` fact as 与年初预算相比，减少…，下降…% (``budget="预算", lead="较{budget}"`` for
+    较预算增加…，增长…%)."""
     state = _state(ctx)
     fact = _need(value, "vs_budget")
     rate = state.facts.get(f"{fact.key}_pct")
     return fl.budget_words(fact.value, rate.value if rate else None, fact.unit,
-                           wrap_amount=state.wrap(fact.key), wrap_rate=state.wrap(f"{fact.key}_pct"))
+                           wrap_amount=state.wrap(fact.key), wrap_rate=state.wrap(f"{fact.key}_pct"),
+                           yuan_below=state.style.yuan_below if state.style else None, budget=budget, lead=lead)
 
 
 @pass_context
@@ -225,7 +278,7 @@ def f_listing(ctx: Context, family: str, sep: str = "、") -> str:
     for code in state.facts.codes(family):
         fact = state.facts.get(f"{family}.{code}")
         if fact is not None:
-            parts.append(state.facts.names[f"{family}.{code}"] + state.figure(fact, fl.format_value(fact.value, fact.unit)))
+            parts.append(state.facts.names[f"{family}.{code}"] + state.figure(fact, state.fmt(fact.value, fact.unit)))
     return fl.join_cn(parts, sep)
 
 
@@ -260,7 +313,7 @@ def t_positive(value: Any) -> bool:
 
 FILTERS = {
     "fig": f_fig, "wan": f_fig, "pct": f_fig, "num": f_fig, "abs": f_abs, "share": f_share,
-    "compare": f_compare, "vs_budget": f_vs_budget, "completion": f_completion, "reason": f_reason,
+    "compare": f_compare, "paired": f_paired, "vs_budget": f_vs_budget, "completion": f_completion, "reason": f_reason,
     "listing": f_listing, "empty_table": f_empty_table, "cnum": fl.cn_number, "join_cn": fl.join_cn,
 }
 TESTS = {"zero": t_zero, "positive": t_positive}
@@ -361,9 +414,12 @@ def _tidy(text: str) -> str:
 
 def render_narrative(facts: Facts, content: UnitContent, project: Project, *, link: bool = True,
                      registry: Registry = REGISTRY) -> list[Section]:
-    """Every section that has wording (content override first, then the package default)."""
+    """Every section that has wording (content override first, then the package default), in the
+    order of the project's report style, numbered in that order: a section with nothing to say
+    is left out and the numbers of the others close up."""
     env = _environment()
     view = FactView(facts, registry)
+    style = style_for(project)
     base_ctx = {
         "F": view,
         "year": facts.year,
@@ -371,29 +427,57 @@ def render_narrative(facts: Facts, content: UnitContent, project: Project, *, li
         "unit_name": content.name,
         "unit": content.settings,
         "rows": lambda family: [RowView(family, c, facts.names.get(f"{family}.{c}", c), view) for c in facts.codes(family)],
+        "S": dict(style.switches),
+        "U": style.unit(content.settings.get("kind")),
+        "mark": style.mark,
     }
-    sections: list[Section] = []
     wanted: dict[str, bool] = {}
-    for sdef in section_defs():
+    described: set[str] = set()
+    bodies: list[tuple[SectionDef, _State, str, str]] = []
+    for sdef in section_defs(style.sections):
         text, source = _source(sdef, content, project)
         if text is None:
             continue
-        state = _State(facts, content, project, view, link=link, wanted=wanted)
+        state = _State(facts, content, project, view, link=link, wanted=wanted, style=style, section=sdef.key,
+                       described=described)
         rendered = _render(env, text, sdef, source, {**base_ctx, "_r": state})
-        plain = state.finish(rendered, as_link=False)
-        if not plain.strip():
+        if not state.finish(rendered, as_link=False).strip():
             continue  # nothing to say (e.g. no contact given): no empty section
-        html = state.finish(_to_html(rendered), as_link=True)
+        bodies.append((sdef, state, rendered, source))
+    sections: list[Section] = []
+    for (sdef, state, rendered, source), numbers in zip(bodies, _numbers([b[0] for b in bodies], style)):
         heading = {
-            name: state.finish(_render(env, getattr(sdef, name), sdef, "sections.toml", {**base_ctx, "_r": state}),
-                               as_link=False).strip()
+            name: state.finish(_render(env, getattr(sdef, name), sdef, "sections.toml",
+                                       {**base_ctx, "_r": state, "n": numbers[name]}), as_link=False).strip()
             for name in ("title", "part", "group")
         }
         sections.append(Section(
-            key=sdef.key, markdown=plain, html=html, source=source,
+            key=sdef.key, markdown=state.finish(rendered, as_link=False),
+            html=state.finish(_to_html(rendered), as_link=True), source=source,
             missing_reasons=tuple(state.missing_reasons), **heading,
         ))
     return sections
+
+
+def _numbers(defs: list[SectionDef], style: Style) -> list[dict[str, str]]:
+    """The numbers (``n`` in titles) of the sections that are written: within a part, sections and
+    groups are numbered 一、二、… in turn; within a group its sections are （一）（二）…."""
+    top: dict[str, int] = {}
+    group_number: dict[tuple[str, str], str] = {}
+    in_group: dict[tuple[str, str], int] = {}
+    out = []
+    for sdef in defs:
+        if sdef.group:
+            key = (sdef.part, sdef.group)
+            if key not in group_number:
+                top[sdef.part] = top.get(sdef.part, 0) + 1
+                group_number[key] = style.mark("top", top[sdef.part])
+            in_group[key] = in_group.get(key, 0) + 1
+            out.append({"title": style.mark("group", in_group[key]), "group": group_number[key], "part": ""})
+        else:
+            top[sdef.part] = top.get(sdef.part, 0) + 1
+            out.append({"title": style.mark("top", top[sdef.part]), "group": "", "part": ""})
+    return out
 
 
 def _source(sdef: SectionDef, content: UnitContent, project: Project) -> tuple[str | None, str]:

@@ -21,10 +21,10 @@ class SectionDef:
     content_only: bool = False
 
 
-@lru_cache(maxsize=1)
-def section_defs() -> tuple[SectionDef, ...]:
-    """The sections in report order, from ``wording/sections.toml``."""
-    text = resources.files(WORDING_PACKAGE).joinpath("sections.toml").read_text(encoding="utf-8")
+@lru_cache(maxsize=8)
+def section_defs(name: str = "sections.toml") -> tuple[SectionDef, ...]:
+    """The sections in report order, from ``wording/sections.toml`` (or a style's section list)."""
+    text = resources.files(WORDING_PACKAGE).joinpath(name).read_text(encoding="utf-8")
     data = tomllib.loads(text)
     return tuple(
         SectionDef(key=d["key"], part=d.get("part", ""), title=d["title"], group=d.get("group", ""),

@@ -81,7 +81,7 @@ def report_parts(sections: list[Any], content: UnitContent, year: int, table_pag
         for s in sections:
             part_title = _YEAR.sub(str(year), getattr(s, "part", "") or "")
             part = by_prefix.get(part_title.split(" ", 1)[0], parts[1])
-            group = _YEAR.sub(str(year), groups.get(s.key, ""))
+            group = s.group if hasattr(s, "group") else _YEAR.sub(str(year), groups.get(s.key, ""))
             level = 3
             if group:
                 level = 4

@@ -1,0 +1,112 @@
+"""Styles of the report: how a province's reports word and number what the facts say.
+
+A style is data (``wording/styles.toml``): which section list it uses, the places of each
+percentage, which sentences it writes, how it numbers sub-items and names the prior year. The
+wording templates read its switches as ``S``; ``derive`` reads its percent places. A project picks
+a style with ``[project] style``; without one, the style named after its table set (or the
+reference report's ``neimenggu-11``).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+WORDING_PACKAGE = "disclosure.wording"
+DEFAULT_STYLE = "neimenggu-11"
+UNIT_WORDS = {"department": "本部门", "unit": "本单位"}
+
+
+@dataclass(frozen=True)
+class Style:
+    """One style. ``percent_places`` maps fact-key prefixes to places (the longest prefix wins;
+    others use the project's places); ``yuan_below`` writes smaller non-zero amounts in 元;
+    ``prior_words`` names the compared year (``{prior}`` is the year), per section when
+    ``prior_words_by_section`` says so; ``switches`` are what templates read as ``S``."""
+
+    name: str
+    sections: str = "sections.toml"
+    percent_places: tuple[tuple[str, int], ...] = ()
+    yuan_below: Decimal | None = None
+    prior_words: str = "{prior}年度"
+    prior_words_by_section: tuple[tuple[str, str], ...] = ()
+    unit_word: str = "本部门"
+    numbering: dict[str, str] = field(default_factory=dict)
+    switches: dict[str, Any] = field(default_factory=dict)
+
+    def prior(self, section: str, prior_year: int | None, part: str | None = None) -> str:
+        """How this section (or one ``part`` of it, ``three_public.total``) names the compared year:
+        ``2020年度``, ``2020年`` or ``上年``."""
+        by_section = dict(self.prior_words_by_section)
+        words = by_section.get(f"{section}.{part}") if part else None
+        if words is None:
+            words = by_section.get(section, self.prior_words)
+        return words.replace("{prior}", str(prior_year) if prior_year is not None else "上")
+
+    def unit(self, kind: str | None) -> str:
+        """本部门 for a department's summary report, 本单位 for one unit (unit.toml ``kind``)."""
+        return UNIT_WORDS.get(str(kind or ""), self.unit_word)
+
+    def mark(self, level: str, n: int) -> str:
+        """The number of the ``n``-th item at a level: top 一、 · group （一） · sub 1、 · item （1）."""
+        from disclosure.narrative.filters import cn_number
+
+        pattern = {**DEFAULT_NUMBERING, **self.numbering}[level]
+        return pattern.replace("{cn}", cn_number(n)).replace("{n}", str(n))
+
+
+DEFAULT_NUMBERING = {"top": "{cn}、", "group": "（{cn}）", "sub": "{n}、", "item": "（{n}）"}
+
+
+@lru_cache(maxsize=1)
+def _styles() -> dict[str, dict]:
+    text = resources.files(WORDING_PACKAGE).joinpath("styles.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["style"]
+
+
+def style_names() -> tuple[str, ...]:
+    return tuple(_styles())
+
+
+@lru_cache(maxsize=16)
+def load_style(name: str) -> Style:
+    """A style by name; its ``base`` style's settings first (switches merged key by key)."""
+    styles = _styles()
+    if name not in styles:
+        raise ValueError(f"没有名为“{name}”的报告样式（可用：{'、'.join(styles)}）")
+    data = dict(styles[name])
+    base = data.pop("base", None)
+    parent = load_style(base) if base else None
+    switches = {**(parent.switches if parent else {}), **data.pop("switches", {})}
+    numbering = {**(parent.numbering if parent else {}), **data.pop("numbering", {})}
+    kwargs: dict[str, Any] = {}
+    if parent is not None:
+        kwargs = {f: getattr(parent, f) for f in ("sections", "percent_places", "yuan_below", "prior_words",
+                                                  "prior_words_by_section", "unit_word")}
+    if "percent_places" in data:
+        kwargs["percent_places"] = tuple(sorted(data.pop("percent_places").items()))
+    if "prior_words_by_section" in data:
+        kwargs["prior_words_by_section"] = tuple(sorted(data.pop("prior_words_by_section").items()))
+    if "yuan_below" in data:
+        raw = data.pop("yuan_below")
+        kwargs["yuan_below"] = Decimal(str(raw)) if raw not in (None, "", 0, "0") else None
+    for key in ("sections", "prior_words", "unit_word"):
+        if key in data:
+            kwargs[key] = str(data.pop(key))
+    data.pop("description", None)
+    if data:
+        raise ValueError(f"报告样式“{name}”中有不认识的设置：{'、'.join(sorted(data))}")
+    return Style(name=name, numbering=numbering, switches=switches, **kwargs)
+
+
+def style_for(project: Any) -> Style:
+    """The project's style: ``[project] style``, else the one named after its table set, else the
+    reference report's."""
+    chosen = getattr(project, "style", "") or ""
+    if chosen:
+        return load_style(chosen)
+    table_set = getattr(project, "table_set", "")
+    return load_style(table_set if table_set in _styles() else DEFAULT_STYLE)
