@@ -156,7 +156,8 @@ FUNDS = ("general", "gov_fund", "state_capital", "other")
 
 @dataclass(frozen=True)
 class Line:
-    """Money of one 项 (7-digit 功能分类 code) from one fund; ``other`` is non-fiscal (事业收入)."""
+    """Money of one 项 (7-digit 功能分类 code) from one fund; ``other`` is non-fiscal, received as
+    ``source`` (事业收入 unless another 收入 column is named: superior, operating, affiliated, other)."""
 
     code: str
     fund: str = "general"
@@ -164,6 +165,7 @@ class Line:
     project: object = 0
     opening: object = 0
     closing: object = 0
+    source: str = "business"
 
     @property
     def spend(self) -> Decimal:
@@ -248,7 +250,8 @@ def consistent_accounts(
         "income.general_budget": {"amount": _sum(by_fund["general"], "income")},
         "income.gov_fund": {"amount": _sum(by_fund["gov_fund"], "income")},
         "income.state_capital": {"amount": _sum(by_fund["state_capital"], "income")},
-        "income.business": {"amount": _sum(by_fund["other"], "income")},
+        **{f"income.{src}": {"amount": _sum([l for l in by_fund["other"] if l.source == src], "income")}
+           for src in dict.fromkeys(["business", *(l.source for l in by_fund["other"])])},
         "income.year_total": {"amount": income_total},
         "income.opening_balance": {"amount": opening_total},
         "income.grand_total": {"amount": income_total + opening_total},
@@ -262,12 +265,13 @@ def consistent_accounts(
     summary["expenditure.grand_total"] = {"amount": spend_total + closing_total}
     built["summary"] = summary
 
-    income_fields = {"total": "income", "fiscal": "income", "business": "income"}
+    sources = list(dict.fromkeys(["business", *(l.source for l in by_fund["other"])]))
+    income_fields = {"total": "income", "fiscal": "income", **{src: "income" for src in sources}}
     leaves = {}
     for line in lines:
-        acc = leaves.setdefault(line.code, {"total": ZERO, "fiscal": ZERO, "business": ZERO})
+        acc = leaves.setdefault(line.code, dict.fromkeys(income_fields, ZERO))
         acc["total"] += line.income
-        acc["fiscal" if line.fund != "other" else "business"] += line.income
+        acc["fiscal" if line.fund != "other" else line.source] += line.income
     built["income"] = tree_rows(leaves, income_fields)
     built["expenditure"] = tree_rows(_leaves(lines, {"total": "spend", "basic": "basic", "project": "project"}),
                                      ["total", "basic", "project"])

@@ -144,10 +144,12 @@ def unknown_reasons(facts: Any, content: UnitContent | None) -> list[Finding]:
     import difflib
 
     known = sorted({f.reason_key for f in facts.values() if getattr(f, "reason_key", None)})
+    known_set = (set(known) | {key for key in facts if key.endswith(".change")}  # changes a style may state
+                 | {f"{key}.uses" for key in facts})  # 主要用于… beside a figure
     where = f"content/{content.unit}/{content.year}/reasons.toml"
     found = []
     for key in sorted(content.reasons):
-        if key in known or not content.reason(key):
+        if key in known_set or not content.reason(key):
             continue
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"是否应为“{close[0]}”？" if close else "请对照 disclosure check 所列的键或 facts.json 中的 reason_key。"

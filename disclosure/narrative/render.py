@@ -194,22 +194,25 @@ def f_compare(ctx: Context, value: Any, prior: str | None = None, part: str | No
 
 
 @pass_context
-def f_paired(ctx: Context, first: Any, second: Any) -> str:
+def f_paired(ctx: Context, first: Any, second: Any, first_label: str, second_label: str) -> str:
     """Two facts compared with the prior year in one clause when both moved the same way:
-    ``较2021年各减少1,267.86万元、2,570.97万元，各下降23.51%、38.28%``; else each on its own."""
+    ``本年收入合计、本年支出合计较2021年各减少1,267.86万元、2,570.97万元，各下降23.51%、38.28%``;
+    ``…均与2021年持平``; otherwise each with its own change."""
     state = _state(ctx)
     a, b = _need(first, "paired"), _need(second, "paired")
     changes = [state.facts.get(f"{f.key}.change") for f in (a, b)]
     if state.facts.prior_year is None or None in changes:
-        return "无上年可比数据"
+        return f"{first_label}、{second_label}无上年可比数据"
     rates = [state.facts.get(f"{f.key}.change_pct") for f in (a, b)]
     signs = {(c.value > 0) - (c.value < 0) for c in changes}
-    if len(signs) != 1 or 0 in signs or None in rates:
-        return f_compare(ctx, a) + "、" + f_compare(ctx, b)
+    if signs == {0}:
+        return f"{first_label}、{second_label}均与{state.prior_words()}持平"
+    if len(signs) != 1 or None in rates:
+        return f"{first_label}{f_compare(ctx, a)}，{second_label}{f_compare(ctx, b)}"
     verb, trend = ("增加", "增长") if signs == {1} else ("减少", "下降")
     amounts = "、".join(state.figure(c, state.fmt(abs(c.value), c.unit)) for c in changes)
     pcts = "、".join(state.figure(r, fl.format_percent(abs(r.value))) for r in rates)
-    return f"较{state.prior_words()}各{verb}{amounts}，各{trend}{pcts}"
+    return f"{first_label}、{second_label}较{state.prior_words()}各{verb}{amounts}，各{trend}{pcts}"
 
 
 @pass_context

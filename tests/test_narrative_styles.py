@@ -1,0 +1,162 @@
+"""Report styles (disclosure/wording/styles.toml): the same facts worded and numbered as a province's
+reports word them; the reference report's style stays the default."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from disclosure.check import check_accounts
+from disclosure.content import UnitContent
+from disclosure.derive import derive
+from disclosure.errors import ConfigError
+from disclosure.narrative import render_narrative
+from disclosure.narrative.filters import format_value, format_yuan
+from disclosure.project import Project, load_project
+from disclosure.wording.style import load_style, style_for, style_names
+from report_corpus import load
+from test_derive import example_accounts
+
+
+def render(style: str = "", *, accounts=None, reasons=None, settings=None, places: int = 2):
+    project = Project(root=Path("."), style=style, percent_places=places)
+    accounts = accounts if accounts is not None else example_accounts()
+    facts = derive(accounts, project)
+    content = UnitContent(unit="example", year=2021, reasons=dict(reasons or {}), settings=dict(settings or {}))
+    return {s.key: s for s in render_narrative(facts, content, project, link=False)}, facts
+
+
+def test_the_default_style_is_the_reference_reports():
+    assert style_for(Project(root=Path("."))).name == "neimenggu-11"
+    assert style_for(Project(root=Path("."), table_set="national-9")).name == "national-9"
+    assert style_for(Project(root=Path("."), table_set="yunnan-11")).name == "neimenggu-11"
+    assert style_for(Project(root=Path("."), style="yunnan")).name == "yunnan"
+
+
+def test_every_style_loads_and_inherits_its_base():
+    for name in style_names():
+        style = load_style(name)
+        assert style.switches["three_public_budget"] in ("completion", "difference", "both")
+    gansu = load_style("gansu")
+    assert gansu.switches["list_zero"] is True  # from sichuan
+    assert gansu.switches["paired_totals"] is False and gansu.prior_words == "上年"
+
+
+def test_an_unknown_style_in_the_project_is_a_config_error(tmp_path):
+    (tmp_path / "disclosure.toml").write_text('[project]\nstyle = "hubei"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_project(tmp_path)
+    assert "hubei" in str(exc.value) and "sichuan" in str(exc.value)
+
+
+def test_one_phrasing_of_the_prior_year_throughout_a_style():
+    sections, _ = render("yunnan")
+    text = "\n".join(s.markdown for s in sections.values())
+    assert "较上年" in text and "较2020" not in text and "与2020" not in text
+    sections, _ = render("sichuan")
+    text = "\n".join(s.markdown for s in sections.values())
+    assert "较2020年减少622.89万元" in text and "较上年" not in text and "较2020年度" not in text
+
+
+def test_unit_word_comes_from_the_unit_kind():
+    sections, _ = render(settings={"kind": "unit"})
+    assert sections["overview"].markdown.startswith("本单位2021年度收入总计")
+    assert sections["basic"].markdown.startswith("本单位2021年度")
+    sections, _ = render("sichuan", settings={"kind": "department"})
+    assert sections["overview"].markdown.startswith("本部门2021年度收入总计")
+    sections, _ = render("sichuan")
+    assert sections["overview"].markdown.startswith("本单位2021年度收入总计")
+
+
+def test_percent_places_by_fact_prefix_are_computed_in_derive():
+    _, facts = render("guangxi")  # one place everywhere
+    assert facts["summary.income.grand_total.change_pct"].value == Decimal("-8.3")
+    assert facts["expenditure.basic.share"].value == Decimal("51.5")
+    _, facts = render()
+    assert facts["summary.income.grand_total.change_pct"].value == Decimal("-8.30")
+
+
+def test_small_amounts_in_yuan_below_a_threshold():
+    assert format_yuan(Decimal("0.0275")) == "275元"
+    assert format_yuan(Decimal("0.03")) == "300元"
+    assert format_yuan(Decimal("0.00125")) == "12.5元"
+    assert format_value(Decimal("0.03"), "万元", Decimal("0.1")) == "300元"
+    assert format_value(Decimal("0.30"), "万元", Decimal("0.1")) == "0.30万元"
+    assert format_value(Decimal("0"), "万元", Decimal("0.1")) == "0.00万元"
+    assert format_value(Decimal("0.03"), "万元") == "0.03万元"
+
+
+def test_three_public_against_budget_in_both_styles_and_zero_items_in_words():
+    sections, _ = render("yunnan")
+    text = sections["three_public"].markdown
+    # 完成预算的… and 较预算增加…，增长… for the same figure
+    assert "财政拨款“三公”经费预算为195.00万元，支出决算为376.18万元，完成预算的192.91%，较预算增加181.18万元，增长92.91%" in text
+    assert "因公出国（境）费无此项支出" in text and "2021年度未发生因公出国（境）费用。" in text
+    assert "团组0个" not in text and "累计0人次" not in text
+    ref, _ = render()
+    assert "全年因公出国（境）团组0个，累计0人次" in ref["three_public"].markdown  # the reference keeps its figures
+
+
+def test_the_yunnan_style_reads_like_a_yunnan_report():
+    sections, _ = render("yunnan")
+    outline = [(s.part, s.title) for s in sections.values()]
+    assert outline[:4] == [
+        ("第三部分 2021年度部门决算情况说明", "一、收入决算情况说明"),
+        ("第三部分 2021年度部门决算情况说明", "二、支出决算情况说明"),
+        ("第三部分 2021年度部门决算情况说明", "三、一般公共预算财政拨款支出决算情况说明"),
+        ("第三部分 2021年度部门决算情况说明", "四、财政拨款“三公”经费支出决算情况说明"),
+    ]
+    assert [t for p, t in outline if p.startswith("第四部分")][:3] == ["一、机关运行经费支出情况", "二、国有资产占用情况",
+                                                                 "三、政府采购支出情况"]
+    assert sections["gov_fund"].group == "四、其他重要事项情况说明" and sections["gov_fund"].title.startswith("（一）")
+    assert "overview" not in sections and "budget_execution" not in sections
+    assert outline[-1] == ("第五部分 名词解释", "名词解释")
+
+
+def test_a_description_from_content_follows_a_figure_once():
+    reasons = {"gb.class.204.actual.uses": "主要用于交通管理、道路执勤和车辆管理"}
+    sections, facts = render(reasons=reasons)
+    text = sections["general_budget"].markdown
+    assert "公共安全支出5,817.35万元（主要用于交通管理、道路执勤和车辆管理），占100.00%" in text
+    assert text.count("主要用于交通管理") == 1
+    accounts = example_accounts()
+    content = UnitContent(unit="example", year=2021, reasons=reasons)
+    assert not [f for f in check_accounts(accounts, Project(root=Path(".")), content=content, facts=facts)
+                if f.rule == "reason.unknown"]
+
+
+def test_income_by_source_and_expenditure_by_class_with_changes():
+    report = load("guangxi-2021-junxiu")
+    project = Project(root=Path("."), style="guangxi")
+    sections = {s.key: s for s in render_narrative(derive(report.accounts, project),
+                                                   UnitContent(unit=report.slug, year=2021), project, link=False)}
+    income = sections["income"].markdown
+    assert "一般公共预算财政拨款收入382.17万元，占97.9%，较2020年度减少157.86万元，下降29.2%" in income
+    assert "上级补助收入8.38万元，占2.1%，较2020年度减少17.40万元，下降67.5%" in income
+    assert "上年结转和结余190.89万元，较2020年度减少7.63万元，下降3.8%" in income
+    assert "经营收入0.00万元，占0.0%，与2020年度持平" in income  # a zero source listed as such
+    assert "社会保障和就业支出467.99万元，占97.4%，较2020年度减少91.91万元，下降16.4%" in sections["expenditure"].markdown
+
+
+def test_paired_totals_in_one_sentence():
+    report = load("sichuan-2022-lvyou")
+    project = Project(root=Path("."), style="sichuan")
+    sections = {s.key: s for s in render_narrative(derive(report.accounts, project),
+                                                   UnitContent(unit=report.slug, year=2022), project, link=False)}
+    assert ("本年收入合计、本年支出合计较2021年各减少1,267.86万元、2,570.97万元，各下降23.51%、38.29%。"
+            in sections["overview"].markdown)
+
+
+def test_paired_totals_that_did_not_move_together_are_said_one_by_one():
+    from dataclasses import replace as copy_with
+    from factories import with_value
+
+    accounts = example_accounts()
+    sections, facts = render("sichuan", accounts=accounts)
+    assert facts["income.total.change"].value == 0 and facts["expenditure.total.change"].value == 0
+    assert "本年收入合计、本年支出合计均与2020年持平。" in sections["overview"].markdown
+    more = accounts["expenditure"].row("total").values["total"] + Decimal("100")
+    moved = with_value(accounts, "expenditure", "total", "total", more)
+    sections, _ = render("sichuan", accounts=copy_with(moved, prior=accounts.prior))
+    assert "本年收入合计与2020年持平，本年支出合计较2020年增加100.00万元，增长" in sections["overview"].markdown
