@@ -160,3 +160,15 @@ def test_paired_totals_that_did_not_move_together_are_said_one_by_one():
     moved = with_value(accounts, "expenditure", "total", "total", more)
     sections, _ = render("sichuan", accounts=copy_with(moved, prior=accounts.prior))
     assert "本年收入合计与2020年持平，本年支出合计较2020年增加100.00万元，增长" in sections["overview"].markdown
+
+
+def test_section_numbers_close_up_over_the_sections_written():
+    sections, _ = render(reasons={})
+    content_only = UnitContent(unit="example", year=2021, sections={"organization": "本单位设3个科室。"})
+    project = Project(root=Path("."))
+    written = {s.key: s for s in render_narrative(derive(example_accounts(), project), content_only, project)}
+    assert "duties" not in written
+    assert written["organization"].title == "一、部门（单位）机构设置及决算单位构成情况"  # not 二、
+    assert written["budget_execution"].title == "一、关于2021年度预算执行情况分析"
+    assert written["overview"].group == "二、关于2021年度决算情况说明"
+    assert written["assets"].title == "（十三）国有资产占用情况"
