@@ -55,6 +55,7 @@ class Report:
     accounts: Accounts
     stated: list[Stated] = field(default_factory=list)
     invented: str = ""
+    chain_gap: str = ""  # why last year's closing balances differ from this year's opening ones, as published
 
 
 def figures(text: str) -> set[tuple[Decimal, str]]:
@@ -113,7 +114,7 @@ def load(slug: str) -> Report:
     accounts = _year(slug, data["current"], data["year"], table_set, prior)
     stated = [Stated(**s) for s in data["stated"]]
     return Report(slug, data["province"], data["source"], data["title"], data["style"], data["year"], accounts,
-                  stated, data.get("invented", ""))
+                  stated, data.get("invented", ""), data.get("chain_gap", ""))
 
 
 def slugs() -> list[str]:

