@@ -85,7 +85,7 @@ def budget_words(diff: Decimal, rate: Decimal | None, unit: str = "万元", *,
     if diff == 0:
         return f"与{budget}持平"
     if rate is None:
-        return f"年初未安排预算" if budget == "年初预算" else "未安排预算"
+        return "年初未安排预算" if budget == "年初预算" else "未安排预算"
     verb, trend = ("增加", "增长") if diff > 0 else ("减少", "下降")
     amount = wrap_amount(format_value(abs(diff), unit, yuan_below))
     return f"{lead.format(budget=budget)}{verb}{amount}，{trend}{wrap_rate(format_percent(abs(rate)))}"
