@@ -1,6 +1,8 @@
-"""Build this repository's own project (tables/ and content/) into site/: ``python build.py``.
+"""Build this repository's own project (tables/ and content/): the public site into site/ (the folder
+to upload) and the review site into site-review/ (check results and internal cross-checks, never
+uploaded): ``python build.py``.
 
-Extra arguments go to ``disclosure build`` (for example ``--public`` or ``--allow-errors``).
+Extra arguments go to both ``disclosure build`` runs (for example ``--allow-errors``).
 """
 import sys
 from pathlib import Path
@@ -11,4 +13,6 @@ sys.path.insert(0, str(ROOT))
 from disclosure.cli import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main(["build", str(ROOT), "--out", str(ROOT / "site"), *sys.argv[1:]]))
+    code = main(["build", str(ROOT), "--out", str(ROOT / "site"), *sys.argv[1:]])
+    review = main(["build", str(ROOT), "--review", "--out", str(ROOT / "site-review"), *sys.argv[1:]])
+    sys.exit(code or review)

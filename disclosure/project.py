@@ -27,6 +27,7 @@ class SiteConfig:
     police_record: str = ""  # 公安机关备案号
     column_name: str = "决算公开"
     publish_date: str = ""  # PubDate; empty means no date is printed (reproducible builds)
+    contact: str = ""  # the column's contact line in every page's footer (电话、邮箱)
     css_prefix: str = "dc-"
 
 

@@ -24,6 +24,14 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def review_site(example_site: Path) -> Path:
+    """The same project's review build (``--review``: check results and internal cross-checks)."""
+    out = example_site.parent / "site-review"
+    assert build(example_site.parent, out, "--review") == 0
+    return out
+
+
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
@@ -49,18 +57,19 @@ def parse(path: Path) -> _Links:
     return p
 
 
-def test_layout_of_the_example(example_site: Path) -> None:
+def test_layout_of_the_example(example_site: Path, review_site: Path) -> None:
+    assert (review_site / UNIT / "2021" / "review.html").is_file()
+    assert not list(example_site.rglob("review.html")), "the public site (the default build) has no review page"
     base = example_site / UNIT / "2021"
-    for rel in ("index.html", "tables/index.html", "review.html", "facts.json", "print-unit.css",
+    for rel in ("index.html", "tables/index.html", "facts.json", "print-unit.css",
                 "tables/summary.html", "tables/three_public.html", "tables/summary.csv", "tables/source/2021.xlsx"):
         assert (base / rel).is_file(), rel
     assert (example_site / "index.html").is_file()
     assert (example_site / "search.html").is_file()
     assert (example_site / "assets" / "search" / "manifest.js").is_file()
     assert (base / "search-docs" / "0.js").is_file()
-    assert (example_site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
-    # plotly.js exists once, and no page inlines it
-    assert len(list(example_site.rglob("plotly.min.js"))) == 1
+    # charts are inline SVG: no chart library is shipped
+    assert not list(example_site.rglob("plotly*.js"))
     assert all(p.stat().st_size < 400_000 for p in html_pages(example_site))
 
 
@@ -100,7 +109,7 @@ def test_report_follows_the_reference_order(example_site: Path) -> None:
     assert "完成预算的82.09%" in part2 and '<a href="performance.html">' in part2
     assert 'lang="zh-CN"' in html and 'class="dc-skip" href="#dc-main"' in html
     # figures link to the cell they came from, and the cell carries that id
-    link = re.search(r'<a class="dc-fig" href="tables/summary\.html#(cell-summary-[A-Z]+\d+)"', html)
+    link = re.search(r'<a class="dc-fig" id="dc-f-\d+" href="tables/summary\.html\?from=dc-f-\d+#(cell-summary-[A-Z]+\d+)"', html)
     assert link
     table = (example_site / UNIT / "2021" / "tables" / "summary.html").read_text(encoding="utf-8")
     assert f'id="{link.group(1)}"' in table
@@ -206,6 +215,8 @@ def test_check_errors_refuse_publishing_and_allow_errors_marks_drafts(tmp_path: 
     assert not (out / UNIT / "2021").exists(), "a unit-year with check errors is not published"
 
     assert build(project, out, "--allow-errors") == 0
+    review_out = tmp_path / "site-review"
+    assert build(project, review_out, "--allow-errors", "--review") == 0
     drafts = list((out / UNIT / "2021").rglob("*.html"))
     assert len(drafts) >= 14
     for page in drafts:
@@ -213,7 +224,7 @@ def test_check_errors_refuse_publishing_and_allow_errors_marks_drafts(tmp_path: 
     assert BANNER not in (out / UNIT / "2020" / "index.html").read_text(encoding="utf-8")
     portal = (out / "index.html").read_text(encoding="utf-8")
     assert BANNER in portal
-    review = (out / UNIT / "2021" / "review.html").read_text(encoding="utf-8")
+    review = (review_out / UNIT / "2021" / "review.html").read_text(encoding="utf-8")
     assert 'href="tables/expenditure.html#cell-expenditure-C5"' in review
 
 
@@ -236,7 +247,8 @@ def test_content_headings_survive_except_a_repeated_title(example_site: Path) ->
     assert re.search(r"<h\d[^>]*>收入</h\d>", report)
 
 
-def test_review_links_prior_year_cells_to_the_prior_years_pages(example_site: Path) -> None:
+def test_review_links_prior_year_cells_to_the_prior_years_pages(review_site: Path) -> None:
+    example_site = review_site
     review = (example_site / UNIT / "2021" / "review.html").read_text(encoding="utf-8")
     m = re.search(r'<a href="(\.\./2020/tables/income\.html#(cell-income-C\d+))">2020年 收入决算表!C\d+</a>', review)
     assert m, "a change finding names last year's cell, labelled with its year"
@@ -260,10 +272,10 @@ def test_a_draft_is_withdrawn_when_a_strict_build_refuses_it(tmp_path: Path, cap
 def test_pages_with_a_review_page_are_withdrawn_from_a_public_build_that_fails(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     project = copy_example(tmp_path / "p")
     out = tmp_path / "site"
-    assert build(project, out) == 0
+    assert build(project, out, "--review") == 0  # a review build in a folder that is not the project's site-review/
     assert (out / UNIT / "2021" / "review.html").exists()
     set_cell(workbook(project, 2021), "支出决算表", "C5", "12,3O4.00")
-    assert build(project, out, "--public") == 2  # 2021 cannot be read (2020 is rebuilt and published)
+    assert build(project, out) == 2  # 2021 cannot be read (2020 is rebuilt and published)
     assert not (out / UNIT / "2021").exists()
     assert not list(out.rglob("review.html"))
     assert f"{UNIT}/2021/" not in (out / "index.html").read_text(encoding="utf-8")

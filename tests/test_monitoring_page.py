@@ -54,7 +54,8 @@ def test_chart_is_fixed_and_reproducible(report):
 def test_rendered_body(report):
     html = render_monitoring(monitoring_page_context(report, "巴彦淖尔市公安局交通管理支队"), ROOT)
     assert "<caption>预算执行进度表（截至2021年6月30日，单位：万元）</caption>" in html
-    assert "<td>35.00</td><td>34.52</td><td>98.63</td><td>已达到序时进度</td>" in html
+    assert ('<td data-label="预算合计">35.00</td><td data-label="已支付">34.52</td><td data-label="执行进度（%）">98.63</td>'
+            '<td data-label="与序时进度比较">已达到序时进度</td>') in html
     assert "<mark><strong>未支出</strong></mark>" in html
     assert "下一步措施：8 月完成宣传服务政府采购" in html
 
@@ -63,7 +64,7 @@ def test_both_pages_in_a_site_build(tmp_path):
     from disclosure.site.unit_year import BuildOptions, build_unit_year
 
     project = load_project(ROOT)
-    options = BuildOptions(allow_errors=True)  # both pages are registered providers of every build
+    options = BuildOptions(allow_errors=True)  # both pages are registered providers of every build (review side)
     result = build_unit_year(project, UNIT, 2021, tmp_path, options)
     extras = [p.path for p in result.pages if p.kind == "extra"]
     assert extras == [f"{UNIT}/2021/performance.html", f"{UNIT}/2021/monitoring-2021-06-30.html"]
@@ -77,9 +78,9 @@ def test_both_pages_in_a_site_build(tmp_path):
     assert "<script" not in perf.split("</head>")[1]
     mon = (tmp_path / UNIT / "2021" / "monitoring-2021-06-30.html").read_text(encoding="utf-8")
     assert "低于序时进度9.59个百分点" in mon and "98.63" in mon
-    # the chart: fixed id, the site's plotly.js, its spec as JSON data (no inline script under the CSP)
-    assert '<div class="dc-chart" id="dc-chart-monitoring-2021-06-30"' in mon
-    assert 'src="../../assets/plotly.min.js"' in mon and 'class="dc-chart-spec" data-for="dc-chart-monitoring-2021-06-30"' in mon
+    # the chart: fixed id, drawn at build time as inline SVG (no chart script at all)
+    assert '<div class="dc-chart dc-chart-bar" id="dc-chart-monitoring-2021-06-30" role="img"' in mon
+    assert '<svg class="dc-svg"' in mon and "plotly" not in mon and 'stroke-dasharray="6 4"' in mon
     # the check stage carries the 绩效 warnings
     rules = [f.rule for f in result.findings if f.rule.startswith("performance.")]
     assert rules.count("performance.self_score") == 3 and rules.count("performance.goal_missed") == 2

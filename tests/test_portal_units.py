@@ -32,7 +32,7 @@ def test_compact_portal_and_unit_pages(bureau: Path, tmp_path: Path) -> None:
     assert f'<a href="{UNIT}/index.html">' in portal and f'<a href="{SECOND}/index.html">' in portal
     assert f'href="{UNIT}/2021/index.html"' in portal  # years are still listed
     page = (out / UNIT / "index.html").read_text(encoding="utf-8")
-    assert "历年对比" in page and "<th scope=\"col\">2020年</th>" in page and "../assets/plotly.min.js" in page
+    assert "历年对比" in page and "<th scope=\"col\">2020年</th>" in page and '<svg class="dc-svg"' in page
     for href in re.findall(r'href="([^"#]+)"', page):
         if not href.startswith(("http", "mailto")):
             assert (out / UNIT / href).resolve().is_file(), href

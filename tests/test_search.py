@@ -183,7 +183,9 @@ def test_the_in_process_build_writes_the_same_search_files_as_the_batch(tmp_path
     project = copy_example(tmp_path / "p")
     batch, direct = tmp_path / "batch", tmp_path / "direct"
     assert build(project, batch) == 0
-    build_site(load_project(project), direct)  # full results in memory: parts made by the portal step
+    from disclosure.site import BuildOptions
+
+    build_site(load_project(project), direct, BuildOptions(public=True))  # full results in memory: parts made by the portal step
 
     def search_files(site: Path) -> dict[str, str]:
         return {k: v for k, v in digest_tree(site).items() if k.startswith("assets/search/") or "/search-docs/" in k}

@@ -20,7 +20,7 @@ PAYLOADS = (
     "<svg onload=alert('svg')></svg>",
 )
 EVIL_NAME = "巴彦淖尔<script>alert('unit')</script><img src=x onerror=alert(9)>"
-OUR_SCRIPTS = re.compile(r"^(\.\./)*(assets/dc\.js|assets/plotly\.min\.js|assets/dc-search\.js|assets/search/manifest\.js)$")
+OUR_SCRIPTS = re.compile(r"^(\.\./)*(assets/dc\.js|assets/dc-search\.js|assets/search/manifest\.js)$")
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,8 @@ class _Audit(HTMLParser):
                 set(a) == {"src"} and OUR_SCRIPTS.search(a["src"] or ""))
             if not ok:
                 self.bad.append(f"<script {a}>")
+        if tag == "svg" and a.get("class") == "dc-svg" and not any(k.startswith("on") for k in a):
+            return  # a chart drawn at build time (disclosure.site.svgchart), its text escaped
         if tag in {"img", "iframe", "svg", "object", "embed", "style"}:
             self.bad.append(f"<{tag}>")
         for name, value in attrs:

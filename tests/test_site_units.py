@@ -156,8 +156,8 @@ def test_project_theme_overrides_templates_and_assets(tmp_path: Path) -> None:
     (project / "theme" / "assets" / "dc.css").write_text("/* 本地样式 */\n", encoding="utf-8")
     (project / "theme" / "templates" / "review.html").write_text(
         '{% extends "base.html" %}{% block main %}<h1>{{ title }}</h1><p>本地审核页</p>{% endblock %}', encoding="utf-8")
-    out = tmp_path / "site"
-    assert build(project, out, "--year", "2021", "--jobs", "1") == 0
+    out = tmp_path / "site-review"
+    assert build(project, out, "--year", "2021", "--jobs", "1", "--review") == 0
     assert (out / "assets" / "dc.css").read_text(encoding="utf-8") == "/* 本地样式 */\n"
     assert "本地审核页" in (out / UNIT / "2021" / "review.html").read_text(encoding="utf-8")
     assert theme_dirs(project)[0] == (project / "theme").resolve()

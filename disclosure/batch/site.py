@@ -22,14 +22,17 @@ def run_site_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError("--jobs 必须是正整数。")
     project = load_project(args.project)
-    out = Path(args.out) if args.out else project.root / "site"
+    from disclosure.commands.build import output_folder
+
+    review = bool(getattr(args, "review", False))
+    out = output_folder(project.root, args.out, review)
     only = None
     if getattr(args, "unit", None) is not None or getattr(args, "year", None) is not None:
         from disclosure.site.builder import select
 
         only = set(select(project, args.unit, args.year))
     # the site's modules are imported only by the processes that build or write the portal
-    options = Deferred(OPTIONS, (("public", args.public), ("allow_errors", args.allow_errors)))
+    options = Deferred(OPTIONS, (("public", not review), ("allow_errors", args.allow_errors)))
     batch = BatchOptions(
         jobs=args.jobs,
         force=args.force,
@@ -37,7 +40,7 @@ def run_site_build(args: argparse.Namespace) -> int:
         builder=BUILDER,
         portal=PORTAL,
         options=options,
-        options_key=f"public={args.public};allow_errors={args.allow_errors}",
+        options_key=f"public={not review};allow_errors={args.allow_errors}",
         only=only,
         republish=frozenset(getattr(args, "republish", ()) or ()),
     )
@@ -47,5 +50,8 @@ def run_site_build(args: argparse.Namespace) -> int:
     say_texts_kept(summary)
     if summary.total == 0:
         print("tables/ 下没有公开表，只生成了栏目首页。请先用 disclosure init <单位> <年度> 创建公开表。")
-    print(f"网站在 {out}，打开 {out / 'index.html'} 即可浏览。")
+    if review:
+        print(f"审核版在 {out}（含校验结果与内部核对信息，仅供审核，不得上传），打开 {out / 'index.html'} 即可浏览。")
+    else:
+        print(f"对外公开版在 {out}：上传这个文件夹；打开 {out / 'index.html'} 即可浏览。")
     return summary.exit_code

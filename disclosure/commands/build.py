@@ -19,8 +19,10 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "notice": "提示"}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", nargs="?", default=".", help="项目文件夹（默认：当前文件夹）")
-    parser.add_argument("--out", default=None, help="输出文件夹（默认：项目下的 site/）")
-    parser.add_argument("--public", action="store_true", help="对外公开版：不生成供审核的校验结果页")
+    parser.add_argument("--out", default=None, help="输出文件夹（默认：项目下的 site/；加 --review 时为 site-review/）")
+    parser.add_argument("--review", action="store_true",
+                        help="审核版：另含校验结果页、绩效核对和数据来源，写入 site-review/，不得上传")
+    parser.add_argument("--public", action="store_true", help="对外公开版（默认即是，保留此选项以兼容旧脚本）")
     parser.add_argument("--allow-errors", action="store_true",
                         help="有校验错误时仍生成，每页标注“未通过校验（草稿）”")
     parser.add_argument("--unit", default=None, help="只生成这个单位（tables/ 下的文件夹名）")
@@ -38,8 +40,30 @@ def _counts(findings: list) -> str:
     return "，".join(parts) if parts else "全部通过"
 
 
+PUBLIC_FOLDER = "site"
+REVIEW_FOLDER = "site-review"
+
+
+def output_folder(root: Path, out: str | None, review: bool) -> Path:
+    """Where a build goes: ``site/`` (to upload) or, for ``--review``, ``site-review/`` (never uploaded).
+    A review build may not be written into the public folder, nor a public one into the review folder."""
+    from disclosure.errors import ConfigError
+
+    folder = Path(out) if out else root / (REVIEW_FOLDER if review else PUBLIC_FOLDER)
+    if review and folder.resolve() == (root / PUBLIC_FOLDER).resolve():
+        raise ConfigError(f"审核版含校验结果和内部核对信息，不能写入对外上传的 {PUBLIC_FOLDER}/。"
+                          f"请去掉 --out，审核版会写入 {REVIEW_FOLDER}/。")
+    if not review and folder.resolve() == (root / REVIEW_FOLDER).resolve():
+        raise ConfigError(f"{REVIEW_FOLDER}/ 是审核版的文件夹，对外公开版请写入 {PUBLIC_FOLDER}/（去掉 --out 即可）。")
+    return folder
+
+
 def run(args: argparse.Namespace) -> int:
     from disclosure.batch.site import run_site_build
+    from disclosure.errors import ConfigError
+
+    if args.review and args.public:
+        raise ConfigError("--review 与 --public 不能同时使用：审核版写入 site-review/，对外公开版写入 site/。")
 
     return run_site_build(args)
 
@@ -49,8 +73,8 @@ def run_sequential(args: argparse.Namespace) -> int:
     from disclosure.site import BuildOptions, build_site
 
     project = load_project(args.project)
-    out = Path(args.out) if args.out else project.root / "site"
-    options = BuildOptions(public=args.public, allow_errors=args.allow_errors)
+    out = output_folder(project.root, args.out, args.review)
+    options = BuildOptions(public=not args.review, allow_errors=args.allow_errors)
     started = time.perf_counter()
     result = build_site(project, out, options, unit=args.unit, year=args.year)
     elapsed = time.perf_counter() - started

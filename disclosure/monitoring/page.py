@@ -91,6 +91,7 @@ def _chart_view(report: MonitoringReport, title: str) -> Any:
         "series": series,
         "values": [[format(p.progress, "f"), format(report.schedule, "f")] for p in top],
         "unit": "%",
+        "reference": 1,  # 序时进度: one dashed line across the bars
     }
     spec_json = json.dumps(drawing, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     return ChartView(chart_id(report.as_of), title, alt, "bar", "%", series, rows, spec_json)
@@ -123,11 +124,12 @@ def narrative(report: MonitoringReport, unit_name: str = "") -> list[str]:
     return out
 
 
-def monitoring_page_context(report: MonitoringReport, unit_name: str = "") -> dict:
+def monitoring_page_context(report: MonitoringReport, unit_name: str = "", public: bool = False) -> dict:
     """Everything the monitoring template prints, formatted; ``figure_json`` is the plotly figure."""
     title = monitoring_format()["wording"]["chart_title"].format(date=_date(report.as_of))
     figure = plotly_figure(report)
     return {
+        "public": public,
         "unit_name": unit_name,
         "as_of": _date(report.as_of),
         "schedule": str(report.schedule),
@@ -181,7 +183,7 @@ def monitoring_pages(ctx: Any) -> list:
             continue
         notes = load_monitoring_notes(project, accounts.unit, sheet.as_of)
         report = evaluate_monitoring(sheet, None, project.monitoring_target, False, notes, project.percent_places)
-        context = monitoring_page_context(report, unit_name)
+        context = monitoring_page_context(report, unit_name, public=getattr(ctx, "public", False))
         title = f"{unit_name}预算执行进度（截至{_date(sheet.as_of)}）"
         page = ExtraPage(page_file(sheet.as_of), title, render_monitoring(context, project.root))
         pages.append(_with_chart(page, context["chart"]))

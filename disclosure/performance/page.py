@@ -125,6 +125,7 @@ def performance_page_context(
     projects: list[ProjectSummary] | None = None,
     unit_name: str = "",
     linkable: dict | None = None,
+    public: bool = False,
 ) -> dict:
     """Everything the performance template prints, already formatted (templates never compute).
 
@@ -139,6 +140,7 @@ def performance_page_context(
         same2 = lambda r: (r["level1"], r["level2"]) == (row["level1"], row["level2"])  # noqa: E731
         row["level2_span"] = 0 if i and same2(rows[i - 1]) else sum(1 for _ in _run(rows[i:], same2))
     return {
+        "public": public,
         "unit_name": unit_name,
         "year": report.year,
         "inputs_file": report.inputs_file or "",
@@ -191,6 +193,7 @@ def performance_pages(ctx: Any) -> list:
         return []
     report, goals, projects = built
     unit_name = ctx.content.name or getattr(ctx.accounts, "unit_name", "")
-    context = performance_page_context(report, goals, projects, unit_name, published_tables(ctx.accounts))
+    context = performance_page_context(report, goals, projects, unit_name, published_tables(ctx.accounts),
+                                       public=getattr(ctx, "public", False))
     title = f"{unit_name}{report.year}年度部门整体支出绩效评价"
     return [ExtraPage(PAGE_FILE, title, render_performance(context, ctx.project.root))]

@@ -29,12 +29,16 @@ def _p(text: str) -> str:
     return f"<p>{text}</p>"
 
 
-def _management(report: Any, projects: list, year: int) -> ReportBlock:
+def _management(report: Any, projects: list, year: int, public: bool = False) -> ReportBlock:
     budget = sum((s.project.budget for s in projects), Decimal(0))
     parts = [f"根据预算绩效管理要求，本单位对{year}年度部门整体支出开展了绩效自评"]
     if projects:
         parts.append(f"，并对{len(projects)}个项目开展了项目绩效自评，涉及预算资金{format_amount(budget)}万元")
     body = _p("".join(parts) + "。")
+    if public:  # the public site states the unit's own evaluation; the cross-check is review material
+        body += _p(f"部门整体支出绩效自评得分{report.self_total:.2f}分（满分{format_score(report.total_points)}分），"
+                   f"各项指标的得分见<a href=\"{PAGE}\">部门整体支出绩效评价</a>。")
+        return ReportBlock("（一）预算绩效管理工作开展情况", body)
     body += _p(
         f"按部门整体支出绩效评价指标的评分标准，依据公开表和绩效输入计算得分{report.computed_total:.2f}分，"
         f"单位自评得分{report.self_total:.2f}分（满分{format_score(report.total_points)}分）。"
@@ -74,13 +78,14 @@ def _evaluations(projects: list) -> ReportBlock | None:
     return ReportBlock("（三）部门评价项目绩效评价结果", _p("".join(lines)))
 
 
-def report_blocks(accounts: Any, facts: Any, project: Any) -> list[ReportBlock]:
-    """The subsections of 三、预算绩效评价工作开展情况; empty without a filled-in performance.toml."""
+def report_blocks(accounts: Any, facts: Any, project: Any, public: bool = False) -> list[ReportBlock]:
+    """The subsections of 三、预算绩效评价工作开展情况; empty without a filled-in performance.toml.
+    ``public`` leaves out the computed scores and where they differ from the self-evaluation."""
     from disclosure.performance.pipeline import build_performance
 
     built = build_performance(accounts, facts, project)
     if built is None:
         return []
     report, _goals, projects = built
-    blocks = [_management(report, projects, accounts.year), _projects(projects), _evaluations(projects)]
+    blocks = [_management(report, projects, accounts.year, public), _projects(projects), _evaluations(projects)]
     return [b for b in blocks if b is not None]

@@ -54,7 +54,7 @@ def refusal(results: Iterable[UnitYearResult]) -> CheckFailed | None:
 
 
 def build_portal(project: Project, out_dir: Path, results: list[UnitYearResult], options: BuildOptions | None = None) -> None:
-    """The reduce step: assets (theme + plotly.js, once), portal, search page and index over ``results``
+    """The reduce step: assets (the theme's, once), portal, search page and index over ``results``
     (refused unit-years are left out)."""
     options = options or BuildOptions()
     write_assets(project, Path(out_dir))

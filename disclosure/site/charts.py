@@ -1,5 +1,5 @@
-"""Charts built from facts (never from the tables): a small JSON spec drawn by the theme's script with
-the site's one copy of plotly.js, plus the same numbers as a table and an alt text.
+"""Charts built from facts (never from the tables): a small JSON spec drawn at build time as inline SVG
+(``disclosure.site.svgchart``; no chart library is shipped), plus the same numbers as a table and an alt text.
 
 Which charts exist and which facts feed them is data: ``charts.toml`` beside this module.
 """
@@ -31,6 +31,20 @@ class ChartView:
     series: list[str]
     rows: list[tuple[str, list[str]]]  # category label, formatted values per series
     spec_json: str
+
+    @property
+    def svg(self) -> str:
+        """The chart drawn as inline SVG (same bytes for the same spec)."""
+        from disclosure.site.svgchart import draw
+
+        return draw(json.loads(self.spec_json), [vals for _, vals in self.rows])
+
+    @property
+    def legend(self) -> list[tuple[int, str]]:
+        """(colour index, text) of each legend entry."""
+        from disclosure.site.svgchart import legend
+
+        return legend(json.loads(self.spec_json), [vals for _, vals in self.rows])
 
 
 @lru_cache(maxsize=None)

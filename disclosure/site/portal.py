@@ -15,7 +15,7 @@ from typing import Any
 from disclosure.errors import ConfigError
 from disclosure.money import format_amount
 from disclosure.project import Project
-from disclosure.site import plotlyjs, prefix
+from disclosure.site import prefix
 from disclosure.site.charts import chart_specs, trend_charts
 from disclosure.site.output import copy, write
 from disclosure.site.kept import KeptResult, keep
@@ -24,7 +24,7 @@ from disclosure.site.search_index import write_search_index
 from disclosure.site.theme import asset_files, environment, theme_dirs
 
 def write_assets(project: Project, out: Path) -> list[str]:
-    """Copy the theme's assets and plotly.js once into ``<out>/assets/``."""
+    """Copy the theme's assets once into ``<out>/assets/`` (charts are inline SVG: no chart library)."""
     names = []
     css_prefix = prefix.checked(project.site.css_prefix)
     for name, src in asset_files(theme_dirs(project.root)).items():
@@ -33,8 +33,7 @@ def write_assets(project: Project, out: Path) -> list[str]:
         else:
             copy(src, out / "assets" / name)
         names.append(name)
-    copy(plotlyjs.bundle(), out / "assets" / plotlyjs.FILENAME)
-    return sorted([*names, plotlyjs.FILENAME])
+    return sorted(names)
 
 
 def _compare(results: list[KeptResult]) -> dict | None:
@@ -138,6 +137,7 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
         site=site, root="", here="", unit_name=site.organizer or site.name, year="", draft=draft,
         draft_link="", print_css="", keywords=f"部门决算,决算公开,{site.column_name}",
         description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
+        publisher=site.organizer or site.name, publish_date=site.publish_date, review_build=not public,
     )
     units = _units(kept, public)
     inline = len(units) <= INLINE_UNITS

@@ -66,6 +66,43 @@ def unlink_missing(html: str, pages: set[str]) -> str:
     return _FIG.sub(repl, html)
 
 
+_CELL_IN_TITLE = re.compile(r'(title="[^"]*?)!\$?[A-Z]{1,3}\$?[0-9]{1,7}')
+
+
+def public_text(html: str) -> str:
+    """A figure's tooltip for the public site: the table and row it comes from, without the
+    workbook's cell reference (``收入支出决算总表!C38（“总计”决算数）`` → ``收入支出决算总表（“总计”决算数）``)."""
+    previous = None
+    while previous != html:
+        previous, html = html, _CELL_IN_TITLE.sub(r"\1", html)
+    return html
+
+
+def public_parts(parts: list[Part]) -> list[Part]:
+    """The report's parts with every block made fit for the public site (``public_text``)."""
+    return [Part(p.id, p.title, [Block(b.id, b.title, b.level, public_text(b.html)) for b in p.blocks]) for p in parts]
+
+
+_FIG_LINK = re.compile(r'<a class="dc-fig" href="(tables/[A-Za-z0-9_-]+\.html)(#[^"]*)?"')
+
+
+def number_figures(parts: list[Part]) -> list[Part]:
+    """Each figure link gets an id (``dc-f-N`` in page order) and names it in its href (``?from=``), so the
+    table page can offer a 返回正文 link back to the very sentence the reader came from."""
+    n = 0
+
+    def repl(m: re.Match) -> str:
+        nonlocal n
+        n += 1
+        return f'<a class="dc-fig" id="dc-f-{n}" href="{m.group(1)}?from=dc-f-{n}{m.group(2) or ""}"'
+
+    out = []
+    for p in parts:
+        blocks = [Block(b.id, b.title, b.level, _FIG_LINK.sub(repl, b.html)) for b in p.blocks]
+        out.append(Part(p.id, p.title, blocks))
+    return out
+
+
 def _body(html: str, level: int, title: str) -> str:
     return shift_headings(strip_leading_heading(html, title), min(6, level + 1))
 

@@ -14,6 +14,9 @@ _ATTRIBUTES = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items() if k in _TAG
 _ATTRIBUTES["a"] = {"href", "title", "class"}
 _ATTRIBUTES["span"] = {"class", "title"}
 _ATTRIBUTES["abbr"] = {"title"}
+for _cell in ("td", "th"):  # data-label: a column's name, shown beside each value when a table reflows on a phone
+    _ATTRIBUTES[_cell] = _ATTRIBUTES.get(_cell, set()) | {"data-label"}
+_ATTRIBUTES["table"] = _ATTRIBUTES.get("table", set()) | {"class"}
 _SCHEMES = {"http", "https", "mailto", "tel"}
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 _CLASS_OK = re.compile(r"^dc-[a-z0-9-]+( dc-[a-z0-9-]+)*$")

@@ -62,12 +62,13 @@ _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.S)
 _INLINE = re.compile(r"</?(?:a|span|b|strong|em|i|mark|abbr|code|sub|sup|small|q)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
+_PRINT_ONLY = re.compile(r"<!--dc-print-tables-->.*?<!--/dc-print-tables-->", re.S)  # the report's printed copy of the tables
 
 
 def page_text(html: str) -> str:
     """The visible text of a page's main content (scripts and chart specs left out), whitespace collapsed."""
     m = _MAIN.search(html)
-    body = _SCRIPT.sub(" ", m.group(1) if m else "")
+    body = _PRINT_ONLY.sub(" ", _SCRIPT.sub(" ", m.group(1) if m else ""))
     text = unescape(_TAG.sub(" ", _INLINE.sub("", body)))
     return re.sub(r"\s+", " ", text).strip()
 

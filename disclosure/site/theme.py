@@ -12,7 +12,6 @@ from pathlib import Path
 import jinja2
 
 from disclosure.money import format_amount
-from disclosure.site.plotlyjs import style_guard_ids
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -73,5 +72,4 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         **_OPTIONS,
     )
     env.filters["amount"] = format_amount
-    env.globals["plotly_guards"] = style_guard_ids()
     return env

@@ -7,6 +7,7 @@ any order, in parallel, or only when their inputs changed.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ from disclosure.project import Project
 from disclosure.site import prefix, stages
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
-from disclosure.site.report import Block, report_parts
+from disclosure.site.public_check import require_public
+from disclosure.site.report import Block, number_figures, public_parts, report_parts
 from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
 from disclosure.site.tables import table_csv, table_view
@@ -50,6 +52,7 @@ class UnitYearContext:
     facts: Any
     content: UnitContent
     findings: list
+    public: bool = False  # the public site: no sources, keys, flags or instructions on the page
 
 
 PageProvider = Callable[[UnitYearContext], list[ExtraPage]]
@@ -112,7 +115,8 @@ def _finding_cells(finding: Any, pages: set[str], unit: str = "", year: int = 0)
 class _Pages:
     """Renders pages of one unit-year with the shared context and collects them."""
 
-    def __init__(self, project: Project, out_dir: Path, unit: str, year: int, unit_name: str, draft: bool, review: bool):
+    def __init__(self, project: Project, out_dir: Path, unit: str, year: int, unit_name: str, draft: bool, review: bool,
+                 settings: dict | None = None):
         self.env = environment(theme_dirs(project.root))
         self.prefix = prefix.checked(project.site.css_prefix)
         self.project = project
@@ -121,6 +125,8 @@ class _Pages:
         self.pages: list[PageInfo] = []
         self.docs: list[SearchDoc] = []
         self.report_title = f"{unit_name}{year}年度部门决算"
+        self.publisher = _setting(settings, "publisher") or unit_name
+        self.publish_date = _setting(settings, "publish_date") or project.site.publish_date
 
     def render(self, template: str, rel: str, title: str, kind: str, **ctx: Any) -> str:
         depth = rel.count("/")
@@ -142,9 +148,14 @@ class _Pages:
             print_css=f"{here}print-unit.css",
             keywords=f"部门决算,决算公开,{self.unit_name},{self.year}年度,三公经费",
             description=f"{self.report_title}公开报告及公开表",
-            source=self.unit_name,
+            source=self.publisher,
+            publisher=self.publisher,
+            publish_date=self.publish_date,
+            review_build=self.review,
             **ctx,
         )
+        if not self.review:
+            require_public(html, rel)
         write(self.out_dir / rel, prefix.html(html, self.prefix))
         self.pages.append(PageInfo(rel, title, kind))
         self.docs.append(SearchDoc(rel, title, page_text(html)))
@@ -181,7 +192,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     if has_errors:
         result.status = "draft"
     review = not options.public
-    pages = _Pages(project, out_dir, unit, year, unit_name, draft=has_errors, review=review)
+    pages = _Pages(project, out_dir, unit, year, unit_name, draft=has_errors, review=review, settings=content.settings)
     folder = f"{unit}/{year}"
     table_set_tables = [t for t in accounts.tables.values() if t.spec.published]
     table_set_tables.sort(key=lambda t: (t.spec.number, t.key))
@@ -196,7 +207,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     write(out_dir / folder / "print-unit.css", _print_css(pages.report_title))
 
     extras: list[ExtraPage] = []
-    ctx = UnitYearContext(project, accounts, facts, content, findings)
+    ctx = UnitYearContext(project, accounts, facts, content, findings, public=options.public)
     for provider in (*PAGE_PROVIDERS, *options.page_providers):
         extras.extend(provider(ctx))
 
@@ -222,7 +233,10 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     charts: list[ChartView] = unit_year_charts(facts, year)
     parts = report_parts(sections, content, year, {v.key for v in views})
     if sections:  # 三、预算绩效评价工作开展情况 closes the narrative of 第二部分
-        parts[1].blocks += _performance_blocks(accounts, facts, project, extras)
+        parts[1].blocks += _performance_blocks(accounts, facts, project, extras, public=options.public)
+    if options.public:
+        parts = public_parts(parts)
+    parts = number_figures(parts)
     pages.render(
         "report.html", f"{folder}/index.html", pages.report_title, "report",
         parts=parts,
@@ -232,6 +246,8 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
         extras=extras,
         review=review,
         has_facts=facts is not None,
+        other_years=[(y, f"../{y}/index.html") for y in sorted({y for u, y in project.unit_years() if u == unit}, reverse=True)
+                     if y != year],
     )
     result.pages = pages.pages
     result.search_docs = pages.docs
@@ -278,13 +294,18 @@ def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int]
     return out
 
 
-def _performance_blocks(accounts: Any, facts: Any, project: Project, extras: list) -> list[Block]:
+def _setting(settings: dict | None, key: str) -> str:
+    value = (settings or {}).get(key, "")
+    return str(value).strip() if isinstance(value, (str, int, date)) else ""
+
+
+def _performance_blocks(accounts: Any, facts: Any, project: Project, extras: list, public: bool = False) -> list[Block]:
     """第二部分 三、预算绩效评价工作开展情况, when the unit-year has its 绩效 page to refer to."""
     if accounts is None or not any(e.filename == "performance.html" for e in extras):
         return []
     from disclosure.performance.report_section import report_blocks
 
-    blocks = report_blocks(accounts, facts, project)
+    blocks = report_blocks(accounts, facts, project, public=public)
     if not blocks:
         return []
     return [Block("dc-s-perf", "三、预算绩效评价工作开展情况", 3, "")] + [

@@ -32,6 +32,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def review_site(site: Path) -> Path:
+    """The same project's review build (``--review``), beside the public one."""
+    out = site.parent / "site-review"
+    assert build(site.parent, out, "--review") == 0
+    return out.resolve()
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -72,6 +80,24 @@ class Watched:
 @pytest.fixture
 def watched(browser, site: Path):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    yield Watched(page, site)
+    context.close()
+
+
+@pytest.fixture
+def review_watched(browser, review_site: Path):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    yield Watched(page, review_site)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, site: Path):
+    """A 360 px wide phone screen (the narrowest the site is made for)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
     page = context.new_page()
     yield Watched(page, site)
     context.close()

@@ -22,9 +22,11 @@ PAGES = {
     "report-2020": f"{UNIT}/2020/index.html",
     "table": f"{UNIT}/2021/tables/three_public.html",
     "all-tables": f"{UNIT}/2021/tables/index.html",
-    "review": f"{UNIT}/2021/review.html",
+    "performance": f"{UNIT}/2021/performance.html",
+    "monitoring": f"{UNIT}/2021/monitoring-2021-06-30.html",
     "search": "search.html?q=三公",
 }
+REVIEW = f"{UNIT}/2021/review.html"  # only in the review build (site-review/)
 
 
 @pytest.mark.parametrize("kind", sorted(PAGES))
@@ -36,13 +38,21 @@ def test_page_loads_cleanly_and_stays_inside_the_site(watched, kind: str) -> Non
     assert watched.page.locator("html").get_attribute("lang") == "zh-CN"
 
 
+def test_the_review_page_lives_only_in_the_review_build(review_watched, site: Path) -> None:
+    assert not (site / REVIEW).exists()
+    review_watched.open(REVIEW)
+    assert review_watched.errors == [] and review_watched.outside() == []
+    assert "审核版" in review_watched.page.locator(".dc-review-banner").inner_text()
+    assert review_watched.page.locator(".dc-findings").count() >= 1
+
+
 def test_every_chart_is_drawn_and_its_table_matches_the_facts(watched, site: Path) -> None:
     watched.open(PAGES["report"])
     charts = watched.page.locator(".dc-chart")
     assert charts.count() >= 3
     for i in range(charts.count()):
         chart = charts.nth(i)
-        chart.locator("svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+        chart.locator("svg.dc-svg").first.wait_for(state="attached", timeout=10_000)
         assert chart.get_attribute("role") == "img" and len(chart.get_attribute("aria-label")) > 20
     facts = json.loads((site / UNIT / "2021" / "facts.json").read_text(encoding="utf-8"))["facts"]
     specs = tomllib.loads(CHARTS_TOML.read_text(encoding="utf-8"))["chart"]
@@ -70,7 +80,7 @@ def test_every_chart_is_drawn_and_its_table_matches_the_facts(watched, site: Pat
 
 def test_portal_trend_chart_is_drawn(watched) -> None:
     watched.open(PAGES["portal"])
-    watched.page.locator("#dc-chart-trend-totals svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+    watched.page.locator("#dc-chart-trend-totals svg.dc-svg").first.wait_for(state="attached", timeout=10_000)
     assert watched.page.locator("#dc-chart-trend-totals-data tbody tr").count() == 2
 
 
@@ -84,7 +94,7 @@ def test_search_finds_the_right_pages(watched, query: str, expected: str) -> Non
     watched.open(f"search.html?q={query}")
     links = watched.page.locator("#dc-search-results li > a")
     links.first.wait_for(timeout=5_000)
-    hrefs = [a.get_attribute("href") for a in links.all()]
+    hrefs = [a.get_attribute("href").split("?")[0] for a in links.all()]
     assert expected in hrefs
     first = watched.page.locator("#dc-search-results li").first
     assert first.locator(".dc-search-snippet mark").count() >= 1 or query in first.inner_text()
@@ -118,7 +128,7 @@ def test_more_results_load_the_next_pages_on_request(watched) -> None:
     assert 20 < total <= 40 and items.count() == 20  # the example: two years of about 15 pages and the portal
     watched.page.click("#dc-search-more")
     items.nth(total - 1).wait_for(timeout=5_000)
-    hrefs = [a.get_attribute("href") for a in watched.page.locator("#dc-search-results li > a").all()]
+    hrefs = [a.get_attribute("href").split("?")[0] for a in watched.page.locator("#dc-search-results li > a").all()]
     assert len(hrefs) == len(set(hrefs)) == total
     assert {f"{UNIT}/2020/index.html", f"{UNIT}/2021/index.html", "index.html"} <= set(hrefs)
     assert watched.page.locator("#dc-search-more").is_hidden()
@@ -137,7 +147,7 @@ def test_search_box_on_a_report_page_works_offline(watched) -> None:
 
 def test_figure_link_lands_on_a_highlighted_cell(watched) -> None:
     watched.open(PAGES["report"])
-    link = watched.page.locator("a.dc-fig[href*='tables/summary.html#cell-summary-']").first
+    link = watched.page.locator("a.dc-fig[href*='tables/summary.html?from=']").first
     target = link.get_attribute("href").split("#")[1]
     link.click()
     watched.page.wait_for_load_state("load")
@@ -145,6 +155,51 @@ def test_figure_link_lands_on_a_highlighted_cell(watched) -> None:
     assert cell.count() == 1
     background = cell.evaluate("el => getComputedStyle(el).backgroundColor")
     assert background == "rgb(255, 224, 102)"
+
+
+@pytest.mark.parametrize("width", [1200, 360])
+def test_figure_link_shows_the_column_header_and_returns_to_the_sentence(browser, site: Path, width: int) -> None:
+    from conftest import Watched
+
+    context = browser.new_context(viewport={"width": width, "height": 700})
+    try:
+        watched = Watched(context.new_page(), site)
+        watched.open(PAGES["report"])
+        links = watched.page.locator("a.dc-fig[href*='tables/general_budget.html?from=']")
+        link = links.nth(links.count() - 1)  # a cell far down its table
+        link_id, target = link.get_attribute("id"), link.get_attribute("href").split("#")[1]
+        link.click()
+        watched.page.wait_for_load_state("load")
+        watched.page.wait_for_timeout(200)
+        view = watched.page.evaluate("""id => { const c = document.getElementById(id), h = c.closest('table').querySelector('thead');
+            const a = c.getBoundingClientRect(), b = h.getBoundingClientRect();
+            return [a.top, a.bottom, b.top, b.bottom, window.innerHeight]; }""", target)
+        cell_top, cell_bottom, head_top, head_bottom, height = view
+        assert 0 <= head_top and head_bottom <= height and 0 <= cell_top and cell_bottom <= height, view
+        back = watched.page.locator("a.dc-back-link")
+        assert back.inner_text() == "返回正文" and back.get_attribute("href") == f"../index.html#{link_id}"
+        back.click()
+        watched.page.wait_for_load_state("load")
+        box = watched.page.locator(f"#{link_id}").bounding_box()
+        assert 0 <= box["y"] <= 700
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_a_search_result_opens_at_its_match(watched) -> None:
+    watched.open("search.html?q=公务用车运行维护费")
+    first = watched.page.locator("#dc-search-results li > a").first
+    first.wait_for(timeout=5_000)
+    assert "?hl=" in first.get_attribute("href")
+    first.click()
+    watched.page.wait_for_load_state("load")
+    mark = watched.page.locator("mark.dc-hl")
+    mark.wait_for(timeout=5_000)
+    assert mark.count() == 1 and mark.inner_text() == "公务用车运行维护费"
+    box = mark.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 900
+    assert watched.errors == []
 
 
 def test_elder_mode_persists_across_pages_and_is_keyboard_operable(watched) -> None:
@@ -181,10 +236,12 @@ def _axe(page) -> list[str]:
     return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
 
 
-@pytest.mark.parametrize("kind", ["portal", "report", "table", "all-tables", "review", "search"])
-def test_axe_finds_no_violations_in_normal_and_elder_mode(watched, kind: str) -> None:
+@pytest.mark.parametrize("kind", ["portal", "report", "table", "all-tables", "performance", "monitoring", "search", "review"])
+def test_axe_finds_no_violations_in_normal_and_elder_mode(watched, review_watched, kind: str) -> None:
+    if kind == "review":
+        watched = review_watched
     page = watched.page
-    watched.open(PAGES[kind])
+    watched.open(REVIEW if kind == "review" else PAGES[kind])
     page.wait_for_timeout(300)
     assert _axe(page) == [], "normal"
     page.click(".dc-elder-toggle")
@@ -199,7 +256,7 @@ A4_POINTS = (595.28, 841.89)  # 210 × 297 mm in PDF points
 def test_report_prints_on_a4_with_charts_kept_whole(watched) -> None:
     page = watched.page
     watched.open(PAGES["report"])
-    page.locator(".dc-chart svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+    page.locator(".dc-chart svg.dc-svg").first.wait_for(state="attached", timeout=10_000)
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     boxes = [tuple(float(x) for x in m.groups()) for m in
              re.finditer(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)]
@@ -208,10 +265,10 @@ def test_report_prints_on_a4_with_charts_kept_whole(watched) -> None:
     assert len(pages) >= 6
     for number, text in enumerate(pages, 1):  # the margin boxes: the report's name and the page number
         assert text.startswith("巴彦淖尔市公安局交通管理支队2021年度"), number
-        assert f"第 {number} 页" in text[:60], number
+        assert f"第 {number} 页 共 {len(pages)} 页" in text[:80], number
     # each 部分 starts a page (right after the margin texts)
     for part in ("第一部分", "第二部分", "第三部分", "第四部分", "第五部分"):
-        assert any(re.match(rf"^.{{0,40}}第 \d+ 页{part}", t) for t in pages), part
+        assert any(re.match(rf"^.{{0,40}}第 \d+ 页 共 \d+ 页{part}", t) for t in pages), part
     # every chart's title, its plot and its data table are printed on the same page
     for fig in page.locator(".dc-figure").all():
         title = unicodedata.normalize("NFKC", fig.locator("figcaption").inner_text())
@@ -251,7 +308,7 @@ def test_a_site_with_another_class_prefix_still_works(browser, tmp_path: Path) -
     try:
         watched = Watched(context.new_page(), (project / "site").resolve())
         watched.open(PAGES["report"])
-        watched.page.locator(".gov-chart svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+        watched.page.locator(".gov-chart svg.gov-svg").first.wait_for(state="attached", timeout=10_000)
         watched.page.click(".gov-elder-toggle")
         assert "gov-elder" in watched.page.locator("html").get_attribute("class")
         assert watched.page.locator(".gov-header").evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(0, 0, 0)"

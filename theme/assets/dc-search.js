@@ -141,17 +141,30 @@
     return p;
   }
 
+  /* What kind of page a result is, said for a reader (not its file name). */
+  function kind(path) {
+    if (path === "index.html") { return "栏目首页"; }
+    if (/\/tables\/index\.html$/.test(path)) { return "全部公开表"; }
+    if (/\/tables\/[^\/]+\.html$/.test(path)) { return "部门决算公开表"; }
+    if (/\/performance\.html$/.test(path)) { return "部门整体支出绩效评价"; }
+    if (/\/monitoring-[^\/]+\.html$/.test(path)) { return "预算执行进度"; }
+    if (/\/\d{4}\/index\.html$/.test(path)) { return "部门决算公开报告"; }
+    return "历年部门决算";
+  }
+
   function item(hit) {
     var li = document.createElement("li");
     var a = document.createElement("a");
-    a.href = hit.doc[0];
+    var text = hit.doc[2], range = hit.first >= 0 ? rawRange(text, hit.first, hit.word.length) : null;
+    /* the page opens at its match: ?hl= names the matched text, the page's script marks it */
+    a.href = hit.doc[0] + (range ? "?hl=" + encodeURIComponent(text.slice(range[0], range[1])) : "");
     a.textContent = hit.doc[1];
     li.appendChild(a);
     li.appendChild(snippet(hit));
-    var url = document.createElement("p");
-    url.className = "dc-search-url";
-    url.textContent = hit.doc[0];
-    li.appendChild(url);
+    var where = document.createElement("p");
+    where.className = "dc-search-url";
+    where.textContent = "栏目：" + kind(hit.doc[0]);
+    li.appendChild(where);
     return li;
   }
 

@@ -1,5 +1,7 @@
-/* disclosure theme script: 长者模式 toggle (localStorage only) and charts drawn with the site's plotly.js.
-   A plain script (no modules, no network) so that pages work when opened from a folder. */
+/* disclosure theme script: 长者模式 toggle (localStorage only), the scroll hint of wide tables, the
+   返回正文 link of a table page and the highlight of a search match. Charts are inline SVG drawn
+   at build time, so no chart code is loaded. A plain script (no modules, no network) so that pages
+   work when opened from a folder. */
 (function () {
   "use strict";
   var KEY = "dc-elder";
@@ -13,53 +15,68 @@
   }
   if (stored()) { root.classList.add("dc-elder"); }
 
-  var COLORS = ["#1f4e89", "#c0392b", "#2e7d32", "#b9770e", "#6a1b9a", "#00838f", "#5d4037", "#546e7a"];
-  var FONT = "\"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", sans-serif";
-
-  function numbers(list) {
-    return list.map(function (v) { return v === null ? null : Number(v); });
+  function param(name) {
+    var m = new RegExp("[?&]" + name + "=([^&#]*)").exec(window.location.search);
+    if (!m) { return ""; }
+    try { return decodeURIComponent(m[1].replace(/\+/g, " ")); } catch (e) { return ""; }
   }
 
-  function traces(spec) {
-    if (spec.kind === "pie") {
-      return [{
-        type: "pie", labels: spec.categories, values: numbers(spec.values.map(function (r) { return r[0]; })),
-        sort: false, direction: "clockwise", textinfo: "percent", marker: { colors: COLORS },
-        hovertemplate: "%{label}<br>%{value:,.2f}" + spec.unit + "（%{percent}）<extra></extra>"
-      }];
+  /* A wide table shows its hint only when it really scrolls sideways. */
+  function markScrolling() {
+    Array.prototype.forEach.call(document.querySelectorAll(".dc-table-wrap"), function (wrap) {
+      var hint = wrap.previousElementSibling;
+      if (hint && hint.classList.contains("dc-scroll-hint")) {
+        hint.hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
+      }
+    });
+  }
+
+  /* Arriving at a figure's cell: scroll so that the table's column headers are in view too. */
+  function showTarget() {
+    var id = window.location.hash.slice(1);
+    var cell = id ? document.getElementById(id) : null;
+    if (!cell || cell.tagName !== "TD") { return; }
+    var table = cell.closest("table");
+    var head = table && table.querySelector("thead");
+    if (!head) { return; }
+    var top = head.getBoundingClientRect().top + window.pageYOffset - 8;
+    var bottom = cell.getBoundingClientRect().bottom + window.pageYOffset;
+    if (bottom - top < window.innerHeight) { window.scrollTo(0, top); }
+    else { window.scrollTo(0, bottom - window.innerHeight + 16); }
+    var wrap = cell.closest(".dc-table-wrap");
+    if (wrap) { wrap.scrollLeft = Math.max(0, cell.offsetLeft - wrap.clientWidth / 2); }
+  }
+
+  /* A table page opened from a figure link (?from=dc-f-N) returns to that sentence of the report. */
+  function backLink() {
+    var from = param("from");
+    if (!/^dc-f-\d+$/.test(from)) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll(".dc-back-link"), function (a) {
+      a.setAttribute("href", a.getAttribute("href").split("#")[0] + "#" + from);
+    });
+  }
+
+  /* A page opened from a search result (?hl=words) marks and scrolls to the first match. */
+  function highlight() {
+    var words = param("hl").replace(/^\s+|\s+$/g, "");
+    var main = document.getElementById("dc-main") || document.querySelector("main");
+    if (!words || !main) { return; }
+    var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, null);
+    var node;
+    while ((node = walker.nextNode())) {
+      var at = node.nodeValue.indexOf(words);
+      if (at < 0 || !node.parentNode || node.parentNode.closest(".dc-print-tables, script, .dc-sr")) { continue; }
+      var match = node.splitText(at);
+      match.splitText(words.length);
+      var mark = document.createElement("mark");
+      mark.className = "dc-hl";
+      match.parentNode.replaceChild(mark, match);
+      mark.appendChild(match);
+      var wrap = mark.closest(".dc-table-wrap");
+      if (wrap) { wrap.scrollLeft = Math.max(0, mark.offsetLeft - wrap.clientWidth / 2); }
+      mark.scrollIntoView({ block: "center" });
+      return;
     }
-    return spec.series.map(function (name, i) {
-      var t = {
-        type: spec.kind === "line" ? "scatter" : "bar", name: name, x: spec.categories,
-        y: numbers(spec.values.map(function (r) { return r[i]; })), marker: { color: COLORS[i % COLORS.length] }
-      };
-      if (spec.kind === "line") { t.mode = "lines+markers"; t.line = { color: COLORS[i % COLORS.length], width: 3 }; }
-      return t;
-    });
-  }
-
-  function layout(spec) {
-    return {
-      font: { family: FONT, size: 13, color: "#1a1a1a" },
-      margin: { t: 16, r: 16, b: 48, l: 64 },
-      paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
-      showlegend: spec.kind === "pie" || spec.series.length > 1,
-      legend: { orientation: spec.kind === "pie" ? "v" : "h" },
-      barmode: "group", separators: ".,",
-      yaxis: { title: { text: spec.unit }, gridcolor: "#dddddd", tickformat: ",.0f", automargin: true },
-      xaxis: { automargin: true, type: "category" }
-    };
-  }
-
-  function drawCharts() {
-    if (!window.Plotly) { return; }
-    var specs = document.querySelectorAll("script.dc-chart-spec");
-    Array.prototype.forEach.call(specs, function (node) {
-      var target = document.getElementById(node.getAttribute("data-for"));
-      if (!target) { return; }
-      var spec = JSON.parse(node.textContent);
-      window.Plotly.newPlot(target, traces(spec), layout(spec), { staticPlot: true, displayModeBar: false, responsive: true });
-    });
   }
 
   function setupToggle() {
@@ -74,9 +91,7 @@
         root.classList.toggle("dc-elder", on);
         store(on);
         show();
-        if (window.Plotly) {
-          Array.prototype.forEach.call(document.querySelectorAll(".dc-chart"), function (el) { window.Plotly.Plots.resize(el); });
-        }
+        markScrolling();
       });
     });
     show();
@@ -84,6 +99,11 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setupToggle();
-    drawCharts();
+    markScrolling();
+    backLink();
+    highlight();
   });
+  window.addEventListener("load", showTarget);
+  window.addEventListener("hashchange", showTarget);
+  window.addEventListener("resize", markScrolling);
 })();
