@@ -72,8 +72,8 @@ def test_a_new_year_starts_from_last_years_texts_with_review_marks(tmp_path, cap
     assert not [f for f in check_unit_year(project_, UNIT, 2021).findings if f.rule == "content.review"]
     # a draft build never publishes a mark (only the review page, for the people checking, lists them)
     mark = "核对后删去本行".encode()
-    site = tmp_path / "site"
-    assert build(project, site, "--allow-errors", "-j", "1") == 0
+    site = tmp_path / "site-review"
+    assert build(project, site, "--allow-errors", "--review", "-j", "1") == 0
     with_marks = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and mark in p.read_bytes())
     assert f"{UNIT}/2022/review.html" in with_marks
     assert all(p.endswith("review.html") or "/search-docs/" in p for p in with_marks)  # the review page's words
