@@ -288,3 +288,127 @@ def test_indentation_by_cell_alignment(tmp_path):
     sheet = read_monitoring(path)
     assert [(ln.name, ln.level) for ln in sheet.lines] == [("专项业务费", 1), ("设施维护", 2), ("车辆运行", 2)]
     assert evaluate_monitoring(sheet).findings == []
+
+
+# ── workbooks laid out as offices keep them ─────────────────────────────────────────────────────
+
+def _office_book(path: Path, title: str, header: list[list], rows: list[list], notes: list[str] = ()) -> Path:
+    """A workbook as an office keeps it: its own title, header rows, rows and note lines."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append([title])
+    ws.append(["单位：万元"])
+    for row in (*header, *rows):
+        ws.append(row)
+    for note in notes:
+        ws.append([note])
+    wb.save(path)
+    return path
+
+
+def test_group_row_with_its_own_figures_is_a_line_and_counts_in_the_total(tmp_path):
+    """The layout of issue 13: 一、人员经费和公用经费 carries 预算 and 已支付 and has no sub-lines.
+    Overall figures from 中国科学院半导体研究所 “2016年1-7月预算执行情况” (bdt.semi.ac.cn/swgk/contents/549/8041.html):
+    累计支出16873万元，完成预算56.47%，低于序时进度1.53个百分点 (序时进度 58%). The split into lines is ours."""
+    path = _office_book(
+        tmp_path / "执行进度.xlsx",
+        "2016年1-7月预算执行进度表",
+        [["序号", "项目名称", "预算数", None, None, "实际支出", "执行率"],
+         [None, None, "年初预算", "调整预算", "全年预算", None, None]],
+        [["一", "人员经费和公用经费", 9000, 879.58, 9879.58, 6873, "69.57%"],
+         ["二", "项目经费", None, None, None, None, None],
+         ["1", "科研条件建设", 12000, 0, 12000, 6500, 0.5417],
+         ["2", "重点课题", 8000, 0, 8000, 3500, "43.75%"],
+         [None, "合计", 29000, 879.58, 29879.58, 16873, "56.47%"]],
+        ["注：序时进度为58%。"],
+    )
+    sheet = read_monitoring(path)
+    assert sheet.as_of == date(2016, 7, 31)
+    assert [(ln.name, ln.group, ln.level) for ln in sheet.lines] == [
+        ("人员经费和公用经费", "人员经费和公用经费", 1), ("科研条件建设", "项目经费", 1), ("重点课题", "项目经费", 1)]
+    assert list(sheet.groups) == ["项目经费"]
+    people = sheet.lines[0]
+    assert (people.value("adjustment"), people.total, people.paid) == (D("879.58"), D("9879.58"), D("6873"))
+    assert str(people.cells["paid"]) == "Sheet1!F5"
+    report = evaluate_monitoring(sheet)
+    assert report.findings == []
+    assert report.schedule == D("58.00") and "监控表写明的序时进度58.00%（Sheet1!A10）" == report.basis
+    assert (report.total.total, report.total.paid, report.total.progress) == (D("29879.58"), D("16873"), D("56.47"))
+    assert report.total.status_text == "低于序时进度1.53个百分点"
+    assert [(g.name, g.progress) for g in report.groups] == [("人员经费和公用经费", D("69.57")), ("项目经费", D("50.00"))]
+
+
+def test_without_the_fix_the_group_would_have_summed_to_zero(tmp_path):
+    """The same group row followed by lines of its own stays a group, checked against its lines."""
+    path = _office_book(
+        tmp_path / "2023-07-31.xlsx", "预算执行进度表",
+        [["序号", "项目名称", "全年预算", "已支付"]],
+        [["一", "人员经费和公用经费", 100, 60], ["1", "人员经费", 80, 50], ["2", "公用经费", 20, 5]],
+    )
+    report = evaluate_monitoring(read_monitoring(path))
+    (finding,) = report.findings
+    assert finding.rule == "monitoring.group_sum" and "已支付60.00万元（Sheet1!D4）" in finding.message
+    assert "55.00万元（D5、D6）" in finding.message
+    assert report.total.total == D("100") and report.total.paid == D("55")
+
+
+def test_stated_rate_is_checked_against_the_figures(tmp_path):
+    path = _office_book(
+        tmp_path / "x.xlsx", "2023年1-7月预算执行进度表",
+        [["项目名称", "预算合计", "执行数", "预算执行率（%）"]],
+        [["甲", 100, 25.14, 25.1], ["乙", 50, 10, 25], ["合计", 150, 35.14, 23.43]],
+    )
+    report = evaluate_monitoring(read_monitoring(path))
+    assert report.as_of == date(2023, 7, 31) and report.schedule == D("58.33")
+    (finding,) = report.findings
+    assert finding.rule == "monitoring.stated_rate" and finding.severity == "warning"
+    assert "“乙”写明的执行率25%（Sheet1!D5）" in finding.message and "20.00%" in finding.message
+
+
+def test_schedule_column_and_fractions_from_percent_formatted_cells(tmp_path):
+    path = _office_book(
+        tmp_path / "x.xlsx", "截至2024年9月30日预算执行情况",
+        [["项目名称", "年初预算数", "累计支出", "执行率", "序时进度"]],
+        [["甲", 200, 150, 0.75, 0.7], ["乙", 100, 30, 0.3, 0.7]],
+    )
+    sheet = read_monitoring(path)
+    assert sheet.as_of == date(2024, 9, 30)
+    assert sheet.lines[0].percents == {"rate": D("75.00"), "schedule": D("70.0")}
+    report = evaluate_monitoring(sheet)
+    assert report.findings == [] and report.schedule == D("70.00") and "Sheet1!E4" in report.basis
+    assert [p.status_text for p in report.lines] == ["已达到序时进度", "低于序时进度40.00个百分点"]
+    # a target given by the user wins over the stated one
+    assert evaluate_monitoring(sheet, target=D("75")).schedule == D("75.00")
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [("2023年1-7月预算执行进度表", date(2023, 7, 31)), ("2024年1至2月支出进度", date(2024, 2, 29)),
+     ("某局2022年11月预算执行情况", date(2022, 11, 30)), ("2021年预算执行进度表", None)],
+)
+def test_as_of_month_from_the_title(tmp_path, title, expected):
+    path = _office_book(tmp_path / "x.xlsx", title, [["项目名称", "预算合计", "已支付"]], [["甲", 10, 1]])
+    assert read_monitoring(path).as_of == expected
+
+
+def test_negative_adjustment_and_a_bad_stated_rate(tmp_path):
+    path = _office_book(
+        tmp_path / "2023-06-30.xlsx", "预算执行进度表",
+        [["项目名称", "年初预算", "调整预算", "全年预算", "实际支出", "执行率"]],
+        [["甲", 100, -20, 80, 40, "50%"]],
+    )
+    line = read_monitoring(path).lines[0]
+    assert line.value("adjustment") == D("-20") and line.total == D("80")
+    assert evaluate_monitoring(read_monitoring(path)).findings == []
+    bad = _office_book(
+        tmp_path / "2023-06-30b.xlsx", "预算执行进度表",
+        [["项目名称", "年初预算", "调整预算", "全年预算", "实际支出", "执行率"]],
+        [["甲", 100, -20, 90, 40, "五成"]],
+    )
+    with pytest.raises(InputError) as exc:
+        read_monitoring(bad)
+    (problem,) = exc.value.problems
+    assert problem.cell == "F4" and "执行率" in problem.message

@@ -103,15 +103,21 @@ def _progress(name: str, lines: list[MonitoringLine], schedule: Decimal, places:
 
 def evaluate_monitoring(sheet: MonitoringSheet, as_of: date | None = None, target: Decimal | None = None,
                         by_days: bool = False, notes: dict | None = None, places: int = 2) -> MonitoringReport:
-    """Evaluate every line, group and the total. ``as_of`` defaults to the date in the file name;
-    ``target`` (序时进度 set by the finance department) wins over the computed one; ``notes`` are the
-    unit's reasons and next steps (see ``load_monitoring_notes``)."""
+    """Evaluate every line, group and the total. ``as_of`` defaults to the date the workbook gives
+    (file name, 截至…日, or a title's 1-7月); ``target`` (序时进度 set by the finance department) wins,
+    then a 序时进度 the workbook states, then the computed one; ``notes`` are the unit's reasons and
+    next steps (see ``load_monitoring_notes``)."""
     from disclosure.errors import InputError, Problem
 
     as_of = as_of or sheet.as_of
     if as_of is None:
         raise InputError(Problem("不知道监控表的截至日期。请把文件命名为 YYYY-MM-DD.xlsx，或用 --as-of 指定日期。", file=sheet.file))
-    schedule, basis = schedule_progress(as_of, target, by_days, places)
+    if target is None and sheet.stated_schedule is not None:
+        stated = sheet.stated_schedule
+        schedule = round_half_up(stated.value, places)
+        basis = f"监控表写明的序时进度{schedule}%（{stated.where}）"
+    else:
+        schedule, basis = schedule_progress(as_of, target, by_days, places)
     notes = notes or {}
     by_line = notes.get("lines", {})
     lines = []

@@ -8,8 +8,10 @@ from decimal import Decimal
 from disclosure.model import CellRef
 
 ZERO = Decimal("0")
-FIGURES = ("carryover", "budget", "total", "paid")
-FIGURE_LABELS = {"carryover": "上年结转", "budget": "本年预算", "total": "预算合计", "paid": "已支付"}
+FIGURES = ("carryover", "budget", "adjustment", "total", "paid")
+FIGURE_LABELS = {"carryover": "上年结转", "budget": "本年预算", "adjustment": "调整预算", "total": "预算合计", "paid": "已支付"}
+PERCENTS = ("rate", "schedule")  # percent columns as stated in the sheet (执行率, 序时进度)
+PERCENT_LABELS = {"rate": "执行率", "schedule": "序时进度"}
 TABLE_KEY = "monitoring"
 
 
@@ -24,7 +26,8 @@ class MonitoringLine:
     row: int  # 1-based sheet row
     group: str | None = None
     values: dict[str, Decimal] = field(default_factory=dict)
-    cells: dict[str, CellRef] = field(default_factory=dict)
+    cells: dict[str, CellRef] = field(default_factory=dict)  # figures' and stated percents' cells
+    percents: dict[str, Decimal] = field(default_factory=dict)  # stated 执行率 / 序时进度, in percent
     children: list["MonitoringLine"] = field(default_factory=list)
     parent: "MonitoringLine | None" = field(default=None, repr=False)
 
@@ -48,6 +51,16 @@ class StatedRow:
     row: int
     values: dict[str, Decimal] = field(default_factory=dict)
     cells: dict[str, CellRef] = field(default_factory=dict)
+    percents: dict[str, Decimal] = field(default_factory=dict)
+    label: str = ""  # the name as written (一、人员经费和公用经费)
+
+
+@dataclass
+class StatedSchedule:
+    """A 序时进度 the workbook states (in its title, a note line or a 序时进度 column), and where."""
+
+    value: Decimal  # percent
+    where: str  # 执行进度!H5, or 执行进度!A1 for a title
 
 
 @dataclass
@@ -57,11 +70,12 @@ class MonitoringSheet:
     file: str
     sheet: str
     lines: list[MonitoringLine]
-    as_of: date | None = None  # from the file name (YYYY-MM-DD) when it has one
+    as_of: date | None = None  # from the file name (YYYY-MM-DD), 截至…日, or a title's 1-7月
     unit_name: str = ""
     source_unit: str = "万元"
     groups: dict[str, StatedRow] = field(default_factory=dict)  # group name → its row
     total_row: StatedRow | None = None
+    stated_schedule: StatedSchedule | None = None
 
     @property
     def top_lines(self) -> list[MonitoringLine]:

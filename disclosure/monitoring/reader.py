@@ -3,6 +3,7 @@ MonitoringSheet: find the header by its words, nest sub-lines by numbering (1, 1
 collect the optional groups and the 合计 row. Bad input raises InputError naming the cell."""
 from __future__ import annotations
 
+import calendar
 import re
 import tomllib
 import unicodedata
@@ -15,16 +16,30 @@ from disclosure.errors import InputError, Problem
 from disclosure.load.workbook import BookError, Sheet, a1, read_book
 from disclosure.model import CellRef
 from disclosure.money import NotANumber, parse_amount, to_wan
-from disclosure.monitoring.model import FIGURE_LABELS, FIGURES, TABLE_KEY, MonitoringLine, MonitoringSheet, StatedRow
+from disclosure.monitoring.model import (
+    FIGURE_LABELS,
+    FIGURES,
+    PERCENT_LABELS,
+    PERCENTS,
+    TABLE_KEY,
+    MonitoringLine,
+    MonitoringSheet,
+    StatedRow,
+    StatedSchedule,
+)
 
 FORMAT_PATH = Path(__file__).with_name("format.toml")
 HEADER_SCAN_ROWS = 20
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_IN_TEXT = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# a month without a day: 2023年1-7月, 2023年1至7月, 2023年7月, 截至2023年7月底
+_MONTH_IN_TEXT = re.compile(r"(\d{4})\s*年\s*(?:1\s*[-－—–~～至到]\s*)?(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)(?!份?以来)")
+_SCHEDULE_IN_TEXT = re.compile(r"(?:序时进度|时间进度)\s*(?:为|是|要求|应达到?)?\s*[:：]?\s*(\d{1,3}(?:\.\d+)?)\s*[%％]")
+_GROUP_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
 _UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
 _UNIT_NAME = re.compile(r"(?:单位名称|填报单位|预算单位)[:：]\s*(\S+)")
 _NUMBERING = re.compile(r"^(\d+(?:[.．]\d+)+|\d+(?=[.．、\s]))[.．、]?\s*")  # 1、 1. 1.1 — not 2021年
-_NOTE_WORDS = ("注", "说明", "填表", "填报人", "审核", "负责人", "备注")
+_NOTE_WORDS = ("注", "说明", "填表", "填报人", "审核", "负责人", "备注", "序时进度", "时间进度", "制表", "编制日期")
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +90,8 @@ def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
 
 
 def _as_of_from(path: Path, texts: list[str]) -> date | None:
+    """The as-of date: YYYY-MM-DD in the file name, else 截至…年…月…日 in the lines above the header,
+    else the last day of the month a title names (2023年1-7月预算执行进度表 → 2023-07-31)."""
     m = _DATE_IN_NAME.search(path.stem)
     for candidate in ([m] if m else []) + [_DATE_IN_TEXT.search(t) for t in texts]:
         if candidate:
@@ -82,7 +99,25 @@ def _as_of_from(path: Path, texts: list[str]) -> date | None:
                 return date(int(candidate.group(1)), int(candidate.group(2)), int(candidate.group(3)))
             except ValueError:
                 continue
+    for text in texts:
+        month = _MONTH_IN_TEXT.search(text)
+        if month and 1 <= int(month.group(2)) <= 12:
+            year, mon = int(month.group(1)), int(month.group(2))
+            return date(year, mon, calendar.monthrange(year, mon)[1])
     return None
+
+
+def _percent(raw: object) -> tuple[Decimal | None, bool]:
+    """A stated percent cell: (number, whether it was written with %). 25.14%, "25.14", 0.2514."""
+    if raw is None or raw == "" or isinstance(raw, bool):
+        return None, False
+    text = unicodedata.normalize("NFKC", str(raw)).strip() if isinstance(raw, str) else _number_text(raw)
+    written = text.endswith("%")
+    try:
+        value = parse_amount(text.rstrip("%").strip())
+    except NotANumber:
+        raise ValueError(text) from None
+    return value, written
 
 
 def _number_text(raw: object) -> str:
@@ -101,7 +136,7 @@ def _indent(raw: str) -> int:
 
 
 def _match_named(name: str, table: dict[str, list[str]]) -> str | None:
-    norm = _norm(name)
+    norm = _norm(_GROUP_NUMBERING.sub("", _norm(name)))
     for canonical, aliases in table.items():
         if norm in {_norm(a) for a in aliases}:
             return canonical
@@ -162,11 +197,31 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
                 raise problem(r, c, f"“{FIGURE_LABELS[key]}”应填写金额，现在是“{sheet.raw(r, c)}”。请改为数字或留空。") from None
             if value is None:
                 continue
-            if value < 0:
+            if value < 0 and not fmt["columns"][key].get("signed", False):
                 raise problem(r, c, f"“{FIGURE_LABELS[key]}”不能为负数（{value}）。")
             values[key] = to_wan(value, unit)
             cells[key] = CellRef(display, sheet.name, a1(r, c), TABLE_KEY)
         return values, cells
+
+    stated_percents: list[tuple[dict[str, Decimal], str, Decimal, bool]] = []
+
+    def percents(r: int, cells: dict[str, CellRef]) -> dict[str, Decimal]:
+        """The row's stated 执行率 / 序时进度; scaled to percent once the whole column is read."""
+        out: dict[str, Decimal] = {}
+        for key in PERCENTS:
+            if key not in cols:
+                continue
+            c = cols[key]
+            try:
+                value, written = _percent(sheet.raw(r, c))
+            except ValueError:
+                raise problem(r, c, f"“{PERCENT_LABELS[key]}”应填写百分数，现在是“{sheet.raw(r, c)}”。请改为如 58.33% 的数字或留空。") from None
+            if value is None:
+                continue
+            out[key] = value
+            cells[key] = CellRef(display, sheet.name, a1(r, c), TABLE_KEY)
+            stated_percents.append((out, key, value, written))
+        return out
 
     stack: list[MonitoringLine] = []
     group: str | None = None
@@ -177,6 +232,7 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
         name_text = unicodedata.normalize("NFKC", str(raw_name)) if raw_name not in (None, "") else ""
         raw_number = _number_text(sheet.raw(r, cols["number"])) if "number" in cols else ""
         values, cells = figures(r)
+        stated = percents(r, cells)
         if not name_text.strip():
             if values:
                 c = next(cols[k] for k in FIGURES if k in values)
@@ -187,11 +243,11 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
             continue
         if (g := _match_named(stripped, fmt["groups"])) is not None:
             group = g
-            out.groups[g] = StatedRow(g, r + 1, values, cells)
+            out.groups[g] = StatedRow(g, r + 1, values, cells, stated, label=stripped)
             stack.clear()
             continue
-        if _norm(stripped) in {_norm(a) for a in fmt["total"]["aliases"]}:
-            out.total_row = StatedRow(stripped, r + 1, values, cells)
+        if _match_named(stripped, {"total": fmt["total"]["aliases"]}) is not None:
+            out.total_row = StatedRow(stripped, r + 1, values, cells, stated, label=stripped)
             stack.clear()
             group = None
             continue
@@ -214,27 +270,69 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
         del stack[level - 1:]
         line = MonitoringLine(key=key, number=number, name=name or stripped, level=level, row=r + 1,
                               group=stack[0].group if stack else group, values=values, cells=cells,
-                              parent=stack[-1] if stack else None)
+                              percents=stated, parent=stack[-1] if stack else None)
         if line.parent is not None:
             line.parent.children.append(line)
         stack.append(line)
         out.lines.append(line)
 
+    _groups_as_lines(out)
     if not out.lines:
         raise InputError(Problem(f"表头（第{header + 1}行）下面没有任何预算项目。请逐行填写项目名称和金额。", display, sheet.name))
+    _scale_percents(stated_percents)
     for line in reversed(out.lines):  # children first, so sums propagate upwards
         _complete(line, problem, cols)
+    out.stated_schedule = _stated_schedule(sheet, header, out)
     return out
 
 
+def _groups_as_lines(out: MonitoringSheet) -> None:
+    """A group row with its own figures and no lines under it (一、人员经费和公用经费 | 预算 | 已支付)
+    is itself a line of that group: it counts in the group and in the total like any other line."""
+    for name, row in list(out.groups.items()):
+        if not row.values or any(ln.group == name for ln in out.lines):
+            continue
+        line = MonitoringLine(key=f"r{row.row}", number="", name=name, level=1, row=row.row, group=name,
+                              values=dict(row.values), cells=dict(row.cells), percents=dict(row.percents))
+        out.lines.append(line)
+        del out.groups[name]
+    out.lines.sort(key=lambda ln: ln.row)
+
+
+def _scale_percents(stated: list[tuple[dict[str, Decimal], str, Decimal, bool]]) -> None:
+    """In a percent column whose numbers written without % are all at most 1, those numbers are
+    fractions (Excel's percent format stores 58.33% as 0.5833) and become percents; a number
+    written with % is a percent already."""
+    for key in PERCENTS:
+        bare = [(d, v) for d, k, v, w in stated if k == key and not w]
+        if bare and all(abs(v) <= 1 for _, v in bare) and any(v != 0 for _, v in bare):
+            for d, v in bare:
+                d[key] = v * 100
+
+
+def _stated_schedule(sheet: Sheet, header: int, out: MonitoringSheet) -> StatedSchedule | None:
+    """序时进度 as the workbook states it: a 序时进度 column (the 合计 row's, else the first line's),
+    else a sentence anywhere in the sheet (序时进度：58.33%, in the title or a note line)."""
+    rows = [*([out.total_row] if out.total_row else []), *out.lines]
+    for row in rows:
+        if "schedule" in row.percents:
+            return StatedSchedule(row.percents["schedule"], str(row.cells["schedule"]))
+    for r in range(sheet.height):
+        for c, raw in enumerate(sheet.grid[r]):
+            if isinstance(raw, str) and (m := _SCHEDULE_IN_TEXT.search(unicodedata.normalize("NFKC", raw))):
+                return StatedSchedule(Decimal(m.group(1)), f"{sheet.name}!{a1(r, c)}")
+    return None
+
+
 def _complete(line: MonitoringLine, problem, cols: dict[str, int]) -> None:
-    """Fill a blank 预算合计 (上年结转 + 本年预算, or the sum of the sub-lines) and a blank 已支付 (0)."""
+    """Fill a blank 预算合计 (上年结转 + 本年预算 + 调整预算, or the sum of the sub-lines) and a blank
+    已支付 (0)."""
     v = line.values
     if "total" not in v:
         if "carryover" in v or "budget" in v:
-            v["total"] = v.get("carryover", Decimal(0)) + v.get("budget", Decimal(0))
+            v["total"] = v.get("carryover", Decimal(0)) + v.get("budget", Decimal(0)) + v.get("adjustment", Decimal(0))
         elif line.children:
-            for key in ("carryover", "budget", "total"):
+            for key in ("carryover", "budget", "adjustment", "total"):
                 if any(key in ch.values for ch in line.children):
                     v[key] = sum((ch.value(key) for ch in line.children), Decimal(0))
         else:
