@@ -21,6 +21,7 @@ class ColumnSpec:
     header: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     required: bool = True
+    unit: str | None = None  # a unit other than money (分, %, 辆): figures read as written
 
     @property
     def label(self) -> str:
@@ -72,6 +73,7 @@ class TableSpec:
     published: bool = True
     required: bool = True
     empty_note: str | None = None
+    supplementary: bool = False  # an unpublished sheet of stated facts; wholly blank = absent
 
     @property
     def marker(self) -> str | None:
@@ -123,6 +125,7 @@ def _column(d: dict) -> ColumnSpec:
         header=tuple(d["header"]),
         aliases=tuple(d.get("aliases", ())),
         required=d.get("required", True),
+        unit=d.get("unit"),
     )
 
 
@@ -163,6 +166,7 @@ def _table(d: dict) -> TableSpec:
         published=d.get("published", True),
         required=d.get("required", True),
         empty_note=d.get("empty_note"),
+        supplementary=d.get("supplementary", False),
     )
 
 
@@ -174,7 +178,7 @@ def table_library(path: Path = STANDARDS_DIR / "tables.toml") -> dict[str, Table
     return {d["id"]: _table(d) for d in data["table"]}
 
 
-_OVERRIDABLE = {"number", "title", "aliases", "key", "required", "published", "empty_note"}
+_OVERRIDABLE = {"number", "title", "aliases", "key", "required", "published", "empty_note", "supplementary"}
 
 
 @lru_cache(maxsize=None)

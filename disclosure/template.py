@@ -23,6 +23,10 @@ Layouts:
                 公务用车购置及运行费 over (小计 | 公务用车购置费 | 公务用车运行费) | 公务接待费, then 决算数).
 ``items``       项目 | 计量单位 | 统计数, one row per item, with 万元 or the item's count unit.
 
+A column with a unit of its own (分, %, 辆) is formatted as a count in every layout. A
+``supplementary`` table (national-9's 补充信息表) carries a 注 line below it saying it is not
+published and what its figures are for.
+
 The unpublished 年初预算数表 (``budget``) is how budget figures enter, since the published
 一般公共预算财政拨款支出决算表 shows 决算 only. It is a ``classified`` sheet:
 
@@ -52,6 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 HEADER_TOP = 4  # first header row
 CODE_ROWS = 30  # blank 类/款/项 rows of a classified sheet
+ECONOMIC_CODE_ROWS = 45  # blank 类/款 rows of a classified sheet by 经济分类 (四川 支出决算明细表)
 BLOCK_CODE_ROWS = 25  # blank 经济分类 rows per group of a blocks sheet
 MONEY_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
@@ -210,7 +215,7 @@ def _classified(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
         _value_row(lay, item.key, row, value_cols)
         row += 1
     lay.slots[None] = []
-    for _ in range(CODE_ROWS):
+    for _ in range(ECONOMIC_CODE_ROWS if spec.classification == "economic" else CODE_ROWS):
         lay.slots[None].append(CodeSlot(row, 1, 2, dict(value_cols)))
         lay.money.update((row, c) for c in value_cols.values())
         row += 1
@@ -339,7 +344,17 @@ LAYOUTS: dict[str, Callable[[TableSpec, TableSet | None], SheetLayout]] = {
 
 def sheet_layout(spec: TableSpec, table_set: TableSet | None = None) -> SheetLayout:
     """The layout of one table's sheet (the table set decides which columns are left out)."""
-    return LAYOUTS[spec.layout](spec, table_set)
+    lay = LAYOUTS[spec.layout](spec, table_set)
+    units = {c.key for c in spec.all_columns() if c.unit}
+    for columns in lay.cells.values():  # 分, %, 辆 columns hold counts, not money
+        for key, cell in columns.items():
+            if key in units and cell in lay.money:
+                lay.money.discard(cell)
+                lay.counts.add(cell)
+    return lay
+
+
+SUPPLEMENTARY_NOTE = "本表不公开：所填数字只用于报告正文的说明（机关运行经费、政府采购、国有资产占用、“三公”经费数量等），不填则正文不写这些内容。"
 
 
 def _draw(ws: "Worksheet", lay: SheetLayout, unit_name: str, year: int | None) -> None:
@@ -359,6 +374,11 @@ def _draw(ws: "Worksheet", lay: SheetLayout, unit_name: str, year: int | None) -
     if lay.spec.marker:
         ws.cell(2, w, lay.spec.marker).alignment = Alignment(horizontal="right")
     ws.cell(3, w, f"单位：{MONEY_UNIT}").alignment = Alignment(horizontal="right")
+    if lay.spec.supplementary:  # below the table, where the loader reads notes (注：…)
+        note = ws.cell(lay.last_row + 2, 1, f"注：{SUPPLEMENTARY_NOTE}")
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=lay.last_row + 2, start_column=1, end_row=lay.last_row + 2, end_column=w)
+        ws.row_dimensions[lay.last_row + 2].height = 32
 
     head_fill = PatternFill("solid", fgColor="F2F2F2")
     for r in range(HEADER_TOP, lay.data_start):

@@ -121,7 +121,8 @@ def test_every_table_set_writes_a_blank_that_loads_empty(tmp_path, set_name):
     path = tmp_path / "t" / "2021.xlsx"
     write_blank_workbook(path, table_set, unit_name="某单位", year=2021)
     loaded = read_tables(path, table_set, display_path="t/2021.xlsx", year=2021)
-    assert set(loaded.tables) == {t.key for t in table_set}
+    # a supplementary sheet (national-9's 补充信息表) left blank is as if absent
+    assert set(loaded.tables) == {t.key for t in table_set if not t.supplementary}
     assert all(t.empty for t in loaded.tables.values())
     assert not list(tmp_path.glob("t/.tmp-*"))
 
@@ -131,7 +132,7 @@ def test_init_with_another_table_set(tmp_path, capsys):
     assert code == 0, err
     assert 'table_set = "national-9"' in (tmp_path / "disclosure.toml").read_text(encoding="utf-8")
     wb = openpyxl.load_workbook(tmp_path / "tables" / "x" / "2021.xlsx", read_only=True)
-    assert len(wb.sheetnames) == 10
+    assert len(wb.sheetnames) == 11  # 9 published, 年初预算数表, 补充信息表
     unit_toml = (tmp_path / "content" / "x" / "2021" / "unit.toml").read_text(encoding="utf-8")
     assert 'name = ""   # 请填写单位全称' in unit_toml
     accounts = load_accounts(load_project(tmp_path), "x", 2021)

@@ -151,6 +151,8 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
         notices += reader.notices
         if meta.title:
             table.title_cell = CellRef(sheet.file, sheet.name, a1(meta.title.row, meta.title.col), spec.key)
+        if spec.supplementary and table.empty:  # nothing stated: as if the sheet were absent
+            continue
         tables[spec.key] = table
     missing = [s for s in table_set if s.required and s.key not in found]
     if missing and not (problems and not sheets):

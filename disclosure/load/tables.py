@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from disclosure.errors import Problem
 from disclosure.load.header import (
@@ -95,6 +96,11 @@ class SheetReader:
             )
             return
         raw = self.sheet.raw(r, c)
+        column_unit = self.column_units.get(key) if self.column_units else None
+        if column_unit is not None:  # 分, %, 辆: read as written (25% → 25)
+            unit = "count"
+            if isinstance(raw, str) and column_unit == "%":
+                raw = raw.strip().rstrip("%％").strip()
         try:
             amount = parse_amount(raw)
         except NotANumber:
@@ -105,6 +111,11 @@ class SheetReader:
             return
         self.any_value = True
         row.values[key] = amount if unit == "count" else to_wan(amount, unit or self.unit)
+
+    @cached_property
+    def column_units(self) -> dict[str, str]:
+        """Column key → its non-money unit, for the columns that have one."""
+        return {c.key: c.unit for c in self.spec.all_columns() if c.unit}
 
     # -- header --------------------------------------------------------------------------
     def data_start(self) -> tuple[list[int], int]:
