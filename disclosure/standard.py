@@ -208,7 +208,10 @@ def load_table_set(name_or_path: str = DEFAULT_TABLE_SET) -> TableSet:
 
 
 def available_table_sets() -> list[str]:
-    return sorted(p.stem for p in STANDARDS_DIR.glob("*.toml") if p.stem != "tables" and not p.stem.startswith("classification"))
+    """Names of the set files in ``standards/`` (the table library and classification data excluded)."""
+    return sorted(
+        p.stem for p in STANDARDS_DIR.glob("*.toml") if p.stem != "tables" and not p.stem.startswith("classification")
+    )
 
 
 @lru_cache(maxsize=None)

@@ -262,8 +262,13 @@ def test_national_9_supplementary_sheet_gives_the_info_facts(tmp_path, capsys, r
     assert info.value("operating_cost", "amount") == reference["info"].value("operating_cost", "amount")
     from disclosure.derive import derive
 
+    # the same facts the 内蒙古 信息表 gives, traced to the supplementary sheet's cells
     facts = derive(accounts, load_project(root))
-    assert facts is not None
+    ref_facts = derive(load_accounts(load_project(ROOT), "bayannur-jiaoguan", YEAR, with_prior=False), load_project(ROOT))
+    for key in ("operating_cost", "procurement.total", "assets.vehicles.law_enforcement", "assets.vehicles.total"):
+        assert facts[key].value == ref_facts[key].value, key
+    assert facts["assets.vehicles.law_enforcement"].value == D("103")
+    assert any(c.sheet == lay.sheet for c in facts["operating_cost"].cells)
 
 
 def test_a_blank_supplementary_sheet_is_absent(tmp_path, capsys):
@@ -271,3 +276,57 @@ def test_a_blank_supplementary_sheet_is_absent(tmp_path, capsys):
     capsys.readouterr()
     accounts = load_accounts(load_project(tmp_path), UNIT, YEAR, with_prior=False)
     assert "info" not in accounts.tables and "budget" in accounts.tables
+
+
+# The tables each set publishes, in order, as the published reports list them (sources in the set files).
+PUBLISHED_TITLES = {
+    "central-9": [
+        "收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
+        "一般公共预算财政拨款基本支出决算明细表", "政府性基金预算财政拨款收入支出决算表",
+        "国有资本经营预算财政拨款支出决算表", "财政拨款“三公”经费支出决算表",
+    ],
+    "sichuan-13": [
+        "收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "财政拨款支出决算明细表",
+        "一般公共预算财政拨款支出决算表", "一般公共预算财政拨款支出决算明细表", "一般公共预算财政拨款基本支出决算明细表",
+        "一般公共预算财政拨款项目支出决算表", "政府性基金预算财政拨款收入支出决算表",
+        "国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表", "财政拨款“三公”经费支出决算表",
+    ],
+    "neimenggu-12": [
+        "收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "项目收入支出决算表",
+        "一般公共预算财政拨款支出决算表", "一般公共预算财政拨款基本支出决算明细表", "一般公共预算财政拨款项目支出决算明细表",
+        "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表", "财政拨款“三公”经费支出决算表",
+        "机构运行经费支出、国有资产占用情况及政府采购支出信息表",
+    ],
+    "yunnan-14": [
+        "收入支出决算表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款收入支出决算表",
+        "一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款项目支出决算表", "政府性基金预算财政拨款收入支出决算表",
+        "国有资本经营预算财政拨款收入支出决算表", "财政拨款“三公”经费、行政参公单位机关运行经费情况表",
+        "一般公共预算财政拨款“三公”经费情况表", "国有资产使用情况表", "部门整体支出绩效自评表", "项目支出绩效自评表",
+    ],
+    "shaanxi-9": [
+        "收入支出决算总表", "收入决算总表", "支出决算总表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
+        "一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表",
+        "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表",
+    ],
+}
+
+
+@pytest.mark.parametrize("set_name", sorted(PUBLISHED_TITLES))
+def test_set_titles_are_those_of_the_published_reports(set_name):
+    table_set = load_table_set(set_name)
+    published = table_set.published()
+    assert [t.title for t in published] == PUBLISHED_TITLES[set_name]
+    assert [t.marker for t in published] == [f"公开{n:02d}表" for n in range(1, len(published) + 1)]
+    assert table_set.get("budget") is not None and not table_set.get("budget").published
+
+
+def test_a_sheet_of_another_province_is_found_by_its_published_title(tmp_path):
+    """A 四川 workbook's 国有资本经营 支出 table and 收入支出 table are told apart by title alone."""
+    table_set = load_table_set("sichuan-13")
+    from disclosure.template import write_blank_workbook
+
+    path = tmp_path / "2023.xlsx"
+    write_blank_workbook(path, table_set, unit_name="某单位", year=2023)
+    loaded = read_tables(path, table_set, display_path="2023.xlsx", year=2023)
+    assert loaded.tables["state_capital"].sheet == "国有资本经营预算财政拨款收入支出决算表"
+    assert loaded.tables["state_capital_spending"].sheet == "国有资本经营预算财政拨款支出决算表"
