@@ -412,3 +412,18 @@ def test_negative_adjustment_and_a_bad_stated_rate(tmp_path):
         read_monitoring(bad)
     (problem,) = exc.value.problems
     assert problem.cell == "F4" and "执行率" in problem.message
+
+
+def test_monitor_command_on_an_office_workbook(tmp_path, capsys):
+    path = _office_book(
+        tmp_path / "进度.xlsx", "某局2023年1-7月预算执行进度表（序时进度58.33%）",
+        [["序号", "项目名称", "全年预算", "实际支出", "执行率"]],
+        [["一", "人员经费和公用经费", 300, 180, "60.00%"], ["二", "项目经费", 200, 50, "25%"], [None, "合计", 500, 230, "46%"]],
+    )
+    assert main(["monitor", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["as_of"] == "2023-07-31" and data["schedule"] == "58.33"
+    assert data["schedule_basis"] == "监控表写明的序时进度58.33%（Sheet1!A1）"
+    assert [(ln["name"], ln["progress"], ln["stated"]) for ln in data["lines"]] == [
+        ("人员经费和公用经费", "60.00", {"rate": "60.00"}), ("项目经费", "25.00", {"rate": "25"})]
+    assert data["total"]["progress"] == "46.00" and data["findings"] == []

@@ -35,6 +35,7 @@ def _progress(p: Progress) -> dict:
             "parent": ln.parent.key if ln.parent is not None else None,
             "row": ln.row,
             "cells": {k: str(c) for k, c in sorted(ln.cells.items())},
+            "stated": {k: str(v) for k, v in sorted(ln.percents.items())},  # 执行率 / 序时进度 as written
             "reason": p.reason,
             "next_steps": p.next_steps,
         })
