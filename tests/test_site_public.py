@@ -1,0 +1,135 @@
+"""The public site and the review site are separate outputs: nothing internal reaches site/.
+
+Each kind of internal text (a file path, a fact key, a rule id, a cell reference, a disagreement
+flag, a tool command, a link to the review page) is planted in a unit's own text: the public build
+refuses that unit-year and names the page and the text; the review build keeps everything.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from disclosure.site.public_check import page_leaks, text_leaks
+from disclosure.site.search import page_text
+from test_site_support import UNIT, build, copy_example
+
+PLANTED = {
+    "path": "详见 content/bayannur-jiaoguan/2021/performance.toml 中的说明。",
+    "toml": "请在 reasons.toml 中补充原因。",
+    "xlsx": "数据来源：tables/bayannur-jiaoguan/monitoring/2021-06-30.xlsx。",
+    "key": "在职人员数取自 figures.staff_actual。",
+    "rule": "规则 three_public.actual_total 未通过。",
+    "cell": "见支出决算表!D12。",
+    "flag": "自评得分与计算结果不一致。",
+    "command": "对外公开时使用 disclosure build --public 生成。",
+    "review": "[查看校验结果](review.html)",
+}
+KIND = {"path": "path", "toml": "path", "xlsx": "path", "key": "key", "rule": "key", "cell": "cell", "flag": "flag",
+        "command": "command", "review": "review"}
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_each_kind_of_internal_text_is_found(name: str) -> None:
+    html = f"<main><p>{PLANTED[name]}</p></main>"
+    if name == "review":
+        html = '<main><p><a href="review.html">查看校验结果</a></p></main>'
+    kinds = {leak.kind for leak in page_leaks(html, "x.html")}
+    assert KIND[name] in kinds, (name, kinds)
+
+
+def test_ordinary_report_text_is_not_mistaken_for_internal_text() -> None:
+    text = ("联系电话：0478-8888888，电子邮箱：jgzd@bynr.gov.cn，网址 www.bynr.gov.cn。"
+            "2021年度收入总计6,879.33万元，比上年减少622.89万元，下降8.30%。公开10表 “三公”经费。"
+            "下载本表数据（CSV）；下载全部公开表的电子表格（Excel 工作簿，2021.xlsx）。执行进度 3.1 交通设施更新与维护。")
+    assert text_leaks(text) == []
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_a_planted_internal_text_stops_the_public_build_not_the_review_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture, name: str) -> None:
+    project = copy_example(tmp_path / "p")
+    duties = project / "content" / UNIT / "duties.md"
+    duties.write_text(duties.read_text(encoding="utf-8") + "\n\n" + PLANTED[name] + "\n", encoding="utf-8")
+    out = project / "site"
+    capsys.readouterr()
+    assert build(project, out, "--year", "2021", "-j", "1") != 0
+    err = capsys.readouterr().err
+    assert "对外公开版的页面不得含有" in err and f"{UNIT}/2021/index.html" in err and "Traceback" not in err
+    assert not (out / UNIT / "2021" / "index.html").exists(), "the unit-year is not published"
+    review = project / "site-review"
+    assert build(project, review, "--year", "2021", "-j", "1", "--review") == 0
+    assert "审核版" in (review / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    project = copy_example(tmp_path_factory.mktemp("both"))
+    assert build(project, project / "site") == 0
+    assert build(project, project / "site-review", "--review") == 0
+    return project / "site", project / "site-review"
+
+
+def test_no_public_page_or_search_entry_holds_internal_text(both: tuple[Path, Path]) -> None:
+    public, _ = both
+    pages = sorted(public.rglob("*.html"))
+    assert len(pages) > 25
+    for page in pages:
+        assert page_leaks(page.read_text(encoding="utf-8"), str(page)) == [], page
+    docs = sorted(public.rglob("*-docs/*.js"))
+    assert docs
+    for doc in docs:
+        assert text_leaks(doc.read_text(encoding="utf-8"), str(doc)) == [], doc
+    assert not list(public.rglob("review.html"))
+    assert "review" not in "".join(p.read_text(encoding="utf-8") for p in public.rglob("*.js"))
+
+
+def test_the_review_site_keeps_what_the_review_needs(both: tuple[Path, Path]) -> None:
+    _, review = both
+    perf = page_text((review / UNIT / "2021" / "performance.html").read_text(encoding="utf-8"))
+    for text in ("performance.toml", "figures.staff_actual", "!A7", "不一致", "按评分标准应得0.5分，自评1分"):
+        assert text in perf, text
+    mon = page_text((review / UNIT / "2021" / "monitoring-2021-06-30.html").read_text(encoding="utf-8"))
+    assert "tables/bayannur-jiaoguan/monitoring/2021-06-30.xlsx" in mon
+    assert (review / UNIT / "2021" / "review.html").is_file()
+    portal = (review / "index.html").read_text(encoding="utf-8")
+    assert f'href="{UNIT}/2021/review.html"' in portal and "不得上传" in portal
+
+
+def test_public_performance_and_monitoring_pages_state_the_published_figures(both: tuple[Path, Path]) -> None:
+    public, _ = both
+    perf = page_text((public / UNIT / "2021" / "performance.html").read_text(encoding="utf-8"))
+    for text in ("performance.toml", "figures.", "!A7", "不一致", "请在", "按评分标准应得", "绩效输入"):
+        assert text not in perf, text
+    assert "自评得分95.00分（满分100分）" in perf
+    assert "在职人员数：507人" in perf and "507 ÷ 656 = 77.29%" in perf
+    mon = page_text((public / UNIT / "2021" / "monitoring-2021-06-30.html").read_text(encoding="utf-8"))
+    assert ".xlsx" not in mon and "数据来源" not in mon
+    assert "低于序时进度9.59个百分点" in mon
+    report = page_text((public / UNIT / "2021" / "index.html").read_text(encoding="utf-8"))
+    assert "不一致" not in report and "自评得分95.00分" in report
+    html = (public / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'title="[^"]*![A-Z]+\d+', html), "figure tooltips name the table, not its cell"
+
+
+def test_a_review_build_may_not_overwrite_the_public_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project = copy_example(tmp_path / "p")
+    capsys.readouterr()
+    assert build(project, project / "site", "--review") == 2
+    assert "不能写入对外上传的 site/" in capsys.readouterr().err
+    assert not (project / "site").exists()
+    assert build(project, project / "site-review") == 2  # nor the public build into the review folder
+    assert "site-review/ 是审核版的文件夹" in capsys.readouterr().err
+
+
+def test_same_input_gives_the_same_bytes_in_both_outputs(both: tuple[Path, Path], tmp_path: Path) -> None:
+    from test_site_support import digest_tree
+
+    public, review = both
+    project = public.parent
+    again, again_review = tmp_path / "a" / "site", tmp_path / "a" / "site-review"
+    assert build(project, again, "--force") == 0
+    assert build(project, again_review, "--review", "--force") == 0
+    assert digest_tree(again) == digest_tree(public)
+    assert digest_tree(again_review) == digest_tree(review)
