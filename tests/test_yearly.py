@@ -185,3 +185,37 @@ def test_a_bad_year_pin_is_a_config_error_naming_the_file(tmp_path, years, messa
     with pytest.raises(ConfigError) as exc:
         load_project(tmp_path)
     assert str(exc.value).startswith("disclosure.toml：") and message in str(exc.value)
+
+
+def test_an_old_year_keeps_its_classification_names_when_rebuilt_beside_later_years(tmp_path):
+    """20805 is 行政事业单位离退休 until 2018 and 行政事业单位养老支出 from 2019: a 2018 report written with
+    2018's names loads without a name notice and publishes them, also when later years are added."""
+    from disclosure.load import load_accounts
+
+    example = copy_example(tmp_path / "example")
+    project = tmp_path / "p"
+    (project / "tables" / UNIT).mkdir(parents=True)
+    shutil.copytree(example / "content", project / "content")
+    shutil.copyfile(example / "disclosure.toml", project / "disclosure.toml")
+    old = project / "tables" / UNIT / "2018.xlsx"
+    shutil.copyfile(workbook(example, 2020), old)
+    assert replace_text(old, "2020", "2018") > 0
+    assert replace_text(old, "行政事业单位养老支出", "行政事业单位离退休") > 0
+    site = tmp_path / "site"
+    assert build(project, site, "-j", "1") == 0
+    first = year_pages(site, 2018)
+    page = (site / UNIT / "2018" / "index.html").read_text(encoding="utf-8")
+    assert "行政事业单位离退休" in page and "行政事业单位养老支出" not in page
+    notices = " ".join(load_accounts(load_project(project), UNIT, 2018).notices)
+    assert "20805" not in notices
+    # the same rows read with 2019's list would be named as the earlier years' name: the year selects
+    later = project / "tables" / UNIT / "2019.xlsx"
+    shutil.copyfile(old, later)
+    assert replace_text(later, "2018", "2019") > 0
+    notices = " ".join(load_accounts(load_project(project), UNIT, 2019).notices)
+    assert "“行政事业单位离退休”是科目编码“20805”2016—2018年的名称，2019年的名称是“行政事业单位养老支出”" in notices
+    # a later year with the new names beside it: the 2018 report is rebuilt byte-identical
+    assert replace_text(later, "行政事业单位离退休", "行政事业单位养老支出") > 0
+    assert build(project, site, "-j", "1", "--force") == 0
+    assert year_pages(site, 2018) == first
+    assert "行政事业单位养老支出" in (site / UNIT / "2019" / "index.html").read_text(encoding="utf-8")
