@@ -8,6 +8,7 @@ until ``--republish``; a year's table set is its own.
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,56 @@ def test_an_old_year_keeps_its_classification_names_when_rebuilt_beside_later_ye
     assert build(project, site, "-j", "1", "--force") == 0
     assert year_pages(site, 2018) == first
     assert "行政事业单位养老支出" in (site / UNIT / "2019" / "index.html").read_text(encoding="utf-8")
+
+
+def test_republish_of_a_year_the_project_does_not_have_is_refused(tmp_path, capsys):
+    project = copy_example(tmp_path / "p")
+    site = tmp_path / "site"
+    assert build(project, site, "-j", "1", "--republish", "2019") == 2
+    assert "--republish 2019：项目中没有这一年度的公开表。已有的年度：2020、2021。" in capsys.readouterr().err
+    assert not (site / UNIT).exists()
+
+
+def test_package_wording_is_chosen_by_the_report_year(tmp_path):
+    from disclosure.narrative.sections import default_wording
+
+    (tmp_path / "from-2023").mkdir()
+    (tmp_path / "from-2025").mkdir()
+    (tmp_path / "overview.md").write_text("早年的措辞\n", encoding="utf-8")
+    (tmp_path / "from-2023" / "overview.md").write_text("2023 年起的措辞\n", encoding="utf-8")
+    (tmp_path / "from-2025" / "income.md").write_text("2025 年起的收入措辞\n", encoding="utf-8")
+    assert default_wording("overview", 2019, tmp_path) == "早年的措辞\n"
+    assert default_wording("overview", 2023, tmp_path) == "2023 年起的措辞\n"
+    assert default_wording("overview", 2026, tmp_path) == "2023 年起的措辞\n"  # from-2025 has no overview
+    assert default_wording("income", 2024, tmp_path) is None and default_wording("income", 2025, tmp_path)
+    assert default_wording("overview", None, tmp_path) == "2023 年起的措辞\n"
+
+
+def test_the_portal_lists_every_year_newest_first_with_each_years_own_name_and_figures(tmp_path):
+    import json
+    import re
+
+    from disclosure.money import format_amount
+
+    project = three_years(tmp_path / "p")
+    renamed = "巴彦淖尔市公安局交通警察支队"
+    assert replace_text(workbook(project, 2022), UNIT_NAME, renamed) > 0
+    own = project / "content" / UNIT / "2022"
+    own.mkdir(exist_ok=True)
+    (own / "unit.toml").write_text(f'name = "{renamed}"\n', encoding="utf-8")
+    site = tmp_path / "site"
+    assert build(project, site, "-j", "1") == 0
+    portal = (site / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="bayannur-jiaoguan/(\d{4})/index.html">([^<]+)</a>', portal)
+    assert links == [("2022", f"{renamed}2022年度部门决算"), ("2021", f"{UNIT_NAME}2021年度部门决算"),
+                     ("2020", f"{UNIT_NAME}2020年度部门决算")]
+    assert renamed in (site / UNIT / "2022" / "index.html").read_text(encoding="utf-8")
+    assert renamed not in (site / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    # 历年对比: one column per year, oldest first, each from that year's own facts
+    row = re.search(r'<tr><th scope="row">本年收入合计</th>(.*?)</tr>', portal).group(1)
+    shown = re.findall(r'<td class="dc-num">([^<]+)</td>', row)
+    own_figures = []
+    for year in (2020, 2021, 2022):
+        facts = json.loads((site / UNIT / str(year) / "facts.json").read_text(encoding="utf-8"))["facts"]
+        own_figures.append(format_amount(Decimal(facts["income.total"]["value"])))
+    assert shown == own_figures and shown[0] != shown[1]

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from disclosure.batch.state import BuildState, state_dir
 from disclosure.content import current_default_texts
-from disclosure.errors import DisclosureError
+from disclosure.errors import ConfigError, DisclosureError
 from disclosure.project import Project
 
 
@@ -104,6 +104,11 @@ def plan_texts(project: Project, out_dir: Path, republish: frozenset[int] | set[
             changed = tuple(sorted(p for p in {*current, *kept} if current.get(p) != kept.get(p)))
             if changed:
                 plan.kept.append(KeptTexts(unit, year, changed))
+    known = {int(key.rpartition("/")[2]) for key in plan.texts}
+    unknown = sorted(set(republish) - known)
+    if unknown:
+        raise ConfigError(f"--republish {'、'.join(map(str, unknown))}：项目中没有这一年度的公开表。"
+                          f"已有的年度：{'、'.join(map(str, sorted(known))) or '无'}。")
     return plan
 
 

@@ -489,13 +489,14 @@ def _source(sdef: SectionDef, content: UnitContent, project: Project) -> tuple[s
         return _drop_title(override), _content_path(project, content, sdef.key)
     if sdef.content_only:
         return None, ""
-    return _default_wording(sdef.key), "default"
+    return _default_wording(sdef.key, content.year), "default"
 
 
 @lru_cache(maxsize=None)
-def _default_wording(key: str) -> str | None:
-    """The package's wording of a section, read once per process (package files do not change)."""
-    return default_wording(key)
+def _default_wording(key: str, year: int) -> str | None:
+    """The package's wording of a section for a report year, read once per process (package files
+    do not change)."""
+    return default_wording(key, year)
 
 
 def _drop_title(text: str) -> str:

@@ -1,10 +1,12 @@
 """The sections of the report and where their wording comes from (package default or content)."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 WORDING_PACKAGE = "disclosure.wording"
 
@@ -33,7 +35,29 @@ def section_defs(name: str = "sections.toml") -> tuple[SectionDef, ...]:
     )
 
 
-def default_wording(key: str) -> str | None:
-    """The shipped wording of a section, or None when the package has none."""
-    path = resources.files(WORDING_PACKAGE).joinpath(f"{key}.md")
+YEAR_FOLDER = re.compile(r"^from-((?:19|20)\d\d)$")  # wording/from-2024/<key>.md: reports of 2024 on
+
+
+def default_wording(key: str, year: int | None = None, root: Any = None) -> str | None:
+    """The shipped wording of a section for a report year, or None when the package has none.
+
+    ``wording/<key>.md`` is the wording of every year; when the wording changes for reports from some
+    year on, the new text goes to ``wording/from-<year>/<key>.md`` and the earlier years keep the old
+    one, so that an old report rebuilt later reads as it was published. ``year`` None: the newest."""
+    base = root if root is not None else resources.files(WORDING_PACKAGE)
+    for folder in _year_folders(base, year):
+        path = folder.joinpath(f"{key}.md")
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    path = base.joinpath(f"{key}.md")
     return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _year_folders(base: Any, year: int | None) -> list[Any]:
+    """The ``from-<year>`` folders that apply to a report year, the latest first."""
+    found = []
+    for entry in base.iterdir():
+        m = YEAR_FOLDER.match(entry.name)
+        if m and entry.is_dir() and (year is None or int(m.group(1)) <= year):
+            found.append((int(m.group(1)), entry))
+    return [entry for _, entry in sorted(found, key=lambda f: f[0], reverse=True)]

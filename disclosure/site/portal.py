@@ -68,6 +68,7 @@ def _units(results: list[KeptResult], public: bool) -> list[dict[str, Any]]:
             base = f"{r.unit}/{r.year}/"
             years.append({
                 "year": r.year,
+                "name": r.unit_name,  # the unit's name that year (a unit renamed keeps its old name there)
                 "status": r.status,
                 "href": base + "index.html",
                 "tables_href": base + "tables/index.html",
