@@ -15,8 +15,28 @@ _BLANKS = {"", "-", "—", "——", "–", "/", "－", "— —"}
 _NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})*|\d*)(\.\d+)?$")
 
 
+LIMIT = Decimal("1E15")  # 千万亿: no amount (元 or 万元) or count of a 决算 comes near it
+
+
 class NotANumber(ValueError):
     """A cell holds text where a number belongs."""
+
+    def advice(self, shown: str) -> str:
+        """What the user is told about the cell showing ``shown``."""
+        return f"“{shown}”不是数字，请改为数字（空白、“-”或“—”表示0）。"
+
+
+class TooLarge(NotANumber):
+    """A number far beyond any amount: exact arithmetic (28 digits) could not carry it to cents."""
+
+    def advice(self, shown: str) -> str:
+        return f"“{shown}”数值过大（绝对值达到 1E+15 或以上），不可能是决算金额或数量。请检查是否多输了数字或误填了其他内容。"
+
+
+def _bounded(value: Decimal, raw: object) -> Decimal:
+    if not value.is_finite() or abs(value) >= LIMIT:
+        raise TooLarge(str(raw))
+    return value
 
 
 def parse_amount(raw: object) -> Decimal | None:
@@ -30,13 +50,15 @@ def parse_amount(raw: object) -> Decimal | None:
     if isinstance(raw, bool):
         raise NotANumber(str(raw))
     if isinstance(raw, int):
-        return Decimal(raw)
+        return _bounded(Decimal(raw), raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise NotANumber(str(raw))
-        return Decimal(format(raw, ".15g")).normalize() + ZERO
+        return _bounded(Decimal(format(raw, ".15g")).normalize() + ZERO, raw)
     if isinstance(raw, Decimal):
-        return raw
+        if raw.is_nan():
+            raise NotANumber(str(raw))
+        return _bounded(raw, raw)
     text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "")
     if text in _BLANKS:
         return None
@@ -49,7 +71,18 @@ def parse_amount(raw: object) -> Decimal | None:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the pattern already guards this
         raise NotANumber(str(raw)) from exc
+    value = _bounded(value, raw)
     return -value if negative else value
+
+
+def count_problem(value: Decimal) -> str | None:
+    """Why a count (人数、车辆数、套数) cannot be what a cell holds, or None: counts are whole and
+    not negative."""
+    if value < 0:
+        return "是负数，但数量（人数、车辆数等）不能小于0。请改正。"
+    if value != value.to_integral_value():
+        return "不是整数，但数量（人数、车辆数等）只能是整数。请改正。"
+    return None
 
 
 def to_wan(value: Decimal, unit: str) -> Decimal:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from disclosure import __version__
 from disclosure.project import CONFIG_NAME, Project
+from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, read_bytes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _PACKAGE_SUFFIXES = {".py", ".toml", ".md", ".html", ".htm", ".css", ".js", ".j2", ".jinja", ".json", ".svg", ".txt", ".woff2"}
@@ -33,7 +34,12 @@ def _files_under(folder: Path) -> list[Path]:
 
 
 def _add_file(h: "hashlib.blake2b", path: Path, name: str) -> None:
-    data = path.read_bytes()
+    """A file's name and bytes; what is not a regular file of a sensible size (a FIFO, a link to a
+    device) only by its kind, never read: the build reports it."""
+    try:
+        data = read_bytes(path, limit=WORKBOOK_LIMIT)
+    except UnsafeFile as exc:
+        data = f"\0unreadable\0{exc.problems[0].message}".encode()
     h.update(f"{name}\0{len(data)}\0".encode())
     h.update(data)
 

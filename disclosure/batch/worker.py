@@ -122,6 +122,8 @@ def publish(staging: Path, out: Path, unit: str, year: int, owned: set[str] | No
         raise RuntimeError(f"the builder wrote nothing to {unit}/{year}")
     shared = _move_shared(staging, out, unit)
     _readable(built)
+    prefix = f"{unit}/{year}"
+    written = [f"{prefix}/{p.relative_to(built).as_posix()}" for p in _files_of(built)]
     target = out / unit / str(year)
     make_dirs(target.parent)
     if target.exists():
@@ -133,8 +135,7 @@ def publish(staging: Path, out: Path, unit: str, year: int, owned: set[str] | No
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(built, target)
-    prefix = f"{unit}/{year}"
-    return shared + [f"{prefix}/{p.relative_to(target).as_posix()}" for p in _files_of(target)]
+    return shared + written
 
 
 def commit(out: Path, outcome: "Outcome", owned: set[str] | None = None) -> list[str]:

@@ -32,7 +32,7 @@ from disclosure.load.labels import is_spacer, money_unit
 from disclosure.load.text import find_item, norm
 from disclosure.load.workbook import Sheet, a1
 from disclosure.model import CellRef, Row, Table
-from disclosure.money import NotANumber, parse_amount, to_wan
+from disclosure.money import NotANumber, count_problem, parse_amount, to_wan
 from disclosure.standard import ColumnSpec, ItemSpec, TableSpec
 
 RECORD_ROW = "record"  # row key of the single data row of a `record` table (三公)
@@ -103,11 +103,13 @@ class SheetReader:
                 raw = raw.strip().rstrip("%％").strip()
         try:
             amount = parse_amount(raw)
-        except NotANumber:
-            shown = cell_text(self.sheet, r, c)
-            self.problem(f"“{shown}”不是数字，请改为数字（空白、“-”或“—”表示0）。", r, c)
+        except NotANumber as exc:
+            self.problem(exc.advice(cell_text(self.sheet, r, c)), r, c)  # 不是数字, 数值过大 (money.py)
             return
         if amount is None:
+            return
+        if unit == "count" and (wrong := count_problem(amount)) is not None:
+            self.problem(f"“{cell_text(self.sheet, r, c)}”{wrong}", r, c)
             return
         self.any_value = True
         row.values[key] = amount if unit == "count" else to_wan(amount, unit or self.unit)

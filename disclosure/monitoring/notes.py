@@ -13,6 +13,7 @@ from pathlib import Path
 
 from disclosure.errors import InputError, Problem, describe_toml_error
 from disclosure.project import Project
+from disclosure.safe_files import read_text
 
 
 def notes_path(project: Project, unit: str, as_of: date) -> Path:
@@ -26,8 +27,7 @@ def load_monitoring_notes(project: Project, unit: str, as_of: date) -> dict:
         return {}
     file = project.relative(path)
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        data = tomllib.loads(read_text(path, display=file, root=project.root))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"文件格式有误：{describe_toml_error(exc)}。", file=file)) from exc
     lines = data.get("lines", {})

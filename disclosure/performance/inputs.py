@@ -8,6 +8,7 @@ from pathlib import Path
 
 from disclosure.errors import InputError, Problem, describe_toml_error
 from disclosure.project import Project
+from disclosure.safe_files import TEXT_LIMIT, read_bytes
 
 FILE_NAME = "performance.toml"
 
@@ -233,7 +234,7 @@ _PARSED: dict[Path, tuple[bytes, dict]] = {}
 def _read_toml(path: Path, file: str) -> dict:
     """The file's TOML data, parsed again only when its bytes changed: the check stage and the 绩效
     page both read it for the same unit-year. Callers only read the data, never change it."""
-    raw = path.read_bytes()
+    raw = read_bytes(path, limit=TEXT_LIMIT, display=file)  # a regular file of sensible size (safe_files)
     hit = _PARSED.get(path)
     if hit is not None and hit[0] == raw:
         return hit[1]

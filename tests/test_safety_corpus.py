@@ -1,0 +1,411 @@
+"""A corpus of bad inputs and bad options, one case per kind (issue 20 and issue 15 points 5–6).
+
+Every case starts from the example project with its site already built, breaks one thing, runs
+``disclosure build`` and asserts the exit code, the message, that no traceback is printed, and that
+the input folders and the published site are byte-identical afterwards (both trees hashed before and
+after; a link or FIFO is hashed by what it is, never read).
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from disclosure.cli import main
+from test_site_support import UNIT, copy_example, set_cell, workbook
+
+STATE = ".site-build-state"
+
+
+def tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Relative path → a digest of what is there: a regular file's bytes, a link's target, a
+    folder, or the kind of a special file (never opened: it may be a FIFO or a device)."""
+    out: dict[str, str] = {}
+    if not folder.exists():
+        return out
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if rel.split("/")[0] in skip:
+            continue
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            out[rel] = "link:" + os.readlink(path)
+        elif stat.S_ISDIR(info.st_mode):
+            out[rel] = "dir"
+        elif stat.S_ISREG(info.st_mode):
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel] = f"special:{stat.S_IFMT(info.st_mode)}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project with its site built once (copied for each case)."""
+    root = tmp_path_factory.mktemp("corpus")
+    project = copy_example(root / "p")
+    assert main(["build", str(project), "--jobs", "1"]) == 0
+    return project
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "p"
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
+def run(project: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
+    """Build, returning the exit code and everything printed; asserts no traceback was printed."""
+    capsys.readouterr()
+    code = main(["build", str(project), "--jobs", "1", *args])
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert "Traceback" not in text and "Error:" not in text, text
+    return code, text
+
+
+def inputs(project: Path) -> dict[str, str]:
+    return tree_digest(project, skip=("site", STATE))
+
+
+def site(project: Path) -> dict[str, str]:
+    return tree_digest(project / "site")
+
+
+def refused_unchanged(project: Path, capsys, *args: str, code: int = 2) -> str:
+    """Run a build that must fail; both trees byte-identical afterwards. Returns the output."""
+    before_inputs, before_site = inputs(project), site(project)
+    got, text = run(project, capsys, *args)
+    assert got == code, text
+    assert inputs(project) == before_inputs
+    assert site(project) == before_site
+    return text
+
+
+# -- --out: never over the inputs, never at a file --------------------------------------------------
+
+@pytest.mark.parametrize("out, says", [
+    ("content", "就是项目的 content/ 文件夹"),
+    ("tables", "就是项目的 tables/ 文件夹"),
+    (f"tables/{UNIT}", "在项目的 tables/ 文件夹里"),
+    ("theme", "就是项目的 theme/ 文件夹"),
+    (".", "就是项目文件夹本身"),
+    ("..", "包含了项目文件夹"),
+    ("disclosure.toml", "是一个已有的文件"),
+    ("content/glossary.md", "是一个已有的文件"),
+])
+def test_an_out_over_the_inputs_or_at_a_file_is_refused(project, capsys, monkeypatch, out, says):
+    (project / "theme" / "assets").mkdir(parents=True)
+    (project / "theme" / "assets" / "extra.css").write_text("p{}\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    text = refused_unchanged(project, capsys, "--out", out)
+    assert says in text and "已拒绝生成，没有写入或删除任何文件" in text
+
+
+def test_out_tables_with_one_folder_per_year_keeps_the_workbooks(project, capsys):
+    year_dir = project / "tables" / UNIT / "2021"
+    year_dir.mkdir()
+    shutil.move(str(workbook(project, 2021)), year_dir / "2021.xlsx")
+    text = refused_unchanged(project, capsys, "--out", str(project / "tables"))
+    assert "就是项目的 tables/ 文件夹" in text
+    assert (year_dir / "2021.xlsx").is_file()
+
+
+def test_an_out_folder_of_other_files_is_refused(project, tmp_path, capsys):
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "report.docx").write_bytes(b"mine")
+    text = refused_unchanged(project, capsys, "--out", str(other))
+    assert "不是本工具生成的网站" in text
+    assert (other / "report.docx").read_bytes() == b"mine" and len(list(other.iterdir())) == 1
+
+
+# -- nothing the user did not write is deleted ------------------------------------------------------
+
+def test_a_folder_named_like_a_workbook_is_an_error_not_a_deletion(project, capsys):
+    book = workbook(project, 2021)
+    book.unlink()
+    book.mkdir()
+    text = refused_unchanged(project, capsys)
+    assert f"tables/{UNIT}/2021.xlsx" in text
+    assert (project / "site" / UNIT / "2021" / "index.html").is_file()
+
+
+def test_a_unit_folder_that_cannot_be_listed_is_an_error_not_a_deletion(project, capsys, monkeypatch):
+    from disclosure.project import Project
+
+    real = Project.year_sources
+
+    def unreadable(self, unit):
+        if unit == UNIT:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self.tables_dir / unit))
+        return real(self, unit)
+
+    monkeypatch.setattr(Project, "year_sources", unreadable)
+    text = refused_unchanged(project, capsys)
+    assert f"tables/{UNIT}：无法读取文件夹" in text and "已发布的页面保持不变" in text
+
+
+def test_a_workbook_renamed_to_another_year_changes_no_published_page(project, capsys):
+    """Issue 15 point 5: 2021.xlsx renamed 2022.xlsx (its tables still say 2021)."""
+    workbook(project, 2021).rename(project / "tables" / UNIT / "2022.xlsx")
+    text = refused_unchanged(project, capsys)
+    assert "表上写的是2021年度，但文件放在2022年的位置" in text
+    assert "2021 年度的公开表已不在 tables/ 中，但已发布的页面未删除" in text
+    assert "2020 年度已生成但未替换已发布的页面" in text
+    assert "删除" not in text.split("汇总：")[1].split("\n")[0]
+
+
+def test_a_removed_workbook_removes_its_pages_when_the_rest_of_the_unit_reads(project, capsys):
+    workbook(project, 2021).unlink()
+    code, text = run(project, capsys)
+    assert code == 0, text
+    assert "删除 1 个已不存在的" in text
+    assert not (project / "site" / UNIT / "2021").exists()
+    assert (project / "site" / UNIT / "2020" / "index.html").is_file()
+
+
+def test_a_build_removes_only_files_it_wrote(project, capsys):
+    mine = project / "site" / UNIT / "2021" / "说明.txt"
+    mine.write_text("用户自己放的文件\n", encoding="utf-8")
+    set_cell(workbook(project, 2021), "收入支出决算总表", "A1", "收入支出决算总表")  # touch: rebuilt
+    code, text = run(project, capsys, "--force")
+    assert code == 0, text
+    assert mine.read_text(encoding="utf-8") == "用户自己放的文件\n"  # kept through the swap
+    workbook(project, 2021).unlink()
+    code, text = run(project, capsys)
+    assert code == 0 and "删除 1 个已不存在的" in text
+    assert mine.is_file() and sorted(p.name for p in mine.parent.iterdir()) == ["说明.txt"]
+
+
+def test_a_chinese_unit_folder_fails_alone(project, capsys):
+    """Issue 15 point 6: the valid unit is built; the message names only folders that exist."""
+    bad = project / "tables" / "交警支队"
+    bad.mkdir()
+    shutil.copyfile(workbook(project, 2021), bad / "2021.xlsx")
+    set_cell(workbook(project, 2021), "收入支出决算总表", "A1", "收入支出决算总表")
+    before = site(project)
+    code, text = run(project, capsys)
+    assert code == 1, text
+    assert "文件夹名“交警支队”不能用作单位代号" in text and "请把 tables/交警支队 改名" in text
+    assert "content/交警支队" not in text
+    assert f"完成 {UNIT}/2021" in text
+    assert site(project) != before and not (project / "site" / "交警支队").exists()
+
+
+# -- no traceback, no hang, no abort -----------------------------------------------------------------
+
+def _xlsx(path: Path, sheet_xml: str) -> None:
+    """A minimal .xlsx with one sheet whose XML is given."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="收入支出决算总表" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + sheet_xml + "</worksheet>")
+
+
+def test_a_single_cell_at_xfd1048576_is_refused_before_reading(project, capsys):
+    _xlsx(workbook(project, 2021), '<sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    text = refused_unchanged(project, capsys)
+    assert f"tables/{UNIT}/2021.xlsx：工作表“收入支出决算总表”的内容一直延伸到 XFD1048576" in text
+
+
+def test_a_million_extra_rows_are_refused_quickly(project, capsys):
+    import time
+
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x</t></is></c></row>' for r in range(1, 1_000_001))
+    _xlsx(workbook(project, 2021), f"<sheetData>{rows}</sheetData>")
+    started = time.perf_counter()
+    text = refused_unchanged(project, capsys)
+    assert time.perf_counter() - started < 60
+    assert "（1000000 行 × 1 列）" in text
+    assert text.split("未能生成的单位年度")[1].count("延伸到") == 1  # said once in the list of errors
+
+
+def test_an_ods_row_repeated_a_million_times_is_refused(project, capsys):
+    ods = project / "tables" / UNIT / "2021.ods"
+    workbook(project, 2021).unlink()
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    text = refused_unchanged(project, capsys)
+    assert "2021.ods：工作表“S”的内容一直延伸到 XFD1048576" in text
+
+
+def test_a_part_that_unpacks_to_a_huge_size_is_refused(project, capsys):
+    book = workbook(project, 2021)
+    with zipfile.ZipFile(book, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/padding.xml", b"0" * (129 * 1024 * 1024))
+    text = refused_unchanged(project, capsys)
+    assert "文件解压后过大" in text and "xl/media/padding.xml" in text
+
+
+def test_an_amount_of_1e26_says_too_large(project, capsys):
+    set_cell(workbook(project, 2021), "支出决算表", "C8", 1e26)
+    text = refused_unchanged(project, capsys)
+    assert "支出决算表!C8：“100000000000000004764729344”数值过大" in text
+    assert "InvalidOperation" not in text and "内部错误" not in text
+
+
+@pytest.mark.parametrize("value, says", [(103.5, "不是整数"), (-5, "是负数"), (1e25, "数值过大")])
+def test_a_count_is_whole_and_not_negative(project, capsys, value, says):
+    set_cell(workbook(project, 2021), "机关运行经费支出、国有资产占用情况及政府采购支出信息表", "C12", value)
+    text = refused_unchanged(project, capsys)
+    assert "机关运行经费支出、国有资产占用情况及政府采购支出信息表!C12" in text and says in text
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom"])
+def test_a_workbook_linked_to_a_device_is_refused(project, capsys, target):
+    book = workbook(project, 2021)
+    book.unlink()
+    book.symlink_to(target)
+    text = refused_unchanged(project, capsys)
+    assert f"tables/{UNIT}/2021.xlsx：是一个设备文件，不是普通文件" in text
+
+
+def test_organization_md_linked_to_urandom_is_refused(project, capsys):
+    org = project / "content" / UNIT / "organization.md"
+    org.unlink(missing_ok=True)
+    org.symlink_to("/dev/urandom")
+    text = refused_unchanged(project, capsys)
+    assert f"content/{UNIT}/organization.md：是一个指向项目文件夹之外的链接" in text
+
+
+def test_contact_md_linked_to_etc_passwd_is_not_published(project, capsys):
+    contact = project / "content" / UNIT / "contact.md"
+    contact.unlink(missing_ok=True)
+    contact.symlink_to("/etc/passwd")
+    text = refused_unchanged(project, capsys)
+    assert f"content/{UNIT}/contact.md：是一个指向项目文件夹之外的链接" in text
+    passwd = Path("/etc/passwd").read_bytes().splitlines()[0]
+    assert not any(passwd in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
+
+
+def test_a_link_inside_the_project_is_read(project, capsys):
+    shared = project / "content" / "shared-contact.md"
+    contact = project / "content" / UNIT / "contact.md"
+    shared.write_text(contact.read_text(encoding="utf-8") + "\n共享的联系方式。\n", encoding="utf-8")
+    contact.unlink()
+    contact.symlink_to(shared)
+    code, text = run(project, capsys)
+    assert code == 0, text
+
+
+@pytest.mark.parametrize("name", ["tables/{unit}/2021.xlsx", "content/{unit}/unit.toml"])
+def test_a_fifo_in_place_of_a_file_does_not_hang(project, capsys, name):
+    path = project / name.format(unit=UNIT)
+    path.unlink()
+    os.mkfifo(path)
+    text = refused_unchanged(project, capsys)
+    assert f"{name.format(unit=UNIT)}：是一个管道（FIFO），不是普通文件" in text
+
+
+# -- a full disk ---------------------------------------------------------------------------------------
+
+def _enospc(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_on_a_rebuild_says_so_and_keeps_the_site(project, capsys, monkeypatch):
+    monkeypatch.setattr("disclosure.site.output._open_temp", _enospc)
+    text = refused_unchanged(project, capsys, "--force")
+    assert "磁盘已满" in text and "内部错误" not in text
+
+
+def test_a_full_disk_while_writing_assets_leaves_no_partial_file(tmp_path, capsys, monkeypatch):
+    project = copy_example(tmp_path / "p")
+    import disclosure.site.output as output
+
+    real = output.shutil.copyfileobj
+
+    def half_then_full(src, dst, length=0):
+        dst.write(src.read(1000))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.shutil, "copyfileobj", half_then_full)
+    code, text = run(project, capsys)
+    assert code == 2 and "磁盘已满" in text
+    site_dir = project / "site"
+    leftovers = [p for p in site_dir.rglob("*") if p.is_file() and (".dc-tmp-" in p.name or p.name == "plotly.min.js")]
+    assert leftovers == []
+    assert not list((project / STATE).glob("*.tmp"))
+    monkeypatch.setattr(output.shutil, "copyfileobj", real)
+    code, text = run(project, capsys)
+    assert code == 0, text
+    assert (site_dir / "index.html").is_file() and (site_dir / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+
+
+def test_stale_temporary_files_of_a_killed_build_are_cleaned(project, capsys):
+    leftovers = [project / STATE / "state.json.99999.tmp", project / STATE / "results" / UNIT / ".2021.pickle.99999.tmp",
+                 project / "site" / "assets" / f".dc.css.dc-tmp-99999"]
+    for path in leftovers:
+        path.write_bytes(b"half")
+    (project / "site" / UNIT / ".2021.old-99999").mkdir()
+    code, text = run(project, capsys, "--force")
+    assert code == 0, text
+    assert not any(p.exists() for p in leftovers)
+    assert not (project / "site" / UNIT / ".2021.old-99999").exists()
+
+
+# -- permissions ---------------------------------------------------------------------------------------
+
+def test_published_files_are_world_readable_under_umask_077(tmp_path, capsys):
+    project = copy_example(tmp_path / "p")
+    old = os.umask(0o077)
+    try:
+        code, text = run(project, capsys)
+    finally:
+        os.umask(old)
+    assert code == 0, text
+    modes = {oct(p.stat().st_mode & 0o777) for p in (project / "site").rglob("*")}
+    assert modes == {"0o644", "0o755"}
+
+
+# -- nothing ignored without a word --------------------------------------------------------------------
+
+def test_an_upper_case_extension_is_read(project, capsys):
+    workbook(project, 2021).rename(project / "tables" / UNIT / "2021.XLSX")
+    code, text = run(project, capsys, "--force")
+    assert code == 0, text
+    assert f"完成 {UNIT}/2021" in text
+
+
+def test_two_workbooks_for_one_year_say_which_was_used(project, capsys):
+    shutil.copyfile(workbook(project, 2021), project / "tables" / UNIT / "2021.xls")
+    code, text = run(project, capsys)
+    assert code == 0, text
+    assert f"提示：tables/{UNIT}/2021.xls：未读取，2021年度用的是 2021.xlsx" in text
+
+
+def test_hidden_folders_and_misnamed_content_files_are_named(project, capsys):
+    for hidden in ("..a", ".git"):
+        (project / "tables" / hidden).mkdir()
+    (project / "content" / UNIT / "overview .md").write_text("# 概况\n", encoding="utf-8")
+    (project / "tables" / UNIT / "2021 .xlsx").write_bytes(b"")
+    code, text = run(project, capsys)
+    assert code == 0, text
+    assert "提示：tables/..a：名称以“.”开头的文件夹是隐藏的，未读取" in text
+    assert "提示：tables/.git：名称以“.”开头的文件夹是隐藏的，未读取" in text
+    assert f"提示：content/{UNIT}/overview .md：未使用，文件名里有多余的空格" in text
+    assert f"提示：tables/{UNIT}/2021 .xlsx：未读取，文件名里有多余的空格" in text
+
+
+def test_repeated_errors_in_one_column_are_said_once(project, capsys):
+    wb = openpyxl.load_workbook(workbook(project, 2021))
+    ws = wb["支出决算表"]
+    first = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 3).value or "").replace(".", "").isdigit())
+    for r in range(first, first + 8):
+        ws.cell(r, 3).value = "一百"
+    wb.save(workbook(project, 2021))
+    text = refused_unchanged(project, capsys)
+    listed = text.split("未能生成的单位年度")[1]
+    assert listed.count("“一百”不是数字") == 1 and "共 8 处" in listed
