@@ -196,7 +196,7 @@ def load_content(project: Project, unit: str, year: int) -> UnitContent:
             text = pins.get(project.relative(path))
             if text is None:
                 continue
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():  # a FIFO or a broken link is said, not skipped
             text = _read_text(path, project)
         else:
             continue

@@ -409,3 +409,13 @@ def test_repeated_errors_in_one_column_are_said_once(project, capsys):
     text = refused_unchanged(project, capsys)
     listed = text.split("未能生成的单位年度")[1]
     assert listed.count("“一百”不是数字") == 1 and "共 8 处" in listed
+
+
+def test_an_out_over_the_builtin_theme_is_refused(project, capsys):
+    from disclosure.batch.digest import builtin_theme_dir
+
+    theme = builtin_theme_dir()
+    before = tree_digest(theme)
+    text = refused_unchanged(project, capsys, "--out", str(theme / "assets"))
+    assert "与本工具的内置主题文件夹重叠" in text
+    assert tree_digest(theme) == before

@@ -48,6 +48,8 @@ def check_out_dir(project: Project, out: Path) -> Path:
                 refuse = "是项目里的一个文件"
             elif target.name == CONFIG_NAME:
                 refuse = "与项目设置文件同名"
+    if refuse is None:
+        refuse = _over_the_program(target)
     if refuse is None and target.is_dir() and _foreign(target):
         refuse = ("是一个已有内容的文件夹，但不是本工具生成的网站（找不到生成记录"
                   f" {state_dir(target).name}/）；生成会与其中的文件混在一起")
@@ -57,6 +59,16 @@ def check_out_dir(project: Project, out: Path) -> Path:
             "请用 --out 指定一个新的（或空的）文件夹，例如项目下的 site/。",
         ))
     return target
+
+
+def _over_the_program(target: Path) -> str | None:
+    """The program's own files (its package and built-in theme) are never an output folder."""
+    from disclosure.batch.digest import PACKAGE_DIR, builtin_theme_dir
+
+    for folder, what in ((builtin_theme_dir(), "内置主题"), (PACKAGE_DIR, "程序本身")):
+        if folder is not None and (target.is_relative_to(folder) or folder.is_relative_to(target)):
+            return f"与本工具的{what}文件夹重叠（会覆盖程序文件）"
+    return None
 
 
 def _foreign(folder: Path) -> bool:

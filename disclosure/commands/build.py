@@ -3,18 +3,13 @@
 A unit-year with check errors is refused (exit 1, its findings listed) unless ``--allow-errors``,
 which publishes it as a draft with a banner on every page. Unit-years are built in parallel and only
 when their inputs changed (``disclosure.batch``); one that fails keeps its previously published
-pages, the others are published, and the build exits 1.
+pages, the others are published, and the build exits 1. The output folder is checked first
+(``disclosure.batch.outdir``): never over the project's inputs, a file, or a folder of other files.
 """
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from pathlib import Path
-
-from disclosure.project import load_project
-
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "notice": "提示"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,14 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from disclosure.batch.cli import add_batch_arguments  # --jobs, --force, --scheduler, --verbose
 
     add_batch_arguments(parser)
-
-
-def _counts(findings: list) -> str:
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f.severity] = counts.get(f.severity, 0) + 1
-    parts = [f"{SEVERITY_NAMES[k]} {counts[k]} 条" for k in SEVERITY_NAMES if counts.get(k)]
-    return "，".join(parts) if parts else "全部通过"
 
 
 PUBLIC_FOLDER = "site"
@@ -66,26 +53,3 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--review 与 --public 不能同时使用：审核版写入 site-review/，对外公开版写入 site/。")
 
     return run_site_build(args)
-
-
-def run_sequential(args: argparse.Namespace) -> int:
-    """The all-or-nothing build of every unit-year in one process (kept for reference)."""
-    from disclosure.site import BuildOptions, build_site
-
-    project = load_project(args.project)
-    out = output_folder(project.root, args.out, args.review)
-    options = BuildOptions(public=not args.review, allow_errors=args.allow_errors)
-    started = time.perf_counter()
-    result = build_site(project, out, options, unit=args.unit, year=args.year)
-    elapsed = time.perf_counter() - started
-    for r in result.results:
-        status = "草稿（未通过校验）" if r.status == "draft" else "已生成"
-        print(f"{r.unit_name} {r.year} 年度：{status}，校验{_counts(r.findings)}。")
-        if r.status == "draft":
-            for f in r.errors:
-                cell = f"{f.cells[0].sheet}!{f.cells[0].cell}：" if f.cells else ""
-                print(f"  草稿原因：{cell}{f.message}", file=sys.stderr)
-    if not result.results:
-        print("tables/ 下没有公开表，只生成了栏目首页。请先用 disclosure init <单位> <年度> 创建公开表。")
-    print(f"网站已写入 {out}（{result.pages} 个页面，用时 {elapsed:.1f} 秒）。打开 {out / 'index.html'} 即可浏览。")
-    return 0
