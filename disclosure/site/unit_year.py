@@ -248,7 +248,7 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
         has_facts=facts is not None,
         # earlier years only: a published report stays byte-identical when later years are added
         # (and an incremental build, which does not rebuild it then, gives the same bytes as a full one)
-        other_years=[(y, f"../{y}/index.html") for y in sorted({y for u, y in project.unit_years() if u == unit}, reverse=True)
+        other_years=[(y, f"../{y}/index.html") for y in sorted(project.years(unit), reverse=True)
                      if y < year],
     )
     result.pages = pages.pages
