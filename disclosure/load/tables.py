@@ -37,6 +37,7 @@ from disclosure.standard import ColumnSpec, ItemSpec, TableSpec
 
 RECORD_ROW = "record"  # row key of the single data row of a `record` table (三公)
 MONEY_UNITS = {"元", "万元", "亿元"}
+FRACTIONAL_UNITS = {"分", "%", "％"}  # scores and rates: not counts, may have decimals
 
 
 def _shown(v: object) -> str:
@@ -108,7 +109,8 @@ class SheetReader:
             return
         if amount is None:
             return
-        if unit == "count" and (wrong := count_problem(amount)) is not None:
+        whole = column_unit not in FRACTIONAL_UNITS
+        if unit == "count" and whole and (wrong := count_problem(amount)) is not None:
             self.problem(f"“{cell_text(self.sheet, r, c)}”{wrong}", r, c)
             return
         self.any_value = True
