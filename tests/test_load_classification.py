@@ -7,12 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from disclosure.errors import InputError
 from disclosure.load import read_tables
 from disclosure.load.classification import FILES, LAST_YEAR, all_subjects, name_warning, year_list
 from disclosure.standard import STANDARDS_DIR, TableSet, load_table_set
+from test_load import write_grid
 
 TS = load_table_set("neimenggu-11")
 D = Decimal
@@ -23,16 +23,8 @@ def expenditure_only() -> TableSet:
 
 
 def write(path: Path, rows: list[list], title: str = "支出决算表") -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws["A1"] = title
-    ws["D2"] = "单位：万元"
-    for r, row in enumerate(rows, 3):
-        for c, v in enumerate(row, 1):
-            if v not in ("", None):
-                ws.cell(r, c, v)
-    wb.save(path)
-    return path
+    """One sheet named as openpyxl names it: title, unit line, then the rows from row 3."""
+    return write_grid(path, rows, title=title, sheet="Sheet")
 
 
 def read(path: Path, year: int | None, table_set: TableSet | None = None):

@@ -77,20 +77,21 @@ class Watched:
         return [u for u in self.requests if not u.startswith(root) and not u.startswith("data:")]
 
 
+def _desktop(browser, site: Path):
+    """A 1200 px desktop page on one built site, closed after the test."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield Watched(context.new_page(), site)
+    context.close()
+
+
 @pytest.fixture
 def watched(browser, site: Path):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    yield Watched(page, site)
-    context.close()
+    yield from _desktop(browser, site)
 
 
 @pytest.fixture
 def review_watched(browser, review_site: Path):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    yield Watched(page, review_site)
-    context.close()
+    yield from _desktop(browser, review_site)
 
 
 @pytest.fixture
