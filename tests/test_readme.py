@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,20 +30,31 @@ def test_the_test_extra_brings_what_the_tests_import() -> None:
         assert f'"{package}' in test_extra, package
 
 
+def _tracked_files() -> list[Path]:
+    """The files git keeps: caches the test run itself writes (``.hypothesis/``, ``.venv/``) are not the repository."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    return [ROOT / name for name in listing.split("\0") if name]
+
+
 def test_nothing_in_the_repository_points_outside_it() -> None:
     outside = re.compile(r"\.\./shared|/work/shared|/work/main")
     offenders = []
-    for path in ROOT.rglob("*"):
-        parts = path.relative_to(ROOT).parts
-        if not path.is_file() or parts[0] in {".git", ".venv", "site", "build"} or "__pycache__" in parts:
-            continue
-        if path.suffix not in {".py", ".md", ".toml", ".html", ".js", ".css", ".txt", ""}:
+    for path in _tracked_files():
+        if not path.is_file() or path.suffix not in {".py", ".md", ".toml", ".html", ".js", ".css", ".txt", ""}:
             continue
         if path == Path(__file__).resolve():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in outside.finditer(text)]
     assert offenders == []
+
+
+def test_the_check_reads_what_git_keeps_not_what_a_test_run_left_behind() -> None:
+    names = {path.relative_to(ROOT).parts[0] for path in _tracked_files()}
+    assert "README.md" in names and "disclosure" in names
+    assert not names & {".hypothesis", ".venv", "site", "build", ".pytest_cache"}
 
 
 def test_the_maintainers_guide_names_only_modules_that_exist() -> None:
