@@ -107,6 +107,7 @@ HAND_BUILT = {
     "summary_income.superior", "summary_income.operating", "summary_income.affiliated",
     "summary_income.other", "gov_fund.empty", "state_capital.empty", "general_projects.total",
     "expenditure_general.basic", "expenditure_general.project", "projects_expenditure.project",
+    "info.vehicles",  # tests/test_check_mistakes.py: the example's 车辆数合计 mistyped
 }
 
 

@@ -47,15 +47,21 @@ class Value:
     def blank(self) -> bool:
         return self.cell is None and self.value == 0
 
-    def text(self, after: "Value | None" = None) -> str:
-        """``表!D7 合计 1,234.00``; the sheet is left out when it is that of ``after``."""
+    def text(self, after: "Value | None" = None, count: str = "") -> str:
+        """``表!D7 合计 1,234.00``; the sheet is left out when it is that of ``after``; a count
+        (``count`` is its unit, 辆) is shown as a whole number with its unit."""
         if self.cell is None:
             where = self.sheet
         elif after is not None and after.sheet == self.sheet:
             where = self.cell.cell
         else:
             where = str(self.cell)
-        return f"{where} {self.label} {format_amount(self.value)}"
+        return f"{where} {self.label} {_figure(self.value, count)}"
+
+
+def _figure(value: Decimal, count: str = "") -> str:
+    """An amount with two places, or a count with its unit (103 辆)."""
+    return f"{value.normalize():,f} {count}" if count else format_amount(value)
 
 
 # ── reading cells ────────────────────────────────────────────────────────────────────────
@@ -140,32 +146,32 @@ def _shown(values: list[Value]) -> list[Value]:
     return kept or values[:1]
 
 
-def _side_text(values: list[Value]) -> str:
+def _side_text(values: list[Value], count: str = "") -> str:
     """One side of a comparison: its terms with cells and figures, and their sum. A long side
     shows its non-zero terms (and how many zeros it left out), or else its first and last."""
     if len(values) == 1 and not values[0].negative:
-        return values[0].text()
-    total = sum((v.signed for v in values), ZERO)
+        return values[0].text(count=count)
+    total = _figure(sum((v.signed for v in values), ZERO), count)
     if len(values) <= SHOWN_TERMS:
-        return f"{_joined(values)} = {format_amount(total)}"
+        return f"{_joined(values, count)} = {total}"
     nonzero = [v for v in values if v.value != 0]
     if 0 < len(nonzero) <= SHOWN_TERMS:
-        return f"{_joined(nonzero)}（另 {len(values) - len(nonzero)} 项为 0.00）= {format_amount(total)}"
-    body = f"{_joined(values[:1])} + …（共 {len(values)} 项）… {_sign(values[-1])} {values[-1].text(values[0])}"
-    return f"{body} = {format_amount(total)}"
+        return f"{_joined(nonzero, count)}（另 {len(values) - len(nonzero)} 项为 {_figure(ZERO, count)}）= {total}"
+    body = f"{_joined(values[:1], count)} + …（共 {len(values)} 项）… {_sign(values[-1])} {values[-1].text(values[0], count)}"
+    return f"{body} = {total}"
 
 
 def _sign(v: Value) -> str:
     return "−" if v.negative else "+"
 
 
-def _joined(values: list[Value]) -> str:
+def _joined(values: list[Value], count: str = "") -> str:
     out = ""
     for i, v in enumerate(values):
         if i == 0:
-            out = f"−{v.text()}" if v.negative else v.text()
+            out = f"−{v.text(count=count)}" if v.negative else v.text(count=count)
         else:
-            out += f" {_sign(v)} {v.text(values[i - 1])}"
+            out += f" {_sign(v)} {v.text(values[i - 1], count)}"
     return out
 
 
@@ -193,12 +199,14 @@ def compare(rule: Rule, left: list[Value], right: list[Value]) -> Finding | None
     gap = abs(diff) if rule.op == "=" else max(ZERO, -diff)
     if gap == 0:
         return None
+    count = str(rule.params.get("unit", ""))
     addends = max(1, len(left) + len(right) - 1)
-    tolerance = rule.tolerance * addends
+    tolerance = ZERO if count else rule.tolerance * addends  # counts are whole: no rounding
     if all(v.exact for v in (*left, *right)):  # figures in 元 have no 万元 rounding: 0.01 元 per addend
         tolerance = tolerance / 10000
     relation = "≠" if rule.op == "=" else "<"
-    message = f"{_side_text(left)} {relation} {_side_text(right)}（差 {format_amount(gap)} 万元）"
+    gap_text = f"{_figure(gap, count)}" if count else f"{format_amount(gap)} 万元"
+    message = f"{_side_text(left, count)} {relation} {_side_text(right, count)}（差 {gap_text}）"
     if gap <= tolerance:
         severity = "notice"
         message = f"舍入差异：{message}，在 {format_amount(tolerance)} 万元容差以内"
@@ -212,9 +220,25 @@ def compare(rule: Rule, left: list[Value], right: list[Value]) -> Finding | None
 def _equation(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
     left = [v for v in (_resolve(accounts, t) for t in rule.terms("left")) if v is not None]
     right = [v for v in (_resolve(accounts, t) for t in rule.terms("right")) if v is not None]
+    if rule.params.get("unit"):  # counts: rows left blank are not given (a breakdown not filled in)
+        left, right = _filled(accounts, rule.terms("left"), left), _filled(accounts, rule.terms("right"), right)
     finding = compare(rule, left, right)
     if finding:
         yield finding
+
+
+def _filled(accounts: Accounts, terms: list[Term], values: list[Value]) -> list[Value]:
+    """The values whose optional terms' cells were typed in (a blank optional cell is left out)."""
+    kept = []
+    for v in values:
+        term = next((t for t in terms if t.table == v.table and v.cell is not None
+                     and accounts[t.table].cell(t.row, t.column) == v.cell), None)
+        table = accounts.get(v.table)
+        row = table.row(term.row) if term is not None and table is not None and term.row else None
+        if term is not None and term.optional and row is not None and term.column not in row.values:
+            continue
+        kept.append(v)
+    return kept
 
 
 def _columns(rule: Rule, accounts: Accounts) -> Iterator[Finding]:

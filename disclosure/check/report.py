@@ -14,6 +14,8 @@ STYLES = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
 
 
 def _heading(result: UnitYearResult) -> str:
+    if result.folder:
+        return result.folder
     name = f"{result.unit_name}（{result.unit}）" if result.unit_name else result.unit
     return f"{name} {result.year} 年度"
 
@@ -50,11 +52,19 @@ def totals(results: list[UnitYearResult]) -> dict[str, int]:
 
 
 def final_line(results: list[UnitYearResult]) -> str:
+    """The run's verdict. It never says 通过 when some input could not be read: that part was
+    not checked at all."""
+    checked = [r for r in results if not r.folder]
     findings = [f for r in results for f in r.findings]
-    line = f"共检查 {len(results)} 个单位年度，{summary_line(findings)}"
-    unreadable = sum(1 for r in results if not r.readable)
-    if unreadable:
-        line += f"另有 {unreadable} 个单位年度的公开表无法读取（见上方错误）。"
+    unreadable = sum(1 for r in checked if not r.readable)
+    folders = sum(1 for r in results if r.folder)
+    line = f"共检查 {len(checked)} 个单位年度，{summary_line(findings)}"
+    if unreadable or folders:
+        line = line.replace("通过校验：", "未完成校验：", 1) if "未通过校验" not in line else line
+        if unreadable:
+            line += f"另有 {unreadable} 个单位年度的输入无法读取（见上方“无法读取”），这些单位年度未经校验。"
+        if folders:
+            line += f"另有 {folders} 个文件夹不能用作单位（见上方“无法读取”），其中的公开表未经校验。"
     return line
 
 

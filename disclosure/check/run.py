@@ -24,6 +24,7 @@ class UnitYearResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # input that could not be read
     table_titles: dict[str, str] = field(default_factory=dict)  # key → 公开01表 收入支出决算总表
+    folder: str = ""  # set for a tables/ folder that cannot be a unit at all (year is then 0)
 
     @property
     def readable(self) -> bool:
@@ -43,6 +44,7 @@ class UnitYearResult:
             "unit_name": self.unit_name,
             "table_set": self.table_set,
             "readable": self.readable,
+            "folder": self.folder,
             "summary": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
             "problems": [
@@ -50,6 +52,28 @@ class UnitYearResult:
                 for p in self.problems
             ],
         }
+
+
+def merged_problems(problems: list[Problem]) -> list[Problem]:
+    """The same message about the same file on several sheets (a workbook renamed to another
+    year: every sheet's title says so) said once, naming every sheet's cell."""
+    groups: dict[tuple[str | None, str], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.message), []).append(p)
+    merged = []
+    for (file, message), same in groups.items():
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        places = [f"{p.sheet}!{p.cell}" if p.cell else f"工作表“{p.sheet}”" for p in same if p.sheet]
+        shown = "、".join(places[:3]) + (f" 等 {len(places)} 张工作表" if len(places) > 3 else "")
+        merged.append(Problem(f"{shown}：{message}" if places else message, file=file))
+    return merged
+
+
+def folder_result(project: Project, name: str) -> UnitYearResult:
+    """A folder under tables/ whose name cannot be a unit: that folder alone fails."""
+    return UnitYearResult(name, 0, folder=f"tables/{name}", problems=[project.bad_unit_problem(name)])
 
 
 def _titles(table_set: str) -> dict[str, str]:
@@ -74,7 +98,7 @@ def check_unit_year(project: Project, unit: str, year: int) -> UnitYearResult:
     except ConfigError:
         raise
     except InputError as exc:
-        result.problems = list(exc.problems)
+        result.problems = merged_problems(list(exc.problems))
         return result
     result.unit_name = content.name or accounts.unit_name
     result.table_set = accounts.table_set or project.table_set_for(year)

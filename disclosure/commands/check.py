@@ -22,14 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[str, int]]:
-    """The unit-years to check; InputError when the selection matches none."""
-    pairs = project.unit_years()
-    if not pairs:
+    """The unit-years to check; InputError when the selection matches none. Folders that cannot
+    be units are left out here (``bad_folders`` reports them) so that the others are checked."""
+    units, _ = project.unit_folders()
+    pairs = [(u, y) for u in units for y in project.years(u)]
+    if not pairs and not project.unit_folders()[1]:
         raise InputError(Problem("项目中还没有公开表：请把工作簿放在 tables/<单位>/<年度>.xlsx，或先运行 disclosure init。",
                                  file="tables"))
     if unit is not None:
-        if unit not in project.units():
-            known = "、".join(project.units())
+        if unit not in units:
+            known = "、".join(units)
             raise InputError(Problem(f"没有单位“{unit}”的公开表。已有的单位：{known}。", file="tables"))
         pairs = [p for p in pairs if p[0] == unit]
     if year is not None:
@@ -42,11 +44,13 @@ def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[
 
 def run(args: argparse.Namespace) -> int:
     from disclosure.check.report import to_json, write_plain, write_rich
-    from disclosure.check.run import check_unit_year
+    from disclosure.check.run import check_unit_year, folder_result
 
     project = load_project(args.project)
     pairs = targets(project, args.unit, args.year)
     results = [check_unit_year(project, unit, year) for unit, year in pairs]
+    if args.unit is None:  # a folder that cannot be a unit fails alone; the other units are checked
+        results = [folder_result(project, name) for name in project.unit_folders()[1]] + results
     if args.format == "text":  # first which file each year's texts come from; the findings end the output
         from disclosure.check.yearly import sources_report
 
@@ -59,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
         write_rich(results, sys.stdout)
     else:
         write_plain(results, sys.stdout)
-    for result in results:
-        for problem in result.problems:
-            print(f"错误：{problem}", file=sys.stderr)
+    if args.format == "json":  # the text report already says each problem once, under 无法读取
+        for result in results:
+            for problem in result.problems:
+                print(f"错误：{problem}", file=sys.stderr)
     if any(not r.readable for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0

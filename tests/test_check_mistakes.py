@@ -1,0 +1,128 @@
+"""The mistakes finance officers make (issue 15), each on a copy of the example project: ``check``
+says the mistake once, naming its cells, with the right exit code, and ``build`` leaves the site
+published before the mistake byte-identical."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from disclosure.cli import main
+from disclosure.load import load_accounts
+from disclosure.project import load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+UNIT = "bayannur-jiaoguan"
+
+
+def digest(site: Path) -> dict[str, str]:
+    """sha256 of every file under the site, by relative path."""
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def published(tmp_path: Path, capsys: pytest.CaptureFixture) -> tuple[Path, dict[str, str]]:
+    """A copy of the example project with its public site built: (project, digest of site/)."""
+    for part in (f"tables/{UNIT}", f"content/{UNIT}", "content/glossary.md", "disclosure.toml"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / part)
+        elif source.exists():
+            (tmp_path / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, tmp_path / part)
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "site")]) == 0
+    capsys.readouterr()
+    return tmp_path, digest(tmp_path / "site")
+
+
+def set_cells(project: Path, year: int, changes: list[tuple[str, str, str, object]]) -> list[str]:
+    """Type new values into the year's workbook: (table, row, column, value); returns sheet!cell."""
+    accounts = load_accounts(load_project(project), UNIT, year, with_prior=False)
+    path = project / f"tables/{UNIT}/{year}.xlsx"
+    book = openpyxl.load_workbook(path)
+    refs = []
+    for table, row, column, value in changes:
+        ref = accounts[table].cell(row, column)
+        book[ref.sheet][ref.cell].value = float(value) if isinstance(value, Decimal) else value
+        refs.append(str(ref))
+    book.save(path)
+    return refs
+
+
+def check(project: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    code = main(["check", str(project), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_site_kept(project: Path, before: dict[str, str], capsys: pytest.CaptureFixture) -> int:
+    """Build again after the mistake: every file of the published site is unchanged."""
+    code = main(["build", str(project), "--out", str(project / "site")])
+    capsys.readouterr()
+    assert digest(project / "site") == before
+    return code
+
+
+def lines_with(out: str, text: str) -> list[str]:
+    return [line for line in out.splitlines() if text in line]
+
+
+# ── counts summed like amounts (issue 20's leftover) ─────────────────────────────────────────
+
+def test_a_vehicle_total_off_its_rows_is_an_error_naming_the_cells(published, capsys):
+    project, before = published
+    (total,) = set_cells(project, 2021, [("info", "vehicles_total", "amount", 104)])
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    (line,) = lines_with(out, "info.vehicles")
+    assert line.strip().startswith("错误")
+    assert (f"{total} 车辆数合计 104 辆 ≠ 机关运行经费支出、国有资产占用情况及政府采购支出信息表!C17 执法执勤用车 103 辆"
+            in line)
+    assert "（差 1 辆）" in line and "万元" not in line
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_a_blank_vehicle_breakdown_is_not_compared(published, capsys):
+    project, _ = published
+    set_cells(project, 2021, [("info", f"vehicles_{kind}", "amount", None) for kind in (
+        "ministerial", "leaders", "confidential", "emergency", "law_enforcement", "special", "retired",
+        "general", "other")])
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 0 and "info.vehicles" not in out
+
+
+# ── 6: a folder that cannot be a unit fails alone, in check as in build ──────────────────────
+
+def test_a_chinese_unit_folder_fails_alone_in_check(published, capsys):
+    project, before = published
+    (project / "tables/交管支队").mkdir()
+    shutil.copy(project / f"tables/{UNIT}/2021.xlsx", project / "tables/交管支队/2021.xlsx")
+    code, out, err = check(project, capsys)
+    assert code == 2
+    assert out.count("文件夹名“交管支队”不能用作单位代号") == 1 and "交管支队" not in err
+    assert "请把 tables/交管支队 改名" in out and "content/交管支队" not in out  # only folders that exist
+    assert f"（{UNIT}） 2021 年度" in out and f"（{UNIT}） 2020 年度" in out  # the valid unit is checked
+    last = out.rstrip().splitlines()[-1]
+    assert last.startswith("共检查 2 个单位年度，未完成校验") and "另有 1 个文件夹不能用作单位" in last
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+# ── 7: the wrong-year error is said once, and the summary never says 通过 ─────────────────────
+
+def test_a_workbook_renamed_to_another_year_is_said_once(published, capsys):
+    project, before = published
+    shutil.copy(project / f"tables/{UNIT}/2021.xlsx", project / f"tables/{UNIT}/2022.xlsx")
+    code, out, err = check(project, capsys)
+    assert code == 2
+    (line,) = lines_with(out, "表上写的是2021年度")
+    assert line.strip().startswith(f"无法读取：tables/{UNIT}/2022.xlsx：收入支出决算总表!C2、收入决算表!E2、支出决算表!D2 等 12 张工作表：")
+    assert "文件放在2022年的位置" in line and err == ""
+    last = out.rstrip().splitlines()[-1]
+    assert "未完成校验" in last and "通过校验" not in last
+    assert "另有 1 个单位年度的输入无法读取" in last
+    assert assert_site_kept(project, before, capsys) == 2  # build: input that cannot be read
