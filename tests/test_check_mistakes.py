@@ -126,3 +126,70 @@ def test_a_workbook_renamed_to_another_year_is_said_once(published, capsys):
     assert "未完成校验" in last and "通过校验" not in last
     assert "另有 1 个单位年度的输入无法读取" in last
     assert assert_site_kept(project, before, capsys) == 2  # build: input that cannot be read
+
+
+# ── 2: the year-to-year chain ─────────────────────────────────────────────────────────────────
+
+def carry_twelve_more(project: Path) -> list[str]:
+    """2021's 年初结转和结余 12.00 above 2020's 年末 (1,151.10), every 2021 identity kept."""
+    return set_cells(project, 2021, [
+        ("summary", "income.opening_balance", "amount", Decimal("1163.10")),
+        ("summary", "income.grand_total", "amount", Decimal("6891.33")),
+        ("summary", "expenditure.closing_balance", "amount", Decimal("1073.97")),
+        ("summary", "expenditure.grand_total", "amount", Decimal("6891.33")),
+    ])
+
+
+def test_an_opening_balance_off_last_years_closing_is_an_error_naming_both_cells(published, capsys):
+    project, before = published
+    opening, *_ = carry_twelve_more(project)
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    errors = [l.strip() for l in out.splitlines() if l.strip().startswith("错误")]
+    assert len(errors) == 1, errors  # said once: the carried-over money, nothing else
+    assert "chain.summary" in errors[0]
+    assert (f"{opening} 年初结转和结余 1,163.10 ≠ 2020 年收入支出决算总表!F37 年末结转和结余 1,151.10"
+            "（差 12.00 万元）：本年的年初数应等于上年的年末数" in errors[0])
+    assert f"tables/{UNIT}/2020.xlsx 收入支出决算总表!F37" in errors[0]  # the prior year's file is named
+    assert "opening_balance.adjustment" in errors[0]
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_a_stated_adjustment_makes_the_chain_difference_a_warning(published, capsys):
+    project, before = published
+    carry_twelve_more(project)
+    reasons = project / f"content/{UNIT}/2021/reasons.toml"
+    text = reasons.read_text(encoding="utf-8").replace(
+        "[reasons]\n", '[reasons]\n"opening_balance.adjustment" = "根据财政部门批复调整年初结转和结余12.00万元"\n', 1)
+    reasons.write_text(text, encoding="utf-8")
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 0
+    (line,) = lines_with(out, "chain.summary")
+    assert line.strip().startswith("警告") and "说明了调整（“根据财政部门批复调整年初结转和结余12.00万元”）" in line
+    assert "reason.unknown" not in out  # the key is known to check
+    assert main(["build", str(project), "--out", str(project / "site")]) == 0
+    capsys.readouterr()
+    after = digest(project / "site")
+    assert {k: v for k, v in after.items() if f"/{UNIT}/2020/" in f"/{k}"} == \
+        {k: v for k, v in before.items() if f"/{UNIT}/2020/" in f"/{k}"}  # last year's pages untouched
+
+
+def test_the_chain_holds_per_fund_in_the_fiscal_summary(published, capsys):
+    project, before = published
+    set_cells(project, 2021, [
+        ("fiscal_summary", "income.opening_balance", "amount", Decimal("1163.10")),
+        ("fiscal_summary", "income.opening_general", "amount", Decimal("1163.10")),
+        ("fiscal_summary", "income.grand_total", "amount", Decimal("6891.33")),
+        ("fiscal_summary", "expenditure.closing_balance", "total", Decimal("1073.97")),
+        ("fiscal_summary", "expenditure.closing_balance", "general", Decimal("1073.97")),
+        ("fiscal_summary", "expenditure.grand_total", "total", Decimal("6891.33")),
+        ("fiscal_summary", "expenditure.grand_total", "general", Decimal("6891.33")),
+    ])
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    rules = {l.split()[1] for l in out.splitlines() if l.strip().startswith("错误")}
+    assert rules == {"chain.fiscal_summary", "chain.fiscal_general"}
+    (general,) = lines_with(out, "chain.fiscal_general")
+    assert ("财政拨款收入支出决算总表!C37 年初财政拨款结转和结余·一般公共预算财政拨款 1,163.10 ≠ "
+            "2020 年财政拨款收入支出决算总表!G36 年末财政拨款结转和结余·一般公共预算财政拨款 1,151.10（差 12.00 万元）") in general
+    assert assert_site_kept(project, before, capsys) == 1

@@ -108,6 +108,8 @@ HAND_BUILT = {
     "summary_income.other", "gov_fund.empty", "state_capital.empty", "general_projects.total",
     "expenditure_general.basic", "expenditure_general.project", "projects_expenditure.project",
     "info.vehicles",  # tests/test_check_mistakes.py: the example's 车辆数合计 mistyped
+    "chain.summary", "chain.fiscal_summary", "chain.fiscal_general", "chain.fiscal_gov_fund",  # test_check_mistakes.py
+    "chain.fiscal_state_capital", "chain.gov_fund", "chain.state_capital", "chain.projects",
 }
 
 

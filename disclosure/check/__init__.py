@@ -26,9 +26,9 @@ from disclosure.check.advisories import (
     prior_year,
     unknown_reasons,
 )
-from disclosure.check.engine import evaluate
+from disclosure.check.engine import chain_findings, evaluate
 from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
-from disclosure.check.spec import Rule, load_rules
+from disclosure.check.spec import ADJUSTMENT_REASON, Rule, load_rules
 from disclosure.check.yearly import review_marks
 from disclosure.content import UnitContent
 from disclosure.errors import ConfigError, Problem
@@ -83,7 +83,11 @@ def check_accounts(
     enables the missing-reason warnings; pass None to leave them out."""
     findings: list[Finding] = []
     for rule in rules_for(accounts, project):
-        findings += evaluate(rule, accounts)
+        if rule.kind == "chain":  # a stated adjustment (调整) makes a chain difference a warning
+            stated = content.reason(rule.params.get("reason", ADJUSTMENT_REASON)) if content is not None else ""
+            findings += chain_findings(rule, accounts, stated or "")
+        else:
+            findings += evaluate(rule, accounts)
     findings += prior_year(accounts, project)
     findings += empty_notes(accounts, content)
     findings += empty_summary(accounts)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from disclosure.check.finding import Finding
+from disclosure.check.spec import ADJUSTMENT_REASON
 from disclosure.content import UnitContent
 from disclosure.derive import MONEY, PERCENT
 from disclosure.model import Accounts
@@ -145,6 +146,7 @@ def unknown_reasons(facts: Any, content: UnitContent | None) -> list[Finding]:
 
     known = sorted({f.reason_key for f in facts.values() if getattr(f, "reason_key", None)})
     known_set = (set(known) | {key for key in facts if key.endswith(".change")}  # changes a style may state
+                 | {ADJUSTMENT_REASON}  # an adjusted 年初结转和结余 (the year-to-year chain rules)
                  | {f"{key}.uses" for key in facts})  # 主要用于… beside a figure
     where = f"content/{content.unit}/{content.year}/reasons.toml"
     found = []

@@ -5,12 +5,12 @@ changes the accounts and never raises for what it finds in them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable, Iterator
 
 from disclosure.check.finding import Finding
-from disclosure.check.spec import Rule, Term
+from disclosure.check.spec import ADJUSTMENT_REASON, Rule, Term
 from disclosure.model import Accounts, CellRef, Row, Table
 from disclosure.money import format_amount
 from disclosure.standard import ColumnSpec, classification_names
@@ -34,6 +34,7 @@ class Value:
     table: str
     negative: bool = False
     exact: bool = False  # read from a sheet in 元: typed to the 分, never rounded to 万元
+    year: int | None = None  # set for a cell of another year's tables (the year-to-year chain)
 
     @property
     def label(self) -> str:
@@ -52,10 +53,12 @@ class Value:
         (``count`` is its unit, 辆) is shown as a whole number with its unit."""
         if self.cell is None:
             where = self.sheet
-        elif after is not None and after.sheet == self.sheet:
+        elif after is not None and after.sheet == self.sheet and after.year == self.year:
             where = self.cell.cell
         else:
             where = str(self.cell)
+        if self.year is not None:
+            where = f"{self.year} 年{where}"
         return f"{where} {self.label} {_figure(self.value, count)}"
 
 
@@ -369,12 +372,45 @@ def _empty(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
         yield Finding(rule.severity, rule.id, message, _cells(filled), table.key, rule.description)
 
 
+def _chain(rule: Rule, accounts: Accounts, stated: str = "") -> Iterator[Finding]:
+    """This year's opening balances against last year's closing ones: the same money carried over.
+    ``stated`` is the unit's written reason for an adjustment (调整): the difference is then a warning."""
+    prior = accounts.prior
+    if prior is None:
+        return
+    left = [v for v in (_resolve(accounts, t) for t in rule.terms("left")) if v is not None]
+    right = [replace(v, year=prior.year)
+             for v in (_resolve(prior, t) for t in rule.terms("right")) if v is not None]
+    finding = compare(rule, left, right)
+    if finding is None:
+        return
+    reason = rule.params.get("reason", ADJUSTMENT_REASON)
+    where = f"content/{accounts.unit}/{accounts.year}/reasons.toml"
+    if "调整" in stated:
+        message = (f"{finding.message}：{where} 中 {reason} 说明了调整（“{stated.strip()[:60]}”），"
+                   "请确认调整后的年初数无误")
+        yield replace(finding, severity="warning", message=message)
+        return
+    message = (f"{finding.message}：本年的年初数应等于上年的年末数。请核对这两个单元格；"
+               f"如年初数确经调整，请在 {where} 的 [reasons] 中写 {reason} = \"……调整的原因\"")
+    yield replace(finding, message=message)
+
+
+def chain_findings(rule: Rule, accounts: Accounts, stated: str = "") -> list[Finding]:
+    """The findings of one ``chain`` rule, given the adjustment the unit stated (if any)."""
+    try:
+        return list(_chain(rule, accounts, stated))
+    except _Skip:
+        return []
+
+
 KIND_EVALUATORS: dict[str, Callable[[Rule, Accounts], Iterator[Finding]]] = {
     "equation": _equation,
     "columns": _columns,
     "tree": _tree,
     "match": _match,
     "empty": _empty,
+    "chain": _chain,
 }
 
 

@@ -20,6 +20,10 @@ instead of skipping the rule). Kinds and their parameters:
                 that classification level are paired by code and must be equal.
 - ``empty``     ``table``, ``funds``: terms showing the money of that fund elsewhere; the table must
                 be empty exactly when all of them are zero (空表).
+- ``chain``     ``left``: terms of this year's tables, ``right``: terms of last year's (the year-to-year
+                chain: 年初结转和结余 = 上年 年末结转和结余); skipped without last year's tables. A
+                difference is a warning instead when the unit's ``reasons.toml`` states, under
+                ``reason`` (default ``opening_balance.adjustment``), an adjustment (调整).
 """
 from __future__ import annotations
 
@@ -30,9 +34,10 @@ from functools import lru_cache
 from pathlib import Path
 
 RULES_DIR = Path(__file__).parent / "rules"
-KINDS = ("equation", "columns", "tree", "match", "empty")
+KINDS = ("equation", "columns", "tree", "match", "empty", "chain")
 OPS = ("=", ">=")
 DEFAULT_TOLERANCE = Decimal("0.01")
+ADJUSTMENT_REASON = "opening_balance.adjustment"  # reasons.toml key stating why 年初 ≠ 上年年末
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ def _rule(d: dict, source: str) -> Rule:
     if rule.kind not in KINDS or rule.op not in OPS or rule.severity not in ("error", "warning", "notice"):
         raise ValueError(f"{source}: rule {rule.id} has an unknown kind, op or severity")
     for key in ("left", "right", "funds"):  # fail early on malformed terms
-        if rule.kind in ("equation", "empty") and key in rule.params:
+        if rule.kind in ("equation", "empty", "chain") and key in rule.params:
             rule.terms(key)
     return rule
 
