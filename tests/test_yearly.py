@@ -27,7 +27,17 @@ def three_years(dest: Path) -> Path:
     project = copy_example(dest)
     shutil.copyfile(workbook(project, 2021), workbook(project, 2022))
     assert replace_text(workbook(project, 2022), "2021", "2022") > 0
+    state_adjustment(project, 2022)
     return project
+
+
+def state_adjustment(project: Path, year: int) -> None:
+    """A year made from another year's workbook carries that year's opening balances, not the closing
+    ones of the year before: say so as an adjustment, so that check warns instead of refusing the chain."""
+    reasons = project / "content" / UNIT / str(year) / "reasons.toml"
+    reasons.parent.mkdir(parents=True, exist_ok=True)
+    reasons.write_text('[reasons]\n"opening_balance.adjustment" = "测试数据：年初结转和结余按复制来的工作簿调整"\n',
+                       encoding="utf-8")
 
 
 def year_pages(out: Path, year: int) -> dict[str, str]:
@@ -217,6 +227,7 @@ def test_an_old_year_keeps_its_classification_names_when_rebuilt_beside_later_ye
     assert "“行政事业单位离退休”是科目编码“20805”2016—2018年的名称，2019年的名称是“行政事业单位养老支出”" in notices
     # a later year with the new names beside it: the 2018 report is rebuilt byte-identical
     assert replace_text(later, "行政事业单位离退休", "行政事业单位养老支出") > 0
+    state_adjustment(project, 2019)
     assert build(project, site, "-j", "1", "--force") == 0
     assert year_pages(site, 2018) == first
     assert "行政事业单位养老支出" in (site / UNIT / "2019" / "index.html").read_text(encoding="utf-8")
