@@ -193,3 +193,43 @@ def test_the_chain_holds_per_fund_in_the_fiscal_summary(published, capsys):
     assert ("财政拨款收入支出决算总表!C37 年初财政拨款结转和结余·一般公共预算财政拨款 1,163.10 ≠ "
             "2020 年财政拨款收入支出决算总表!G36 年末财政拨款结转和结余·一般公共预算财政拨款 1,151.10（差 12.00 万元）") in general
     assert assert_site_kept(project, before, capsys) == 1
+
+
+# ── 3: half-filled 绩效 inputs ────────────────────────────────────────────────────────────────
+
+HALF_FILLED = """# 只填了三个数
+[figures]
+staff_quota = 656
+staff_actual = 507
+
+[self_scores]
+staff_control = 1
+"""
+
+
+def test_half_filled_performance_inputs_list_what_is_missing_and_state_no_score(published, capsys, tmp_path):
+    project, before = published
+    (project / f"content/{UNIT}/2021/performance.toml").write_text(HALF_FILLED, encoding="utf-8")
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    (line,) = lines_with(out, "performance.incomplete")
+    assert line.strip().startswith("错误")
+    assert f"content/{UNIT}/2021/performance.toml 只填写了部分绩效输入，得分无法按评分标准完整计算：缺少 " in line
+    assert "figures.key_project_budget（重点项目支出）" in line and "self_scores.goal_rationality（" in line
+    assert "figures.staff_quota" not in line and "self_scores.staff_control" not in line  # those were typed
+    assert "公开版不予发布" in line
+    assert assert_site_kept(project, before, capsys) == 1  # the public build refuses the unit-year
+    # even a draft states no partial score, neither computed nor self-assessed
+    for extra in ([], ["--review"]):
+        out_dir = tmp_path / f"draft{len(extra)}"
+        assert main(["build", str(project), "--out", str(out_dir), "--allow-errors", *extra]) == 0
+        capsys.readouterr()
+        page = (out_dir / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+        assert "根据预算绩效管理要求，本单位对2021年度部门整体支出开展了绩效自评" in page
+        assert "自评得分" not in page and "计算得分" not in page
+
+
+def test_complete_performance_inputs_still_state_the_score(published):
+    project, _ = published
+    page = (project / "site" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert "部门整体支出绩效自评得分95.00分（满分100分）" in page

@@ -116,7 +116,8 @@ def test_blank_template_parses_and_adds_no_page_or_findings(tmp_path):
     project = load_project(tmp_path)
     assert build_performance(accounts, None, project) is None and performance_check(accounts, project) == []
     path.write_text("[figures]\nstaff_quota = 10\nstaff_actual = 10\n[self_scores]\nstaff_control = 0.5\n", encoding="utf-8")
-    (f,) = performance_check(accounts, project)
+    incomplete, f = performance_check(accounts, project)  # three values of 附表2: the rest is listed as missing
+    assert incomplete.rule == "performance.incomplete" and incomplete.severity == "error"
     assert "10 ÷ 10 = 100.00%，按评分标准应得1分，自评0.5分" in f.message
 
 

@@ -22,11 +22,23 @@ def build_performance(accounts: Any, facts: Any, project: Any) -> tuple[Any, Any
 
 
 def performance_check(accounts: Any, project: Any, facts: Any = None) -> list[Finding]:
-    """The check stage's 绩效 warnings for one unit-year (none without a performance.toml)."""
+    """The check stage's 绩效 findings for one unit-year (none without a performance.toml): an error
+    listing what a half-filled 附表2 lacks, then the warnings where the scores disagree."""
+    from disclosure.performance.completeness import incomplete_finding
     from disclosure.performance.findings import performance_findings
+    from disclosure.performance.inputs import load_performance_inputs
 
     built = build_performance(accounts, facts, project)
     if built is None:
         return []
     report, goals, projects = built
-    return performance_findings(report, goals, projects)
+    inputs = load_performance_inputs(project, accounts.unit, accounts.year)
+    return incomplete_finding(accounts, facts, inputs) + performance_findings(report, goals, projects)
+
+
+def score_stated(accounts: Any, facts: Any, project: Any) -> bool:
+    """Whether the report may state a 绩效 score: 附表2 started and every input it needs present."""
+    from disclosure.performance.completeness import complete
+    from disclosure.performance.inputs import load_performance_inputs
+
+    return complete(accounts, facts, load_performance_inputs(project, accounts.unit, accounts.year))

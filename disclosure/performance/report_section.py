@@ -29,12 +29,14 @@ def _p(text: str) -> str:
     return f"<p>{text}</p>"
 
 
-def _management(report: Any, projects: list, year: int, public: bool = False) -> ReportBlock:
+def _management(report: Any, projects: list, year: int, public: bool = False, scored: bool = True) -> ReportBlock:
     budget = sum((s.project.budget for s in projects), Decimal(0))
     parts = [f"根据预算绩效管理要求，本单位对{year}年度部门整体支出开展了绩效自评"]
     if projects:
         parts.append(f"，并对{len(projects)}个项目开展了项目绩效自评，涉及预算资金{format_amount(budget)}万元")
     body = _p("".join(parts) + "。")
+    if not scored:  # half-filled inputs: no score, neither computed nor self-assessed (check says what is missing)
+        return ReportBlock("（一）预算绩效管理工作开展情况", body)
     if public:  # the public site states the unit's own evaluation; the cross-check is review material
         body += _p(f"部门整体支出绩效自评得分{report.self_total:.2f}分（满分{format_score(report.total_points)}分），"
                    f"各项指标的得分见<a href=\"{PAGE}\">部门整体支出绩效评价</a>。")
@@ -81,11 +83,12 @@ def _evaluations(projects: list) -> ReportBlock | None:
 def report_blocks(accounts: Any, facts: Any, project: Any, public: bool = False) -> list[ReportBlock]:
     """The subsections of 三、预算绩效评价工作开展情况; empty without a filled-in performance.toml.
     ``public`` leaves out the computed scores and where they differ from the self-evaluation."""
-    from disclosure.performance.pipeline import build_performance
+    from disclosure.performance.pipeline import build_performance, score_stated
 
     built = build_performance(accounts, facts, project)
     if built is None:
         return []
     report, _goals, projects = built
-    blocks = [_management(report, projects, accounts.year, public), _projects(projects), _evaluations(projects)]
+    scored = score_stated(accounts, facts, project)
+    blocks = [_management(report, projects, accounts.year, public, scored), _projects(projects), _evaluations(projects)]
     return [b for b in blocks if b is not None]
