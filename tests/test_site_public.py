@@ -133,3 +133,43 @@ def test_same_input_gives_the_same_bytes_in_both_outputs(both: tuple[Path, Path]
     assert build(project, again_review, "--review", "--force") == 0
     assert digest_tree(again) == digest_tree(public)
     assert digest_tree(again_review) == digest_tree(review)
+
+
+def _plain_leaks(html: str) -> list[tuple[str, str]]:
+    """The guard's patterns applied the plain way: every pattern over the whole visible text."""
+    from disclosure.site import public_check as pc
+
+    body = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>|<head\b.*?</head\s*>", " ", html, flags=re.S | re.I)
+    attrs = " ".join(m.group(1) for m in re.finditer(r"""\b(?:title|aria-label|alt|content)\s*=\s*"([^"]*)\"""", body))
+    from html import unescape
+
+    text = unescape(re.sub(r"<[^>]+>", " ", body) + " " + attrs)
+    found = []
+    for kind, _label, pattern in pc._TEXT_PATTERNS:
+        plain = re.compile(pattern.pattern.removeprefix("(?=[a-z])"), pattern.flags)
+        for m in plain.finditer(text):
+            if kind == "key" and m.group(0).rsplit(".", 1)[-1] in pc._ADDRESS_ENDINGS:
+                continue
+            found.append((kind, m.group(0)))
+    found += [("review", m.group(0)) for m in pc._REVIEW_HREF.finditer(html)]
+    return found
+
+
+_PIECES = ["content/", "a/b", "\\", "x.toml", ".toml", ".xlsx", "2021.xls", ".md", ".", "-", "_", "/", "单位", "表!D12",
+           "figures.staff", "gb.total", ".cn", " ", "disclosure build", "--force", "-", "不一致", "review.html",
+           '<a href="', '">', "</a>", '<p title="', '"', "<b>", "REVİEW.HTML", "subtitle=", "alt=", "ſ", "K", "a", "Z9", "@"]
+
+
+def test_the_fast_guard_finds_what_the_plain_patterns_find() -> None:
+    """The guard narrows where it looks (path endings, first letters); it finds the same leaks in the
+    same order as each pattern run over the whole text, on random pages made of the risky pieces."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=40))
+    def check(pieces: list[str]) -> None:
+        html = "".join(pieces)
+        assert [(leak.kind, leak.text) for leak in page_leaks(html)] == _plain_leaks(html)
+
+    check()

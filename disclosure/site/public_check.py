@@ -19,7 +19,7 @@ _TEXT_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"(?<![\w.])(?:[\w.-]+[/\\])+[\w.-]+\.(?:toml|xlsx|xls|ods|md|json|py|csv|txt)\b"
         r"|(?<![\w/.-])[\w-]+\.toml\b", re.I)),
     ("key", "事实键或规则编号", re.compile(
-        r"(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z0-9]+(?:_[a-z0-9]+)*)+(?![\w@/-])")),
+        r"(?=[a-z])(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z0-9]+(?:_[a-z0-9]+)*)+(?![\w@/-])")),
     ("cell", "单元格引用", re.compile(r"!\$?[A-Z]{1,3}\$?[0-9]{1,7}\b")),
     ("flag", "核对标记", re.compile(r"不一致")),
     ("command", "工具命令", re.compile(r"\bdisclosure\s+(?:build|check|init|serve|monitor)\b|(?<![\w-])--[a-z][a-z-]+\b")),
@@ -28,7 +28,8 @@ _TEXT_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 _ADDRESS_ENDINGS = frozenset({"cn", "com", "net", "org", "gov", "edu", "html", "htm", "js", "css", "csv", "xlsx",
                               "xls", "ods", "json", "pdf", "docx", "doc", "zip"})
 _REVIEW_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["'][^"']*review\.html""", re.I)
-_ATTR_TEXT = re.compile(r"""\b(?:title|aria-label|alt|content)\s*=\s*"([^"]*)\"""")
+# (?=[tac]) changes no match: it lets the regex engine skip positions by their first character.
+_ATTR_TEXT = re.compile(r"""(?=[tac])\b(?:title|aria-label|alt|content)\s*=\s*"([^"]*)\"""")
 _SKIP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<head\b.*?</head\s*>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -53,12 +54,49 @@ def _visible(html: str) -> str:
     return unescape(_TAG.sub(" ", body) + " " + attrs)
 
 
+#: Every path match ends in one of these; a page without one has no path (most pages have one:
+#: the link text of the workbook download).
+_PATH_END = re.compile(r"\.(?:toml|xlsx|xls|ods|md|json|py|csv|txt)\b", re.I)
+#: The characters a path match is made of: a match never spans a character outside them.
+_PATH_CHARS = re.compile(r"[\w./\\-]", re.I)
+_REVIEW_WORD = re.compile(r"review\.html", re.I)  # every _REVIEW_HREF match contains one
+
+
+def _path_runs(text: str) -> list[str]:
+    """The maximal runs of path characters around each possible path ending, in order.
+
+    A path match lies inside one such run and its look-arounds agree there (the character before
+    and after a run is neither a word character nor a dot), so matching each run on its own finds
+    exactly what matching the whole text finds, without trying every position of a long page."""
+    runs: list[str] = []
+    end = -1
+    is_path = _PATH_CHARS.fullmatch
+    for m in _PATH_END.finditer(text):
+        if m.start() < end:
+            continue  # inside the run already taken
+        start, end = m.start(), m.end()
+        while start > 0 and is_path(text[start - 1]):
+            start -= 1
+        while end < len(text) and is_path(text[end]):
+            end += 1
+        runs.append(text[start:end])
+    return runs
+
+
+def _matches(kind: str, pattern: re.Pattern[str], text: str) -> list[str]:
+    """Every match of one kind's pattern in the text, as ``pattern.finditer`` gives them."""
+    if kind == "path":
+        return [m.group(0) for run in _path_runs(text) for m in pattern.finditer(run)]
+    if kind == "command" and "disclosure" not in text and "--" not in text:
+        return []  # the command pattern starts with one of them
+    return [m.group(0) for m in pattern.finditer(text)]
+
+
 def text_leaks(text: str, page: str = "") -> list[Leak]:
     """Internal text in plain text (a page's visible text or a search entry)."""
     found: list[Leak] = []
     for kind, label, pattern in _TEXT_PATTERNS:
-        for m in pattern.finditer(text):
-            word = m.group(0)
+        for word in _matches(kind, pattern, text):
             if kind == "key" and word.rsplit(".", 1)[-1] in _ADDRESS_ENDINGS:
                 continue
             found.append(Leak(page, kind, label, word))
@@ -68,7 +106,8 @@ def text_leaks(text: str, page: str = "") -> list[Leak]:
 def page_leaks(html: str, page: str = "") -> list[Leak]:
     """Internal text and review links on one rendered page."""
     found = text_leaks(_visible(html), page)
-    found += [Leak(page, "review", "审核页面链接", m.group(0)) for m in _REVIEW_HREF.finditer(html)]
+    if _REVIEW_WORD.search(html):
+        found += [Leak(page, "review", "审核页面链接", m.group(0)) for m in _REVIEW_HREF.finditer(html)]
     return found
 
 
