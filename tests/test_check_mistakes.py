@@ -233,3 +233,99 @@ def test_complete_performance_inputs_still_state_the_score(published):
     project, _ = published
     page = (project / "site" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
     assert "部门整体支出绩效自评得分95.00分（满分100分）" in page
+
+
+# ── 1: magnitude mistakes (元 under 万元, 万元 under 元) ───────────────────────────────────────
+
+def scale(project: Path, year: int, factor: int, tables: set[str] | None = None) -> None:
+    """Multiply every typed amount of the year's workbook (or of some tables) by ``factor``; counts,
+    scores and rates stay as they are: what an export in 元 under the 万元 template looks like."""
+    accounts = load_accounts(load_project(project), UNIT, year, with_prior=False)
+    path = project / f"tables/{UNIT}/{year}.xlsx"
+    book = openpyxl.load_workbook(path)
+    for key, table in accounts.tables.items():
+        if tables is not None and key not in tables:
+            continue
+        money = {c.key for c in table.spec.all_columns() if not c.unit}
+        for row in table.rows:
+            for column, ref in row.cells.items():
+                cell = book[ref.sheet][ref.cell]
+                if not row.unit and column in money and isinstance(cell.value, (int, float)):
+                    cell.value = float(Decimal(str(cell.value)) * factor)
+    book.save(path)
+
+
+def header_in_yuan(project: Path, year: int, sheet: str) -> None:
+    """The sheet's “单位：万元” changed to “单位：元”, its figures left as they are."""
+    path = project / f"tables/{UNIT}/{year}.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in book[sheet].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "单位" in cell.value and "万元" in cell.value:
+                cell.value = cell.value.replace("万元", "元")
+    book.save(path)
+
+
+def test_a_workbook_typed_in_yuan_under_wan_headers_is_one_error(published, capsys):
+    project, before = published
+    scale(project, 2021, 10000)
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    errors = [l.strip() for l in out.splitlines() if l.strip().startswith("错误")]
+    assert len(errors) == 1 and "magnitude.unit" in errors[0], errors  # its consequences are not repeated
+    line = errors[0]
+    assert "收入支出决算总表、收入决算表、支出决算表等 10 张表的数额看起来是以元填写的，而表头写的是“单位：万元”" in line
+    assert "收入支出决算总表!C38 总计 68,793,300.00 是 2020 年收入支出决算总表!C38 总计 7,502.22 的约 9,170 倍" in line
+    assert "请确认单位：元" in line
+    assert "886622.91%" not in out and "chain." not in out  # the 10⁴ change and the broken chain are its consequences
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_one_sheet_in_yuan_is_named_alone(published, capsys):
+    project, before = published
+    scale(project, 2021, 10000, {"three_public"})
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    errors = [l.strip() for l in out.splitlines() if l.strip().startswith("错误")]
+    assert len(errors) == 1, errors
+    assert errors[0].split("magnitude.unit", 1)[1].strip().startswith(
+        "财政拨款“三公”经费支出决算表的数额看起来是以元填写的")
+    assert "财政拨款“三公”经费支出决算表!G7 合计（决算数） 3,761,800.00 是 2020 年财政拨款“三公”经费支出决算表!G7" in errors[0]
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_wan_under_a_yuan_header_asks_to_confirm_wan(published, capsys):
+    project, before = published
+    header_in_yuan(project, 2021, "财政拨款“三公”经费支出决算表")
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    (line,) = lines_with(out, "magnitude.unit")
+    assert "财政拨款“三公”经费支出决算表的数额看起来是以万元填写的，而表头写的是“单位：元”" in line
+    assert "G7 合计（决算数） 376.18 元（即 0.04 万元） 只有 2020 年财政拨款“三公”经费支出决算表!G7 合计（决算数） 486.63 的约 1/12,936" in line
+    assert "请确认单位：万元" in line
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_a_first_year_in_yuan_is_told_by_bounds_and_per_person_cost(published, capsys):
+    project, before = published
+    scale(project, 2020, 10000)
+    code, out, _ = check(project, capsys, "--year", "2020")
+    assert code == 1
+    (line,) = lines_with(out, "magnitude.unit")
+    assert "每人每年" in line and "实有人数 507 人（organization.md 中的“实有人数 507 人”）" in line
+    assert "收入支出决算总表!C38 总计 75,022,200.00 超过一个部门可能的规模（500.00 亿元）" in line
+    assert "请确认单位：元" in line
+    assert len([l for l in out.splitlines() if l.strip().startswith("错误")]) == 1
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_the_example_and_acceptance_projects_are_not_suspect(capsys):
+    from disclosure.check.magnitude import evidence
+    from disclosure.content import load_content
+
+    projects = [ROOT, *(p for p in sorted((ROOT / "tests/fixtures/acceptance").iterdir()) if (p / "tables").is_dir())]
+    for root in projects:
+        project = load_project(root)
+        for unit, year in project.unit_years():
+            accounts = load_accounts(project, unit, year)
+            assert evidence(accounts, project, load_content(project, unit, year)) == [], (root.name, unit, year)

@@ -77,10 +77,38 @@ def check_accounts(
     *,
     content: UnitContent | None = None,
     facts: Any = None,
+    magnitude: bool = True,
 ) -> list[Finding]:
     """Every rule of the table set over one unit-year, plus the warnings about the report's
     content. Rules whose tables are absent are skipped. ``facts`` (from ``disclosure.derive``)
-    enables the missing-reason warnings; pass None to leave them out."""
+    enables the missing-reason warnings; pass None to leave them out.
+
+    A magnitude mistake (元 under 万元, or 万元 under 元) is one error; the findings that only follow
+    from it (those the rescaled tables no longer give) are left out, so the mistake is said once."""
+    findings = _findings(accounts, project, content, facts)
+    if not magnitude:
+        return findings
+    from disclosure.check.magnitude import corrected, suspects
+
+    wrong, tables = suspects(accounts, project, content)
+    if not wrong:
+        return findings
+    fixed = corrected(accounts, tables)
+    fixed_facts = None
+    if facts is not None:
+        try:
+            from disclosure.derive import derive
+
+            fixed_facts = derive(fixed, project)
+        except Exception:  # noqa: BLE001 - without facts the reason warnings are compared without them
+            fixed_facts = None
+    # a finding also given, word for word, by the rescaled tables is not about the mistake: kept
+    remaining = {(f.severity, f.rule, f.cells, f.message) for f in _findings(fixed, project, content, fixed_facts)}
+    kept = [f for f in findings if (f.severity, f.rule, f.cells, f.message) in remaining]
+    return _order(wrong + kept, accounts)
+
+
+def _findings(accounts: Accounts, project: Project, content: UnitContent | None, facts: Any) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules_for(accounts, project):
         if rule.kind == "chain":  # a stated adjustment (调整) makes a chain difference a warning
