@@ -329,3 +329,53 @@ def test_the_example_and_acceptance_projects_are_not_suspect(capsys):
         for unit, year in project.unit_years():
             accounts = load_accounts(project, unit, year)
             assert evidence(accounts, project, load_content(project, unit, year)) == [], (root.name, unit, year)
+
+
+# ── 8: a deleted 项 row, a whole 类 missing under 合计 ─────────────────────────────────────────
+
+def delete_rows(project: Path, year: int, sheet: str, first: int, count: int = 1) -> None:
+    path = project / f"tables/{UNIT}/{year}.xlsx"
+    book = openpyxl.load_workbook(path)
+    book[sheet].delete_rows(first, count)
+    book.save(path)
+
+
+def test_a_deleted_item_row_is_said_to_be_missing(published, capsys):
+    project, before = published
+    delete_rows(project, 2021, "支出决算表", 9)  # 2040220 执法办案
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    errors = [l.strip() for l in out.splitlines() if l.strip().startswith("错误")]
+    assert len(errors) == 1, errors  # once, not once per column (本年支出合计, 项目支出)
+    assert ("支出决算表!C7 公安·本年支出合计 5,391.03 比其下各行之和 5,356.03 多 35.00 万元：似乎缺少一行 2040220 执法办案"
+            "（收入决算表!C9 为 35.00；项目收入支出决算表!D10 为 35.00；一般公共预算财政拨款支出决算表!C9 为 35.00）。"
+            "请补上这一行，不必改动其他行") in errors[0]
+    assert "≠" not in errors[0]
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_a_whole_class_missing_under_the_total_is_said_to_be_missing(published, capsys):
+    project, before = published
+    delete_rows(project, 2021, "支出决算表", 16, 4)  # 210 卫生健康支出 and its 款 and 项
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    (line,) = lines_with(out, "tree.function")
+    assert ("支出决算表!C5 合计·本年支出合计 5,817.35 比其下各行之和 5,599.77 多 217.58 万元：似乎缺少一行 210 卫生健康支出"
+            "（收入支出决算总表!F15 为 217.58") in line
+    assert assert_site_kept(project, before, capsys) == 1
+
+
+def test_a_row_last_year_had_is_named_when_no_other_table_shows_the_gap():
+    from disclosure.check import check_accounts
+    from factories import make_accounts
+
+    def expenditure(rows):
+        return {"expenditure": {"total": {"total": "100"}, **rows}}
+
+    prior = make_accounts(expenditure({"204": {"total": "100"}, "20402": {"total": "100"},
+                                       "2040201": {"total": "60"}, "2040202": {"total": "40"}}), year=2020)
+    now = make_accounts(expenditure({"204": {"total": "100"}, "20402": {"total": "100"},
+                                     "2040201": {"total": "60"}}), year=2021, prior=prior)
+    found = [f for f in check_accounts(now, load_project(ROOT), magnitude=False) if f.rule == "tree.function"]
+    assert len(found) == 1 and "似乎缺少一行 2040202 " in found[0].message
+    assert "（2020 年支出决算表有这一行）" in found[0].message

@@ -303,25 +303,75 @@ def _tree(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
         columns = rule.params.get("columns") or [c.key for c in _columns_of(table, block)]
         total_key = rule.params.get("total")
         total_row = table.row(table.spec.item_key(block, total_key)) if total_key else None
+        explained: set[str] = set()  # parents whose gap is a missing row, said once for all columns
+        pairs = [(row, children.get(row.code or "")) for row in rows]
+        if total_row is not None and top:
+            pairs.append((total_row, top))
         for column in columns:
             if _column_spec(table, block, column) is None:
                 continue
-            for row in rows:
-                kids = children.get(row.code or "")
-                if kids:
-                    diff = row.values.get(column, ZERO) - sum((k.values.get(column, ZERO) for k in kids), ZERO)
-                    if _holds(rule, diff):
-                        continue
-                    finding = compare(rule, [_value(table, row, column)], [_value(table, k, column) for k in kids])
-                    if finding:
-                        yield finding
-            if total_row is not None and top:
-                diff = total_row.values.get(column, ZERO) - sum((r.values.get(column, ZERO) for r in top), ZERO)
+            for row, kids in pairs:
+                if not kids or row.key in explained:
+                    continue
+                diff = row.values.get(column, ZERO) - sum((k.values.get(column, ZERO) for k in kids), ZERO)
                 if _holds(rule, diff):
                     continue
-                finding = compare(rule, [_value(table, total_row, column)], [_value(table, r, column) for r in top])
-                if finding:
-                    yield finding
+                finding = compare(rule, [_value(table, row, column)], [_value(table, k, column) for k in kids])
+                if finding is None:
+                    continue
+                if finding.severity != "notice" and diff > 0:
+                    hint = _missing_child(accounts, table, row, set(by_code), diff, block)
+                    if hint:
+                        explained.add(row.key)
+                        parent = _value(table, row, column)
+                        total = parent.value - diff
+                        message = (f"{parent.text()} 比其下各行之和 {format_amount(total)} 多 {format_amount(diff)} 万元："
+                                   f"似乎缺少一行 {hint}。请补上这一行，不必改动其他行")
+                        finding = replace(finding, message=message)
+                yield finding
+
+
+def _kind(table: Table, block: str | None) -> str:
+    """The classification of a table's (or block's) code rows: function or economic."""
+    for b in table.spec.blocks:
+        if b.key == block and b.classification:
+            return "economic" if b.classification == "economic" else "function"
+    return "economic" if table.spec.classification == "economic" else "function"
+
+
+def _missing_child(accounts: Accounts, table: Table, parent: Row, present: set[str], gap: Decimal,
+                   block: str | None) -> str:
+    """A child code one level below ``parent`` that this table lacks while another table of the year
+    has it with exactly ``gap`` (or last year's same table had it): ``2040220 执法办案（收入决算表!C9 为
+    35.00）``. Empty when no single such row stands out."""
+    prefix = parent.code or ""
+    length = len(prefix) + 2 if prefix else 3
+
+    def absent(row: Row) -> bool:
+        return bool(row.code) and len(row.code) == length and row.code.startswith(prefix) and row.code not in present
+
+    kind = _kind(table, block)
+    names: dict[str, str] = {}
+    seen: dict[str, list[str]] = {}
+    for other in accounts.tables.values():
+        if other.key == table.key:
+            continue
+        for row in other.code_rows():
+            if not absent(row) or _kind(other, row.block) != kind:  # 功能分类 with 功能分类 only
+                continue
+            hit = next((c for c, v in row.values.items() if v == gap and row.cells.get(c) is not None), None)
+            if hit is not None:
+                names.setdefault(row.code, row.label)
+                seen.setdefault(row.code, []).append(f"{row.cells[hit]} 为 {format_amount(gap)}")
+    if len(seen) == 1:
+        code, where = next(iter(seen.items()))
+        return f"{code} {names[code]}（{'；'.join(where[:3])}）"
+    before = accounts.prior.get(table.key) if accounts.prior is not None else None
+    gone = [r for r in before.code_rows(block=block) if absent(r)] if before is not None else []
+    if len(gone) == 1:
+        row = gone[0]
+        return f"{row.code} {row.label}（{accounts.prior.year} 年{before.sheet}有这一行）"
+    return ""
 
 
 def _missing_row(table: Table, code: str) -> Value:

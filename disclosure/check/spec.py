@@ -15,7 +15,9 @@ instead of skipping the rule). Kinds and their parameters:
                 same ``-``/``?`` marks); the identity is checked on every row of each table.
 - ``tree``      ``tables``, optional ``block``, ``columns`` (default: all), optional ``total`` (an
                 item row equal to the sum of the top-level codes); every code row equals the sum
-                of its next-level codes (类 = Σ 款, 款 = Σ 项).
+                of its next-level codes (类 = Σ 款, 款 = Σ 项). When a parent exceeds its children by
+                exactly what another table of the year shows for a code this table lacks (or last
+                year's same table had a code that is gone), the finding says a row seems missing.
 - ``match``     ``left``, ``right``: ``table:block:column`` (block may be empty), ``level``: rows of
                 that classification level are paired by code and must be equal.
 - ``empty``     ``table``, ``funds``: terms showing the money of that fund elsewhere; the table must
