@@ -13,7 +13,7 @@ KNOWN_FOLDERS = {"monitoring"}  # tables/<unit>/monitoring/: 预算执行监控�
 
 def _listing(folder: Path) -> list[Path]:
     try:
-        return sorted(folder.iterdir())
+        return sorted(folder.iterdir(), key=lambda p: p.name)  # the order of the paths, without comparing Path objects
     except OSError:
         return []
 

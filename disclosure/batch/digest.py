@@ -95,11 +95,13 @@ def source_files(project: Project, unit: str, year: int) -> list[Path]:
     return _files_under(source) if source.is_dir() else [source]
 
 
-def unit_year_digest(project: Project, unit: str, year: int, shared: str, years: list[int] | None = None) -> str:
+def unit_year_digest(project: Project, unit: str, year: int, shared: str, years: list[int] | None = None,
+                     texts: dict[str, str] | None = None) -> str:
     """The digest of everything one unit-year's pages are made from.
 
-    ``years`` is the unit's list of years (the pages may link the unit's other years); pass it when
-    known to save a directory listing.
+    ``years`` is the unit's list of years (the pages may link the unit's other years) and ``texts``
+    the shared texts it is built with (``pins.plan_texts``); pass them when known to save listing
+    folders and reading the texts a second time.
     """
     h = _hasher()
     h.update(f"{shared}\0{unit}\0{year}\0".encode())
@@ -114,7 +116,7 @@ def unit_year_digest(project: Project, unit: str, year: int, shared: str, years:
         own = sorted(p for p in unit_dir.iterdir() if p.is_file() and not p.name.startswith(".") and not _shared_text(p))
         _add_files(h, project.root, own)
         _add_files(h, project.root, _files_under(unit_dir / str(year)))
-    _add_shared_texts(h, project, unit, year)
+    _add_shared_texts(h, project, unit, year, texts)
     return h.hexdigest()
 
 
@@ -123,12 +125,14 @@ def _shared_text(path: Path) -> bool:
     return path.suffix == ".md" or path.name == "unit.toml"
 
 
-def _add_shared_texts(h: "hashlib.blake2b", project: Project, unit: str, year: int) -> None:
-    """The shared texts the unit-year is built with: the ones it keeps from its publication
-    (``project.text_pins``), else the current files."""
+def _add_shared_texts(h: "hashlib.blake2b", project: Project, unit: str, year: int,
+                      texts: dict[str, str] | None = None) -> None:
+    """The shared texts the unit-year is built with (``texts`` when the caller has them): the ones it
+    keeps from its publication (``project.text_pins``), else the current files."""
     from disclosure.content import current_default_texts
 
-    texts = project.text_pins.get(f"{unit}/{year}")
+    if texts is None:
+        texts = project.text_pins.get(f"{unit}/{year}")
     if texts is None:
         texts = current_default_texts(project, unit, year)
     for name, text in sorted(texts.items()):

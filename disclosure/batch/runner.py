@@ -128,9 +128,10 @@ class SilentReporter:
 
 
 def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions,
-         units: list[str] | None = None) -> tuple[list[Task], int, int]:
+         units: list[str] | None = None, texts: dict[str, dict[str, str]] | None = None) -> tuple[list[Task], int, int]:
     """Tasks to run, number skipped, number of unit-years in the project (of ``units``, default
-    every unit; a unit whose folder cannot be listed is left to the caller)."""
+    every unit; a unit whose folder cannot be listed is left to the caller); ``texts``: each
+    unit-year's shared texts when already read (``TextPlan.texts``)."""
     options_key = batch.options_key if batch.options_key is not None else repr(batch.options)
     shared = shared_digest(project, options_key)
     tasks: list[Task] = []
@@ -141,7 +142,7 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
             total += 1
             if batch.only is not None and (unit, year) not in batch.only:
                 continue
-            digest = unit_year_digest(project, unit, year, shared, years)
+            digest = unit_year_digest(project, unit, year, shared, years, (texts or {}).get(BuildState.key(unit, year)))
             entry = state.entries.get(BuildState.key(unit, year))
             fresh = entry is not None and entry.digest == digest and entry.published == digest
             on_disk = (out_dir / unit / str(year)).is_dir() and result_path(out_dir, unit, year).is_file()
@@ -345,7 +346,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     texts = plan_texts(project, out_dir, batch.republish, units)  # earlier published years keep their shared texts
     project = replace(project, text_pins=texts.pins)
     summary.texts_kept = texts.kept
-    tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units)
+    tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units, texts.texts)
     summary.units = set(units) | {o.unit for o in summary.failed}
     reporter.plan(summary.total, len(tasks), summary.skipped)
     setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options)
