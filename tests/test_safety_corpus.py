@@ -273,26 +273,26 @@ def test_a_workbook_linked_to_a_device_is_refused(project, capsys, target):
 
 
 def test_organization_md_linked_to_urandom_is_refused(project, capsys):
-    org = project / "content" / UNIT / "organization.md"
+    org = project / "content" / UNIT / "2021" / "organization.md"  # the example's 2021 text
     org.unlink(missing_ok=True)
     org.symlink_to("/dev/urandom")
     text = refused_unchanged(project, capsys)
-    assert f"content/{UNIT}/organization.md：是一个指向项目文件夹之外的链接" in text
+    assert f"content/{UNIT}/2021/organization.md：是一个指向项目文件夹之外的链接" in text
 
 
 def test_contact_md_linked_to_etc_passwd_is_not_published(project, capsys):
-    contact = project / "content" / UNIT / "contact.md"
+    contact = project / "content" / UNIT / "2021" / "contact.md"
     contact.unlink(missing_ok=True)
     contact.symlink_to("/etc/passwd")
     text = refused_unchanged(project, capsys)
-    assert f"content/{UNIT}/contact.md：是一个指向项目文件夹之外的链接" in text
+    assert f"content/{UNIT}/2021/contact.md：是一个指向项目文件夹之外的链接" in text
     passwd = Path("/etc/passwd").read_bytes().splitlines()[0]
     assert not any(passwd in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
 
 
 def test_a_link_inside_the_project_is_read(project, capsys):
     shared = project / "content" / "shared-contact.md"
-    contact = project / "content" / UNIT / "contact.md"
+    contact = project / "content" / UNIT / "2021" / "contact.md"
     shared.write_text(contact.read_text(encoding="utf-8") + "\n共享的联系方式。\n", encoding="utf-8")
     contact.unlink()
     contact.symlink_to(shared)

@@ -48,6 +48,24 @@ def content_files(project: Path) -> dict[str, bytes]:
     return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted((project / "content").rglob("*")) if p.is_file()}
 
 
+def test_the_examples_years_each_state_their_own_staff_and_contact(tmp_path):
+    """The example keeps its yearly texts per year: 2020's report does not state 2021's staff count,
+    unit list or contact person (the 2021 report is the only source; 2020's are not known)."""
+    project = load_project(Path(__file__).resolve().parents[1])
+    for year in (2020, 2021):
+        content = load_content(project, UNIT, year)
+        assert content.source_of("organization").layer == "year"
+        assert not content.reviews  # nothing left to confirm: check passes on the example
+    assert check_unit_year(project, UNIT, 2020).readable and not check_unit_year(project, UNIT, 2020).errors
+    out = tmp_path / "site"
+    assert build(copy_example(tmp_path / "p"), out, "-j", "1") == 0
+    page_2020 = (out / UNIT / "2020" / "index.html").read_text(encoding="utf-8")
+    page_2021 = (out / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    for fact in ("实有人数 507 人", "在职编制 656 人", "2021 年度部门汇总决算", "李晗琨", "0478-8611975"):
+        assert fact in page_2021 and fact not in page_2020, fact
+    assert "巴彦淖尔市公安局交通管理支队的决算由支队本级决算和各旗县区大队决算汇总而成" in page_2020
+
+
 def test_a_new_year_starts_from_last_years_texts_with_review_marks(tmp_path, capsys):
     project = copy_example(tmp_path / "p")
     before = content_files(project)
@@ -64,7 +82,9 @@ def test_a_new_year_starts_from_last_years_texts_with_review_marks(tmp_path, cap
     assert lines[staff - 1] == "<!-- 请核对：人数（复制自 2021 年度，核对后删去本行） -->"
     year_line = next(i for i, l in enumerate(lines) if "2021 年度部门汇总决算" in l)
     assert lines[year_line - 1].startswith("<!-- 请核对：") and "年份" in lines[year_line - 1]
-    assert 'name = "巴彦淖尔市公安局交通管理支队"' in (new / "unit.toml").read_text(encoding="utf-8")
+    unit_toml = (new / "unit.toml").read_text(encoding="utf-8").splitlines()  # 2021's own keys: the contact
+    person = unit_toml.index('contact_person = "李晗琨"')
+    assert unit_toml[person - 1].startswith("# 请核对：联系方式")
     # the new year reads its own texts; the marks are not part of them
     project_ = load_project(project)
     content = load_content(project_, UNIT, 2022)
