@@ -308,6 +308,8 @@ def test_wan_under_a_yuan_header_asks_to_confirm_wan(published, capsys):
 
 def test_a_first_year_in_yuan_is_told_by_bounds_and_per_person_cost(published, capsys):
     project, before = published
+    organization = project / "content" / "bayannur-jiaoguan" / "2020" / "organization.md"
+    organization.write_text(organization.read_text(encoding="utf-8") + "\n实有人数 507 人。\n", encoding="utf-8")
     scale(project, 2020, 10000)
     code, out, _ = check(project, capsys, "--year", "2020")
     assert code == 1
