@@ -24,9 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[str, int]]:
     """The unit-years to check; InputError when the selection matches none. Folders that cannot
     be units are left out here (``bad_folders`` reports them) so that the others are checked."""
-    units, _ = project.unit_folders()
+    units, bad_folders = project.unit_folders()
     pairs = [(u, y) for u in units for y in project.years(u)]
-    if not pairs and not project.unit_folders()[1]:
+    if not pairs and not bad_folders:
         raise InputError(Problem("项目中还没有公开表：请把工作簿放在 tables/<单位>/<年度>.xlsx，或先运行 disclosure init。",
                                  file="tables"))
     if unit is not None:
