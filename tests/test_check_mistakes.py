@@ -381,3 +381,27 @@ def test_a_row_last_year_had_is_named_when_no_other_table_shows_the_gap():
     found = [f for f in check_accounts(now, load_project(ROOT), magnitude=False) if f.rule == "tree.function"]
     assert len(found) == 1 and "似乎缺少一行 2040202 " in found[0].message
     assert "（2020 年支出决算表有这一行）" in found[0].message
+
+
+# ── 4: no 年初预算数表 (the accounting software does not export it) ─────────────────────────────
+
+def test_without_a_budget_sheet_check_warns_once_and_the_report_leaves_the_sentences_out(published, capsys):
+    project, before = published
+    path = project / f"tables/{UNIT}/2021.xlsx"
+    book = openpyxl.load_workbook(path)
+    del book["年初预算数表"]
+    book.save(path)
+    code, out, err = check(project, capsys, "--year", "2021")
+    assert code == 0 and err == ""  # a warning: the year can be published
+    (line,) = lines_with(out, "年初预算数表不在公开表文件中")
+    assert line.strip().startswith("警告") and "报告将略去“预算执行情况分析”一节" in line
+    assert main(["build", str(project), "--out", str(project / "site")]) == 0
+    capsys.readouterr()
+    after = digest(project / "site")
+    page = (project / "site" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert "6,879.33万元" in page and "年初预算" not in page
+    for tool_words in ("未填报", "年初预算数表", "不作决算与年初预算的对比分析", "本部分"):
+        assert tool_words not in page
+    # the other year's published pages are untouched
+    kept = {p: h for p, h in before.items() if p.startswith(f"{UNIT}/2020/")}
+    assert kept and all(after[p] == h for p, h in kept.items())
