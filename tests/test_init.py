@@ -220,8 +220,10 @@ def test_project_path_that_is_a_file_is_refused(tmp_path, capsys):
     assert code == 2 and "不是文件夹" in err
 
 
-def test_a_registered_scaffold_adds_an_option_and_a_file(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(init_cmd, "SCAFFOLDS", [s for s in init_cmd.SCAFFOLDS if s.name != "monitoring"])
+def test_a_feature_scaffold_adds_an_option_and_a_file(tmp_path, capsys, monkeypatch):
+    """A feature listed in features.py brings its own init option and file; nothing registers on import."""
+    from disclosure import features
+    from disclosure.hooks import Feature, PlannedFile, Scaffold
 
     def add(parser):
         parser.add_argument("--monitoring", default=None)
@@ -230,11 +232,11 @@ def test_a_registered_scaffold_adds_an_option_and_a_file(tmp_path, capsys, monke
         if not ctx.args.monitoring:
             return []
         path = ctx.root / "tables" / ctx.unit / f"{ctx.year}-monitoring.txt"
-        return [init_cmd.PlannedFile(path, lambda p: p.write_text(ctx.args.monitoring, encoding="utf-8"))]
+        return [PlannedFile(path, lambda p: p.write_text(ctx.args.monitoring, encoding="utf-8"))]
 
-    init_cmd.register(init_cmd.Scaffold("monitoring", plan, add))
-    init_cmd.register(init_cmd.Scaffold("monitoring", plan, add))  # registering twice is harmless
-    assert [s.name for s in init_cmd.SCAFFOLDS].count("monitoring") == 1
+    listed = tuple(f for f in features.FEATURES if f.name != "monitoring")
+    monkeypatch.setattr(features, "FEATURES", (*listed, Feature("monitoring", scaffold=Scaffold("monitoring", plan, add))))
+    assert [s.name for s in init_cmd.scaffolds()] == ["config", "workbook", "content", "performance", "monitoring"]
     code, out, err = run_init(capsys, "m", "2021", str(tmp_path), "--monitoring", "2021-06-30")
     assert code == 0, err
     assert (tmp_path / "tables" / "m" / "2021-monitoring.txt").read_text(encoding="utf-8") == "2021-06-30"

@@ -10,6 +10,7 @@ import pytest
 
 from disclosure.monitoring import evaluate_monitoring, load_monitoring_notes, read_monitoring
 from disclosure.monitoring.page import monitoring_page_context, plotly_figure, render_monitoring
+from disclosure.site.theme import renderer
 from disclosure.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def test_chart_is_fixed_and_reproducible(report):
 
 
 def test_rendered_body(report):
-    html = render_monitoring(monitoring_page_context(report, "巴彦淖尔市公安局交通管理支队"), ROOT)
+    html = render_monitoring(monitoring_page_context(report, "巴彦淖尔市公安局交通管理支队"), renderer(ROOT))
     assert "<caption>预算执行进度表（截至2021年6月30日，单位：万元）</caption>" in html
     assert ('<td data-label="预算合计">35.00</td><td data-label="已支付">34.52</td><td data-label="执行进度（%）">98.63</td>'
             '<td data-label="与序时进度比较">已达到序时进度</td>') in html

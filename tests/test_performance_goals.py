@@ -11,6 +11,7 @@ from disclosure.performance.findings import performance_findings
 from disclosure.performance.goals import parse_quantity
 from disclosure.performance.inputs import load_performance_inputs, parse_performance_inputs
 from disclosure.performance.page import performance_page_context, render_performance
+from disclosure.site.theme import renderer
 from disclosure.project import load_project
 from test_performance_support import example_accounts
 
@@ -91,7 +92,7 @@ def test_page_shows_computed_beside_self_scores_with_flags(inputs):
     three = next(r for r in ctx["indicators"] if r["key"] == "three_public_control")
     assert three["figures"][0]["href"] == "tables/three_public.html#cell-three_public-G7"
     assert ctx["indicators"][0]["level1_span"] == 5 and ctx["indicators"][1]["level1_span"] == 0
-    html = render_performance(ctx, ROOT)
+    html = render_performance(ctx, renderer(ROOT))
     assert "376.18 ÷ 195.00 = 192.91%，按评分标准应得0分，自评3分" in html
     assert "507 ÷ 656 = 77.29%，按评分标准应得0.5分，自评1分" in html
     assert "5,817.35 ÷ 6,889.06 = 84.44%，按评分标准应得3分，自评4分" in html

@@ -165,7 +165,8 @@ def test_project_theme_overrides_templates_and_assets(tmp_path: Path) -> None:
 
 def test_page_providers_add_pages_linked_from_the_report(tmp_path: Path) -> None:
     from disclosure.project import load_project
-    from disclosure.site import BuildOptions, ExtraPage, build_unit_year
+    from disclosure.hooks import ExtraPage
+    from disclosure.site import BuildOptions, build_unit_year
 
     def progress(ctx):
         return [ExtraPage("progress.html", "预算执行进度", f"<p>{ctx.accounts.year}年 <script>x()</script></p>")]
@@ -255,9 +256,9 @@ def test_without_a_publish_date_no_date_is_printed(tmp_path: Path) -> None:
 
 def test_report_falls_back_to_content_without_a_narrative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from disclosure.project import load_project
-    from disclosure.site import build_unit_year, stages
+    from disclosure.site import build_unit_year, unit_year
 
-    monkeypatch.setattr(stages, "render_narrative", lambda: None)
+    monkeypatch.setattr(unit_year, "render_narrative", lambda *args, **kwargs: [])
     build_unit_year(load_project(copy_example(tmp_path / "p")), UNIT, 2021, tmp_path / "out")
     html = (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
     part1 = html[html.index('id="dc-part-1"'):html.index('id="dc-part-2"')]

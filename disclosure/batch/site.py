@@ -22,7 +22,7 @@ def run_site_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError("--jobs 必须是正整数。")
     project = load_project(args.project)
-    from disclosure.commands.build import output_folder
+    from disclosure.batch.outdir import output_folder
 
     review = bool(getattr(args, "review", False))
     out = output_folder(project.root, args.out, review)

@@ -9,7 +9,6 @@ pages, the others are published, and the build exits 1. The output folder is che
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,24 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from disclosure.batch.cli import add_batch_arguments  # --jobs, --force, --scheduler, --verbose
 
     add_batch_arguments(parser)
-
-
-PUBLIC_FOLDER = "site"
-REVIEW_FOLDER = "site-review"
-
-
-def output_folder(root: Path, out: str | None, review: bool) -> Path:
-    """Where a build goes: ``site/`` (to upload) or, for ``--review``, ``site-review/`` (never uploaded).
-    A review build may not be written into the public folder, nor a public one into the review folder."""
-    from disclosure.errors import ConfigError
-
-    folder = Path(out) if out else root / (REVIEW_FOLDER if review else PUBLIC_FOLDER)
-    if review and folder.resolve() == (root / PUBLIC_FOLDER).resolve():
-        raise ConfigError(f"审核版含校验结果和内部核对信息，不能写入对外上传的 {PUBLIC_FOLDER}/。"
-                          f"请去掉 --out，审核版会写入 {REVIEW_FOLDER}/。")
-    if not review and folder.resolve() == (root / REVIEW_FOLDER).resolve():
-        raise ConfigError(f"{REVIEW_FOLDER}/ 是审核版的文件夹，对外公开版请写入 {PUBLIC_FOLDER}/（去掉 --out 即可）。")
-    return folder
 
 
 def run(args: argparse.Namespace) -> int:

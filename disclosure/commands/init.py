@@ -1,18 +1,17 @@
 """``disclosure init <unit> <year> [PROJECT]``: a blank workbook and a content skeleton for a unit-year.
 
-What init writes is a list of scaffolds (``SCAFFOLDS``). Each scaffold may add its own options and
-plans the files it wants; init checks every planned file before writing any, so a refusal leaves
-nothing behind. To add, say, ``--monitoring DATE`` and a 绩效 input file, append a ``Scaffold``
-(with ``register``) from its own module; this command does not change.
+What init writes is a list of scaffolds (``scaffolds()``: the core ones and each feature's, from
+``disclosure/features.py``). Each scaffold may add its own options and plans the files it wants; init
+checks every planned file before writing any, so a refusal leaves nothing behind.
 """
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from disclosure.errors import ConfigError, InputError, Problem
+from disclosure.hooks import InitContext, PlannedFile, Scaffold
 from disclosure.project import CONFIG_NAME, UNIT_SLUG, YEAR, load_project
 from disclosure.standard import DEFAULT_TABLE_SET, TableSet, load_table_set
 
@@ -73,38 +72,6 @@ CONTENT_TEXTS: dict[str, str] = {
 }
 
 
-@dataclass
-class InitContext:
-    """What one ``init`` run is about."""
-
-    root: Path
-    unit: str
-    year: int
-    name: str
-    table_set: TableSet
-    args: argparse.Namespace
-    previous: int | None = None  # the latest earlier year of the unit, whose texts the new year starts from
-
-
-@dataclass
-class PlannedFile:
-    """A file a scaffold wants to write. ``must_be_new`` files refuse the whole run when they exist;
-    the others are kept as they are (shared per-unit files written by an earlier ``init``)."""
-
-    path: Path
-    write: Callable[[Path], None]
-    must_be_new: bool = True
-
-
-@dataclass
-class Scaffold:
-    """One kind of thing init creates: its own options and the files it plans."""
-
-    name: str
-    plan: Callable[[InitContext], list[PlannedFile]]
-    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
-
-
 def _text(content: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,22 +118,19 @@ def _plan_content(ctx: InitContext) -> list[PlannedFile]:
     ]
 
 
-SCAFFOLDS: list[Scaffold] = [
+#: What every ``init`` writes; the features' scaffolds (绩效 input file, --monitoring DATE) follow.
+CORE_SCAFFOLDS: tuple[Scaffold, ...] = (
     Scaffold("config", _plan_config),
     Scaffold("workbook", _plan_workbook),
     Scaffold("content", _plan_content),
-]
+)
 
 
-def register(scaffold: Scaffold) -> None:
-    """Add a scaffold (its options appear in ``disclosure init --help``)."""
-    if all(s.name != scaffold.name for s in SCAFFOLDS):
-        SCAFFOLDS.append(scaffold)
+def scaffolds() -> tuple[Scaffold, ...]:
+    """The scaffolds of one ``init`` run: the core ones, then each feature's (listed in features.py)."""
+    from disclosure.features import feature_scaffolds
 
-
-# Scaffolds of other features register themselves when imported: the 绩效 input file and --monitoring DATE.
-import disclosure.performance.scaffold  # noqa: E402,F401
-import disclosure.monitoring.scaffold  # noqa: E402,F401
+    return (*CORE_SCAFFOLDS, *feature_scaffolds())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -175,7 +139,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", nargs="?", default=".", help="项目文件夹（默认当前文件夹）")
     parser.add_argument("--name", default=None, help="单位全称，写入工作簿“编制单位”和 content/<单位>/unit.toml")
     parser.add_argument("--table-set", default=None, help=f"公开表套表（默认取项目设置，否则 {DEFAULT_TABLE_SET}）")
-    for scaffold in SCAFFOLDS:
+    for scaffold in scaffolds():
         if scaffold.add_arguments:
             scaffold.add_arguments(parser)
 
@@ -259,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = make_context(args)
     ctx.root.mkdir(parents=True, exist_ok=True)
     project = load_project(ctx.root)
-    planned = [f for s in SCAFFOLDS for f in s.plan(ctx)]
+    planned = [f for s in scaffolds() for f in s.plan(ctx)]
     existing = project.source(ctx.unit, ctx.year)
     conflicts = [f.path for f in planned if f.must_be_new and f.path.exists()]
     if existing is not None and existing not in conflicts and any(

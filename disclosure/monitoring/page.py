@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from disclosure.hooks import ChartSpec, ExtraPage, Render, UnitYearContext
 from disclosure.money import format_amount
 from disclosure.monitoring.evaluate import MonitoringReport, Progress
 from disclosure.monitoring.reader import monitoring_format
@@ -77,10 +78,8 @@ def plotly_figure(report: MonitoringReport) -> dict:
     }
 
 
-def _chart_view(report: MonitoringReport, title: str) -> Any:
-    """The same chart in the site's own drawing format (a ChartView for the theme's chart macro)."""
-    from disclosure.site.charts import ChartView
-
+def _chart_view(report: MonitoringReport, title: str) -> ChartSpec:
+    """The same chart in the site's own drawing format (drawn by the theme's chart macro)."""
     top = [p for p in report.lines if p.line is not None and p.line.parent is None and p.progress is not None]
     series = ["执行进度", "序时进度"]
     rows = [(p.name, [f"{p.progress}", f"{report.schedule}"]) for p in top]
@@ -94,7 +93,7 @@ def _chart_view(report: MonitoringReport, title: str) -> Any:
         "reference": 1,  # 序时进度: one dashed line across the bars
     }
     spec_json = json.dumps(drawing, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
-    return ChartView(chart_id(report.as_of), title, alt, "bar", "%", series, rows, spec_json)
+    return ChartSpec(chart_id(report.as_of), title, alt, "bar", "%", series, rows, spec_json)
 
 
 def _names(items: list[Progress]) -> str:
@@ -149,10 +148,8 @@ def monitoring_page_context(report: MonitoringReport, unit_name: str = "", publi
     }
 
 
-def render_monitoring(context: dict, project_root: Path | None = None) -> str:
-    from disclosure.site.theme import environment, theme_dirs
-
-    return environment(theme_dirs(project_root)).get_template(TEMPLATE).render(**context)
+def render_monitoring(context: dict, render: Render) -> str:
+    return render(TEMPLATE, context)
 
 
 def monitoring_files(project: Any, unit: str, year: int) -> list[Path]:
@@ -169,10 +166,9 @@ def monitoring_files(project: Any, unit: str, year: int) -> list[Path]:
     return out
 
 
-def monitoring_pages(ctx: Any) -> list:
-    """Site page provider: one page per monitoring workbook of the unit-year."""
+def monitoring_pages(ctx: UnitYearContext) -> list[ExtraPage]:
+    """Feature hook: one page per monitoring workbook of the unit-year."""
     from disclosure.monitoring import evaluate_monitoring, load_monitoring_notes, read_monitoring
-    from disclosure.site.unit_year import ExtraPage
 
     project, accounts = ctx.project, ctx.accounts
     unit_name = ctx.content.name or getattr(accounts, "unit_name", "")
@@ -185,15 +181,7 @@ def monitoring_pages(ctx: Any) -> list:
         report = evaluate_monitoring(sheet, None, project.monitoring_target, False, notes, project.percent_places)
         context = monitoring_page_context(report, unit_name, public=getattr(ctx, "public", False))
         title = f"{unit_name}预算执行进度（截至{_date(sheet.as_of)}）"
-        page = ExtraPage(page_file(sheet.as_of), title, render_monitoring(context, project.root))
-        pages.append(_with_chart(page, context["chart"]))
+        assert ctx.render is not None, "the site hands its renderer to the features"
+        body = render_monitoring(context, ctx.render)
+        pages.append(ExtraPage(page_file(sheet.as_of), title, body, charts=(context["chart"],)))
     return pages
-
-
-def _with_chart(page: Any, chart: Any) -> Any:
-    """Attach the chart when the site's ExtraPage can carry charts (else the data table stands alone)."""
-    if "charts" in getattr(type(page), "__dataclass_fields__", {}):
-        from dataclasses import replace
-
-        return replace(page, charts=(chart,))
-    return page

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from disclosure.commands.init import InitContext, PlannedFile, Scaffold, register
+from disclosure.hooks import InitContext, PlannedFile, Scaffold
 from disclosure.errors import InputError
 
 
@@ -32,4 +32,4 @@ def _plan(ctx: InitContext) -> list[PlannedFile]:
     return [PlannedFile(path, lambda p: write_monitoring_template(p, as_of, ctx.name), must_be_new=True)]
 
 
-register(Scaffold("monitoring", _plan, _arguments))
+SCAFFOLD = Scaffold("monitoring", _plan, _arguments)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from disclosure.hooks import ExtraPage, Render, UnitYearContext
 from disclosure.links import cell_href
 from disclosure.model import CellRef
 from disclosure.money import format_amount
@@ -175,17 +176,13 @@ def published_tables(accounts: Any) -> dict:
     return out
 
 
-def render_performance(context: dict, project_root: Any = None) -> str:
+def render_performance(context: dict, render: Render) -> str:
     """The page body (a fragment, safe for the site's sanitiser) from the theme's performance.html."""
-    from disclosure.site.theme import environment, theme_dirs
-
-    return environment(theme_dirs(project_root)).get_template(TEMPLATE).render(**context)
+    return render(TEMPLATE, context)
 
 
-def performance_pages(ctx: Any) -> list:
-    """Site page provider: the 绩效 page of a unit-year that has content/<unit>/<year>/performance.toml."""
-    from disclosure.site.unit_year import ExtraPage
-
+def performance_pages(ctx: UnitYearContext) -> list[ExtraPage]:
+    """Feature hook: the 绩效 page of a unit-year that has content/<unit>/<year>/performance.toml."""
     from disclosure.performance.pipeline import build_performance
 
     built = build_performance(ctx.accounts, ctx.facts, ctx.project)
@@ -196,4 +193,5 @@ def performance_pages(ctx: Any) -> list:
     context = performance_page_context(report, goals, projects, unit_name, published_tables(ctx.accounts),
                                        public=getattr(ctx, "public", False))
     title = f"{unit_name}{report.year}年度部门整体支出绩效评价"
-    return [ExtraPage(PAGE_FILE, title, render_performance(context, ctx.project.root))]
+    assert ctx.render is not None, "the site hands its renderer to the features"
+    return [ExtraPage(PAGE_FILE, title, render_performance(context, ctx.render))]

@@ -6,23 +6,15 @@ completion rates) or from performance.toml (self scores, budgets), never typed i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from typing import Any
 
+from disclosure.hooks import ExtraPage, ReportBlock, ReportSection, UnitYearContext
 from disclosure.money import format_amount
 from disclosure.performance.evaluate import format_score
 
 PAGE = "performance.html"
-
-
-@dataclass(frozen=True)
-class ReportBlock:
-    """One subsection: its title and sanitisable HTML body."""
-
-    title: str
-    html: str
 
 
 def _p(text: str) -> str:
@@ -92,3 +84,11 @@ def report_blocks(accounts: Any, facts: Any, project: Any, public: bool = False)
     scored = score_stated(accounts, facts, project)
     blocks = [_management(report, projects, accounts.year, public, scored), _projects(projects), _evaluations(projects)]
     return [b for b in blocks if b is not None]
+
+
+def performance_section(ctx: UnitYearContext, pages: list[ExtraPage]) -> ReportSection | None:
+    """Feature hook: 三、预算绩效评价工作开展情况, when the unit-year has its 绩效 page to refer to."""
+    if ctx.accounts is None or not any(p.filename == PAGE for p in pages):
+        return None
+    blocks = report_blocks(ctx.accounts, ctx.facts, ctx.project, public=ctx.public)
+    return ReportSection("dc-s-perf", "三、预算绩效评价工作开展情况", tuple(blocks)) if blocks else None

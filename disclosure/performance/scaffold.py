@@ -1,7 +1,7 @@
 """``disclosure init`` writes the blank 绩效 input file of the unit-year (kept when it exists)."""
 from __future__ import annotations
 
-from disclosure.commands.init import InitContext, PlannedFile, Scaffold, register
+from disclosure.hooks import InitContext, PlannedFile, Scaffold
 from disclosure.performance.inputs import FILE_NAME
 
 
@@ -12,4 +12,4 @@ def _plan(ctx: InitContext) -> list[PlannedFile]:
     return [PlannedFile(path, lambda p: write_performance_template(p, ctx.year), must_be_new=False)]
 
 
-register(Scaffold("performance", _plan))
+SCAFFOLD = Scaffold("performance", _plan)

@@ -6,23 +6,12 @@ every result (``build_portal``); ``build_site`` runs both into a staging folder 
     build_site(project, out, options, *, unit=None, year=None) -> SiteResult
 """
 from disclosure.site.builder import SiteResult, build_portal, build_site
-from disclosure.site.unit_year import (
-    PAGE_PROVIDERS,
-    BuildOptions,
-    ExtraPage,
-    PageInfo,
-    UnitYearContext,
-    UnitYearResult,
-    build_unit_year,
-)
+from disclosure.site.unit_year import BuildOptions, PageInfo, UnitYearResult, build_unit_year
 
 __all__ = [
-    "PAGE_PROVIDERS",
     "BuildOptions",
-    "ExtraPage",
     "PageInfo",
     "SiteResult",
-    "UnitYearContext",
     "UnitYearResult",
     "build_portal",
     "build_site",

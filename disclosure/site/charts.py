@@ -8,29 +8,26 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from disclosure.hooks import ChartSpec
 from disclosure.money import format_amount
 
 CHARTS_TOML = Path(__file__).with_name("charts.toml")
 
 
 @dataclass(frozen=True)
-class ChartView:
-    """One chart: fixed id, title, alt text, the drawing spec (JSON text) and its data table."""
+class ChartView(ChartSpec):
+    """One chart as the theme's chart macro draws it: the spec's data, drawn as inline SVG."""
 
-    id: str
-    title: str
-    alt: str
-    kind: str
-    unit: str
-    series: list[str]
-    rows: list[tuple[str, list[str]]]  # category label, formatted values per series
-    spec_json: str
+    @classmethod
+    def of(cls, spec: ChartSpec) -> "ChartView":
+        """A feature's chart (plain data) ready for the chart macro."""
+        return spec if isinstance(spec, cls) else cls(**{f.name: getattr(spec, f.name) for f in fields(ChartSpec)})
 
     @property
     def svg(self) -> str:

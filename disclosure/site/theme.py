@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from disclosure.hooks import Render
 from disclosure.money import format_amount
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -73,3 +74,10 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.filters["amount"] = format_amount
     return env
+
+
+def renderer(project_root: Path | None) -> Render:
+    """The features' ``render`` hook: a theme template (the project's override first) rendered with a
+    context, as a fragment."""
+    env = environment(theme_dirs(project_root))
+    return lambda template, context: env.get_template(template).render(**context)

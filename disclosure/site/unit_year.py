@@ -9,16 +9,21 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from disclosure.check import check_accounts
 from disclosure.content import UnitContent, load_content
+from disclosure.derive import derive
+from disclosure.features import feature_pages, feature_sections
+from disclosure.hooks import ExtraPage, PageProvider, UnitYearContext
+from disclosure.load import load_accounts
 from disclosure.links import TABLES_DIR, cell_href, table_page
+from disclosure.narrative import render_narrative
 from disclosure.project import Project
-from disclosure.site import prefix, stages
+from disclosure.site import prefix
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
 from disclosure.site.public_check import require_public
@@ -26,39 +31,10 @@ from disclosure.site.report import Block, number_figures, public_parts, report_p
 from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
 from disclosure.site.tables import table_csv, table_view
-from disclosure.site.theme import css_string, environment, theme_dirs
+from disclosure.site.theme import css_string, environment, renderer, theme_dirs
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "notice": "提示"}
-
-
-@dataclass(frozen=True)
-class ExtraPage:
-    """A page added by a provider (绩效, 执行进度 …): file name inside the unit-year folder, title,
-    and body HTML that the provider has already made safe."""
-
-    filename: str
-    title: str
-    body_html: str
-    charts: tuple = ()  # ChartView objects drawn under the body with the theme's chart macro
-
-
-@dataclass(frozen=True)
-class UnitYearContext:
-    """What a page provider gets to build its pages from."""
-
-    project: Project
-    accounts: Any
-    facts: Any
-    content: UnitContent
-    findings: list
-    public: bool = False  # the public site: no sources, keys, flags or instructions on the page
-
-
-PageProvider = Callable[[UnitYearContext], list[ExtraPage]]
-
-#: Providers every build uses (another module may append to this list at import time).
-PAGE_PROVIDERS: list[PageProvider] = []
 
 
 @dataclass(frozen=True)
@@ -163,14 +139,11 @@ class _Pages:
 
 
 def _read_stages(project: Project, unit: str, year: int) -> tuple[Any, UnitContent, Any, list, list]:
-    accounts = stages.load_accounts()(project, unit, year)
+    accounts = load_accounts(project, unit, year)
     content = load_content(project, unit, year)
-    derive = stages.derive()
-    facts = derive(accounts, project) if derive else None
-    narrate = stages.render_narrative()
-    sections = list(narrate(facts, content, project, link=True)) if narrate and facts is not None else []
-    check = stages.check_accounts()
-    findings = list(check(accounts, project, content=content, facts=facts)) if check else []
+    facts = derive(accounts, project)
+    sections = list(render_narrative(facts, content, project, link=True))
+    findings = list(check_accounts(accounts, project, content=content, facts=facts))
     return accounts, content, facts, sections, findings
 
 
@@ -207,8 +180,8 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     write(out_dir / folder / "print-unit.css", _print_css(pages.report_title))
 
     extras: list[ExtraPage] = []
-    ctx = UnitYearContext(project, accounts, facts, content, findings, public=options.public)
-    for provider in (*PAGE_PROVIDERS, *options.page_providers):
+    ctx = UnitYearContext(project, accounts, facts, content, findings, public=options.public, render=renderer(project.root))
+    for provider in (*feature_pages(), *options.page_providers):
         extras.extend(provider(ctx))
 
     for view in views:
@@ -228,12 +201,12 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
         )
     for extra in extras:
         pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html),
-                     charts=extra.charts)
+                     charts=[ChartView.of(c) for c in extra.charts])
 
     charts: list[ChartView] = unit_year_charts(facts, year)
     parts = report_parts(sections, content, year, {v.key for v in views})
     if sections:  # 三、预算绩效评价工作开展情况 closes the narrative of 第二部分
-        parts[1].blocks += _performance_blocks(accounts, facts, project, extras, public=options.public)
+        parts[1].blocks += _feature_blocks(ctx, extras)
     if options.public:
         parts = public_parts(parts)
     parts = number_figures(parts)
@@ -301,18 +274,16 @@ def _setting(settings: dict | None, key: str) -> str:
     return str(value).strip() if isinstance(value, (str, int, date)) else ""
 
 
-def _performance_blocks(accounts: Any, facts: Any, project: Project, extras: list, public: bool = False) -> list[Block]:
-    """第二部分 三、预算绩效评价工作开展情况, when the unit-year has its 绩效 page to refer to."""
-    if accounts is None or not any(e.filename == "performance.html" for e in extras):
-        return []
-    from disclosure.performance.report_section import report_blocks
-
-    blocks = report_blocks(accounts, facts, project, public=public)
-    if not blocks:
-        return []
-    return [Block("dc-s-perf", "三、预算绩效评价工作开展情况", 3, "")] + [
-        Block(f"dc-s-perf-{i}", b.title, 4, clean_html(b.html)) for i, b in enumerate(blocks, 1)
-    ]
+def _feature_blocks(ctx: UnitYearContext, extras: list[ExtraPage]) -> list[Block]:
+    """The sections features close 第二部分 with (三、预算绩效评价工作开展情况 when there is a 绩效 page)."""
+    blocks: list[Block] = []
+    for provider in feature_sections():
+        section = provider(ctx, extras)
+        if section is None:
+            continue
+        blocks.append(Block(section.id, section.title, 3, ""))
+        blocks += [Block(f"{section.id}-{i}", b.title, 4, clean_html(b.html)) for i, b in enumerate(section.blocks, 1)]
+    return blocks
 
 
 def _counts(findings: list) -> dict[str, int]:
@@ -325,14 +296,3 @@ def _counts(findings: list) -> dict[str, int]:
 def _print_css(title: str) -> str:
     """Per unit-year print margins: the report's name at the top of every printed page."""
     return "@media print {\n  @page { @top-center { content: " + css_string(title) + "; } }\n}\n"
-
-
-def _register_feature_pages() -> None:
-    """The 绩效 page and the 执行进度 (monitoring) pages, for unit-years that have their inputs."""
-    from disclosure.monitoring.page import monitoring_pages
-    from disclosure.performance.page import performance_pages
-
-    PAGE_PROVIDERS.extend(p for p in (performance_pages, monitoring_pages) if p not in PAGE_PROVIDERS)
-
-
-_register_feature_pages()

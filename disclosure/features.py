@@ -1,0 +1,31 @@
+"""The features of the pipeline, listed once: 绩效 (the 部门整体支出绩效评价 page, its 第二部分 subsection
+and its init file) and 执行进度 monitoring (its pages and ``init --monitoring``).
+
+A new feature fills the hooks of ``disclosure.hooks.Feature`` in its own package and is added here;
+the site and ``init`` take what they need from this list and nothing registers itself on import.
+"""
+from __future__ import annotations
+
+from disclosure.hooks import BlockProvider, Feature, PageProvider, Scaffold
+from disclosure.monitoring.page import monitoring_pages
+from disclosure.monitoring.scaffold import SCAFFOLD as MONITORING_SCAFFOLD
+from disclosure.performance.page import performance_pages
+from disclosure.performance.report_section import performance_section
+from disclosure.performance.scaffold import SCAFFOLD as PERFORMANCE_SCAFFOLD
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("performance", pages=performance_pages, report_section=performance_section, scaffold=PERFORMANCE_SCAFFOLD),
+    Feature("monitoring", pages=monitoring_pages, scaffold=MONITORING_SCAFFOLD),
+)
+
+
+def feature_pages() -> tuple[PageProvider, ...]:
+    return tuple(f.pages for f in FEATURES if f.pages is not None)
+
+
+def feature_sections() -> tuple[BlockProvider, ...]:
+    return tuple(f.report_section for f in FEATURES if f.report_section is not None)
+
+
+def feature_scaffolds() -> tuple[Scaffold, ...]:
+    return tuple(f.scaffold for f in FEATURES if f.scaffold is not None)
