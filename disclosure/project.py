@@ -139,11 +139,9 @@ def load_project(root: Path | str = ".") -> Project:
                 data = tomllib.load(f)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(Problem(f"配置文件格式有误：{describe_toml_error(exc)}。", file=CONFIG_NAME)) from exc
+    validate_config(data)
     proj = data.get("project", {})
     site = data.get("site", {})
-    unknown = sorted(set(site) - set(SiteConfig.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(Problem(f"[site] 中有不认识的设置：{'、'.join(unknown)}。", file=CONFIG_NAME))
     target = proj.get("monitoring_target")
     year_table_sets = _year_table_sets(data.get("years", {}))
     style = str(proj.get("style", "") or "")
@@ -169,6 +167,60 @@ def load_project(root: Path | str = ".") -> Project:
 
 
 YEAR_KEYS = {"table_set"}  # what a [years.<year>] table may set
+
+_NUMBER = (int, float, str)  # a number may be typed as 10, 10.5 or "10.5"
+
+#: Every setting of disclosure.toml, declared once: section → key → (TOML kinds accepted, what it is).
+#: ``[site]`` takes the fields of SiteConfig; ``[years.<year>]`` takes YEAR_KEYS (checked on their own).
+CONFIG_KEYS: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
+    "project": {
+        "table_set": ((str,), "公开表套表"),
+        "style": ((str,), "报告样式"),
+        "percent_places": ((int,), "百分比保留的小数位数"),
+        "change_threshold": (_NUMBER, "须说明原因的增减幅度（%）"),
+        "monitoring_target": (_NUMBER, "财政部门规定的序时进度（%）"),
+    },
+    "site": {name: ((str, int), "网站设置") for name in SiteConfig.__dataclass_fields__},
+    "years": {},
+}
+
+
+def _closest(word: str, known: list[str]) -> str:
+    """ ``，是否想写 xxx？`` for the nearest known name, or nothing."""
+    import difflib
+
+    match = difflib.get_close_matches(word, known, n=1, cutoff=0.7)
+    return f"，是否想写 {match[0]}？" if match else "。"
+
+
+def validate_config(data: dict) -> None:
+    """Every section and key of disclosure.toml is one this program knows and of the kind it takes;
+    otherwise one ConfigError listing each mistake with the nearest known name."""
+    problems: list[Problem] = []
+    sections = list(CONFIG_KEYS)
+    for name, value in data.items():
+        if name not in CONFIG_KEYS:
+            what = f"[{name}]" if isinstance(value, dict) else name
+            problems.append(Problem(f"有不认识的一节或设置“{what}”{_closest(name, sections)}可用的节：{'、'.join(f'[{s}]' for s in sections)}。",
+                                    file=CONFIG_NAME))
+            continue
+        if name == "years":
+            continue  # [years.<year>] tables are checked by _year_table_sets
+        if not isinstance(value, dict):
+            problems.append(Problem(f"{name} 须写成一节 [{name}]，其下每行一个设置。", file=CONFIG_NAME))
+            continue
+        keys = CONFIG_KEYS[name]
+        for key, setting in value.items():
+            if key not in keys:
+                problems.append(Problem(f"[{name}] 中有不认识的设置：{key}{_closest(key, sorted(keys))}"
+                                        f"可用：{'、'.join(sorted(keys))}。", file=CONFIG_NAME))
+                continue
+            kinds, meaning = keys[key]
+            if isinstance(setting, bool) or not isinstance(setting, kinds):
+                shown = "文字（加英文双引号）" if kinds[0] is str else "数字"
+                problems.append(Problem(f"[{name}] {key}（{meaning}）须写{shown}，现在写的是“{setting}”。", file=CONFIG_NAME))
+    if problems:
+        raise ConfigError(problems)
 
 
 def _year_table_sets(years: object) -> dict[int, str]:

@@ -116,3 +116,49 @@ def test_toml_mistakes_are_explained_in_chinese(tmp_path, text, expected):
     message = str(info.value)
     assert expected in message and "content/u/2021/reasons.toml" in message
     assert not re.search(r"[A-Za-z]{4,}", message.replace("content/u/2021/reasons.toml", "").replace("TOML", ""))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[site]\norganiser = "某局"\n', "[site] 中有不认识的设置：organiser，是否想写 organizer？"),
+    ('[projct]\ntable_set = "national-9"\n', "有不认识的一节或设置“[projct]”，是否想写 project？可用的节：[project]、[site]、[years]。"),
+    ('[project]\npercent_place = 1\n', "[project] 中有不认识的设置：percent_place，是否想写 percent_places？"),
+    ('[project]\npercent_places = "2"\n', "[project] percent_places（百分比保留的小数位数）须写数字，现在写的是“2”。"),
+    ('[project]\ntable_set = 9\n', "[project] table_set（公开表套表）须写文字（加英文双引号），现在写的是“9”。"),
+    ('[project]\nchange_threshold = true\n', "[project] change_threshold（须说明原因的增减幅度（%））须写数字"),
+    ('project = "x"\n', "project 须写成一节 [project]"),
+    ('title = "决算"\n', "有不认识的一节或设置“title”。可用的节"),
+])
+def test_every_setting_is_declared_and_a_mistyped_one_names_the_closest(tmp_path, text, expected):
+    (tmp_path / "disclosure.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_project(tmp_path)
+    assert expected in str(err.value)
+    assert str(err.value).startswith("disclosure.toml：")
+
+
+def test_all_mistakes_of_the_configuration_are_said_at_once(tmp_path, capsys):
+    from disclosure.cli import main
+
+    (tmp_path / "disclosure.toml").write_text('[site]\nnmae = "x"\n[project]\nstyle_ = "y"\n', encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "nmae，是否想写 name？" in err and "style_，是否想写 style？" in err
+    assert "Traceback" not in err
+
+
+def test_every_declared_setting_is_read(tmp_path):
+    """A key declared but never read would be accepted and then silently ignored."""
+    from disclosure.project import CONFIG_KEYS
+
+    values = {"table_set": '"national-9"', "style": '""', "percent_places": "1", "change_threshold": "20",
+              "monitoring_target": "50"}
+    assert set(values) == set(CONFIG_KEYS["project"])
+    (tmp_path / "disclosure.toml").write_text(
+        "[project]\n" + "".join(f"{k} = {v}\n" for k, v in values.items())
+        + "[site]\n" + "".join(f'{k} = "v-{k}"\n' for k in CONFIG_KEYS["site"] if k != "css_prefix"), encoding="utf-8")
+    project = load_project(tmp_path)
+    assert (project.table_set, project.percent_places, project.change_threshold, project.monitoring_target) == (
+        "national-9", 1, Decimal("20"), Decimal("50"))
+    for key in CONFIG_KEYS["site"]:
+        if key != "css_prefix":
+            assert getattr(project.site, key) == f"v-{key}"
