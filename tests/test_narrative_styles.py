@@ -30,7 +30,9 @@ def render(style: str = "", *, accounts=None, reasons=None, settings=None, place
 def test_the_default_style_is_the_reference_reports():
     assert style_for(Project(root=Path("."))).name == "neimenggu-11"
     assert style_for(Project(root=Path("."), table_set="national-9")).name == "national-9"
-    assert style_for(Project(root=Path("."), table_set="yunnan-11")).name == "neimenggu-11"
+    assert style_for(Project(root=Path("."), table_set="yunnan-11")).name == "yunnan"  # listed in its table_sets
+    assert style_for(Project(root=Path("."), table_set="sichuan-13")).name == "sichuan"
+    assert style_for(Project(root=Path("."), table_set="shaanxi-9")).name == "neimenggu-11"
     assert style_for(Project(root=Path("."), style="yunnan")).name == "yunnan"
 
 
@@ -172,3 +174,49 @@ def test_section_numbers_close_up_over_the_sections_written():
     assert written["budget_execution"].title == "一、关于2021年度预算执行情况分析"
     assert written["overview"].group == "二、关于2021年度决算情况说明"
     assert written["assets"].title == "（十三）国有资产占用情况"
+
+
+def _report_outline(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<h2 id="dc-part-\d">([^<]+)</h2>', html)
+
+
+def test_the_report_page_has_the_parts_of_its_style_in_their_order(tmp_path):
+    from disclosure.site import build_unit_year
+    from test_site_support import UNIT, copy_example
+
+    root = copy_example(tmp_path / "p")
+    toml = (root / "disclosure.toml").read_text(encoding="utf-8")
+    (root / "disclosure.toml").write_text(toml.replace('table_set = "neimenggu-11"', 'table_set = "neimenggu-11"\nstyle = "yunnan"'),
+                                          encoding="utf-8")
+    build_unit_year(load_project(root), UNIT, 2021, tmp_path / "out")
+    html = (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert _report_outline(html) == ["第一部分 部门概况", "第二部分 2021年度部门决算表", "第三部分 2021年度部门决算情况说明",
+                                     "第四部分 其他重要事项及相关口径情况说明", "第五部分 名词解释"]
+    second = html[html.index('id="dc-part-2"'):html.index('id="dc-part-3"')]
+    assert 'href="tables/summary.html"' in second and "下载本表数据" in second  # the tables are 第二部分
+    third = html[html.index('id="dc-part-3"'):html.index('id="dc-part-4"')]
+    assert "一、收入决算情况说明" in third and 'id="dc-charts"' in third  # the charts stay with the 决算情况说明
+    fourth = html[html.index('id="dc-part-4"'):html.index('id="dc-part-5"')]
+    assert "一、机关运行经费支出情况" in fourth and "（一）政府性基金预算财政拨款收入支出情况" in fourth
+    assert "名词解释" in html[html.index('id="dc-part-5"'):] and "第五部分 部门决算公开表" not in html
+    toc = html[html.index('id="dc-toc-title"'):html.index("</nav>", html.index('id="dc-toc-title"'))]
+    assert toc.index("第二部分 2021年度部门决算表") < toc.index("第三部分 2021年度部门决算情况说明")
+
+
+def test_without_a_narrative_content_goes_to_the_parts_of_the_style():
+    from disclosure.site.report import report_parts
+
+    content = UnitContent(unit="example", year=2021, sections={"duties": "负责交通管理。", "glossary": "财政拨款：…",
+                                                               "contact": "电话：1"})
+    parts = report_parts([], content, 2021, set(), load_style("yunnan"))
+    by_title = {p.title: [b.title for b in p.blocks] for p in parts}
+    assert by_title["第一部分 部门概况"] == ["一、主要职能"]
+    assert by_title["第五部分 名词解释"] == ["名词解释"]
+    assert [p.kind for p in parts] == ["text", "tables", "narrative", "text", "text"]
+    assert next(p for p in parts if p.kind == "narrative").note == "决算情况说明暂未生成，请查阅第二部分公开表。"
+    assert not any("电话" in b.html for p in parts for b in p.blocks)  # a 云南 report has no 联系方式 part
+    reference = report_parts([], content, 2021, set())
+    assert [p.title for p in reference][-1] == "第五部分 部门决算公开表"
+    assert [b.title for b in reference[3].blocks] == ["决算公开联系方式及信息反馈渠道"]

@@ -20,4 +20,5 @@ def derive(accounts: "Accounts", project: "Project", registry: Registry = REGIST
     percent places are the project's, or the report style's for the facts it names."""
     from disclosure.wording.style import style_for
 
-    return run(registry, accounts, project.percent_places, style_for(project).percent_places)
+    return run(registry, accounts, project.percent_places,
+               style_for(project, getattr(accounts, "year", None)).percent_places)

@@ -422,7 +422,7 @@ def render_narrative(facts: Facts, content: UnitContent, project: Project, *, li
     is left out and the numbers of the others close up."""
     env = _environment()
     view = FactView(facts, registry)
-    style = style_for(project)
+    style = style_for(project, facts.year)
     base_ctx = {
         "F": view,
         "year": facts.year,

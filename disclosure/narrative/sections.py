@@ -23,16 +23,42 @@ class SectionDef:
     content_only: bool = False
 
 
+@dataclass(frozen=True)
+class PartDef:
+    """One part of the report (第一部分 …) in the order printed: its title (``{{ year }}`` allowed) and
+    what it holds beside its sections: the 决算情况说明 with its charts (``narrative``) or the list of
+    公开表 (``tables``)."""
+
+    title: str
+    narrative: bool = False
+    tables: bool = False
+
+    @property
+    def prefix(self) -> str:
+        """第一部分 … (the title up to its first space)."""
+        return self.title.split(" ", 1)[0]
+
+
 @lru_cache(maxsize=8)
+def _section_list(name: str) -> dict:
+    return tomllib.loads(resources.files(WORDING_PACKAGE).joinpath(name).read_text(encoding="utf-8"))
+
+
 def section_defs(name: str = "sections.toml") -> tuple[SectionDef, ...]:
     """The sections in report order, from ``wording/sections.toml`` (or a style's section list)."""
-    text = resources.files(WORDING_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    data = tomllib.loads(text)
     return tuple(
         SectionDef(key=d["key"], part=d.get("part", ""), title=d["title"], group=d.get("group", ""),
                    content_only=d.get("content_only", False))
-        for d in data["section"]
+        for d in _section_list(name)["section"]
     )
+
+
+def part_defs(name: str = "sections.toml") -> tuple[PartDef, ...]:
+    """The report's parts in order, from the ``[[part]]`` tables of a section list; a list without
+    them has the reference report's five parts."""
+    parts = _section_list(name).get("part") or _section_list("sections.toml").get("part", [])
+    return tuple(PartDef(title=d["title"], narrative=d.get("narrative", False), tables=d.get("tables", False))
+                 for d in parts)
 
 
 YEAR_FOLDER = re.compile(r"^from-((?:19|20)\d\d)$")  # wording/from-2024/<key>.md: reports of 2024 on

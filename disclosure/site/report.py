@@ -1,30 +1,20 @@
-"""The report page's outline: five parts in the reference report's order, filled from the narrative's
-sections (or, when there is no narrative, from content), with headings at consistent levels."""
+"""The report page's outline: its parts in the order of the report style's section list (the
+reference report's 第一部分…第五部分, a 云南 report's own), filled from the narrative's sections (or,
+when there is no narrative, from content), with headings at consistent levels."""
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from disclosure.content import UnitContent
+from disclosure.narrative.sections import PartDef, part_defs, section_defs
 from disclosure.site.sanitize import clean_html, render_markdown, shift_headings, strip_leading_heading
+from disclosure.wording.style import DEFAULT_STYLE, Style, load_style
 
-PARTS = (
-    ("第一部分", "第一部分 部门基本情况"),
-    ("第二部分", "第二部分 {year}年度部门决算情况说明"),
-    ("第三部分", "第三部分 名词解释"),
-    ("第四部分", "第四部分 决算公开联系方式及信息反馈渠道"),
-)
-#: Content sections used when the narrative stage is absent: (part prefix, content key, title).
-FALLBACK = (
-    ("第一部分", "duties", "一、主要职能职责"),
-    ("第一部分", "organization", "二、部门（单位）机构设置及决算单位构成情况"),
-    ("第三部分", "glossary", "名词解释"),
-    ("第四部分", "contact", "决算公开联系方式及信息反馈渠道"),
-)
+#: Sections a unit's content supplies when the narrative stage is absent (placed and titled as the
+#: style's section list says).
+FALLBACK = ("duties", "organization", "glossary", "contact")
 _YEAR = re.compile(r"\{\{\s*year\s*\}\}")
 _FIG = re.compile(r'<a class="dc-fig" href="tables/([A-Za-z0-9_-]+)\.html#[^"]*"((?: title="[^"]*")?)>(.*?)</a>', re.S)
 
@@ -39,24 +29,20 @@ class Block:
 
 @dataclass
 class Part:
+    """One part of the report. ``kind`` is ``narrative`` (the 决算情况说明, with its charts),
+    ``tables`` (the list of 公开表, which the template writes) or ``text``; ``keys`` are the sections
+    the style's section list puts in it; ``note`` is said when it has nothing to show."""
+
     id: str
     title: str
     blocks: list[Block] = field(default_factory=list)
+    kind: str = "text"
+    keys: tuple[str, ...] = ()
+    note: str = "暂无内容。"
 
     @property
     def prefix(self) -> str:
         return self.title.split(" ", 1)[0]
-
-
-@lru_cache(maxsize=1)
-def _groups() -> dict[str, str]:
-    """Section key → group heading, from the narrative's sections.toml when it declares groups
-    (read once per process: a package file)."""
-    try:
-        text = resources.files("disclosure.wording").joinpath("sections.toml").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return {}
-    return {s["key"]: s.get("group", "") for s in tomllib.loads(text).get("section", [])}
 
 
 def unlink_missing(html: str, pages: set[str]) -> str:
@@ -80,7 +66,7 @@ def public_text(html: str) -> str:
 
 def public_parts(parts: list[Part]) -> list[Part]:
     """The report's parts with every block made fit for the public site (``public_text``)."""
-    return [Part(p.id, p.title, [Block(b.id, b.title, b.level, public_text(b.html)) for b in p.blocks]) for p in parts]
+    return [replace(p, blocks=[Block(b.id, b.title, b.level, public_text(b.html)) for b in p.blocks]) for p in parts]
 
 
 _FIG_LINK = re.compile(r'<a class="dc-fig" href="(tables/[A-Za-z0-9_-]+\.html)(#[^"]*)?"')
@@ -99,7 +85,7 @@ def number_figures(parts: list[Part]) -> list[Part]:
     out = []
     for p in parts:
         blocks = [Block(b.id, b.title, b.level, _FIG_LINK.sub(repl, b.html)) for b in p.blocks]
-        out.append(Part(p.id, p.title, blocks))
+        out.append(replace(p, blocks=blocks))
     return out
 
 
@@ -107,18 +93,45 @@ def _body(html: str, level: int, title: str) -> str:
     return shift_headings(strip_leading_heading(html, title), min(6, level + 1))
 
 
-def report_parts(sections: list[Any], content: UnitContent, year: int, table_pages: set[str]) -> list[Part]:
-    """Parts 1–4 with their blocks (part 5, the tables, is the template's)."""
-    parts = [Part(f"dc-part-{i}", title.format(year=year)) for i, (_, title) in enumerate(PARTS, 1)]
-    by_prefix = {p.prefix: p for p in parts}
-    groups = _groups() if sections else {}
+def outline(year: int, style: Style | None = None) -> list[Part]:
+    """The report's parts, empty, in the order and with the titles of the style's section list."""
+    style = style or load_style(DEFAULT_STYLE)
+    defs = part_defs(style.sections)
+    keys: dict[str, list[str]] = {d.title: [] for d in defs}
+    for sdef in section_defs(style.sections):
+        keys.setdefault(sdef.part, []).append(sdef.key)
+    tables = next((d.prefix for d in defs if d.tables), "")
+    parts = []
+    for i, d in enumerate(defs, 1):
+        kind = "tables" if d.tables else "narrative" if d.narrative else "text"
+        note = f"决算情况说明暂未生成，请查阅{tables}公开表。" if d.narrative and tables else "暂无内容。"
+        parts.append(Part(f"dc-part-{i}", _YEAR.sub(str(year), d.title), kind=kind, keys=tuple(keys[d.title]),
+                          note=note))
+    return parts
+
+
+def part_of(parts: list[Part], key: str) -> Part:
+    """The part a section belongs in (by the style's section list), else the narrative part."""
+    for part in parts:
+        if key in part.keys:
+            return part
+    return next((p for p in parts if p.kind == "narrative"), parts[0])
+
+
+def report_parts(sections: list[Any], content: UnitContent, year: int, table_pages: set[str],
+                 style: Style | None = None) -> list[Part]:
+    """The parts with their blocks (the tables part's list of 公开表 is the template's)."""
+    style = style or load_style(DEFAULT_STYLE)
+    parts = outline(year, style)
+    by_title = {p.title: p for p in parts}
+    by_prefix = {p.title.split(" ", 1)[0]: p for p in parts}
     n = 0
     seen_groups: set[str] = set()
     if sections:
         for s in sections:
             part_title = _YEAR.sub(str(year), getattr(s, "part", "") or "")
-            part = by_prefix.get(part_title.split(" ", 1)[0], parts[1])
-            group = s.group if hasattr(s, "group") else _YEAR.sub(str(year), groups.get(s.key, ""))
+            part = by_title.get(part_title) or by_prefix.get(part_title.split(" ", 1)[0]) or part_of(parts, s.key)
+            group = _YEAR.sub(str(year), getattr(s, "group", "") or "")
             level = 3
             if group:
                 level = 4
@@ -131,9 +144,14 @@ def report_parts(sections: list[Any], content: UnitContent, year: int, table_pag
             title = "" if s.title.strip() == part.title.split(" ", 1)[-1] else s.title
             part.blocks.append(Block(f"dc-s-{n}", title, level, _body(html, level if title else 2, s.title)))
     else:
-        for prefix, key, title in FALLBACK:
-            text = content.section(key)
-            if text:
-                n += 1
-                by_prefix[prefix].blocks.append(Block(f"dc-s-{n}", title, 3, _body(render_markdown(text), 3, title)))
+        counted: dict[str, int] = {}
+        for sdef in section_defs(style.sections):
+            text = content.section(sdef.key) if sdef.key in FALLBACK else None
+            if not text:
+                continue
+            part = part_of(parts, sdef.key)
+            counted[part.id] = counted.get(part.id, 0) + 1
+            title = _YEAR.sub(str(year), sdef.title.replace("{{ n }}", style.mark("top", counted[part.id])))
+            n += 1
+            part.blocks.append(Block(f"dc-s-{n}", title, 3, _body(render_markdown(text), 3, title)))
     return parts

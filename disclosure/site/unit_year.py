@@ -27,7 +27,8 @@ from disclosure.site import prefix
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
 from disclosure.site.public_check import require_public
-from disclosure.site.report import Block, number_figures, public_parts, report_parts
+from disclosure.site.report import Block, number_figures, part_of, public_parts, report_parts
+from disclosure.wording.style import style_for
 from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
 from disclosure.site.tables import table_csv, table_view
@@ -204,9 +205,9 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
                      charts=[ChartView.of(c) for c in extra.charts])
 
     charts: list[ChartView] = unit_year_charts(facts, year)
-    parts = report_parts(sections, content, year, {v.key for v in views})
-    if sections:  # 三、预算绩效评价工作开展情况 closes the narrative of 第二部分
-        parts[1].blocks += _feature_blocks(ctx, extras)
+    parts = report_parts(sections, content, year, {v.key for v in views}, style_for(project, year))
+    if sections:  # 预算绩效评价工作开展情况 closes the part the style puts it in (the narrative's)
+        part_of(parts, "performance").blocks += _feature_blocks(ctx, extras)
     if options.public:
         parts = public_parts(parts)
     parts = number_figures(parts)

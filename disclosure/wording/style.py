@@ -97,16 +97,28 @@ def load_style(name: str) -> Style:
         if key in data:
             kwargs[key] = str(data.pop(key))
     data.pop("description", None)
+    data.pop("table_sets", None)
     if data:
         raise ValueError(f"报告样式“{name}”中有不认识的设置：{'、'.join(sorted(data))}")
     return Style(name=name, numbering=numbering, switches=switches, **kwargs)
 
 
-def style_for(project: Any) -> Style:
-    """The project's style: ``[project] style``, else the one named after its table set, else the
-    reference report's."""
+def style_of_table_set(table_set: str) -> str:
+    """The style a table set is written in by default: the style named after it, else the one that
+    lists it in ``table_sets``, else the reference report's."""
+    styles = _styles()
+    if table_set in styles:
+        return table_set
+    return next((name for name, data in styles.items() if table_set in data.get("table_sets", ())), DEFAULT_STYLE)
+
+
+def style_for(project: Any, year: int | None = None) -> Style:
+    """The project's style: ``[project] style``, else the default style of its table set (of the
+    report's ``year`` when given: a year may keep its own table set), else the reference report's."""
     chosen = getattr(project, "style", "") or ""
     if chosen:
         return load_style(chosen)
     table_set = getattr(project, "table_set", "")
-    return load_style(table_set if table_set in _styles() else DEFAULT_STYLE)
+    if year is not None and hasattr(project, "table_set_for"):
+        table_set = project.table_set_for(year)
+    return load_style(style_of_table_set(table_set))
