@@ -288,3 +288,29 @@ def test_a_fact_printed_without_a_filter_is_formatted_and_linked():
     sections = render(sections={"overview": "收入总计{{ F[\"summary.income.grand_total\"] }}，占比{{ F[\"expenditure.basic.share\"] }}。"})
     assert sections["overview"].markdown == "收入总计6,879.33万元，占比51.51%。\n"
     assert 'data-fact="summary.income.grand_total">6,879.33万元</a>' in sections["overview"].html
+
+
+def test_classification_names_in_the_text_are_the_report_years_official_names():
+    from dataclasses import replace as copy
+
+    accounts = example_accounts()
+    renamed = {"204": "公共安全", "20402": "公安机关", "2040201": "行政运行经费", "30101": "基本工资（在职）"}
+    for key in ("general_budget", "basic"):
+        table = accounts[key]
+        accounts.tables[key] = copy(table, rows=[copy(r, label=renamed.get(r.code, r.label)) for r in table.rows])
+    assert accounts["general_budget"].row("2040201").label == "行政运行经费"  # the table keeps its label
+    project = Project(root=Path("."))
+    facts = derive(accounts, project)
+    assert facts.names["gb.item.2040201"] == "公安（款）行政运行（项）"
+    assert facts.names["gb.class.204"] == "公共安全支出"
+    sections = {s.key: s.markdown for s in render_narrative(facts, UnitContent(unit="example", year=2021), project,
+                                                            link=False)}
+    assert "公安（款）行政运行（项）" in sections["general_budget"] and "行政运行经费" not in sections["general_budget"]
+    assert "公安机关" not in sections["general_budget"] and "公共安全支出5,817.35万元" in sections["general_budget"]
+    assert "基本工资" in sections["basic"] and "在职" not in sections["basic"]
+    # a code the year's list does not have keeps the row's own name
+    from disclosure.derive.registry import official_name
+
+    assert official_name("function", 2021, "2049999", "某专项") == "某专项"
+    assert official_name("function", 2021, "210", "医疗卫生与计划生育支出") == "卫生健康支出"
+    assert official_name("function", 2017, "210", "卫生健康支出") == "医疗卫生与计划生育支出"

@@ -8,21 +8,36 @@ where it comes from: cells (``Cell`` with ``Source``s, first applicable wins), o
 from __future__ import annotations
 
 from disclosure.derive.specs import Cell, Difference, EmptyTable, Family, Ratio, Registry, Source, Sum, TableGiven
+from disclosure.load.classification import year_list
 from disclosure.model import Row, Table
 
 M = "万元"
 
 
-def _item_name(table: Table, row: Row) -> str:
-    """``公安（款）行政运行（项）`` from a 项 row and its 款 row."""
+def official_name(scheme: str, year: int | None, code: str, label: str) -> str:
+    """The name of a 科目 in the report year's 政府收支分类 (``function`` or ``economic``), or the
+    row's label when the year's list does not have the code (the loader warns when they differ)."""
+    return (year_list(scheme, year).name(code) if code else None) or label.strip()
+
+
+def _item_name(table: Table, row: Row, year: int | None = None) -> str:
+    """``公安（款）行政运行（项）`` from a 项 row and its 款 row, by the year's official names."""
+    name = official_name("function", year, row.code, row.label)
     parent = table.row(row.key[: -len(row.code)] + row.code[:5]) if row.code else None
     if parent is None:
-        return f"{row.label}（项）"
-    return f"{parent.label}（款）{row.label}（项）"
+        official_parent = year_list("function", year).name(row.code[:5]) if row.code else None
+        return f"{official_parent}（款）{name}（项）" if official_parent else f"{name}（项）"
+    return f"{official_name('function', year, parent.code, parent.label)}（款）{name}（项）"
 
 
-def _class_name(table: Table, row: Row) -> str:
-    return row.label
+def _class_name(table: Table, row: Row, year: int | None = None) -> str:
+    """A 功能分类 类 by the year's official name."""
+    return official_name("function", year, row.code, row.label)
+
+
+def _economic_name(table: Table, row: Row, year: int | None = None) -> str:
+    """An 经济分类 款 by the year's official name."""
+    return official_name("economic", year, row.code, row.label)
 
 
 def cell(key: str, label: str, description: str, *sources: tuple[str, str | None, str], **kw) -> Cell:
@@ -216,7 +231,7 @@ def _basic() -> list:
     for block, title in (("personnel", "人员经费"), ("public", "公用经费")):
         out += [
             Family(key=f"basic.{block}.item", label=f"{title}的款", description=f"{title}中有数的经济分类款级科目。",
-                   tables=(b,), level=2, block=block, name=_class_name),
+                   tables=(b,), level=2, block=block, name=_economic_name),
             cell(f"basic.{block}.item.{{code}}", "{name}", f"{title}中一个款级科目的决算数。",
                  (b, f"{block}.{{code}}", "amount"), family=f"basic.{block}.item"),
         ]

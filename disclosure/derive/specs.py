@@ -287,7 +287,7 @@ class TableGiven(Spec):
         return self.fact(scope, Decimal(1), "", cells, f"{table.spec.title}在本套公开表中")
 
 
-NameFn = Callable[[Table, Row], str]
+NameFn = Callable[[Table, Row, "int | None"], str]  # (table, row, report year) → name
 
 
 @dataclass(frozen=True)
@@ -312,7 +312,7 @@ class Family(Spec):
                     continue
                 if not self.keep_zero and all(v == 0 for v in row.values.values()):
                     continue
-                seen[row.code] = self.name(table, row) if self.name else row.label
+                seen[row.code] = self.name(table, row, accounts.year) if self.name else row.label
         return list(seen.items())
 
 

@@ -157,11 +157,11 @@ def name_warning(scheme: str, year: int | None, code: str, stated: str) -> str |
             years = f"{since}—{until}年" if until else f"{since}年起"
             return (
                 f"“{stated}”是科目编码“{code}”{years}的名称，{lst.year}年的名称是“{official}”；"
-                f"已按表上的名称发布，请核对年度。"
+                f"公开表按表上的名称发布，报告文字用{lst.year}年的名称，请核对年度。"
             )
     return (
         f"科目编码“{code}”在{lst.year}年的名称是“{official}”，表上写的是“{stated}”；"
-        f"已按表上的名称发布。请核对编码和名称。"
+        f"公开表按表上的名称发布，报告文字用{lst.year}年的名称。请核对编码和名称。"
     )
 
 
