@@ -220,3 +220,29 @@ def test_without_a_narrative_content_goes_to_the_parts_of_the_style():
     reference = report_parts([], content, 2021, set())
     assert [p.title for p in reference][-1] == "第五部分 部门决算公开表"
     assert [b.title for b in reference[3].blocks] == ["决算公开联系方式及信息反馈渠道"]
+
+
+def test_a_style_may_write_the_prior_years_figure_in_each_comparison(monkeypatch):
+    from dataclasses import replace as copy
+
+    import disclosure.narrative.render as render_module
+
+    base = load_style("neimenggu-11")
+    with_prior = copy(base, switches={**base.switches, "prior_amount": True})
+    monkeypatch.setattr(render_module, "style_for", lambda project, year=None: with_prior)
+    sections, facts = render()
+    before = facts["summary.income.grand_total.prior"].value
+    change = facts["summary.income.grand_total.change"].value
+    assert before > 0 and change != 0
+    assert (f"收入支出总计较2020年度（{format_value(before, '万元')}）{'增加' if change > 0 else '减少'}"
+            f"{format_value(abs(change), '万元')}") in sections["overview"].markdown
+    assert "与2020年度（" in sections["general_budget"].markdown  # no change: 与2020年度（…）持平
+    monkeypatch.undo()
+    plain, _ = render()
+    assert f"（{format_value(before, '万元')}）" not in plain["overview"].markdown
+    # a zero base has no prior figure to write
+    from disclosure.narrative.filters import change_words
+
+    assert change_words(Decimal(5), None, "万元", base_zero=True, prior_amount="0.00万元") == \
+        "较上年增加5.00万元，上年无此项，无可比性"
+    assert change_words(Decimal(0), None, "万元", base_zero=False, prior_amount="5.00万元") == "与上年（5.00万元）持平"

@@ -60,14 +60,17 @@ def _same(text: str) -> str:
 
 def change_words(change: Decimal, rate: Decimal | None, unit: str, *, base_zero: bool,
                  prior: str = "上年", with_rate: bool = True,
-                 wrap_amount: Wrap = _same, wrap_rate: Wrap = _same, yuan_below: Decimal | None = None) -> str:
+                 wrap_amount: Wrap = _same, wrap_rate: Wrap = _same, yuan_below: Decimal | None = None,
+                 prior_amount: str = "") -> str:
     """``较上年减少622.89万元，下降8.30%`` chosen by sign; 持平 for no change; on a zero base the
-    amount only, with 上年无此项，无可比性 (never a made-up rate). ``wrap_*`` may turn the
-    formatted figures into links."""
+    amount only, with 上年无此项，无可比性 (never a made-up rate). ``prior_amount`` (the prior
+    year's figure, formatted) is written after the year: ``较上年（7,507.89万元）减少…`` (not on a zero
+    base). ``wrap_*`` may turn the formatted figures into links."""
+    said = f"{prior}（{prior_amount}）" if prior_amount and not base_zero else prior
     if change == 0:
-        return f"与{prior}持平"
+        return f"与{said}持平"
     verb, trend = ("增加", "增长") if change > 0 else ("减少", "下降")
-    text = f"较{prior}{verb}{wrap_amount(format_value(abs(change), unit, yuan_below))}"
+    text = f"较{said}{verb}{wrap_amount(format_value(abs(change), unit, yuan_below))}"
     if not with_rate:
         return text
     if base_zero:

@@ -185,11 +185,14 @@ def f_compare(ctx: Context, value: Any, prior: str | None = None, part: str | No
         return "无上年可比数据"
     before = state.facts[f"{fact.key}.prior"]
     rate_key = f"{fact.key}.change_pct"
+    shown = ""
+    if state.style is not None and state.style.switches.get("prior_amount") and before.value != 0:
+        shown = state.figure(before, state.fmt(before.value, before.unit))
     return fl.change_words(
         change.value, state.facts[rate_key].value if rate_key in state.facts else None, fact.unit,
         base_zero=before.value == 0, prior=prior if prior is not None else state.prior_words(part),
         with_rate=fact.unit == "万元", wrap_amount=state.wrap(change.key), wrap_rate=state.wrap(rate_key),
-        yuan_below=state.style.yuan_below if state.style else None,
+        yuan_below=state.style.yuan_below if state.style else None, prior_amount=shown,
     )
 
 
