@@ -246,3 +246,13 @@ def test_a_style_may_write_the_prior_years_figure_in_each_comparison(monkeypatch
     assert change_words(Decimal(5), None, "万元", base_zero=True, prior_amount="0.00万元") == \
         "较上年增加5.00万元，上年无此项，无可比性"
     assert change_words(Decimal(0), None, "万元", base_zero=False, prior_amount="5.00万元") == "与上年（5.00万元）持平"
+
+
+def test_a_three_public_item_zero_in_both_years_is_said_to_be_none_not_unchanged():
+    for style in ("", "guangxi", "sichuan"):
+        sections, _ = render(style)
+        text = sections["three_public"].markdown
+        unit = "本单位" if style else "本部门"
+        assert f"{unit}无因公出国（境）费支出。" in text and f"{unit}无公务接待费支出。" in text, style
+        assert "因公出国（境）费支出与" not in text and "公务接待费支出与" not in text, style
+        assert "公务用车购置支出较" in text  # an item that moved keeps its comparison
