@@ -10,13 +10,20 @@ from disclosure.hooks import BlockProvider, Feature, PageProvider, Scaffold
 from disclosure.monitoring.page import monitoring_pages
 from disclosure.monitoring.scaffold import SCAFFOLD as MONITORING_SCAFFOLD
 from disclosure.performance.page import performance_pages
+from disclosure.performance.pipeline import evaluate as evaluate_performance
+from disclosure.performance.pipeline import performance_findings_of
 from disclosure.performance.report_section import performance_section
 from disclosure.performance.scaffold import SCAFFOLD as PERFORMANCE_SCAFFOLD
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("performance", pages=performance_pages, report_section=performance_section, scaffold=PERFORMANCE_SCAFFOLD),
+    Feature("performance", evaluate=evaluate_performance, findings=performance_findings_of, pages=performance_pages, report_section=performance_section, scaffold=PERFORMANCE_SCAFFOLD),
     Feature("monitoring", pages=monitoring_pages, scaffold=MONITORING_SCAFFOLD),
 )
+
+
+def evaluated_features() -> tuple[Feature, ...]:
+    """The features that evaluate something per unit-year (their results feed pages, text and checks)."""
+    return tuple(f for f in FEATURES if f.evaluate is not None)
 
 
 def feature_pages() -> tuple[PageProvider, ...]:

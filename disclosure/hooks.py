@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,7 @@ class UnitYearContext:
     findings: list
     public: bool = False  # the public site: no sources, keys, flags or instructions on the page
     render: Render | None = None  # the site's theme renderer
+    results: Mapping[str, Any] = field(default_factory=dict)  # each feature's evaluation, by feature name
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,10 @@ class ReportSection:
 
 
 PageProvider = Callable[[UnitYearContext], list[ExtraPage]]
+#: (accounts, facts, project) → the feature's result for the unit-year, or None when it has no inputs.
+Evaluator = Callable[[Any, Any, Any], Any]
+#: (result, accounts, facts) → the check stage's findings about it.
+FindingsOf = Callable[[Any, Any, Any], list]
 #: Given the unit-year and the pages the features made for it, the section it adds (or None).
 BlockProvider = Callable[[UnitYearContext, list[ExtraPage]], "ReportSection | None"]
 
@@ -115,6 +120,8 @@ class Feature:
     """A feature of the pipeline and the hooks it fills (each optional)."""
 
     name: str
+    evaluate: Evaluator | None = None  # computed once per unit-year by disclosure.pipeline
+    findings: FindingsOf | None = None
     pages: PageProvider | None = None
     report_section: BlockProvider | None = None
     scaffold: Scaffold | None = None

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from disclosure.check.report import write_rich
-from disclosure.check.run import check_unit_year
+from disclosure.pipeline import check_unit_year
 from disclosure.cli import main
 from disclosure.load import load_accounts
 from disclosure.project import load_project

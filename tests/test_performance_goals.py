@@ -104,7 +104,7 @@ def test_page_shows_computed_beside_self_scores_with_flags(inputs):
 def test_blank_template_parses_and_adds_no_page_or_findings(tmp_path):
     import tomllib
 
-    from disclosure.performance.pipeline import build_performance, performance_check
+    from disclosure.performance.pipeline import evaluate, performance_check
     from disclosure.performance.template import performance_template_text, write_performance_template
 
     text = performance_template_text(year=2021)
@@ -115,7 +115,7 @@ def test_blank_template_parses_and_adds_no_page_or_findings(tmp_path):
     accounts = example_accounts()
     accounts.unit, accounts.year = "u", 2021
     project = load_project(tmp_path)
-    assert build_performance(accounts, None, project) is None and performance_check(accounts, project) == []
+    assert evaluate(accounts, None, project) is None and performance_check(accounts, project) == []
     path.write_text("[figures]\nstaff_quota = 10\nstaff_actual = 10\n[self_scores]\nstaff_control = 0.5\n", encoding="utf-8")
     incomplete, f = performance_check(accounts, project)  # three values of 附表2: the rest is listed as missing
     assert incomplete.rule == "performance.incomplete" and incomplete.severity == "error"

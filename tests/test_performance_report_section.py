@@ -7,6 +7,7 @@ import pytest
 
 from disclosure.derive import derive
 from disclosure.load import load_accounts
+from disclosure.performance.pipeline import evaluate
 from disclosure.performance.report_section import report_blocks
 from disclosure.project import load_project
 
@@ -18,7 +19,7 @@ UNIT = "bayannur-jiaoguan"
 def blocks():
     project = load_project(ROOT)
     accounts = load_accounts(project, UNIT, 2021)
-    return report_blocks(accounts, derive(accounts, project), project)
+    return report_blocks(evaluate(accounts, derive(accounts, project), project), 2021)
 
 
 def test_three_subsections_as_in_the_reference(blocks):
@@ -49,4 +50,4 @@ def test_no_performance_inputs_no_section(tmp_path):
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / part)
     project = load_project(tmp_path)
     accounts = load_accounts(project, UNIT, 2021)
-    assert report_blocks(accounts, derive(accounts, project), project) == []
+    assert report_blocks(evaluate(accounts, derive(accounts, project), project), 2021) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure.check.run import check_unit_year
+from disclosure.pipeline import check_unit_year
 from disclosure.content import load_content
 from disclosure.derive import derive
 from disclosure.load import load_accounts

@@ -256,9 +256,10 @@ def test_without_a_publish_date_no_date_is_printed(tmp_path: Path) -> None:
 
 def test_report_falls_back_to_content_without_a_narrative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from disclosure.project import load_project
-    from disclosure.site import build_unit_year, unit_year
+    from disclosure import pipeline
+    from disclosure.site import build_unit_year
 
-    monkeypatch.setattr(unit_year, "render_narrative", lambda *args, **kwargs: [])
+    monkeypatch.setattr(pipeline, "render_narrative", lambda *args, **kwargs: [])
     build_unit_year(load_project(copy_example(tmp_path / "p")), UNIT, 2021, tmp_path / "out")
     html = (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
     part1 = html[html.index('id="dc-part-1"'):html.index('id="dc-part-2"')]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from disclosure.batch.pins import read_pins
-from disclosure.check.run import check_unit_year
+from disclosure.pipeline import check_unit_year
 from disclosure.cli import main
 from disclosure.content import load_content
 from disclosure.errors import ConfigError

@@ -15,6 +15,7 @@ derives and checks one unit-year for the command line; ``report`` prints text or
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from disclosure.check.advisories import (
@@ -71,6 +72,10 @@ def _order(findings: list[Finding], accounts: Accounts) -> list[Finding]:
     )
 
 
+#: (accounts, facts) → a feature's findings about them; run again on rescaled accounts.
+FeatureCheck = Callable[[Accounts, Any], list[Finding]]
+
+
 def check_accounts(
     accounts: Accounts,
     project: Project,
@@ -78,14 +83,16 @@ def check_accounts(
     content: UnitContent | None = None,
     facts: Any = None,
     magnitude: bool = True,
+    feature_checks: Sequence[FeatureCheck] = (),
 ) -> list[Finding]:
     """Every rule of the table set over one unit-year, plus the warnings about the report's
     content. Rules whose tables are absent are skipped. ``facts`` (from ``disclosure.derive``)
-    enables the missing-reason warnings; pass None to leave them out.
+    enables the missing-reason warnings; pass None to leave them out. ``feature_checks`` add each
+    feature's findings (``disclosure.pipeline`` passes them).
 
     A magnitude mistake (元 under 万元, or 万元 under 元) is one error; the findings that only follow
     from it (those the rescaled tables no longer give) are left out, so the mistake is said once."""
-    findings = _findings(accounts, project, content, facts)
+    findings = _findings(accounts, project, content, facts, feature_checks)
     if not magnitude:
         return findings
     from disclosure.check.magnitude import corrected, suspects
@@ -103,12 +110,14 @@ def check_accounts(
         except Exception:  # noqa: BLE001 - without facts the reason warnings are compared without them
             fixed_facts = None
     # a finding also given, word for word, by the rescaled tables is not about the mistake: kept
-    remaining = {(f.severity, f.rule, f.cells, f.message) for f in _findings(fixed, project, content, fixed_facts)}
+    remaining = {(f.severity, f.rule, f.cells, f.message)
+                 for f in _findings(fixed, project, content, fixed_facts, feature_checks)}
     kept = [f for f in findings if (f.severity, f.rule, f.cells, f.message) in remaining]
     return _order(wrong + kept, accounts)
 
 
-def _findings(accounts: Accounts, project: Project, content: UnitContent | None, facts: Any) -> list[Finding]:
+def _findings(accounts: Accounts, project: Project, content: UnitContent | None, facts: Any,
+              feature_checks: Sequence[FeatureCheck] = ()) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules_for(accounts, project):
         if rule.kind == "chain":  # a stated adjustment (调整) makes a chain difference a warning
@@ -124,7 +133,6 @@ def _findings(accounts: Accounts, project: Project, content: UnitContent | None,
     findings += budget_missing(accounts, facts)
     findings += placeholders(content, project)
     findings += review_marks(content, project)
-    from disclosure.performance.pipeline import performance_check  # 绩效: 附表2 self scores, 附表1 goals
-
-    findings += performance_check(accounts, project, facts)
+    for feature_check in feature_checks:  # 绩效: 附表2 self scores, 附表1 goals (disclosure.pipeline)
+        findings += feature_check(accounts, facts)
     return _order(findings, accounts)

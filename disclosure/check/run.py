@@ -1,15 +1,13 @@
-"""Check whole unit-years of a project: load, derive (for the reason warnings), check.
-
-``check_unit_year`` never raises for bad input: an unreadable unit-year comes back with its
-``problems`` (what ``load_accounts`` reported) and no findings. Configuration errors still raise.
+"""The check command's record of one unit-year (``UnitYearResult``): its findings, or the problems that
+kept it from being read. ``disclosure.pipeline.check_unit_year`` fills it; configuration errors raise.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from disclosure.check import check_accounts
 from disclosure.check.finding import Finding, count_by_severity, errors_of
-from disclosure.errors import ConfigError, InputError, Problem
+from disclosure.errors import Problem
+from disclosure.model import Accounts
 from disclosure.project import Project
 
 
@@ -86,36 +84,15 @@ def _titles(table_set: str) -> dict[str, str]:
     return {t.key: f"{t.marker} {t.title}" if t.marker else t.title for t in tables}
 
 
-def check_unit_year(project: Project, unit: str, year: int) -> UnitYearResult:
-    """Load one unit-year with its prior year and content, derive its facts, check everything."""
-    from disclosure.content import load_content
-    from disclosure.load import load_accounts
-
-    result = UnitYearResult(unit, year, table_set=project.table_set_for(year), table_titles=_titles(project.table_set_for(year)))
-    try:
-        accounts = load_accounts(project, unit, year)
-        content = load_content(project, unit, year)
-    except ConfigError:
-        raise
-    except InputError as exc:
-        result.problems = merged_problems(list(exc.problems))
-        return result
-    result.unit_name = content.name or accounts.unit_name
-    result.table_set = accounts.table_set or project.table_set_for(year)
-    result.table_titles = _titles(result.table_set)
-    facts, trouble = _facts(accounts, project)
-    result.findings = check_accounts(accounts, project, content=content, facts=facts)
-    if trouble:
-        result.findings.insert(0, trouble)
-    return result
+def unreadable(project: Project, unit: str, year: int, problems: list[Problem]) -> UnitYearResult:
+    """A unit-year whose input could not be read: its problems, each said once."""
+    table_set = project.table_set_for(year)
+    return UnitYearResult(unit, year, table_set=table_set, table_titles=_titles(table_set),
+                          problems=merged_problems(problems))
 
 
-def _facts(accounts, project):
-    """The derive stage's facts, or a warning when they cannot be computed (reasons unchecked)."""
-    try:
-        from disclosure.derive import derive
-
-        return derive(accounts, project), None
-    except Exception as exc:  # noqa: BLE001 - any failure here only disables the reason warnings
-        message = f"无法计算报告中的数字（{type(exc).__name__}: {exc}），未检查变动原因是否齐全"
-        return None, Finding("warning", "reason.unchecked", message, (), None, "变动原因检查需要报告数字")
+def checked(project: Project, accounts: Accounts, unit_name: str, findings: list[Finding]) -> UnitYearResult:
+    """A unit-year read and checked (``disclosure.pipeline.check_unit_year``)."""
+    table_set = accounts.table_set or project.table_set_for(accounts.year)
+    return UnitYearResult(accounts.unit, accounts.year, unit_name=unit_name, table_set=table_set,
+                          table_titles=_titles(table_set), findings=findings)

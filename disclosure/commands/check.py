@@ -44,7 +44,8 @@ def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[
 
 def run(args: argparse.Namespace) -> int:
     from disclosure.check.report import to_json, write_plain, write_rich
-    from disclosure.check.run import check_unit_year, folder_result
+    from disclosure.check.run import folder_result
+    from disclosure.pipeline import check_unit_year
 
     project = load_project(args.project)
     pairs = targets(project, args.unit, args.year)

@@ -183,12 +183,10 @@ def render_performance(context: dict, render: Render) -> str:
 
 def performance_pages(ctx: UnitYearContext) -> list[ExtraPage]:
     """Feature hook: the 绩效 page of a unit-year that has content/<unit>/<year>/performance.toml."""
-    from disclosure.performance.pipeline import build_performance
-
-    built = build_performance(ctx.accounts, ctx.facts, ctx.project)
-    if built is None:
+    result = ctx.results.get("performance")
+    if result is None:
         return []
-    report, goals, projects = built
+    report, goals, projects = result.report, result.goals, result.projects
     unit_name = ctx.content.name or getattr(ctx.accounts, "unit_name", "")
     context = performance_page_context(report, goals, projects, unit_name, published_tables(ctx.accounts),
                                        public=getattr(ctx, "public", False))

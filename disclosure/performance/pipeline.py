@@ -1,13 +1,28 @@
-"""Everything 绩效 for one unit-year in one call: for the check stage and for the site page."""
+"""Everything 绩效 for one unit-year, evaluated once (``evaluate``) and then read by the check stage
+(``performance_findings_of``), the 绩效 page and the 第二部分 section."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from disclosure.check.finding import Finding
 
 
-def build_performance(accounts: Any, facts: Any, project: Any) -> tuple[Any, Any, Any] | None:
-    """Evaluate everything the 绩效 page shows for one unit-year; None without a filled-in performance.toml."""
+@dataclass(frozen=True)
+class PerformanceResult:
+    """One unit-year's 绩效: its inputs, the 附表2 evaluation, the 附表1 goals, the 项目 summaries, and
+    whether a score may be stated (every input the score needs is present)."""
+
+    inputs: Any
+    report: Any
+    goals: Any
+    projects: list
+    score_stated: bool
+
+
+def evaluate(accounts: Any, facts: Any, project: Any) -> PerformanceResult | None:
+    """The unit-year's 绩效, or None without a filled-in performance.toml."""
+    from disclosure.performance.completeness import complete
     from disclosure.performance.evaluate import evaluate_performance
     from disclosure.performance.goals import evaluate_goals
     from disclosure.performance.inputs import load_performance_inputs
@@ -18,27 +33,21 @@ def build_performance(accounts: Any, facts: Any, project: Any) -> tuple[Any, Any
         return None
     report = evaluate_performance(accounts, facts, inputs, project)
     goals = evaluate_goals(inputs.goals) if inputs.goals is not None else None
-    return report, goals, summarize_projects(inputs.projects)
+    return PerformanceResult(inputs, report, goals, summarize_projects(inputs.projects),
+                             complete(accounts, facts, inputs))
+
+
+def performance_findings_of(result: PerformanceResult, accounts: Any, facts: Any) -> list[Finding]:
+    """The check stage's 绩效 findings: an error listing what a half-filled 附表2 lacks, then the
+    warnings where the scores disagree."""
+    from disclosure.performance.completeness import incomplete_finding
+    from disclosure.performance.findings import performance_findings
+
+    return incomplete_finding(accounts, facts, result.inputs) + performance_findings(
+        result.report, result.goals, result.projects)
 
 
 def performance_check(accounts: Any, project: Any, facts: Any = None) -> list[Finding]:
-    """The check stage's 绩效 findings for one unit-year (none without a performance.toml): an error
-    listing what a half-filled 附表2 lacks, then the warnings where the scores disagree."""
-    from disclosure.performance.completeness import incomplete_finding
-    from disclosure.performance.findings import performance_findings
-    from disclosure.performance.inputs import load_performance_inputs
-
-    built = build_performance(accounts, facts, project)
-    if built is None:
-        return []
-    report, goals, projects = built
-    inputs = load_performance_inputs(project, accounts.unit, accounts.year)
-    return incomplete_finding(accounts, facts, inputs) + performance_findings(report, goals, projects)
-
-
-def score_stated(accounts: Any, facts: Any, project: Any) -> bool:
-    """Whether the report may state a 绩效 score: 附表2 started and every input it needs present."""
-    from disclosure.performance.completeness import complete
-    from disclosure.performance.inputs import load_performance_inputs
-
-    return complete(accounts, facts, load_performance_inputs(project, accounts.unit, accounts.year))
+    """``evaluate`` and its findings in one call (none without a performance.toml)."""
+    result = evaluate(accounts, facts, project)
+    return [] if result is None else performance_findings_of(result, accounts, facts)

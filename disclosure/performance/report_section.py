@@ -13,6 +13,7 @@ from typing import Any
 from disclosure.hooks import ExtraPage, ReportBlock, ReportSection, UnitYearContext
 from disclosure.money import format_amount
 from disclosure.performance.evaluate import format_score
+from disclosure.performance.pipeline import PerformanceResult
 
 PAGE = "performance.html"
 
@@ -72,17 +73,13 @@ def _evaluations(projects: list) -> ReportBlock | None:
     return ReportBlock("（三）部门评价项目绩效评价结果", _p("".join(lines)))
 
 
-def report_blocks(accounts: Any, facts: Any, project: Any, public: bool = False) -> list[ReportBlock]:
+def report_blocks(result: PerformanceResult | None, year: int, public: bool = False) -> list[ReportBlock]:
     """The subsections of 三、预算绩效评价工作开展情况; empty without a filled-in performance.toml.
     ``public`` leaves out the computed scores and where they differ from the self-evaluation."""
-    from disclosure.performance.pipeline import build_performance, score_stated
-
-    built = build_performance(accounts, facts, project)
-    if built is None:
+    if result is None:
         return []
-    report, _goals, projects = built
-    scored = score_stated(accounts, facts, project)
-    blocks = [_management(report, projects, accounts.year, public, scored), _projects(projects), _evaluations(projects)]
+    blocks = [_management(result.report, result.projects, year, public, result.score_stated),
+              _projects(result.projects), _evaluations(result.projects)]
     return [b for b in blocks if b is not None]
 
 
@@ -90,5 +87,5 @@ def performance_section(ctx: UnitYearContext, pages: list[ExtraPage]) -> ReportS
     """Feature hook: 三、预算绩效评价工作开展情况, when the unit-year has its 绩效 page to refer to."""
     if ctx.accounts is None or not any(p.filename == PAGE for p in pages):
         return None
-    blocks = report_blocks(ctx.accounts, ctx.facts, ctx.project, public=ctx.public)
+    blocks = report_blocks(ctx.results.get("performance"), ctx.accounts.year, public=ctx.public)
     return ReportSection("dc-s-perf", "三、预算绩效评价工作开展情况", tuple(blocks)) if blocks else None

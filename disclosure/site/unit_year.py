@@ -14,14 +14,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from disclosure.check import check_accounts
-from disclosure.content import UnitContent, load_content
-from disclosure.derive import derive
 from disclosure.features import feature_pages, feature_sections
 from disclosure.hooks import ExtraPage, PageProvider, UnitYearContext
-from disclosure.load import load_accounts
 from disclosure.links import TABLES_DIR, cell_href, table_page
-from disclosure.narrative import render_narrative
+from disclosure.pipeline import UnitYear, run_unit_year
 from disclosure.project import Project
 from disclosure.site import prefix
 from disclosure.site.charts import ChartView, unit_year_charts
@@ -139,23 +135,20 @@ class _Pages:
         return html
 
 
-def _read_stages(project: Project, unit: str, year: int) -> tuple[Any, UnitContent, Any, list, list]:
-    accounts = load_accounts(project, unit, year)
-    content = load_content(project, unit, year)
-    facts = derive(accounts, project)
-    sections = list(render_narrative(facts, content, project, link=True))
-    findings = list(check_accounts(accounts, project, content=content, facts=facts))
-    return accounts, content, facts, sections, findings
-
-
 def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, options: BuildOptions = BuildOptions()) -> UnitYearResult:
-    """Load, check, derive and render one unit-year into ``out_dir/<unit>/<year>/``.
+    """Run one unit-year through the stages (``disclosure.pipeline``) and render it into
+    ``out_dir/<unit>/<year>/``. Raises InputError when its tables cannot be read."""
+    return render_unit_year(run_unit_year(project, unit, year), out_dir, options)
 
-    A unit-year with check errors is not written (status ``refused``) unless ``options.allow_errors``,
-    in which case every page carries the draft banner (status ``draft``).
-    Raises InputError when its tables cannot be read.
-    """
-    accounts, content, facts, sections, findings = _read_stages(project, unit, year)
+
+def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions = BuildOptions()) -> UnitYearResult:
+    """Render one unit-year's pages. A unit-year with check errors is not written (status ``refused``)
+    unless ``options.allow_errors``, in which case every page carries the draft banner (``draft``)."""
+    if unit_year.derive_error is not None:
+        raise unit_year.derive_error  # a report without its figures is never published
+    project, unit, year = unit_year.project, unit_year.unit, unit_year.year
+    accounts, content, facts = unit_year.accounts, unit_year.content, unit_year.facts
+    sections, findings = list(unit_year.sections), list(unit_year.findings)
     unit_name = content.name or getattr(accounts, "unit_name", "") or unit
     findings = _sort_findings(findings)
     has_errors = any(f.severity == "error" for f in findings)
@@ -181,7 +174,8 @@ def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, optio
     write(out_dir / folder / "print-unit.css", _print_css(pages.report_title))
 
     extras: list[ExtraPage] = []
-    ctx = UnitYearContext(project, accounts, facts, content, findings, public=options.public, render=renderer(project.root))
+    ctx = UnitYearContext(project, accounts, facts, content, findings, public=options.public,
+                          render=renderer(project.root), results=unit_year.results)
     for provider in (*feature_pages(), *options.page_providers):
         extras.extend(provider(ctx))
 
