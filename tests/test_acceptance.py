@@ -209,12 +209,13 @@ def test_government_fund_sentences(report):
             f"年初结转和结余{fig(u, u.opening['gov_fund'])}，年末结转和结余{fig(u, u.closing['gov_fund'])}。"
         )
     else:
+        # the unit is named as in the rest of the report (本部门 in the reference style), not as the table note does
         assert text == (
-            f"本单位{u.year}年度无政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款安排的支出，故本表为空表。"
+            f"本部门{u.year}年度无政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款安排的支出，故本表为空表。"
         )
     capital = report.text("state_capital").strip()
     if u.table_set == "national-9":  # 09表 is the 支出 table here
-        assert capital == f"本单位{u.year}年度没有使用国有资本经营预算财政拨款安排的支出，故本表为空表。"
+        assert capital == f"本部门{u.year}年度没有使用国有资本经营预算财政拨款安排的支出，故本表为空表。"
     else:
         assert capital.endswith("故本表为空表。") and "国有资本经营预算财政拨款收入" in capital
 

@@ -71,6 +71,17 @@ def test_unit_word_comes_from_the_unit_kind():
     assert sections["overview"].markdown.startswith("本单位2021年度收入总计")
 
 
+@pytest.mark.parametrize("kind,word,other", [("department", "本部门", "本单位"), ("unit", "本单位", "本部门")])
+def test_one_unit_word_throughout_the_text(kind, word, other):
+    empty_info = example_accounts()
+    del empty_info.tables["info"]  # the 未填报 sentences of 机关运行经费, 政府采购, 国有资产
+    for accounts in (None, empty_info):
+        sections, _ = render(accounts=accounts, settings={"kind": kind, "contact_person": "李某"})
+        text = "\n".join(s.markdown for k, s in sections.items() if k != "glossary")
+        assert word in text and other not in text, [line for line in text.splitlines() if other in line]
+    assert sections["gov_fund"].markdown.startswith(f"{word}2021年度无政府性基金")  # the 空表 sentence too
+
+
 def test_percent_places_by_fact_prefix_are_computed_in_derive():
     _, facts = render("guangxi")  # one place everywhere
     assert facts["summary.income.grand_total.change_pct"].value == Decimal("-8.3")

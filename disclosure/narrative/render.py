@@ -290,14 +290,17 @@ def f_listing(ctx: Context, family: str, sep: str = "、") -> str:
 
 @pass_context
 def f_empty_table(ctx: Context, table_key: str) -> str:
-    """The 空表 sentence of a table, from the table standard (``empty_note``)."""
+    """The 空表 sentence of a table, from the table standard (``empty_note``), naming the unit as the
+    rest of the report does (本部门 or 本单位)."""
     state = _state(ctx)
     year = state.facts.year
+    unit_word = str(ctx.get("U") or "本单位")
     spec = load_table_set(state.project.table_set_for(year)).get(table_key)
     if spec is not None and spec.empty_note:
-        return spec.empty_note.replace("{year}", str(year))
+        note = spec.empty_note.replace("{year}", str(year))
+        return unit_word + note[3:] if note.startswith(("本单位", "本部门")) else note
     title = spec.title if spec else table_key
-    return f"本单位{year}年度无{title}相关收支，故本表为空表。"
+    return f"{unit_word}{year}年度无{title}相关收支，故本表为空表。"
 
 
 @pass_context
