@@ -211,6 +211,8 @@ def test_the_report_page_has_the_parts_of_its_style_in_their_order(tmp_path):
     assert "一、收入决算情况说明" in third and 'id="dc-charts"' in third  # the charts stay with the 决算情况说明
     fourth = html[html.index('id="dc-part-4"'):html.index('id="dc-part-5"')]
     assert "一、机关运行经费支出情况" in fourth and "（一）政府性基金预算财政拨款收入支出情况" in fourth
+    # the 绩效 section closes the part the 云南 list puts it in, titled and numbered as that part goes on
+    assert "五、部门绩效自评情况" in fourth and "预算绩效评价工作开展情况" not in html
     assert "名词解释" in html[html.index('id="dc-part-5"'):] and "第五部分 部门决算公开表" not in html
     toc = html[html.index('id="dc-toc-title"'):html.index("</nav>", html.index('id="dc-toc-title"'))]
     assert toc.index("第二部分 2021年度部门决算表") < toc.index("第三部分 2021年度部门决算情况说明")

@@ -4,6 +4,7 @@ figure where the published one is wrong, and no rule refuses the consistent tabl
 from __future__ import annotations
 
 from dataclasses import replace
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,33 @@ def test_without_its_style_a_report_is_not_reproduced():
                                                        UnitContent(unit=slug, year=report.year), project, link=False)}
         hit = sum(reproduced(s, sections) for s in report.stated)
         assert hit / len(report.stated) < 0.8, (slug, hit, len(report.stated))
+
+
+OUTLINES = tomllib.loads((Path(__file__).parent / "fixtures" / "reports" / "outlines" / "yunnan.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("published", OUTLINES["outline"], ids=lambda o: o["unit"])
+def test_a_yunnan_report_has_the_outline_of_published_yunnan_reports(published):
+    from disclosure.site.report import outline
+    from disclosure.wording.style import load_style
+    from test_derive import example_accounts
+
+    style = load_style("yunnan")
+    year = published["year"]
+    accounts = example_accounts()
+    project = Project(root=Path("."), table_set="yunnan-11")  # the style of the 云南 table set
+    facts = derive(accounts, project)
+    content = UnitContent(unit="example", year=2021, sections={
+        "duties": "职能。", "organization": "机构。", "performance": "自评。", "scope_notes": "口径。"})
+    sections = render_narrative(facts, content, project, link=False)
+    assert [p.title for p in outline(year, style)] == published["parts"]
+    for part, key in ((published["parts"][2], "third"), (published["parts"][3], "fourth")):
+        prefix = part.split(" ", 1)[0]
+        written = []
+        for s in sections:
+            if not s.part.startswith(prefix):
+                continue
+            heading = s.group or s.title
+            if heading not in written:
+                written.append(heading)
+        assert written == published[key], (prefix, written)

@@ -118,6 +118,23 @@ def part_of(parts: list[Part], key: str) -> Part:
     return next((p for p in parts if p.kind == "narrative"), parts[0])
 
 
+def close_part(parts: list[Part], key: str, blocks: list[Block], style: Style | None = None) -> None:
+    """Blocks a feature supplies for section ``key`` (the 绩效 section) added at the end of the part the
+    style puts that section in, the first one titled as the style's section list titles it and numbered
+    after the part's other sections (三、预算绩效评价工作开展情况 · 五、部门绩效自评情况)."""
+    if not blocks:
+        return
+    style = style or load_style(DEFAULT_STYLE)
+    part = part_of(parts, key)
+    sdef = next((d for d in section_defs(style.sections) if d.key == key), None)
+    head = blocks[0]
+    if sdef is not None and head.level == 3:
+        n = sum(1 for b in part.blocks if b.title and b.level == 3) + 1
+        title = sdef.title.replace("{{ n }}", style.mark("top", n))
+        head = Block(head.id, title, head.level, head.html)
+    part.blocks += [head, *blocks[1:]]
+
+
 def report_parts(sections: list[Any], content: UnitContent, year: int, table_pages: set[str],
                  style: Style | None = None) -> list[Part]:
     """The parts with their blocks (the tables part's list of 公开表 is the template's)."""

@@ -23,7 +23,7 @@ from disclosure.site import prefix
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
 from disclosure.site.public_check import require_public
-from disclosure.site.report import Block, number_figures, part_of, public_parts, report_parts
+from disclosure.site.report import Block, close_part, number_figures, public_parts, report_parts
 from disclosure.wording.style import style_for
 from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
@@ -201,7 +201,7 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     charts: list[ChartView] = unit_year_charts(facts, year)
     parts = report_parts(sections, content, year, {v.key for v in views}, style_for(project, year))
     if sections:  # 预算绩效评价工作开展情况 closes the part the style puts it in (the narrative's)
-        part_of(parts, "performance").blocks += _feature_blocks(ctx, extras)
+        close_part(parts, "performance", _feature_blocks(ctx, extras), style_for(project, year))
     if options.public:
         parts = public_parts(parts)
     parts = number_figures(parts)
