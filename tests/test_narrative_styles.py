@@ -269,3 +269,10 @@ def test_a_three_public_item_zero_in_both_years_is_said_to_be_none_not_unchanged
         assert f"{unit}无因公出国（境）费支出。" in text and f"{unit}无公务接待费支出。" in text, style
         assert "因公出国（境）费支出与" not in text and "公务接待费支出与" not in text, style
         assert "公务用车购置支出较" in text  # an item that moved keeps its comparison
+
+
+def test_a_style_may_write_the_prior_figure_in_some_sections_only():
+    sections, facts = render("gansu")  # 甘肃: the 三公 comparisons name last year's figure
+    before = facts["tp.total.actual.prior"].value
+    assert f"财政拨款“三公”经费支出较上年（{format_value(before, '万元')}）" in sections["three_public"].markdown
+    assert "较上年（" not in sections["overview"].markdown and "较上年（" not in sections["general_budget"].markdown

@@ -186,7 +186,8 @@ def f_compare(ctx: Context, value: Any, prior: str | None = None, part: str | No
     before = state.facts[f"{fact.key}.prior"]
     rate_key = f"{fact.key}.change_pct"
     shown = ""
-    if state.style is not None and state.style.switches.get("prior_amount") and before.value != 0:
+    if state.style is not None and _in_sections(state.style.switches.get("prior_amount"), state.section) \
+            and before.value != 0:
         shown = state.figure(before, state.fmt(before.value, before.unit))
     return fl.change_words(
         change.value, state.facts[rate_key].value if rate_key in state.facts else None, fact.unit,
@@ -194,6 +195,13 @@ def f_compare(ctx: Context, value: Any, prior: str | None = None, part: str | No
         with_rate=fact.unit == "万元", wrap_amount=state.wrap(change.key), wrap_rate=state.wrap(rate_key),
         yuan_below=state.style.yuan_below if state.style else None, prior_amount=shown,
     )
+
+
+def _in_sections(switch: Any, section: str) -> bool:
+    """A switch that is on everywhere (``true``) or in the sections it lists (``["three_public"]``)."""
+    if isinstance(switch, (list, tuple)):
+        return section in switch
+    return bool(switch)
 
 
 @pass_context
