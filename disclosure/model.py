@@ -26,11 +26,6 @@ class CellRef:
     def __str__(self) -> str:
         return f"{self.sheet}!{self.cell}"
 
-    @property
-    def anchor(self) -> str:
-        """A stable HTML id for this cell on its table page (``c-D12``)."""
-        return f"c-{self.cell}"
-
 
 @dataclass
 class Row:

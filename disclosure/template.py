@@ -49,6 +49,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from openpyxl.utils import get_column_letter
+
 from disclosure.standard import ColumnSpec, TableSet, TableSpec, classification_names
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,15 +68,6 @@ MONEY_UNIT = "万元"
 # Printed-form nesting of record headers: a header that stands over its parts.
 NESTED_HEADERS: dict[str, tuple[str, ...]] = {"公务用车购置及运行费": ("公务用车购置费", "公务用车运行费")}
 _SHEET_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
-
-
-def get_column_letter(col: int) -> str:
-    """Excel column letters of a 1-based column number (1 → A, 27 → AA)."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Mapping
 
+from openpyxl.utils import get_column_letter
+
 from disclosure.model import Accounts, CellRef, Row, Table
 from disclosure.standard import TableSpec, classification_names, load_table_set
 
@@ -35,14 +37,6 @@ FIRST_COLUMN = 3  # C
 BLOCK_WIDTH = 8
 RECORD_ROW = "record"  # key of the single row of a ``record`` table (三公)
 
-
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def dec(value: object) -> Decimal:
@@ -98,7 +92,7 @@ def make_table(
             if column not in columns:
                 raise KeyError(f"{key}: row {row_key!r} has no column {column!r}")
             values[column] = dec(raw)
-            letter = column_letter(base + columns.index(column))
+            letter = get_column_letter(base + columns.index(column))
             cells[column] = CellRef(file, spec.title, f"{letter}{line}", key)
         is_code = local.isdigit()
         built.append(

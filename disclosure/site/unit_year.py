@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, count_by_severity
 from disclosure.features import feature_pages, feature_sections
 from disclosure.hooks import ExtraPage, PageProvider, UnitYearContext
 from disclosure.links import TABLES_DIR, cell_href, table_page
@@ -30,8 +31,6 @@ from disclosure.site.search import SearchDoc, page_text
 from disclosure.site.tables import table_csv, table_view
 from disclosure.site.theme import css_string, environment, renderer, theme_dirs
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "notice": 2}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "notice": "提示"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class UnitYearResult:
 
 
 def _sort_findings(findings: list) -> list:
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.table or "", f.rule, f.message))
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.table or "", f.rule, f.message))
 
 
 def _finding_cells(finding: Any, pages: set[str], unit: str = "", year: int = 0) -> list[tuple[str, str | None]]:
@@ -190,8 +189,8 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
             "review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
             groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}, unit, year),
             table_titles={v.key: f"{v.marker} {v.title}".strip() for v in views},
-            counts=_counts(findings),
-            severity_names=SEVERITY_NAMES,
+            counts=count_by_severity(findings),
+            severity_names=SEVERITY_LABELS,
             notices=list(getattr(accounts, "notices", []) or []),
         )
     for extra in extras:
@@ -279,13 +278,6 @@ def _feature_blocks(ctx: UnitYearContext, extras: list[ExtraPage]) -> list[Block
         blocks.append(Block(section.id, section.title, 3, ""))
         blocks += [Block(f"{section.id}-{i}", b.title, 4, clean_html(b.html)) for i, b in enumerate(section.blocks, 1)]
     return blocks
-
-
-def _counts(findings: list) -> dict[str, int]:
-    counts = {k: 0 for k in SEVERITY_ORDER}
-    for f in findings:
-        counts[f.severity] = counts.get(f.severity, 0) + 1
-    return counts
 
 
 def _print_css(title: str) -> str:
