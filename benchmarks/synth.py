@@ -260,11 +260,11 @@ def synth_accounts(seed: int, year: int) -> dict[str, Fill]:
 
 
 def write_filled_workbook(path: Path, seed: int, year: int, unit_name: str = PLACEHOLDER) -> None:
-    """A template workbook (from ``disclosure.template``) filled with one synthetic unit-year."""
+    """A template workbook (from ``disclosure.blank_workbook``) filled with one synthetic unit-year."""
     from openpyxl import load_workbook
 
     from disclosure.standard import load_table_set
-    from disclosure.template import sheet_layout, write_blank_workbook
+    from disclosure.blank_workbook import sheet_layout, write_blank_workbook
 
     table_set = load_table_set("neimenggu-11")
     write_blank_workbook(path, table_set, unit_name=unit_name, year=year)

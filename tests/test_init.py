@@ -12,7 +12,7 @@ from disclosure.content import load_content
 from disclosure.load import load_accounts, read_tables
 from disclosure.project import load_project
 from disclosure.standard import available_table_sets, load_table_set
-from disclosure.template import (
+from disclosure.blank_workbook import (
     CODE_ROWS,
     MONEY_FORMAT,
     sheet_layout,

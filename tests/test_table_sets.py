@@ -21,7 +21,7 @@ from disclosure.load import load_accounts, read_tables
 from disclosure.model import Row, Table
 from disclosure.project import load_project
 from disclosure.standard import load_table_set
-from disclosure.template import RECORD_ROW, SheetLayout, sheet_layout
+from disclosure.blank_workbook import RECORD_ROW, SheetLayout, sheet_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tables" / "bayannur-jiaoguan" / "2021.xlsx"
@@ -323,7 +323,7 @@ def test_set_titles_are_those_of_the_published_reports(set_name):
 def test_a_sheet_of_another_province_is_found_by_its_published_title(tmp_path):
     """A 四川 workbook's 国有资本经营 支出 table and 收入支出 table are told apart by title alone."""
     table_set = load_table_set("sichuan-13")
-    from disclosure.template import write_blank_workbook
+    from disclosure.blank_workbook import write_blank_workbook
 
     path = tmp_path / "2023.xlsx"
     write_blank_workbook(path, table_set, unit_name="某单位", year=2023)

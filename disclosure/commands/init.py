@@ -85,7 +85,7 @@ def _plan_config(ctx: InitContext) -> list[PlannedFile]:
 
 
 def _plan_workbook(ctx: InitContext) -> list[PlannedFile]:
-    from disclosure.template import write_blank_workbook
+    from disclosure.blank_workbook import write_blank_workbook
 
     def write(path: Path) -> None:
         write_blank_workbook(path, ctx.table_set, unit_name=ctx.name, year=ctx.year)
