@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from disclosure.monitoring import evaluate_monitoring, load_monitoring_notes, read_monitoring
-from disclosure.monitoring.page import monitoring_page_context, plotly_figure, render_monitoring
+from disclosure.monitoring.page import monitoring_page_context, render_monitoring
 from disclosure.site.theme import renderer
 from disclosure.project import load_project
 
@@ -40,13 +40,13 @@ def test_narrative_and_rows(report):
 def test_chart_is_fixed_and_reproducible(report):
     ctx = monitoring_page_context(report)
     assert ctx["chart_id"] == "dc-chart-monitoring-2021-06-30"
-    fig = plotly_figure(report)
-    bars, line = fig["data"]
-    assert bars["x"] == ["人员经费", "公用经费", "道路交通管理专项业务费", "交通事故检验鉴定费和事故车辆停车费"]
-    assert bars["y"] == ["52.37", "45.89", "33.28", "98.63"]
-    assert line["y"] == ["50.00"] * 4 and fig["layout"]["shapes"][0]["y0"] == "50.00"
-    assert ctx["figure_json"] == monitoring_page_context(report)["figure_json"]
     chart = ctx["chart"]
+    drawing = json.loads(chart.spec_json)
+    assert drawing["categories"] == ["人员经费", "公用经费", "道路交通管理专项业务费", "交通事故检验鉴定费和事故车辆停车费"]
+    assert [v[0] for v in drawing["values"]] == ["52.37", "45.89", "33.28", "98.63"]
+    assert [v[1] for v in drawing["values"]] == ["50.00"] * 4 and drawing["reference"] == 1
+    assert chart.spec_json == monitoring_page_context(report)["chart"].spec_json
+    assert "figure_json" not in ctx  # no plotly figure is made any more
     assert chart.id == ctx["chart_id"] and chart.unit == "%"
     assert chart.rows[3] == ("交通事故检验鉴定费和事故车辆停车费", ["98.63", "50.00"])
     assert json.loads(chart.spec_json)["values"][0] == ["52.37", "50.00"]

@@ -54,30 +54,6 @@ def _row(p: Progress) -> dict:
     }
 
 
-def plotly_figure(report: MonitoringReport) -> dict:
-    """A plotly figure: one bar per top-level line (执行进度 %) and a dashed 序时进度 line across."""
-    top = [p for p in report.lines if p.line is not None and p.line.parent is None and p.progress is not None]
-    names = [p.name for p in top]
-    values = [str(p.progress) for p in top]
-    schedule = str(report.schedule)
-    peak = max([report.schedule, *(p.progress for p in top)])
-    return {
-        "data": [
-            {"type": "bar", "name": "执行进度", "x": names, "y": values, "text": [f"{v}%" for v in values],
-             "textposition": "outside", "hovertemplate": "%{x}：%{y}%<extra></extra>"},
-            {"type": "scatter", "mode": "lines", "name": f"序时进度 {schedule}%", "x": names,
-             "y": [schedule] * len(names), "line": {"dash": "dash"}},
-        ],
-        "layout": {
-            "title": {"text": monitoring_format()["wording"]["chart_title"].format(date=_date(report.as_of))},
-            "yaxis": {"title": {"text": "%"}, "range": [0, str(max(100, int(peak) + 10))]},
-            "showlegend": True,
-            "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": schedule,
-                        "y1": schedule, "line": {"dash": "dash"}}],
-        },
-    }
-
-
 def _chart_view(report: MonitoringReport, title: str) -> ChartSpec:
     """The same chart in the site's own drawing format (drawn by the theme's chart macro)."""
     top = [p for p in report.lines if p.line is not None and p.line.parent is None and p.progress is not None]
@@ -124,9 +100,8 @@ def narrative(report: MonitoringReport, unit_name: str = "") -> list[str]:
 
 
 def monitoring_page_context(report: MonitoringReport, unit_name: str = "", public: bool = False) -> dict:
-    """Everything the monitoring template prints, formatted; ``figure_json`` is the plotly figure."""
+    """Everything the monitoring template prints, formatted; ``chart`` is drawn by the site as inline SVG."""
     title = monitoring_format()["wording"]["chart_title"].format(date=_date(report.as_of))
-    figure = plotly_figure(report)
     return {
         "public": public,
         "unit_name": unit_name,
@@ -141,8 +116,6 @@ def monitoring_page_context(report: MonitoringReport, unit_name: str = "", publi
         "findings": [{"label": f.label, "message": f.message, "cells": [str(c) for c in f.cells]} for f in report.findings],
         "chart_id": chart_id(report.as_of),
         "chart_title": title,
-        "figure": figure,
-        "figure_json": json.dumps(figure, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/"),
         "chart": _chart_view(report, title),
         "source_file": report.sheet.file,
     }
