@@ -284,6 +284,9 @@ def test_css_prefix_renames_classes_ids_and_assets_but_not_text(tmp_path: Path) 
     report = (out / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
     assert 'class="gov-skip" href="#gov-main"' in report and 'id="gov-main"' in report
     assert 'class="dc-' not in report and 'id="dc-' not in report
+    # a figure link names its own (renamed) id, so the table page's 返回正文 finds the sentence again
+    fig_id, back = re.search(r'<a class="gov-fig" id="(gov-f-\d+)" href="tables/[a-z_]+\.html\?from=([a-z-]+\d+)', report).groups()
+    assert back == fig_id and "?from=dc-" not in report
     assert "编号 abc-dc-123 与 dc-x 原样保留。" in report
     for asset in ("dc.css", "dc.js", "dc-search.js"):
         text = (out / "assets" / asset).read_text(encoding="utf-8")

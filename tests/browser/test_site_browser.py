@@ -312,6 +312,12 @@ def test_a_site_with_another_class_prefix_still_works(browser, tmp_path: Path) -
         watched.page.click(".gov-elder-toggle")
         assert "gov-elder" in watched.page.locator("html").get_attribute("class")
         assert watched.page.locator(".gov-header").evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(0, 0, 0)"
+        link = watched.page.locator("a.gov-fig[href*='?from=']").first
+        link_id = link.get_attribute("id")
+        link.click()
+        watched.page.wait_for_load_state("load")
+        back = watched.page.locator("a.gov-back-link")
+        assert back.get_attribute("href") == f"../index.html#{link_id}"  # 返回正文 to the very sentence
         watched.open("search.html?q=三公")
         watched.page.locator("#gov-search-results li").first.wait_for(timeout=5_000)
         assert watched.errors == [] and watched.outside() == []
