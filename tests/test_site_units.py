@@ -69,7 +69,17 @@ def test_empty_table_shows_its_note_with_the_year() -> None:
 def test_blocks_record_and_items_layouts() -> None:
     summary = table_view(make_table("summary", {"income.year_total": {"amount": "5"}, "expenditure.204": {"amount": "5"}}), 2021)
     assert [g.caption.split("（")[-1] for g in summary.grids] == ["收入）", "支出）"]
-    assert [h.text for h in summary.grids[1].head[0]] == ["科目编码", "科目名称", "决算数"]
+    # as printed: 项目 | 行次 | 决算数 in both blocks, 行次 as the blank template numbers them (收入 1–12,
+    # 支出 13–45), and blank rows before the 收入 totals so both blocks' totals stand level
+    assert [h.text for h in summary.grids[1].head[0]] == ["项目", "行次", "决算数"] == [h.text for h in summary.grids[0].head[0]]
+    assert summary.side_by_side and [len(g.body) for g in summary.grids] == [33, 33]
+    income, spending = ([[c.text for c in r] for r in g.body] for g in summary.grids)
+    assert income[-4] == ["本年收入合计", "9", "5.00"] and spending[-4] == []
+    assert spending[3] == ["公共安全支出", "16", "5.00"] and income[3] == [] and income[0] == []
+    basic = table_view(make_table("basic", {"personnel.30101": {"amount": "1"}, "public.30201": {"amount": "1"}}), 2021)
+    assert [h.text for h in basic.grids[0].head[0]][:2] == ["科目编码", "科目名称"] and basic.side_by_side
+    fiscal = table_view(make_table("fiscal_summary", {"expenditure.204": {"total": "1", "state_capital": "0"}}), 2021)
+    assert not fiscal.side_by_side  # 支出 by fund is too wide to stand beside 收入
     three = table_view(make_table("three_public", {"record": {"budget_total": "3", "actual_total": "2"}}), 2021)
     top = [h.text for h in three.grids[0].head[0]]
     assert top == ["项目", "预算数", "决算数"] and three.grids[0].head[1][0].text == "合计"

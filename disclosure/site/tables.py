@@ -25,24 +25,30 @@ class HeadCell:
 
 @dataclass(frozen=True)
 class Cell:
-    """One body cell: a row header (``th``), a code or label, or a figure with its anchor."""
+    """One body cell: a row header (``th``), a code, 行次 or label, or a figure with its anchor and
+    exact value (``count`` when it is not money)."""
 
     text: str
     anchor: str | None = None
-    kind: str = "value"  # value | code | label | unit
+    kind: str = "value"  # value | code | line | label | unit
     level: int = 0
+    value: Decimal | None = None
+    count: bool = False
 
 
 @dataclass
 class Grid:
-    """One HTML table: a table, or one block of a side-by-side table. ``html`` is the theme's
-    ``grid`` macro rendered once (a table shows on its own page and on the all-tables page)."""
+    """One HTML table: a table, or one block of a side-by-side table (``block`` its title, 收入 or 支出).
+    An empty body row is a filler: it keeps a block's totals level with its neighbour's where the
+    blocks stand side by side, as on the printed form. ``html`` is the theme's ``grid`` macro
+    rendered once (a table shows on its own page and on the all-tables page)."""
 
     caption: str
     head: list[list[HeadCell]]
     body: list[list[Cell]]
     width: int
     html: str = ""
+    block: str = ""
 
 
 @dataclass
@@ -57,6 +63,7 @@ class TableView:
     empty_note: str
     notes: list[str] = field(default_factory=list)
     source: str = ""  # sheet name in the workbook
+    side_by_side: bool = False  # two blocks narrow enough to stand side by side on a wide screen
 
 
 def _amount(value: Decimal, count_unit: str | None) -> str:
@@ -132,19 +139,69 @@ def _value_cells(table: Table, row: Row, columns: list[ColumnSpec]) -> list[Cell
     for col in columns:
         ref = row.cells.get(col.key)
         anchor = cell_anchor(table.key, ref.cell) if ref else None
-        text = _amount(row.values[col.key], unit) if col.key in row.values else ""
-        cells.append(Cell(text, anchor=anchor))
+        value = row.values.get(col.key)
+        text = _amount(value, unit) if value is not None else ""
+        cells.append(Cell(text, anchor=anchor, value=value, count=unit is not None))
     return cells
 
 
-def _grid(table: Table, caption: str, rows: list[Row], columns: list[ColumnSpec], coded: bool) -> Grid:
-    lead = ["科目编码", "科目名称"] if coded else ["项目"]
+def _grid(table: Table, caption: str, rows: list[Row], columns: list[ColumnSpec], coded: bool,
+          lines: dict[str, tuple[int, int]] | None = None) -> Grid:
+    """A grid of code rows (科目编码 | 科目名称), of numbered items (项目 | 行次) or of items (项目)."""
+    lead = ["科目编码", "科目名称"] if coded else ["项目", "行次"] if lines is not None else ["项目"]
     body = []
     for row in rows:
         cells = [Cell(row.code or "", kind="code")] if coded else []
-        cells.append(Cell(row.label, kind="label", level=(row.level or 1) - 1 if row.code else 0))
+        cells.append(Cell(row.label, kind="label", level=(row.level or 1) - 1 if row.code and coded else 0))
+        if lines is not None:
+            line = lines[row.key][0] if row.key in lines else None
+            cells.append(Cell(str(line) if line else "", kind="line", value=Decimal(line) if line else None, count=True))
         body.append(cells + _value_cells(table, row, columns))
     return Grid(caption, _head(lead, columns), body, len(lead) + len(columns))
+
+
+#: Two blocks of at most this many columns each stand side by side on a wide screen (公开01表: 项目 |
+#: 行次 | 决算数, totals level; 人员经费 | 公用经费); wider ones (公开04表's 支出 by fund) one above the other.
+SIDE_WIDTH = 4
+
+_LINES: dict[int, tuple[TableSpec, dict[str, tuple[int, int]]]] = {}
+
+
+def line_numbers(spec: TableSpec) -> dict[str, tuple[int, int]]:
+    """Row key → (行次, row of the printed form counted from its first body row) of a side-by-side
+    table's numbered blocks, as the blank template lays them out (公开01表: 收入 1–12, then 支出
+    13–45, the totals of both blocks level), once per spec object."""
+    hit = _LINES.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    from disclosure.template import sheet_layout
+
+    lay = sheet_layout(spec)
+    lines: dict[str, tuple[int, int]] = {}
+    for key, cols in lay.cells.items():
+        row, first = min(cols.values(), key=lambda rc: rc[1])
+        number = lay.texts.get((row, first - 1))
+        if isinstance(number, int):
+            lines[key] = (number, row - lay.data_start)
+    if len(_LINES) > 256:
+        _LINES.clear()
+    _LINES[id(spec)] = (spec, lines)
+    return lines
+
+
+def _as_printed(grid: Grid, keys: list[str], lines: dict[str, tuple[int, int]]) -> None:
+    """Each row of a numbered block moved to its row of the printed form, fillers between, so that
+    blocks standing side by side keep their totals level (rows the form lacks follow at the end)."""
+    placed: dict[int, list[Cell]] = {}
+    rest: list[list[Cell]] = []
+    for key, row in zip(keys, grid.body):
+        at = lines.get(key)
+        if at is None or at[1] in placed:
+            rest.append(row)
+        else:
+            placed[at[1]] = row
+    last = max((at for _, at in lines.values()), default=-1)  # the form's last row (总计 of every block)
+    grid.body = [placed.get(i, []) for i in range(last + 1)] + rest
 
 
 def _items_grid(table: Table, caption: str) -> Grid:
@@ -170,10 +227,17 @@ def table_view(table: Table, year: int) -> TableView:
     caption = f"{marker} {spec.title}".strip()
     if spec.layout == "blocks":
         grids = []
+        lines = line_numbers(spec)
         for block in spec.blocks:
             rows = [r for r in table.rows if r.block == block.key]
-            coded = block.classification is not None and any(r.code for r in rows)
-            grids.append(_grid(table, f"{caption}（{block.title}）", rows, shown_columns(table, block.columns), coded))
+            numbered = block.classification != "economic" and any(r.key in lines for r in rows)
+            coded = not numbered and block.classification is not None and any(r.code for r in rows)
+            grid = _grid(table, f"{caption}（{block.title}）", rows, shown_columns(table, block.columns), coded,
+                         lines if numbered else None)
+            grid.block = block.title
+            if numbered and len(spec.blocks) > 1:
+                _as_printed(grid, [r.key for r in rows], lines)
+            grids.append(grid)
     elif spec.layout == "items":
         grids = [_items_grid(table, caption)]
     elif spec.layout == "record":
@@ -181,7 +245,8 @@ def table_view(table: Table, year: int) -> TableView:
     else:
         grids = [_grid(table, caption, table.rows, shown_columns(table, spec.columns), True)]
     note = (spec.empty_note or "本表为空表。").format(year=year) if table.empty else ""
-    return TableView(spec.key, marker, spec.title, grids, table.empty, note, list(table.notes), table.sheet)
+    side = len(grids) == 2 and all(g.width <= SIDE_WIDTH for g in grids)
+    return TableView(spec.key, marker, spec.title, grids, table.empty, note, list(table.notes), table.sheet, side)
 
 
 def _csv_value(value: Decimal, count_unit: str | None) -> str:

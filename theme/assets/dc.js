@@ -31,6 +31,24 @@
     });
   }
 
+  /* 收入 | 支出 side by side (公开01表 on a wide screen): row i of one block as tall as row i of the
+     other, so both blocks' totals stand on one line as on the printed form. */
+  function levelRows() {
+    Array.prototype.forEach.call(document.querySelectorAll(".dc-grids-2"), function (pair) {
+      var tables = pair.querySelectorAll("table");
+      if (tables.length !== 2) { return; }
+      var a = tables[0].rows, b = tables[1].rows, i;
+      for (i = 0; i < a.length; i++) { a[i].style.height = ""; }
+      for (i = 0; i < b.length; i++) { b[i].style.height = ""; }
+      if (a.length !== b.length || window.getComputedStyle(pair).display !== "grid") { return; }
+      var heights = [];
+      for (i = 0; i < a.length; i++) {
+        heights.push(Math.max(a[i].getBoundingClientRect().height, b[i].getBoundingClientRect().height));
+      }
+      for (i = 0; i < a.length; i++) { a[i].style.height = b[i].style.height = heights[i] + "px"; }
+    });
+  }
+
   /* Arriving at a figure's cell: scroll so that the table's column headers are in view too. */
   function showTarget() {
     var id = window.location.hash.slice(1);
@@ -92,6 +110,7 @@
         store(on);
         show();
         markScrolling();
+        levelRows();
       });
     });
     show();
@@ -100,10 +119,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     setupToggle();
     markScrolling();
+    levelRows();
     backLink();
     highlight();
   });
   window.addEventListener("load", showTarget);
   window.addEventListener("hashchange", showTarget);
-  window.addEventListener("resize", markScrolling);
+  window.addEventListener("resize", function () { markScrolling(); levelRows(); });
 })();
