@@ -297,7 +297,10 @@ def test_build_publishes(name, tmp_path, capsys):
     if u is JIAOYU:
         assert (out / u.slug / "2022" / "index.html").is_file()
     assert fig(u, u.grand_total()).replace("万元", "") in page
-    facts = json.loads((out / u.slug / str(u.year) / "facts.json").read_text(encoding="utf-8"))
+    assert not (out / u.slug / str(u.year) / "facts.json").exists()  # review material, not on the public site
+    review = tmp_path / "site-review"
+    assert main(["build", str(CORPUS / name), "--review", "--out", str(review)]) == 0
+    facts = json.loads((review / u.slug / str(u.year) / "facts.json").read_text(encoding="utf-8"))
     flat = json.dumps(facts, ensure_ascii=False)
     assert str(wan(u, u.income_total()).normalize()) in flat
 

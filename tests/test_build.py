@@ -61,9 +61,11 @@ def test_layout_of_the_example(example_site: Path, review_site: Path) -> None:
     assert (review_site / UNIT / "2021" / "review.html").is_file()
     assert not list(example_site.rglob("review.html")), "the public site (the default build) has no review page"
     base = example_site / UNIT / "2021"
-    for rel in ("index.html", "tables/index.html", "facts.json", "print-unit.css",
+    for rel in ("index.html", "tables/index.html", "print-unit.css",
                 "tables/summary.html", "tables/three_public.html", "tables/summary.csv", "tables/source/2021.xlsx"):
         assert (base / rel).is_file(), rel
+    # fact keys, cells and formulas are review material: facts.json is in the review build only
+    assert not list(example_site.rglob("facts.json")) and (review_site / UNIT / "2021" / "facts.json").is_file()
     assert (example_site / "index.html").is_file()
     assert (example_site / "search.html").is_file()
     assert (example_site / "assets" / "search" / "manifest.js").is_file()
@@ -137,8 +139,8 @@ def test_csv_download_is_excel_friendly(example_site: Path) -> None:
     assert total[rows[1].index("本年支出合计")] == "5817.35"
 
 
-def test_facts_json_and_charts_agree(example_site: Path) -> None:
-    facts = json.loads((example_site / UNIT / "2021" / "facts.json").read_text(encoding="utf-8"))["facts"]
+def test_facts_json_and_charts_agree(example_site: Path, review_site: Path) -> None:
+    facts = json.loads((review_site / UNIT / "2021" / "facts.json").read_text(encoding="utf-8"))["facts"]
     html = (example_site / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
     block = re.search(r'<table class="dc-table dc-chart-data" id="dc-chart-expenditure-data">(.*?)</table>', html, re.S)
     assert block, "the 支出构成 chart has its data table"

@@ -173,3 +173,54 @@ def test_the_fast_guard_finds_what_the_plain_patterns_find() -> None:
         assert [(leak.kind, leak.text) for leak in page_leaks(html)] == _plain_leaks(html)
 
     check()
+
+
+def test_the_public_workbook_holds_the_published_tables_only_with_the_same_figures(both: tuple[Path, Path]) -> None:
+    """The unit's own workbook holds the unpublished 年初预算数表; the public site's workbook is made
+    from the published tables and reads back with every figure the same."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from disclosure.load.accounts import load_accounts
+    from disclosure.load.reader import read_tables
+    from disclosure.project import load_project
+    from disclosure.standard import load_table_set
+    from disclosure.template import sheet_name
+
+    public, review = both
+    project = load_project(public.parent)
+    for year in (2020, 2021):
+        original = public.parent / "tables" / UNIT / f"{year}.xlsx"
+        path = public / UNIT / str(year) / "tables" / "source" / f"{year}.xlsx"
+        assert "年初预算数表" in load_workbook(original, read_only=True).sheetnames
+        published = sorted((t for t in load_accounts(project, UNIT, year).tables.values() if t.spec.published),
+                           key=lambda t: t.spec.number)
+        book = load_workbook(path)
+        assert book.sheetnames == [sheet_name(t.spec) for t in published]
+        text = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None)
+        assert "年初预算" not in text and "编制单位：巴彦淖尔市公安局交通管理支队" in text and f"{year}年度" in text
+        again = read_tables(path, load_table_set(project.table_set_for(year)), display_path=path.name, year=year).tables
+        for table in published:
+            got = again[table.key]
+            assert {(r.key, c): v for r in got.rows for c, v in r.values.items()} == \
+                   {(r.key, c): v for r in table.rows for c, v in r.values.items()}, table.key
+            assert got.empty == table.empty, table.key
+        with zipfile.ZipFile(path) as z:  # the same tables give the same bytes: no save time anywhere
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            assert b"dcterms:modified" not in z.read("docProps/core.xml")
+        # the review site keeps the unit's own workbook for the approver
+        assert (review / UNIT / str(year) / "tables" / "source" / f"{year}.xlsx").read_bytes() == original.read_bytes()
+    report = (public / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert 'href="tables/source/2021.xlsx"' in report and "下载全部公开表的电子表格（Excel 工作簿，2021.xlsx）" in report
+
+
+def test_fact_keys_cells_and_formulas_stay_in_the_review_build(both: tuple[Path, Path]) -> None:
+    """A public figure file would hold fact keys, cells and formulas: the public site publishes its
+    figures as the tables (CSV, the workbook) and the report; facts.json is the reviewer's."""
+    public, review = both
+    assert not list(public.rglob("facts.json"))
+    assert "facts.json" not in "".join(p.read_text(encoding="utf-8") for p in public.rglob("*.html"))
+    facts = (review / UNIT / "2021" / "facts.json").read_text(encoding="utf-8")
+    assert '"formula"' in facts and '"cell"' in facts
+    assert 'href="facts.json"' in (review / UNIT / "2021" / "index.html").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""One unit-year's pages: report, table pages, all-tables page, CSVs, workbook, facts.json, review.
+"""One unit-year's pages: report, table pages, all-tables page, CSVs, workbook; in the review build
+also facts.json (every figure's key, cells and formula) and the check results.
 
 ``build_unit_year`` is pure with respect to its folder: it reads the project, writes only
 ``<out>/<unit>/<year>/`` and returns what the portal and search need, so unit-years can be built in
@@ -165,10 +166,14 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     views = [table_view(t, year) for t in table_set_tables]
     _render_grids(pages.env, views)
 
-    downloads = _write_sources(project, unit, year, out_dir / folder)
+    if options.public:
+        downloads = _write_public_workbook(table_set_tables, views, unit_name, year, out_dir / folder)
+    else:
+        downloads = _write_sources(project, unit, year, out_dir / folder)
     for table, view in zip(table_set_tables, views):
         write(out_dir / folder / TABLES_DIR / f"{table.key}.csv", table_csv(table))
-    if facts is not None and hasattr(facts, "to_json"):
+    if review and facts is not None and hasattr(facts, "to_json"):
+        # fact keys, cells and formulas are review material: the public site's data are its tables
         write(out_dir / folder / "facts.json", facts.to_json())
     write(out_dir / folder / "print-unit.css", _print_css(pages.report_title))
 
@@ -212,7 +217,7 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
         downloads=downloads,
         extras=extras,
         review=review,
-        has_facts=facts is not None,
+        has_facts=review and facts is not None,
         # earlier years only: a published report stays byte-identical when later years are added
         # (and an incremental build, which does not rebuild it then, gives the same bytes as a full one)
         other_years=[(y, f"../{y}/index.html") for y in sorted(project.years(unit), reverse=True)
@@ -233,8 +238,21 @@ def _render_grids(env: Any, views: list) -> None:
             g.html = grid(g)
 
 
+PUBLIC_WORKBOOK = "source/{year}.xlsx"  # inside tables/: where the public site's workbook is
+
+
+def _write_public_workbook(tables: list, views: list, unit_name: str, year: int, folder: Path) -> list[tuple[str, str]]:
+    """The public site's workbook, made from the published tables only (never the unit's own file,
+    which holds the unpublished 年初预算数表); return (label, href relative to tables/)."""
+    from disclosure.site.workbook import public_workbook
+
+    rel = PUBLIC_WORKBOOK.format(year=year)
+    write(folder / TABLES_DIR / rel, public_workbook(views, [t.spec for t in tables], unit_name, year))
+    return [(rel.rsplit("/", 1)[-1], rel)]
+
+
 def _write_sources(project: Project, unit: str, year: int, folder: Path) -> list[tuple[str, str]]:
-    """Copy the original workbook(s) into tables/; return (label, href relative to tables/)."""
+    """The review site: copy the original workbook(s) into tables/; return (label, href relative to tables/)."""
     source = project.source(unit, year)
     if source is None:
         return []

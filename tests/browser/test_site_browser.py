@@ -46,7 +46,7 @@ def test_the_review_page_lives_only_in_the_review_build(review_watched, site: Pa
     assert review_watched.page.locator(".dc-findings").count() >= 1
 
 
-def test_every_chart_is_drawn_and_its_table_matches_the_facts(watched, site: Path) -> None:
+def test_every_chart_is_drawn_and_its_table_matches_the_facts(watched, review_site: Path) -> None:
     watched.open(PAGES["report"])
     charts = watched.page.locator(".dc-chart")
     assert charts.count() >= 3
@@ -54,7 +54,7 @@ def test_every_chart_is_drawn_and_its_table_matches_the_facts(watched, site: Pat
         chart = charts.nth(i)
         chart.locator("svg.dc-svg").first.wait_for(state="attached", timeout=10_000)
         assert chart.get_attribute("role") == "img" and len(chart.get_attribute("aria-label")) > 20
-    facts = json.loads((site / UNIT / "2021" / "facts.json").read_text(encoding="utf-8"))["facts"]
+    facts = json.loads((review_site / UNIT / "2021" / "facts.json").read_text(encoding="utf-8"))["facts"]  # review only
     specs = tomllib.loads(CHARTS_TOML.read_text(encoding="utf-8"))["chart"]
     compared = 0
     for spec in specs:
