@@ -191,7 +191,8 @@ def test_a_chinese_unit_folder_fails_alone(project, capsys):
     bad = project / "tables" / "交警支队"
     bad.mkdir()
     shutil.copyfile(workbook(project, 2021), bad / "2021.xlsx")
-    set_cell(workbook(project, 2021), "收入支出决算总表", "A1", "收入支出决算总表")
+    contact = project / "content" / UNIT / "2021" / "contact.md"  # a change the valid unit's pages show
+    contact.write_text(contact.read_text(encoding="utf-8") + "\n工作时间：周一至周五。\n", encoding="utf-8")
     before = site(project)
     code, text = run(project, capsys)
     assert code == 1, text
