@@ -139,7 +139,7 @@ def _plain_leaks(html: str) -> list[tuple[str, str]]:
     """The guard's patterns applied the plain way: every pattern over the whole visible text."""
     from disclosure.site import public_check as pc
 
-    body = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>|<head\b.*?</head\s*>", " ", html, flags=re.S | re.I)
+    body = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", " ", html, flags=re.S | re.I)
     attrs = " ".join(m.group(1) for m in re.finditer(r"""\b(?:title|aria-label|alt|content)\s*=\s*"([^"]*)\"""", body))
     from html import unescape
 
@@ -151,7 +151,6 @@ def _plain_leaks(html: str) -> list[tuple[str, str]]:
             if kind == "key" and m.group(0).rsplit(".", 1)[-1] in pc._ADDRESS_ENDINGS:
                 continue
             found.append((kind, m.group(0)))
-    found += [("review", m.group(0)) for m in pc._REVIEW_HREF.finditer(html)]
     return found
 
 
@@ -166,11 +165,14 @@ def test_the_fast_guard_finds_what_the_plain_patterns_find() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
+    from disclosure.site import public_check as pc
+
     @settings(max_examples=600, deadline=None)
     @given(st.lists(st.sampled_from(_PIECES), max_size=40))
     def check(pieces: list[str]) -> None:
         html = "".join(pieces)
-        assert [(leak.kind, leak.text) for leak in page_leaks(html)] == _plain_leaks(html)
+        fast = [(leak.kind, leak.text) for leak in pc.text_leaks(pc._visible(html))]
+        assert fast == _plain_leaks(html)
 
     check()
 
@@ -224,3 +226,102 @@ def test_fact_keys_cells_and_formulas_stay_in_the_review_build(both: tuple[Path,
     facts = (review / UNIT / "2021" / "facts.json").read_text(encoding="utf-8")
     assert '"formula"' in facts and '"cell"' in facts
     assert 'href="facts.json"' in (review / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+
+
+# --- the parts of a page a reader does not see, and the portal step's files -----------------------
+#: Where an override template can put text that the browser does not show but the file carries.
+HIDDEN_PLACES = {
+    "title": "<head><title>{text}</title></head><body><main>正文</main></body>",
+    "meta": '<head><meta name="Description" content="{attr}"></head><body><main>正文</main></body>',
+    "script": "<body><main>正文</main><script>var note = '{text}';</script></body>",
+    "style": "<head><style>/* {text} */</style></head><body><main>正文</main></body>",
+    "comment": "<body><!-- {text} --><main>正文</main></body>",
+    "data": '<body><main data-note="{attr}">正文</main></body>',
+    "link": '<body><main><a href="index.html?note={attr}">正文</a></main></body>',
+    "head-link": '<head><link rel="alternate" href="x.html#{attr}"></head><body><main>正文</main></body>',
+}
+
+
+@pytest.mark.parametrize("place", sorted(HIDDEN_PLACES))
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_each_kind_of_internal_text_is_found_where_a_reader_does_not_see_it(name: str, place: str) -> None:
+    from html import escape
+
+    text = "review.html" if name == "review" else PLANTED[name]
+    html = HIDDEN_PLACES[place].format(text=text, attr=escape(text, quote=True))
+    kinds = {leak.kind for leak in page_leaks(html, "x.html")}
+    assert KIND[name] in kinds, (name, place, kinds)
+
+
+@pytest.mark.parametrize("target", [
+    "../../content/bayannur-jiaoguan/2021/performance.toml", "../../content/bayannur-jiaoguan/2021/duties.md",
+    "facts.json", "/home/user/project/tables/bayannur-jiaoguan/2021.xlsx", "C:\\财务\\2021.xlsx",
+    "file:///C:/财务/index.html", "tables/bayannur-jiaoguan/2021.ods", "../tools/run.py",
+])
+def test_a_link_to_a_file_the_public_site_does_not_publish_is_found(target: str) -> None:
+    assert [leak.kind for leak in page_leaks(f'<main><a href="{target}">下载</a></main>', "x.html")] == ["path"]
+
+
+def test_the_links_a_public_page_has_are_not_mistaken_for_internal_ones() -> None:
+    links = ["tables/source/2021.xlsx", "tables/summary.csv", "../index.html?from=dc-f-12#cell-summary-C38",
+             "../../assets/dc.css", "../../assets/dc.js", "#dc-main", "search.html?q=三公经费&hl=三公经费",
+             "https://www.gov.cn/zhengce/a.html", "mailto:jgzd@bynr.gov.cn", "tel:0478-8888888", "../2020/", ""]
+    html = "<head>" + "".join(f'<link href="{h}">' for h in links) + "</head><main>正文</main>"
+    assert page_leaks(html, "x.html") == []
+
+
+def _override(project: Path, template: str, old: str, new: str) -> None:
+    """A project theme/ template that is the built-in one with ``old`` replaced by ``new``."""
+    from disclosure.site.theme import theme_dirs
+
+    builtin = theme_dirs(None)[-1] / "templates" / template
+    text = builtin.read_text(encoding="utf-8")
+    assert old in text, (template, old)
+    target = project / "theme" / "templates" / template
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+#: (how it is planted, the page the final refusal names): one leak in each place an override theme
+#: has. A leak in base.html stops every unit-year page and then the portal, which names its own page.
+THEME_PLANTS = {
+    "head": (lambda p: _override(p, "base.html", "</head>", '<meta name="x-source" content="figures.staff_actual">\n</head>'),
+             "index.html"),
+    "script": (lambda p: _override(p, "base.html", "</body>", "<script>var src = '支出决算表!D12';</script>\n</body>"),
+               "index.html"),
+    "style": (lambda p: _override(p, "base.html", "</head>", "<style>/* disclosure build --review */</style>\n</head>"),
+              "index.html"),
+    "data": (lambda p: _override(p, "base.html", '<main id="dc-main"', '<main data-check="自评分不一致" id="dc-main"'),
+             "index.html"),
+    "link": (lambda p: _override(p, "base.html", "</head>", '<link rel="alternate" href="facts.json">\n</head>'),
+             "index.html"),
+    "portal-comment": (lambda p: _override(p, "portal.html", "{% block main %}",
+                                           "{% block main %}<!-- 见 content/bayannur-jiaoguan/2021/reasons.toml -->"),
+                       "index.html"),
+    "search-page": (lambda p: _override(p, "search.html", "{% block main %}",
+                                        '{% block main %}<p data-rule="three_public.actual_total">说明</p>'),
+                    "search.html"),
+    "asset": (lambda p: (p / "theme" / "assets").mkdir(parents=True) or (p / "theme" / "assets" / "extra.js").write_text(
+        "/* 数据来源 tables/bayannur-jiaoguan/2021.xlsx */\n", encoding="utf-8"), "assets/extra.js"),
+    "asset-kind": (lambda p: (p / "theme" / "assets").mkdir(parents=True) or (p / "theme" / "assets" / "notes.md").write_text(
+        "备忘\n", encoding="utf-8"), "assets/notes.md"),
+}
+
+
+@pytest.mark.parametrize("place", sorted(THEME_PLANTS))
+def test_an_override_theme_that_leaks_anywhere_stops_the_public_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture, place: str) -> None:
+    project = copy_example(tmp_path / "p")
+    plant, page = THEME_PLANTS[place]
+    plant(project)
+    out = project / "site"
+    capsys.readouterr()
+    assert build(project, out, "--year", "2021", "-j", "1") != 0
+    said = capsys.readouterr()
+    err = said.err
+    assert "对外公开版的页面不得含有" in err and f"{page}：含有" in err and "Traceback" not in err, err[-600:]
+    assert not (out / page).exists(), "the leaking file is not written"
+    if place in ("head", "script", "style", "data", "link"):  # base.html: the unit-year is not published either
+        assert f"失败 {UNIT}/2021：对外公开版的页面不得含有" in said.out
+        assert not (out / UNIT / "2021" / "index.html").exists()
+    assert build(project, project / "site-review", "--year", "2021", "-j", "1", "--review") == 0

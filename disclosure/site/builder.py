@@ -57,7 +57,7 @@ def build_portal(project: Project, out_dir: Path, results: list[UnitYearResult],
     """The reduce step: assets (the theme's, once), portal, search page and index over ``results``
     (refused unit-years are left out)."""
     options = options or BuildOptions()
-    write_assets(project, Path(out_dir))
+    write_assets(project, Path(out_dir), public=options.public)
     write_portal(project, Path(out_dir), results, public=options.public)  # streams them, leaves refused out
 
 

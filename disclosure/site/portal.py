@@ -19,15 +19,37 @@ from disclosure.site import prefix
 from disclosure.site.charts import chart_specs, trend_charts
 from disclosure.site.output import copy, write
 from disclosure.site.kept import KeptResult, keep
+from disclosure.site.public_check import link_leaks, refuse, require_public, require_public_code, require_public_text
 from disclosure.site.search import PORTAL_KEY, SearchDoc, SearchPart, doc_path, make_part, page_text
 from disclosure.site.search_index import write_search_index
 from disclosure.site.theme import asset_files, environment, theme_dirs
 
-def write_assets(project: Project, out: Path) -> list[str]:
-    """Copy the theme's assets once into ``<out>/assets/`` (charts are inline SVG: no chart library)."""
+#: Theme files read as text for the public check (scripts, styles, drawings, pages).
+_TEXT_ASSETS = (".css", ".js", ".svg", ".html", ".htm", ".txt")
+
+
+def _check_asset(name: str, src: Path) -> None:
+    """A public site's asset is a file kind the site publishes, and a text one holds no internal text."""
+    rel = f"assets/{name}"
+    refuse(link_leaks(rel, rel), "网站的样式与脚本")
+    if src.suffix.lower() in _TEXT_ASSETS:
+        text = src.read_text(encoding="utf-8", errors="replace")
+        if src.suffix.lower() in (".html", ".htm"):
+            require_public(text, rel, "网站的样式与脚本")
+        else:
+            require_public_code(text, rel)
+
+
+def write_assets(project: Project, out: Path, *, public: bool = False) -> list[str]:
+    """Copy the theme's assets once into ``<out>/assets/`` (charts are inline SVG: no chart library);
+    for the public site each is checked first (``public_check``), and none is written if one fails."""
     names = []
     css_prefix = prefix.checked(project.site.css_prefix)
-    for name, src in asset_files(theme_dirs(project.root)).items():
+    files = asset_files(theme_dirs(project.root))
+    if public:
+        for name, src in files.items():
+            _check_asset(name, src)
+    for name, src in files.items():
         if css_prefix != prefix.THEME and src.suffix in (".css", ".js"):
             write(out / "assets" / name, prefix.asset(src.read_text(encoding="utf-8"), css_prefix))
         else:
@@ -96,6 +118,8 @@ def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: 
             **{**common, "root": "../", "unit_name": u["name"], "source": u["name"]},
             title=f"{u['name']}历年部门决算", crumbs=[(site.name, "../index.html")], u=u,
         )
+        if common["review_build"] is False:
+            require_public(html, f"{u['slug']}/index.html", "门户首页与站内搜索")
         data = prefix.html(html, css_prefix)
         path = out / u["slug"] / "index.html"
         try:
@@ -143,15 +167,20 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
     units = _units(kept, public)
     inline = len(units) <= INLINE_UNITS
     css_prefix = prefix.checked(site.css_prefix)
-    if not inline:
-        _write_unit_pages(env, units, out, common, css_prefix)
     portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=units, inline=inline, **common)
-    write(out / "index.html", prefix.html(portal, css_prefix))
     search = env.get_template("search.html").render(
         title="站内搜索", crumbs=[(site.name, "index.html")], **common
     )
-    write(out / "search.html", prefix.html(search, css_prefix))
     portal_part = make_part(PORTAL_KEY, [SearchDoc("index.html", site.name, page_text(portal))])
+    if public:  # checked before anything of the portal step is written
+        require_public(portal, "index.html", "门户首页与站内搜索")
+        require_public(search, "search.html", "门户首页与站内搜索")
+        for n, script in enumerate(portal_part.doc_scripts):
+            require_public_text(script.decode("utf-8") if isinstance(script, bytes) else script, doc_path(PORTAL_KEY, n))
+    if not inline:
+        _write_unit_pages(env, units, out, common, css_prefix)
+    write(out / "index.html", prefix.html(portal, css_prefix))
+    write(out / "search.html", prefix.html(search, css_prefix))
     index = {f"{r.unit}/{r.year}": i for i, r in enumerate(kept)}
     positions = {}
     if hasattr(results, "part"):

@@ -1,9 +1,14 @@
-"""The public site's last guard: no internal text on a page a citizen reads.
+"""The public site's last guard: no internal text in a file a citizen downloads.
 
-Every page of a public build (and its search entry) is checked before it is written: file paths,
-fact keys and rule ids, workbook cell references, disagreement flags, tool commands and links to the
-review pages are review material. One that slips through (a template, a wording file or a content
-file that names them) stops that unit-year with a message naming the page and the text.
+Every page of a public build (and its search entry), the portal, the search page, the search
+index and the theme's files are checked before they are written: file paths, fact keys and rule
+ids, workbook cell references, disagreement flags, tool commands and links to the review pages are
+review material. They are looked for where a reader sees them (the text, the page title, tooltips,
+labels, meta descriptions) and where anyone who saves the page finds them (comments, ``data-*``
+attributes, inline scripts and styles, and links: a public page links to pages, the theme's files
+and the tables' CSV and workbook only). One that slips through (a template, a wording file or a
+content file that names them) stops that unit-year, or the portal, with a message naming the
+page and the text.
 """
 from __future__ import annotations
 
@@ -27,11 +32,24 @@ _TEXT_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 #: The last part of a dotted word that makes it a web or mail address, not a key.
 _ADDRESS_ENDINGS = frozenset({"cn", "com", "net", "org", "gov", "edu", "html", "htm", "js", "css", "csv", "xlsx",
                               "xls", "ods", "json", "pdf", "docx", "doc", "zip"})
-_REVIEW_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["'][^"']*review\.html""", re.I)
 # (?=[tac]) changes no match: it lets the regex engine skip positions by their first character.
 _ATTR_TEXT = re.compile(r"""(?=[tac])\b(?:title|aria-label|alt|content)\s*=\s*"([^"]*)\"""")
-_SKIP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<head\b.*?</head\s*>", re.S | re.I)
+#: Scripts, styles and comments: not text a reader sees, each checked on its own.
+_SKIP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_CODE = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+_DATA_ATTR = re.compile(r"""\sdata-[\w-]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_LINK_ATTR = re.compile(r"""\s(?:href|src|action|poster|srcset|formaction|data)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+#: What a public page may link to inside the site: pages, the theme's files, the tables' data.
+SITE_FILES = (".html", ".htm", ".css", ".js", ".csv", ".xlsx", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp",
+              ".ico", ".woff", ".woff2", ".pdf")
+_QUERY = re.compile(r"[?#]")
+_OUTSIDE = re.compile(r"^(?:https?:|mailto:|tel:)", re.I)
+_ABSOLUTE = re.compile(r"^(?:/|\\|[a-z]:[\\/]|file:)", re.I)
+#: In a script or stylesheet only a dotted word with a snake_case part is a key (code has its own
+#: dotted names, ``window.location``), and only ``disclosure build`` … is a command (CSS has ``--x``).
+_CODE_KINDS = {"path", "key", "cell", "flag", "command"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +66,8 @@ class Leak:
 
 
 def _visible(html: str) -> str:
-    """Text a reader meets: the body's text and its tooltip, label and alt texts (not scripts)."""
+    """Text a reader meets: the page's text (its title included) and its tooltip, label, alt and
+    meta texts (not scripts, styles or comments)."""
     body = _SKIP.sub(" ", html)
     attrs = " ".join(m.group(1) for m in _ATTR_TEXT.finditer(body))
     return unescape(_TAG.sub(" ", body) + " " + attrs)
@@ -59,7 +78,9 @@ def _visible(html: str) -> str:
 _PATH_END = re.compile(r"\.(?:toml|xlsx|xls|ods|md|json|py|csv|txt)\b", re.I)
 #: The characters a path match is made of: a match never spans a character outside them.
 _PATH_CHARS = re.compile(r"[\w./\\-]", re.I)
-_REVIEW_WORD = re.compile(r"review\.html", re.I)  # every _REVIEW_HREF match contains one
+_REVIEW_WORD = re.compile(r"review\.html", re.I)  # every _REVIEW_ANY match contains one
+#: The review page named anywhere in a page: as a link (the whole attribute), else the word.
+_REVIEW_ANY = re.compile(r"""\b(?:href|src)\s*=\s*["'][^"']*review\.html|review\.html""", re.I)
 
 
 def _path_runs(text: str) -> list[str]:
@@ -92,31 +113,87 @@ def _matches(kind: str, pattern: re.Pattern[str], text: str) -> list[str]:
     return [m.group(0) for m in pattern.finditer(text)]
 
 
-def text_leaks(text: str, page: str = "") -> list[Leak]:
-    """Internal text in plain text (a page's visible text or a search entry)."""
+def text_leaks(text: str, page: str = "", where: str = "") -> list[Leak]:
+    """Internal text in plain text (a page's visible text or a search entry); ``where`` names the
+    part of the file it was found in, for the message."""
     found: list[Leak] = []
     for kind, label, pattern in _TEXT_PATTERNS:
         for word in _matches(kind, pattern, text):
             if kind == "key" and word.rsplit(".", 1)[-1] in _ADDRESS_ENDINGS:
                 continue
-            found.append(Leak(page, kind, label, word))
+            found.append(Leak(page, kind, f"{label}{where}", word))
+    return found
+
+
+def code_leaks(code: str, page: str = "", where: str = "（脚本或样式中）", review: bool = True) -> list[Leak]:
+    """Internal text in a script or stylesheet (inline, or one of the theme's files)."""
+    found = []
+    for leak in text_leaks(code, page, where):
+        if leak.kind == "key" and "_" not in leak.text:
+            continue
+        if leak.kind == "command" and leak.text.startswith("--"):
+            continue
+        found.append(leak)
+    if review and _REVIEW_WORD.search(code):
+        found += [Leak(page, "review", f"审核页面链接{where}", m.group(0)) for m in _REVIEW_WORD.finditer(code)]
+    return found
+
+
+def link_leaks(target: str, page: str = "") -> list[Leak]:
+    """A link a public page may not have: to a file on the computer that built it, or to a file of
+    a kind the public site does not publish (a .toml, .md, .json, the unit's .xls/.ods …); its
+    query and fragment hold no key, cell or path either."""
+    target = unescape(target).strip()
+    where = "（链接中）"
+    split = _QUERY.search(target)
+    path, rest = (target[:split.start()], target[split.start():]) if split else (target, "")
+    found: list[Leak] = []
+    if path and not _OUTSIDE.match(path):
+        if _ABSOLUTE.match(path) or not (path.endswith("/") or path.lower().endswith(SITE_FILES)):
+            found.append(Leak(page, "path", f"文件路径{where}", target))
+    if rest:
+        found += text_leaks(re.sub(r"[&=#]", " ", rest), page, where)
     return found
 
 
 def page_leaks(html: str, page: str = "") -> list[Leak]:
-    """Internal text and review links on one rendered page."""
+    """Internal text and review links anywhere in one rendered page: its text, title and tooltips,
+    then its comments, inline scripts and styles, ``data-*`` attributes and links."""
     found = text_leaks(_visible(html), page)
-    if _REVIEW_WORD.search(html):
-        found += [Leak(page, "review", "审核页面链接", m.group(0)) for m in _REVIEW_HREF.finditer(html)]
+    if "<!--" in html:
+        found += [leak for m in _COMMENT.finditer(html) for leak in text_leaks(m.group(1), page, "（注释中）")]
+    if "<script" in html or "<style" in html:
+        found += [leak for m in _CODE.finditer(html)
+                  for leak in code_leaks(m.group(2), page, "（页面的脚本或样式中）", review=False)]
+    if "data-" in html:
+        found += [leak for m in _DATA_ATTR.finditer(html)
+                  for leak in text_leaks(unescape(m.group(1) or m.group(2) or ""), page, "（data-属性中）")]
+    for m in _LINK_ATTR.finditer(html):
+        found += link_leaks(m.group(1) if m.group(1) is not None else m.group(2), page)
+    if _REVIEW_WORD.search(html):  # a link to it, or its name anywhere in the file
+        found += [Leak(page, "review", "审核页面链接", m.group(0)) for m in _REVIEW_ANY.finditer(html)]
     return found
 
 
-def require_public(html: str, page: str) -> None:
-    """Raise InputError naming the page and every internal text on it (none: return)."""
-    leaks = page_leaks(html, page)
+def refuse(leaks: list[Leak], what: str) -> None:
     if leaks:
         unique = list(dict.fromkeys(str(leak) for leak in leaks))
         raise InputError([Problem(
             "对外公开版的页面不得含有文件路径、事实键、规则编号、单元格引用、核对标记、工具命令或审核页面链接；"
-            f"本单位年度未发布。请删去下列文字（多在 content/ 的文稿中）后重新生成，或用 --review 生成审核版查看："
+            f"{what}未发布。请删去下列文字（多在 content/ 的文稿或项目的 theme/ 模板中）后重新生成，或用 --review 生成审核版查看："
         )] + [Problem(u) for u in unique[:20]])
+
+
+def require_public(html: str, page: str, what: str = "本单位年度") -> None:
+    """Raise InputError naming the page and every internal text on it (none: return)."""
+    refuse(page_leaks(html, page), what)
+
+
+def require_public_text(text: str, page: str, what: str = "门户与站内搜索") -> None:
+    """The same for plain text (a search entry)."""
+    refuse(text_leaks(text, page), what)
+
+
+def require_public_code(code: str, page: str, what: str = "网站的样式与脚本") -> None:
+    """The same for one of the theme's scripts or stylesheets."""
+    refuse(code_leaks(code, page), what)

@@ -20,7 +20,7 @@
     if (word.length % 2 === 1) { out.push(word.substr(word.length - 2, 2)); }
     return out;
   }
-  function hash(g) {  /* FNV-1a over code points, as disclosure/site/search.py:gram_hash */
+  function hash(g) {  /* FNV-1a over code points, as the build computes it (gram_hash) */
     var h = 0x811c9dc5;
     for (var i = 0; i < g.length; i++) { h = Math.imul(h ^ g.charCodeAt(i), 0x01000193) >>> 0; }
     return h;
@@ -31,7 +31,7 @@
     return bits ? hash(g) >>> (32 - bits) : 0;
   }
   function shardName(n) { var s = n.toString(16); while (s.length < 3) { s = "0" + s; } return "s-" + s + ".js"; }
-  /* as disclosure/site/search.py:doc_path */
+  /* the same file names as the build writes (doc_path) */
   function docSrc(key, n) { return (key === "" ? DIR + "portal-docs/" : key + "/search-docs/") + n + ".js"; }
 
   /* Insert a <script> for each src not loaded yet; call done(failed) when all have run. */
@@ -105,7 +105,7 @@
     for (var i = 0; i < ws.length; i++) {
       var inTitle = count(title, ws[i]), inText = count(text, ws[i]);
       if (!inTitle && !inText) {
-        if (doc[2].length < store.manifest.max_text) { return null; }  /* the whole page is here: the word is not */
+        if (doc[2].length < store.manifest["max_text"]) { return null; }  /* the whole page is here: the word is not */
         seen = false;  /* past the stored part: its bigrams all matched */
       }
       score += inTitle * 20 + inText;
