@@ -139,37 +139,57 @@ def code_leaks(code: str, page: str = "", where: str = "（脚本或样式中）
     return found
 
 
-def link_leaks(target: str, page: str = "") -> list[Leak]:
-    """A link a public page may not have: to a file on the computer that built it, or to a file of
-    a kind the public site does not publish (a .toml, .md, .json, the unit's .xls/.ods …); its
-    query and fragment hold no key, cell or path either."""
-    target = unescape(target).strip()
-    where = "（链接中）"
+def _link_path_leak(target: str, page: str) -> Leak | None:
+    """A link to a file on the computer that built the site, or to a kind of file the public site
+    does not publish (a .toml, .md, .json, the unit's .xls/.ods …)."""
     split = _QUERY.search(target)
-    path, rest = (target[:split.start()], target[split.start():]) if split else (target, "")
-    found: list[Leak] = []
-    if path and not _OUTSIDE.match(path):
-        if _ABSOLUTE.match(path) or not (path.endswith("/") or path.lower().endswith(SITE_FILES)):
-            found.append(Leak(page, "path", f"文件路径{where}", target))
-    if rest:
-        found += text_leaks(re.sub(r"[&=#]", " ", rest), page, where)
-    return found
+    path = target[:split.start()] if split else target
+    if not path or _OUTSIDE.match(path):
+        return None
+    if _ABSOLUTE.match(path) or not (path.endswith("/") or path.lower().endswith(SITE_FILES)):
+        return Leak(page, "path", "文件路径（链接中）", target)
+    return None
+
+
+def _link_rest(target: str) -> str:
+    """A link's query and fragment as words (``?note=x#y`` → ``note x y``)."""
+    split = _QUERY.search(target)
+    return re.sub(r"[?&=#]", " ", target[split.start():]) if split else ""
+
+
+def link_leaks(target: str, page: str = "") -> list[Leak]:
+    """What a public page may not link to (``_link_path_leak``), and internal text in the link's
+    query and fragment (a key, a cell, a path)."""
+    target = unescape(target).strip()
+    leak = _link_path_leak(target, page)
+    return ([leak] if leak else []) + text_leaks(_link_rest(target), page, "（链接中）")
 
 
 def page_leaks(html: str, page: str = "") -> list[Leak]:
     """Internal text and review links anywhere in one rendered page: its text, title and tooltips,
-    then its comments, inline scripts and styles, ``data-*`` attributes and links."""
+    then its comments, inline scripts and styles, ``data-*`` attributes and links (each kind of
+    place read as one text, so a page with a thousand links is still one pass per pattern)."""
     found = text_leaks(_visible(html), page)
     if "<!--" in html:
-        found += [leak for m in _COMMENT.finditer(html) for leak in text_leaks(m.group(1), page, "（注释中）")]
+        found += text_leaks("\n".join(m.group(1) for m in _COMMENT.finditer(html)), page, "（注释中）")
     if "<script" in html or "<style" in html:
-        found += [leak for m in _CODE.finditer(html)
-                  for leak in code_leaks(m.group(2), page, "（页面的脚本或样式中）", review=False)]
+        found += code_leaks("\n".join(m.group(2) for m in _CODE.finditer(html)), page, "（页面的脚本或样式中）",
+                            review=False)
     if "data-" in html:
-        found += [leak for m in _DATA_ATTR.finditer(html)
-                  for leak in text_leaks(unescape(m.group(1) or m.group(2) or ""), page, "（data-属性中）")]
+        values = "\n".join(m.group(1) or m.group(2) or "" for m in _DATA_ATTR.finditer(html))
+        found += text_leaks(unescape(values), page, "（data-属性中）")
+    rests = []
     for m in _LINK_ATTR.finditer(html):
-        found += link_leaks(m.group(1) if m.group(1) is not None else m.group(2), page)
+        target = m.group(1) if m.group(1) is not None else m.group(2)
+        if "&" in target:
+            target = unescape(target)
+        leak = _link_path_leak(target.strip(), page)
+        if leak:
+            found.append(leak)
+        if "?" in target or "#" in target:
+            rests.append(_link_rest(target))
+    if rests:
+        found += text_leaks("\n".join(rests), page, "（链接中）")
     if _REVIEW_WORD.search(html):  # a link to it, or its name anywhere in the file
         found += [Leak(page, "review", "审核页面链接", m.group(0)) for m in _REVIEW_ANY.finditer(html)]
     return found
