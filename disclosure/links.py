@@ -7,8 +7,9 @@ Site layout (every link relative, every page an explicit .html file so file:// w
     <out>/<unit>/<year>/tables/index.html         all tables on one page
     <out>/<unit>/<year>/tables/<table_key>.html   one table
     <out>/<unit>/<year>/tables/<table_key>.csv    its data
-    <out>/<unit>/<year>/review.html               check findings (not in --public builds)
-    <out>/<unit>/<year>/facts.json                every fact with value, unit, cells, formula
+    <out>/<unit>/<year>/tables/source/<year>.xlsx the published tables as a workbook (review: the unit's own file)
+    <out>/<unit>/<year>/review.html               check findings (review build only)
+    <out>/<unit>/<year>/facts.json                every fact with value, unit, cells, formula (review build only)
 """
 from __future__ import annotations
 

@@ -325,3 +325,15 @@ def test_an_override_theme_that_leaks_anywhere_stops_the_public_build(
         assert f"失败 {UNIT}/2021：对外公开版的页面不得含有" in said.out
         assert not (out / UNIT / "2021" / "index.html").exists()
     assert build(project, project / "site-review", "--year", "2021", "-j", "1", "--review") == 0
+
+
+def test_every_title_names_the_site_once(both: tuple[Path, Path]) -> None:
+    """The portal's title is the site's name alone (not 专栏 - 专栏); every other page adds its own title before it."""
+    public, _ = both
+    name = "部门决算公开专栏（示例）"
+    titles = {p.relative_to(public).as_posix(): re.search(r"<title>(.*?)</title>", p.read_text(encoding="utf-8")).group(1)
+              for p in public.rglob("*.html")}
+    assert titles["index.html"] == name
+    assert titles[f"{UNIT}/2021/index.html"] == f"巴彦淖尔市公安局交通管理支队2021年度部门决算 - {name}"
+    assert all(t.count(name) == 1 for t in titles.values()), titles
+    assert all(t.endswith(f" - {name}") for p, t in titles.items() if p != "index.html"), titles

@@ -252,6 +252,34 @@ def test_site_identity_in_footer_and_gov_metadata(tmp_path: Path) -> None:
     for text in ("主办单位：巴彦淖尔市财政局", "网站标识码：1508000001", "蒙ICP备00000000号", "蒙公网安备15080202000000号",
                  "发布日期：2022-09-30 10:00"):
         assert text in footer
+    meta = re.search(r'<p class="dc-meta">(.*?)</p>', html).group(1)  # under the report's title
+    assert re.sub(r"<[^>]+>", " ", meta).split() == ["发布机构：巴彦淖尔市公安局交通管理支队", "发布日期：2022-09-30",
+                                                    "10:00", "来源：巴彦淖尔市公安局交通管理支队"]
+    for page in (tmp_path / "out" / UNIT / "2021").rglob("*.html"):  # every page carries the same identity
+        text = page.read_text(encoding="utf-8")
+        assert "网站标识码：1508000001" in text and '<meta name="PubDate" content="2022-09-30 10:00">' in text, page
+
+
+def test_a_unit_states_its_own_publisher_and_date(tmp_path: Path) -> None:
+    """unit.toml's publisher and publish_date (a TOML date) are the report's 发布机构 and 发布日期,
+    over the site's; the build's own time never appears."""
+    from disclosure.project import load_project
+    from disclosure.site import build_unit_year
+
+    root = copy_example(tmp_path / "p")
+    config = (root / "disclosure.toml").read_text(encoding="utf-8")
+    (root / "disclosure.toml").write_text(config.replace("[site]", '[site]\npublish_date = "2022-09-30"'), encoding="utf-8")
+    own = root / "content" / UNIT / "2021" / "unit.toml"
+    own.write_text(own.read_text(encoding="utf-8") + '\npublisher = "巴彦淖尔市公安局交通管理支队办公室"\npublish_date = 2022-09-28\n',
+                   encoding="utf-8")
+    project = load_project(root)
+    for year in (2020, 2021):
+        build_unit_year(project, UNIT, year, tmp_path / "out")
+    html = (tmp_path / "out" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    assert "发布机构：巴彦淖尔市公安局交通管理支队办公室" in html and "发布日期：2022-09-28" in html
+    assert '<meta name="PubDate" content="2022-09-28">' in html and "2022-09-30" not in html
+    older = (tmp_path / "out" / UNIT / "2020" / "index.html").read_text(encoding="utf-8")
+    assert "发布日期：2022-09-30" in older and "发布机构：巴彦淖尔市公安局交通管理支队<" in older
 
 
 def test_without_a_publish_date_no_date_is_printed(tmp_path: Path) -> None:

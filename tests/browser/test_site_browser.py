@@ -332,3 +332,36 @@ def test_every_snippet_marks_exactly_the_query(watched) -> None:
     marks = watched.page.eval_on_selector_all(".dc-search-snippet mark", "els => els.map(e => e.textContent)")
     assert marks and all(m == "三公经费" for m in marks), marks
     assert watched.errors == []
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_the_summary_table_stands_as_printed_on_a_wide_screen_and_stacked_on_a_phone(browser, site: Path, width: int) -> None:
+    """公开01表: 收入 | 支出 side by side with 行次 and both blocks' totals on one line where the screen is
+    wide enough (the printed form); one block above the other, without blank rows, on a phone."""
+    from conftest import Watched
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        watched = Watched(context.new_page(), site)
+        watched.open(f"{UNIT}/2021/tables/summary.html")
+        watched.page.wait_for_timeout(200)
+        tables = watched.page.locator(".dc-grids table")
+        assert tables.count() == 2
+        heads = [tables.nth(i).locator("thead th").all_inner_texts() for i in range(2)]
+        assert heads == [["项目", "行次", "决算数"]] * 2
+        first = [tables.nth(i).locator("tbody tr:not(.dc-filler) td.dc-line").first.inner_text() for i in range(2)]
+        assert first == ["1", "13"]
+        boxes = [tables.nth(i).bounding_box() for i in range(2)]
+        totals = [tables.nth(i).locator("tbody tr").last.bounding_box() for i in range(2)]
+        fillers = watched.page.locator(".dc-filler").evaluate_all("els => els.filter(e => e.offsetHeight > 0).length")
+        if width > 1000:
+            assert boxes[1]["x"] >= boxes[0]["x"] + boxes[0]["width"]  # side by side
+            assert abs(totals[0]["y"] - totals[1]["y"]) <= 1, totals  # 总计 (行次 12) level with 总计 (行次 45)
+            assert fillers > 0
+        else:
+            assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"]  # stacked
+            assert fillers == 0
+            assert watched.page.evaluate("document.documentElement.scrollWidth") <= width
+        assert watched.errors == []
+    finally:
+        context.close()
