@@ -188,7 +188,7 @@ def test_the_public_workbook_holds_the_published_tables_only_with_the_same_figur
     from disclosure.load.reader import read_tables
     from disclosure.project import load_project
     from disclosure.standard import load_table_set
-    from disclosure.template import sheet_name
+    from disclosure.blank_workbook import sheet_name
 
     public, review = both
     project = load_project(public.parent)

@@ -174,7 +174,7 @@ def line_numbers(spec: TableSpec) -> dict[str, tuple[int, int]]:
     hit = _LINES.get(id(spec))
     if hit is not None and hit[0] is spec:
         return hit[1]
-    from disclosure.template import sheet_layout
+    from disclosure.blank_workbook import sheet_layout
 
     lay = sheet_layout(spec)
     lines: dict[str, tuple[int, int]] = {}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from disclosure.site.tables import Grid, TableView
-from disclosure.template import COUNT_FORMAT, MONEY_FORMAT, MONEY_UNIT, sheet_name
+from disclosure.blank_workbook import COUNT_FORMAT, MONEY_FORMAT, MONEY_UNIT, sheet_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
