@@ -7,6 +7,7 @@ until ``--republish``; a year's table set is its own.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -158,6 +159,18 @@ def test_earlier_years_stay_byte_identical_and_shared_changes_wait_for_republish
                 f"若要按新文稿重新发布，请运行 disclosure build --republish {year}") in said
     assert "2022 年度：它使用的共用文稿" not in said
     assert f"organization.md：content/{UNIT}/2022/organization.md（本年度专用）" in said
+    # the same for machines: each unit-year's files and the published years holding back a change
+    assert main(["check", str(project), "--out", str(site), "--format", "json"]) == 0
+    texts = {r["year"]: r["texts"] for r in json.loads(capsys.readouterr().out)["results"]}
+    files = {y: {f["text"]: (f["file"], f["layer"]) for f in t["files"]} for y, t in texts.items()}
+    assert files[2022]["organization.md"] == (f"content/{UNIT}/2022/organization.md", "year")
+    assert files[2021]["organization.md"] == (f"content/{UNIT}/2021/organization.md", "year")
+    assert all(files[y]["duties.md"] == (f"content/{UNIT}/duties.md", "unit") for y in (2020, 2021, 2022))
+    assert files[2021]["glossary.md"][1] == "shared"
+    for year in (2020, 2021):
+        assert texts[year]["kept_published"] == {"changed": [f"content/{UNIT}/duties.md"],
+                                                 "republish": f"disclosure build --republish {year}"}
+    assert texts[2022]["kept_published"] is None
     assert build(project, site, "-j", "1") == 0
     said = capsys.readouterr().out
     assert "--republish 2020" in said and "--republish 2021" in said

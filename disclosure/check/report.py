@@ -120,13 +120,20 @@ def write_rich(results: list[UnitYearResult], out: IO[str], *, color: bool = Tru
     console.print(Text(final_line(results), style=STYLES["error"] if failed else "bold green"))
 
 
-def to_json(results: list[UnitYearResult], *, project: str = "") -> str:
-    """Every unit-year's findings; keys sorted, findings in check order, stable bytes."""
-    document = {
-        "project": project,
-        "summary": totals(results),
-        "results": [r.to_dict() for r in sorted(results, key=lambda r: (r.unit, r.year))],
-    }
+def to_json(results: list[UnitYearResult], *, project: str = "", texts: dict[str, dict] | None = None) -> str:
+    """Every unit-year's findings; keys sorted, findings in check order, stable bytes. ``texts``
+    (``yearly.year_texts``) adds to each unit-year which file each of its texts is read from."""
+    from disclosure.check.yearly import texts_json
+
+    texts = texts or {}
+    rows = []
+    for r in sorted(results, key=lambda r: (r.unit, r.year)):
+        row = r.to_dict()
+        if not r.folder:
+            own = texts.get(f"{r.unit}/{r.year}")
+            row["texts"] = texts_json(own) if own is not None else None
+        rows.append(row)
+    document = {"project": project, "summary": totals(results), "results": rows}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

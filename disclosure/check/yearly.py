@@ -25,47 +25,61 @@ def review_marks(content: UnitContent | None, project: Project) -> list[Finding]
     return found
 
 
-def text_sources(content: UnitContent, project: Project) -> list[str]:
-    """One line per text of the unit-year: the section or unit.toml, the file it is read from and
-    whether other years share that file."""
-    lines = []
-    for key, source in sorted(content.sources.items()):
-        lines.append(_line(key + ".md", source, project))
-    for source in content.settings_sources:
-        lines.append(_line("unit.toml", source, project))
-    return lines
-
-
 SHARED_NOTE = ("“共用”的文件改动后，各单位最新年度随之更新，已发布的往年报告保持原样"
                "（disclosure build --republish <年度> 才更新它）；只改某一年度时，把文件复制到 "
                "content/<单位>/<年度>/ 中再改。")
 
 
-def _line(name: str, source, project: Project) -> str:
-    return f"{name}：{project.relative(source.path)}（{LAYER_LABELS[source.layer]}）"
-
-
-def sources_report(project: Project, pairs: list[tuple[str, int]], site: Path) -> list[str]:
-    """For ``check``'s text output: which file each checked year reads each text from, and which
-    years published in ``site`` keep shared texts that have changed since."""
-    from disclosure.batch.pins import kept_message, plan_texts
+def year_texts(project: Project, pairs: list[tuple[str, int]], site: Path) -> dict[str, dict]:
+    """For each checked unit-year (``"unit/year"``): the file each of its texts is read from and,
+    when the year published in ``site`` keeps shared texts that changed since, which ones."""
+    from disclosure.batch.pins import plan_texts
     from disclosure.content import load_content
     from disclosure.errors import InputError
 
     kept = {k.key: k for k in plan_texts(project, site).kept}
-    lines: list[str] = []
+    out: dict[str, dict] = {}
     for unit, year in pairs:
         try:
             content = load_content(project, unit, year)
         except InputError:
             continue  # the unreadable file is reported with the unit-year's problems
-        sources = text_sources(content, project)
-        if not sources:
+        files = [(key + ".md", source) for key, source in sorted(content.sources.items())]
+        files += [("unit.toml", source) for source in content.settings_sources]
+        if not files:
             continue
+        key = f"{unit}/{year}"
+        out[key] = {
+            "files": [{"text": name, "file": project.relative(source.path), "layer": source.layer,
+                       "layer_label": LAYER_LABELS[source.layer]} for name, source in files],
+            "kept": kept[key] if key in kept else None,
+        }
+    return out
+
+
+def texts_json(texts: dict) -> dict:
+    """One unit-year's entry of ``year_texts`` as JSON: its files, and the changed shared texts a
+    published year keeps (with the option that would republish it)."""
+    kept = texts["kept"]
+    return {
+        "files": texts["files"],
+        "kept_published": None if kept is None else {
+            "changed": list(kept.changed), "republish": f"disclosure build --republish {kept.year}"},
+    }
+
+
+def sources_report(project: Project, pairs: list[tuple[str, int]], site: Path) -> list[str]:
+    """For ``check``'s text output: which file each checked year reads each text from, and which
+    years published in ``site`` keep shared texts that have changed since."""
+    from disclosure.batch.pins import kept_message
+
+    lines: list[str] = []
+    for key, texts in year_texts(project, pairs, site).items():
+        unit, _, year = key.rpartition("/")
         lines.append(f"{unit} {year} 年度使用的文稿：")
-        lines += [f"  {line}" for line in sources]
-        if f"{unit}/{year}" in kept:
-            lines.append(f"  {kept_message(kept[f'{unit}/{year}'])}")
+        lines += [f"  {f['text']}：{f['file']}（{f['layer_label']}）" for f in texts["files"]]
+        if texts["kept"] is not None:
+            lines.append(f"  {kept_message(texts['kept'])}")
     if lines:
         lines.append(SHARED_NOTE)
     return lines

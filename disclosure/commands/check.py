@@ -52,14 +52,16 @@ def run(args: argparse.Namespace) -> int:
     results = [check_unit_year(project, unit, year) for unit, year in pairs]
     if args.unit is None:  # a folder that cannot be a unit fails alone; the other units are checked
         results = [folder_result(project, name) for name in project.unit_folders()[1]] + results
+    site = Path(args.out) if args.out else project.root / "site"
     if args.format == "text":  # first which file each year's texts come from; the findings end the output
         from disclosure.check.yearly import sources_report
 
-        site = Path(args.out) if args.out else project.root / "site"
         for line in sources_report(project, pairs, site):
             print(line)
-    if args.format == "json":
-        sys.stdout.write(to_json(results, project=str(args.project)))
+    if args.format == "json":  # the same, as each unit-year's "texts"
+        from disclosure.check.yearly import year_texts
+
+        sys.stdout.write(to_json(results, project=str(args.project), texts=year_texts(project, pairs, site)))
     elif sys.stdout.isatty():
         write_rich(results, sys.stdout)
     else:
