@@ -43,6 +43,7 @@ class Project:
     monitoring_target: Decimal | None = None  # 序时进度 set by the finance department
     site: SiteConfig = field(default_factory=SiteConfig)
     year_table_sets: dict[int, str] = field(default_factory=dict, compare=False, hash=False)  # [years.N] table_set
+    year_styles: dict[int, str] = field(default_factory=dict, compare=False, hash=False)  # [years.N] style
     # texts a published unit-year keeps ("unit/year" → {project-relative path: text}); set by the batch
     # build for earlier years so that a changed shared text does not change them (see disclosure.content)
     text_pins: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
@@ -50,6 +51,11 @@ class Project:
     def table_set_for(self, year: int) -> str:
         """The table set of a report year: ``[years.<year>] table_set`` when pinned, else the project's."""
         return self.year_table_sets.get(int(year), self.table_set)
+
+    def style_of(self, year: int) -> str:
+        """The report style of a report year: ``[years.<year>] style`` when pinned, else the project's
+        (``""``: the one named after the year's table set)."""
+        return self.year_styles.get(int(year), self.style)
 
     @property
     def tables_dir(self) -> Path:
@@ -143,14 +149,10 @@ def load_project(root: Path | str = ".") -> Project:
     proj = data.get("project", {})
     site = data.get("site", {})
     target = proj.get("monitoring_target")
-    year_table_sets = _year_table_sets(data.get("years", {}))
+    year_table_sets, year_styles = _year_pins(data.get("years", {}))
     style = str(proj.get("style", "") or "")
     if style:
-        from disclosure.wording.style import style_names
-
-        if style not in style_names():
-            raise ConfigError(Problem(f"[project] style = “{style}” 不是已有的报告样式，可用：{'、'.join(style_names())}。",
-                                      file=CONFIG_NAME))
+        _check_style(style, "[project]")
     try:
         return Project(
             root=root,
@@ -161,12 +163,13 @@ def load_project(root: Path | str = ".") -> Project:
             monitoring_target=Decimal(str(target)) if target is not None else None,
             site=SiteConfig(**{k: str(v) for k, v in site.items()}),
             year_table_sets=year_table_sets,
+            year_styles=year_styles,
         )
     except (ValueError, ArithmeticError) as exc:
         raise ConfigError(Problem(f"[project] 中的数值设置有误：{exc}。", file=CONFIG_NAME)) from exc
 
 
-YEAR_KEYS = {"table_set"}  # what a [years.<year>] table may set
+YEAR_KEYS = {"table_set", "style"}  # what a [years.<year>] table may set
 
 _NUMBER = (int, float, str)  # a number may be typed as 10, 10.5 or "10.5"
 
@@ -223,14 +226,24 @@ def validate_config(data: dict) -> None:
         raise ConfigError(problems)
 
 
-def _year_table_sets(years: object) -> dict[int, str]:
-    """``[years.2019] table_set = "…"``: the table set a report year keeps whatever the project's
-    default becomes. Each year must be a four-digit year and each set one the package knows."""
+def _check_style(style: str, where: str) -> None:
+    from disclosure.wording.style import style_names
+
+    if style not in style_names():
+        raise ConfigError(Problem(f"{where} style = “{style}” 不是已有的报告样式，可用：{'、'.join(style_names())}。",
+                                  file=CONFIG_NAME))
+
+
+def _year_pins(years: object) -> tuple[dict[int, str], dict[int, str]]:
+    """``[years.2019] table_set = "…"`` and ``style = "…"``: the table set and report style a report
+    year keeps whatever the project's defaults become (by year). Each year must be a four-digit
+    year, each set and style one the package knows."""
     from disclosure.standard import available_table_sets
 
     if not isinstance(years, dict):
         raise ConfigError(Problem("[years] 须写成 [years.2019] 这样的表，每个年度一节。", file=CONFIG_NAME))
     pins: dict[int, str] = {}
+    styles: dict[int, str] = {}
     known = available_table_sets()
     for year, table in sorted(years.items()):
         where = f"[years.{year}]"
@@ -238,11 +251,14 @@ def _year_table_sets(years: object) -> dict[int, str]:
             raise ConfigError(Problem(f"{where} 不可用：年度须为四位数字年份，并写成一节，如 [years.2019]。", file=CONFIG_NAME))
         unknown = sorted(set(table) - YEAR_KEYS)
         if unknown:
-            raise ConfigError(Problem(f"{where} 中有不认识的设置：{'、'.join(unknown)}（可用：table_set）。", file=CONFIG_NAME))
+            raise ConfigError(Problem(f"{where} 中有不认识的设置：{'、'.join(unknown)}（可用：table_set、style）。", file=CONFIG_NAME))
         if "table_set" in table:
             name = str(table["table_set"])
             if name not in known and not (name.endswith(".toml") and Path(name).is_file()):
                 raise ConfigError(Problem(
                     f"{where} table_set = “{name}”不是已知的公开表套表。可用：{'、'.join(known)}。", file=CONFIG_NAME))
             pins[int(year)] = name
-    return pins
+        if "style" in table:
+            _check_style(str(table["style"]), where)
+            styles[int(year)] = str(table["style"])
+    return pins, styles

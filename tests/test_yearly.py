@@ -215,12 +215,49 @@ def test_a_year_keeps_its_table_set_when_the_project_default_changes(tmp_path):
     assert result.table_titles["summary"].endswith("收入支出决算总表")
 
 
+def test_init_pins_a_new_years_table_set_and_style_so_a_later_default_change_leaves_it(tmp_path, capsys):
+    """init writes [years.<year>] (the table set and report style the year starts with): when the
+    project's defaults change later, the pinned year is rebuilt byte-identical, while a year without
+    a pin follows the new default."""
+    project = copy_example(tmp_path / "p")
+    assert main(["init", UNIT, "2022", str(project)]) == 0
+    assert "已在 disclosure.toml 中写入 [years.2022]" in capsys.readouterr().out
+    config = project / "disclosure.toml"
+    text = config.read_text(encoding="utf-8")
+    assert text.endswith('[years.2022]   # 2022 年度固定用的套表和报告写法（由 disclosure init 写入），项目默认改了也不变\n'
+                         'table_set = "neimenggu-11"\nstyle = "neimenggu-11"\n')
+    proj = load_project(project)
+    assert proj.table_set_for(2022) == "neimenggu-11" and proj.style_of(2022) == "neimenggu-11"
+    assert 2021 not in proj.year_styles  # the example's own years were not made by init
+    # a second init of another unit-year leaves 2022's section as it is
+    assert main(["init", "another", "2022", str(project), "--name", "另一单位"]) == 0
+    assert config.read_text(encoding="utf-8").count("[years.2022]") == 1
+    shutil.rmtree(project / "tables" / "another")
+    shutil.rmtree(project / "content" / "another")
+    shutil.copyfile(workbook(project, 2021), workbook(project, 2022))
+    assert replace_text(workbook(project, 2022), "2021", "2022") > 0
+    state_adjustment(project, 2022)
+    for path in (project / "content" / UNIT / "2022").glob("*"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(l for l in lines if "请核对" not in l), encoding="utf-8")
+    site = tmp_path / "site"
+    assert build(project, site, "-j", "1") == 0
+    first = {y: year_pages(site, y) for y in (2021, 2022)}
+    # the project's style changes: the pinned 2022 keeps its wording, the unpinned 2021 takes the new one
+    config.write_text(config.read_text(encoding="utf-8").replace("[project]\n", '[project]\nstyle = "sichuan"\n', 1),
+                      encoding="utf-8")
+    assert load_project(project).style_of(2021) == "sichuan"
+    assert build(project, site, "-j", "1", "--republish", "2021") == 0
+    assert year_pages(site, 2022) == first[2022]
+    assert year_pages(site, 2021) != first[2021]
+
+
 @pytest.mark.parametrize(
     "years,message",
     [
         ('[years.2019]\ntable_set = "hainan-99"\n', "[years.2019] table_set = “hainan-99”不是已知的公开表套表。可用："),
         ('[years.19]\ntable_set = "national-9"\n', "[years.19] 不可用：年度须为四位数字年份"),
-        ('[years.2019]\ntables = "national-9"\n', "[years.2019] 中有不认识的设置：tables（可用：table_set）"),
+        ('[years.2019]\ntables = "national-9"\n', "[years.2019] 中有不认识的设置：tables（可用：table_set、style）"),
         ('years = 2019\n', "[years] 须写成 [years.2019] 这样的表"),
     ],
 )

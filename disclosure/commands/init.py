@@ -7,6 +7,7 @@ checks every planned file before writing any, so a refusal leaves nothing behind
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -219,6 +220,34 @@ def make_context(args: argparse.Namespace) -> InitContext:
     return InitContext(root, unit, year, name, table_set, args, previous)
 
 
+def pin_year(ctx: InitContext) -> str | None:
+    """Add ``[years.<year>]`` with the year's table set and report style to disclosure.toml, so that
+    the year keeps the rules it was written with when the project's defaults change later. A year
+    that already has its section is left as it is. Returns the section written, or None."""
+    import tomllib
+
+    from disclosure.wording.style import style_for
+
+    config = ctx.root / CONFIG_NAME
+    text = config.read_text(encoding="utf-8") if config.is_file() else ""
+    try:
+        years = tomllib.loads(text).get("years", {})
+    except tomllib.TOMLDecodeError:
+        return None  # load_project has said so already
+    if not isinstance(years, dict) or str(ctx.year) in years:
+        return None
+    project = load_project(ctx.root)
+    set_name = ctx.args.table_set or project.table_set_for(ctx.year)
+    sets = {**project.year_table_sets, ctx.year: set_name}
+    style = style_for(replace(project, year_table_sets=sets), ctx.year).name
+    section = (f"[years.{ctx.year}]   # {ctx.year} 年度固定用的套表和报告写法（由 disclosure init 写入），项目默认改了也不变\n"
+               f'table_set = "{_toml_string(set_name)}"\nstyle = "{_toml_string(style)}"\n')
+    joined = text + ("" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n") + section
+    tomllib.loads(joined)  # the section parses as written
+    config.write_text(joined, encoding="utf-8")
+    return section
+
+
 def run(args: argparse.Namespace) -> int:
     ctx = make_context(args)
     ctx.root.mkdir(parents=True, exist_ok=True)
@@ -248,6 +277,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"已创建：{project.relative(p)}")
     for p in kept:
         print(f"已存在，未改动：{project.relative(p)}")
+    if pin_year(ctx):
+        print(f"已在 {CONFIG_NAME} 中写入 [years.{ctx.year}]：本年度固定用现在的套表和报告写法，以后改动项目默认设置也不影响它。")
     folder = f"content/{ctx.unit}/{ctx.year}/"
     if ctx.previous is not None:
         print(

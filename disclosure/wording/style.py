@@ -113,9 +113,11 @@ def style_of_table_set(table_set: str) -> str:
 
 
 def style_for(project: Any, year: int | None = None) -> Style:
-    """The project's style: ``[project] style``, else the default style of its table set (of the
-    report's ``year`` when given: a year may keep its own table set), else the reference report's."""
-    chosen = getattr(project, "style", "") or ""
+    """The style of a report year (or of the project): ``[years.<year>] style``, ``[project] style``,
+    else the default style of the table set (of the report's ``year`` when given: a year may keep its
+    own table set), else the reference report's."""
+    pinned = year is not None and hasattr(project, "style_of")
+    chosen = (project.style_of(year) if pinned else getattr(project, "style", "")) or ""
     if chosen:
         return load_style(chosen)
     table_set = getattr(project, "table_set", "")
