@@ -76,6 +76,10 @@ def generate(root: Path, units: int, years: int, distinct: int, jobs: int) -> in
             if (y, seed) in empty_three:
                 (content / str(y)).mkdir(exist_ok=True)
                 (content / str(y) / "empty-three_public.md").write_text("本单位本年度无“三公”经费支出，故本表为空表。\n", encoding="utf-8")
+            if y != year_list[0]:  # each year's accounts are drawn afresh: its opening balances are not last year's closing
+                (content / str(y)).mkdir(exist_ok=True)
+                (content / str(y) / "reasons.toml").write_text(
+                    '[reasons]\n"opening_balance.adjustment" = "合成数据：各年度分别生成，年初结转和结余按本年数据调整"\n', encoding="utf-8")
     shutil.rmtree(cache)
     return units * len(year_list)
 

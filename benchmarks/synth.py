@@ -107,9 +107,9 @@ def _lines(rng: random.Random) -> tuple[list[Line], dict[str, str]]:
             line = Line(code, name, fund)
             scale = size * (3 if code.startswith(("204", "205", "213", "214", "201")) else 1)
             if kind in ("basic", "mixed"):
-                line.basic = rng.randint(5_000, 400_000) * 100 * scale // 3
+                line.basic = rng.randint(5_000, 400_000) * 10 * scale // 3
             if kind in ("project", "mixed"):
-                line.project = rng.randint(1_000, 150_000) * 100 * scale // 3 + rng.randint(0, 99)
+                line.project = rng.randint(1_000, 150_000) * 10 * scale // 3 + rng.randint(0, 99)
                 if rng.random() < 0.5:
                     line.opening = rng.randint(0, line.project // 4)
                 if rng.random() < 0.5:
