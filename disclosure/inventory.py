@@ -2,6 +2,7 @@
 nothing the user put in the project is ignored without a word."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from disclosure.project import SPREADSHEET_SUFFIXES, YEAR, Project
@@ -65,19 +66,40 @@ def year_notices(project: Project, unit: str) -> list[str]:
     return notices
 
 
-def content_notices(project: Project, unit: str) -> list[str]:
-    """Content files of a unit (and the shared ones) whose names keep them from being used."""
+def content_notices(project: Project, unit: str | None = None) -> list[str]:
+    """Content files whose names keep them from being used: the shared ones (``content/*``) when
+    ``unit`` is None, else the unit's own (``content/<unit>/``, its year folders). The shared folder
+    also holds every unit's folder, so it is listed once per build, not once per unit."""
     notices = []
-    folders = [project.content_dir, project.content_dir / unit]
-    folders += [p for p in _listing(project.content_dir / unit) if p.is_dir() and YEAR.match(p.name)]
+    if unit is None:
+        folders = [project.content_dir]
+    else:
+        folders = [project.content_dir / unit]
+        folders += [p for p in _listing(project.content_dir / unit) if p.is_dir() and YEAR.match(p.name)]
     for folder in folders:
-        for p in _listing(folder):
-            if p.is_dir() or p.name in _QUIET:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        shown_folder = None
+        for entry in entries:
+            if entry.name in _QUIET or _is_dir(entry):
                 continue
-            shown = project.relative(folder) + "/" + p.name if folder != project.root else p.name
-            stem, suffix = p.stem, p.suffix
+            if shown_folder is None:
+                shown_folder = project.relative(folder) + "/" if folder != project.root else ""
+            shown = shown_folder + entry.name
+            stem, suffix = Path(entry.name).stem, Path(entry.name).suffix
             if suffix.lower() == ".md" and (stem != stem.strip() or suffix != ".md"):
                 notices.append(f"{shown}：未使用，文件名里有多余的空格或扩展名不是小写 .md。请改名为 {stem.strip()}.md。")
             elif suffix.lower() == ".toml" and (stem != stem.strip() or suffix != ".toml"):
                 notices.append(f"{shown}：未使用，文件名里有多余的空格或扩展名不是小写 .toml。请改名为 {stem.strip()}.toml。")
     return notices
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether a listed entry is a folder (following a link, as ``Path.is_dir``), from the listing's
+    own file type where it can."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False

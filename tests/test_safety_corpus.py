@@ -400,6 +400,18 @@ def test_hidden_folders_and_misnamed_content_files_are_named(project, capsys):
     assert f"提示：tables/{UNIT}/2021 .xlsx：未读取，文件名里有多余的空格" in text
 
 
+def test_a_misnamed_shared_text_is_named_once_however_many_units(project, capsys):
+    """content/ holds every unit's folder beside the shared texts: it is looked at once per build."""
+    shutil.copytree(project / "tables" / UNIT, project / "tables" / "second")
+    shutil.copytree(project / "content" / UNIT, project / "content" / "second")
+    (project / "content" / "glossary .md").write_text("# 名词解释\n", encoding="utf-8")
+    (project / "content" / "second" / "2021" / "duties.MD").write_text("# 职责\n", encoding="utf-8")
+    code, text = run(project, capsys)
+    assert text.count("提示：content/glossary .md：未使用，文件名里有多余的空格") == 1, text
+    assert text.count("提示：content/second/2021/duties.MD：未使用") == 1
+    assert f"content/{UNIT}/2021/duties.MD" not in text
+
+
 def test_repeated_errors_in_one_column_are_said_once(project, capsys):
     wb = openpyxl.load_workbook(workbook(project, 2021))
     ws = wb["支出决算表"]

@@ -292,7 +292,7 @@ def _unit_folders(project: Project, summary: BatchSummary) -> tuple[list[str], b
     except OSError as exc:
         raise InputError(Problem(f"无法读取文件夹（{exc.strerror or exc}）。请检查 tables/ 的权限；已发布的网站没有改动。",
                                  file="tables")) from exc
-    summary.notices += table_notices(project)
+    summary.notices += table_notices(project) + content_notices(project)
     for name in bad:
         summary.failed.append(Outcome(name, 0, "", ok=False, problems=[str(project.bad_unit_problem(name))], exit_code=2))
     readable = []
