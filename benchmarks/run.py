@@ -110,6 +110,21 @@ ENV: dict[str, str] | None = None  # environment of the timed commands (the code
 
 
 OUTPUT: dict[str, str] = {}  # what each timed command printed
+DASK = None  # the Client of the benchmark's LocalCluster (--dask): its workers' CPU is added to each build's
+
+
+def _worker_usage() -> tuple[float, float]:
+    """CPU seconds and peak RSS (MB) of the process it runs in (a Dask worker)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def dask_usage() -> tuple[float, float]:
+    """Total CPU seconds of the LocalCluster's workers so far, and the largest worker's peak RSS."""
+    if DASK is None:
+        return 0.0, 0.0
+    usage = DASK.run(_worker_usage).values()
+    return sum(u[0] for u in usage), max((u[1] for u in usage), default=0.0)
 
 
 def built_count(name: str) -> tuple[int, int]:
@@ -124,6 +139,7 @@ def timed(cmd: list[str], log: Path, name: str = "") -> tuple[float, int, float]
         out.write(("\n$ " + " ".join(cmd) + "\n").encode())
         out.flush()
         offset = out.tell()
+        workers_before = dask_usage()[0]
         start = time.perf_counter()
         # not from the repository: ``python -m`` puts the working folder first on sys.path
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=ENV, cwd=log.parent)
@@ -131,7 +147,7 @@ def timed(cmd: list[str], log: Path, name: str = "") -> tuple[float, int, float]
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if name:
-        CPU[name] = usage.ru_utime + usage.ru_stime
+        CPU[name] = usage.ru_utime + usage.ru_stime + dask_usage()[0] - workers_before
         with open(log, "rb") as written:
             written.seek(offset)
             OUTPUT[name] = written.read().decode("utf-8", errors="replace")
@@ -182,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--distinct", type=int, default=20, help="distinct workbooks per year, cycled over the units")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the generated project and sites")
+    parser.add_argument("--dask", action="store_true",
+                        help="build on a Dask LocalCluster of --jobs single-threaded worker processes (--scheduler)")
     args = parser.parse_args(argv)
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
@@ -194,8 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated {unit_years} unit-years ({args.units} units × {args.years} years) in {gen_s:.1f} s under {work}", flush=True)
 
     cmd = build_command(project, site, args.jobs)
-    global ENV
+    global ENV, DASK
     ENV = snapshot_code(work)
+    cluster = None
+    if args.dask:  # workers started here, so they run the code snapshot too
+        from distributed import Client, LocalCluster
+
+        os.environ["PYTHONPATH"] = ENV["PYTHONPATH"]
+        cluster = LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        DASK = Client(cluster)
+        cmd += ["--scheduler", cluster.scheduler_address]
+        print(f"Dask LocalCluster: {args.jobs} worker processes at {cluster.scheduler_address}", flush=True)
     load_before = os.getloadavg()[0]
     cold_s, cold_rc, cold_rss = timed(cmd, log, "cold")
     files, size = site_size(site)
@@ -243,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<44}{secs:>8.2f}{cpu:>8.2f}{rc:>6}  {note}")
     print(f"load average before the cold build: {load_before:.1f} on {len(os.sched_getaffinity(0))} cores (other work on the machine inflates wall times)")
     peak = max(cold_rss, noop_rss, one_rss)
+    if DASK is not None:
+        print(f"Dask workers' peak RSS: {dask_usage()[1]:.0f} MB (their CPU is in the CPU column)")
+        DASK.close()
+        cluster.close()
     print(f"peak RSS of one process: {peak:.0f} MB (cold {cold_rss:.0f}, no-change {noop_rss:.0f}, one changed {one_rss:.0f}); "
           f"of a unit-year worker in the cold build: {worker_mb} MB; jobs {args.jobs}; build log {log}")
     if not args.keep and args.workdir is None:
