@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from disclosure.load.labels import normalize_label, strip_numbering
@@ -66,6 +66,7 @@ class YearList:
     scheme: str
     year: int
     names: dict[str, str]  # code → official name
+    _keys: dict = field(default_factory=dict, compare=False, repr=False)  # parent → {name key: codes}
 
     def name(self, code: str) -> str | None:
         return self.names.get(code)
@@ -80,23 +81,33 @@ class YearList:
         below = digits[digits.index(len(parent)) + 1]
         return {c: n for c, n in self.names.items() if len(c) == below and c.startswith(parent)}
 
+    def _by_key(self, parent: str | None) -> dict[str, list[str]]:
+        """Parent's children by the key of their official name (made once per parent)."""
+        found = self._keys.get(parent)
+        if found is None:
+            found = {}
+            for code, official in self.children(parent).items():
+                found.setdefault(name_key(official), []).append(code)
+            self._keys[parent] = found
+        return found
+
     def code_for(self, name: str, parent: str | None = None) -> str | None:
         """The code of a name among parent's children (None: among the 类), when exactly one fits."""
         wanted = name_key(name)
         if not wanted:
             return None
-        children = self.children(parent)
-        hits = [c for c, n in children.items() if name_key(n) == wanted]
+        keys = self._by_key(parent)
+        hits = keys.get(wanted, [])
         if not hits and parent is None:  # 社会保障和就业（类）: the narrative form drops a 类's 支出
-            hits = [c for c, n in children.items() if name_key(n) == wanted + "支出"]
+            hits = keys.get(wanted + "支出", [])
         return hits[0] if len(hits) == 1 else None
 
     def nearest(self, name: str, parents: list[str | None], n: int = 3) -> list[tuple[str, str]]:
         """The official (code, name) pairs closest to a name among the children of the given parents."""
         pool: dict[str, str] = {}
         for parent in parents:
-            for code, official in self.children(parent).items():
-                pool.setdefault(name_key(official), code)
+            for key, codes in self._by_key(parent).items():
+                pool.setdefault(key, codes[0])
         close = difflib.get_close_matches(name_key(name), list(pool), n=n, cutoff=0.4)
         return [(pool[k], self.names[pool[k]]) for k in close]
 
@@ -124,12 +135,17 @@ def any_year_code(scheme: str, name: str, parent: str | None = None) -> str | No
     wanted = name_key(name)
     digits = LEVEL_DIGITS[scheme]
     size = digits[0] if parent is None else (digits[digits.index(len(parent)) + 1] if len(parent) in digits[:-1] else 0)
-    hits = {
-        s.code
-        for s in all_subjects(scheme)
-        if len(s.code) == size and (parent is None or s.code.startswith(parent)) and name_key(s.name) == wanted
-    }
+    hits = {c for c in _codes_by_key(scheme).get(wanted, ()) if len(c) == size and (parent is None or c.startswith(parent))}
     return hits.pop() if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=None)
+def _codes_by_key(scheme: str) -> dict[str, frozenset[str]]:
+    """Every code of a scheme, any year, by the key of each of its names."""
+    found: dict[str, set[str]] = {}
+    for s in all_subjects(scheme):
+        found.setdefault(name_key(s.name), set()).add(s.code)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 def other_year_names(scheme: str, code: str) -> dict[str, tuple[int, int | None]]:

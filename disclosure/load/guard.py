@@ -24,6 +24,7 @@ MAX_CELLS = 4_000_000  # rows × columns of the grid from A1
 MAX_PART = 128 * MiB  # one unpacked part of the zip (a sheet's XML)
 MAX_UNPACKED = 512 * MiB  # every part together
 MAX_PARTS = 10_000
+CHUNK = 4 * MiB  # a sheet's XML is measured this much at a time
 CHILD_MEMORY = 2048 * MiB  # address space of the process that first reads an .xls file
 
 _CELL_OPEN = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
@@ -74,7 +75,7 @@ def _zip_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
     total = 0
     for info in infos:
         total += info.file_size
-        if info.file_size > MAX_PART or total > MAX_UNPACKED:
+        if (info.file_size > MAX_PART and not _is_sheet_part(info.filename)) or total > MAX_UNPACKED:
             return Problem(
                 f"文件解压后过大（部件 {info.filename} 有 {info.file_size / MiB:.0f} MB，上限 {MAX_PART // MiB} MB；"
                 f"全部上限 {MAX_UNPACKED // MiB} MB），不像是公开表，可能已损坏或被篡改。"
@@ -113,20 +114,44 @@ def _xlsx_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
         part = info.filename
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
             continue
-        data = zf.read(info)
         sheet = names.get(part, part.rsplit("/", 1)[-1])
         rows = columns = 0
-        for attrs, closed in _CELL_OPEN.findall(data):
-            if closed:  # <c r="…" s="…"/>: formatting only, no value
-                continue
-            m = _REF.search(attrs)
-            if m:
-                rows = max(rows, int(m.group(2)))
-                columns = max(columns, _column_number(m.group(1)))
+        too_large = False
+        with zf.open(info) as handle:  # in pieces: a sheet of a million rows is measured, not held
+            rest = b""
+            while True:
+                chunk = handle.read(CHUNK)
+                if not chunk:
+                    break
+                data = rest + chunk
+                cut = data.rfind(b">") + 1
+                data, rest = data[:cut], data[cut:]
+                if too_large:  # only how far it goes, for the message: the last cell of each piece
+                    m = _REF.search(data, max(data.rfind(b"<c "), 0))
+                    rows = max(rows, int(m.group(2))) if m else rows
+                    continue
+                for attrs, closed in _CELL_OPEN.findall(data):
+                    if closed:  # <c r="…" s="…"/>: formatting only, no value
+                        continue
+                    m = _REF.search(attrs)
+                    if m:
+                        rows = max(rows, int(m.group(2)))
+                        columns = max(columns, _column_number(m.group(1)))
+                too_large = extent_problem(sheet, rows, columns, display) is not None
         problem = extent_problem(sheet, rows, columns, display)
-        if problem:
+        if problem:  # far below or right of any table: said as such
             return problem
+        if info.file_size > MAX_PART:
+            return Problem(
+                f"文件解压后过大（部件 {info.filename} 有 {info.file_size / MiB:.0f} MB，上限 {MAX_PART // MiB} MB），"
+                "不像是公开表，可能已损坏或被篡改。请把表格内容复制到新建的工作簿后另存，再重试。",
+                file=display,
+            )
     return None
+
+
+def _is_sheet_part(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _ods_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from disclosure.errors import Problem
+from disclosure.errors import GROUP_SHOWN, Problem
 from disclosure.load.header import (
     Block,
     Column,
@@ -27,7 +27,7 @@ from disclosure.load.rows import (
     read_label,
     strip_numbering,
 )
-from disclosure.load.classification import any_year_code, name_warning, suggestion_text, year_list
+from disclosure.load.classification import YearList, any_year_code, name_warning, suggestion_text, year_list
 from disclosure.load.labels import is_spacer, money_unit
 from disclosure.load.text import find_item, norm
 from disclosure.load.workbook import Sheet, a1
@@ -38,6 +38,10 @@ from disclosure.standard import ColumnSpec, ItemSpec, TableSpec
 RECORD_ROW = "record"  # row key of the single data row of a `record` table (三公)
 MONEY_UNITS = {"元", "万元", "亿元"}
 FRACTIONAL_UNITS = {"分", "%", "％"}  # scores and rates: not counts, may have decimals
+STRAY_RUN = 20  # this many rows in a row that cannot be rows of the table, after its rows: the table has ended
+GROUP_AT = 4  # the same problem at this many cells or more is said once, with a count and the first cells
+SHOWN_CELLS = 3  # stray rows named in the message that ends a table; rows given the nearest names
+MAX_NOTES = 50  # note lines kept from below a table
 
 
 def _shown(v: object) -> str:
@@ -62,14 +66,39 @@ class SheetReader:
     notes: list[str] = field(default_factory=list)  # the sheet's own notes (注：…) below the table
     notices: list[str] = field(default_factory=list)  # what the loader left aside, for the user
     any_value: bool = False
+    _said: list[tuple[int | None, int | None, str, str]] = field(default_factory=list)  # (r, c, kind, message)
+    _stray: list[tuple[int, int, str, list | None]] = field(default_factory=list)  # rows with figures that fit nowhere
 
     # -- helpers ---------------------------------------------------------------------------
     def problem(self, message: str, r: int | None = None, c: int | None = None) -> None:
-        cell = a1(r, c) if r is not None and c is not None else None
-        self.problems.append(Problem(message, file=self.sheet.file, sheet=self.sheet.name, cell=cell))
+        self._said.append((r, c, "problem", message))
 
     def notice(self, message: str, r: int, c: int) -> None:
-        self.notices.append(f"{self.sheet.file}，{self.sheet.name}!{a1(r, c)}：{message}")
+        self._said.append((r, c, "notice", message))
+
+    def _flush(self) -> None:
+        """Turn what was said into problems and notices; the same message at many cells is said once."""
+        groups: dict[tuple[str, str], list[tuple[int | None, int | None, str]]] = {}
+        for r, c, kind, message in self._said:
+            groups.setdefault((kind, _QUOTED.sub("“”", message)), []).append((r, c, message))
+        for (kind, _), said in groups.items():
+            cells = {(r2, c2) for r2, c2, _ in said}
+            if len(said) < GROUP_AT or None in {r2 for r2, _ in cells} or len(cells) < len(said):
+                for r, c, message in said:  # few, or about the table as a whole: each said on its own
+                    self._emit(kind, r, c, message)
+                continue
+            r, c, message = said[0]
+            shown = "、".join(a1(r2, c2) for r2, c2, _ in said[:GROUP_SHOWN])
+            message += f"（{shown}{'等' if len(said) > GROUP_SHOWN else ''}共 {len(said):,} 处）"
+            self._emit(kind, r, c, message)
+        self._said.clear()
+
+    def _emit(self, kind: str, r: int | None, c: int | None, message: str) -> None:
+        cell = a1(r, c) if r is not None and c is not None else None
+        if kind == "problem":
+            self.problems.append(Problem(message, file=self.sheet.file, sheet=self.sheet.name, cell=cell))
+        else:
+            self.notices.append(f"{self.sheet.file}，{self.sheet.name}!{cell}：{message}" if cell else f"{self.sheet.file}，{self.sheet.name}：{message}")
 
     def ref(self, r: int, c: int) -> CellRef:
         return CellRef(self.sheet.file, self.sheet.name, a1(r, c), self.spec.key)
@@ -186,6 +215,7 @@ class SheetReader:
             rows = self.read_items(paths)
         else:
             rows = self.read_classified(paths)
+        self._flush()
         return Table(
             spec=self.spec,
             rows=rows,
@@ -203,11 +233,17 @@ class SheetReader:
         self.skipped: set[int] = set()
         in_note = False
         end = self.first_data
+        blank_before = False
         for r in range(self.first_data, self.sheet.height):
             texts = [t for t in self.row_texts(r) if t]
             if not texts:
+                blank_before = end > self.first_data
                 continue
             numeric = any(looks_numeric(v) for v in self.sheet.grid[r])
+            if blank_before and is_note(texts[0]):  # blank rows, then 注：…: the table has ended here
+                self._read_tail(r)
+                return end
+            blank_before = False
             if is_note(texts[0]) or (in_note and not numeric):
                 in_note = True
                 self.notes.extend(texts)
@@ -219,6 +255,25 @@ class SheetReader:
                 continue
             end = r + 1
         return end
+
+    def _read_tail(self, start: int) -> None:
+        """Below the table's end (blank rows, then a note): the note lines are kept, nothing is read."""
+        ignored = 0
+        first: int | None = None
+        for r in range(start, self.sheet.height):
+            texts = [t for t in self.row_texts(r) if t]
+            if not texts:
+                continue
+            if any(looks_numeric(v) for v in self.sheet.grid[r]) and not is_note(texts[0]):
+                ignored += 1
+                first = r if first is None else first
+            elif len(self.notes) < MAX_NOTES:
+                self.notes.extend(texts)
+        if first is not None:
+            self.notices.append(
+                f"{self.sheet.file}，{self.sheet.name}!A{first + 1}：表格在第{start + 1}行的说明处结束，"
+                f"其下有数字的 {ignored:,} 行不属于本表，未读取。"
+            )
 
     def data_rows(self) -> list[int]:
         """Row numbers of the data: header, notes, 栏次 rows and spacer rows excluded."""
@@ -251,7 +306,17 @@ class SheetReader:
         seen: dict[str, int] = {}
         pending_indent: list[tuple[Row, Label]] = []
         scheme = "economic" if classification == "economic" else "function"
-        for r in self.data_rows():
+        self._stray = []
+        placed_any = False
+        data_rows = self.data_rows()
+        for at, r in enumerate(data_rows):
+            if placed_any and len(self._stray) >= STRAY_RUN and self._stray[-1][0] == data_rows[at - 1]:
+                self._end_of_stray(data_rows[at:])
+                break
+            if self._stray and self._stray[-1][0] != data_rows[at - 1]:  # a run broken by a row of the table
+                for r0, c0, name0, _ in self._stray:
+                    self._unplaced_problem(r0, c0, name0, classification, scheme)
+                self._stray = []
             entries = []
             for (blk, cmap), carry in zip(parts, carries):
                 label = read_label(self.sheet, r, blk, carry)
@@ -288,10 +353,10 @@ class SheetReader:
                 if row is None:
                     if blank:
                         self.notice(f"“{label.name}”不是本表的项目，已忽略。", r, label.col)
-                    else:
-                        near = year_list(scheme, self.year).nearest(label.name, [None]) if classification else []
-                        self.problem(_unplaced(label.name, near), r, label.col)
+                    elif not self._stray or self._stray[-1][0] != r:
+                        self._stray.append((r, label.col, label.name, None))
                     continue
+                placed_any = True
                 if row.key.startswith("?"):
                     pending_indent.append((row, label))
                 elif row.key in seen:
@@ -305,10 +370,43 @@ class SheetReader:
                 for key, c in cmap.items():
                     self.value(row, key, r, c)
                 per_part[part].append(row)
+        if self._stray:
+            for r0, c0, name0, _ in self._stray:
+                self._unplaced_problem(r0, c0, name0, classification, scheme)
+            self._stray = []
         rows = [row for part_rows in per_part for row in part_rows]
         if pending_indent:
             rows = self._resolve_uncoded(rows, pending_indent, block_key, scheme)
         return rows
+
+    def _unplaced_problem(self, r: int, c: int, name: str, classification: str | None, scheme: str,
+                          parents: list[str | None] | None = None) -> None:
+        """The error for one row with figures that is no row of the table (nearest names for the first few)."""
+        self._unplaced_count = getattr(self, "_unplaced_count", 0) + 1
+        few = self._unplaced_count <= SHOWN_CELLS
+        near = year_list(scheme, self.year).nearest(name, parents or [None]) if classification and few else []
+        self.problem(_unplaced(name, near), r, c)
+
+    def _unplaced_run(self, lst: YearList) -> None:
+        """A run of unplaced rows ended by a row of the table (or the table's end): each is an error of its own."""
+        for r0, c0, name0, parents in self._stray:
+            self._unplaced_problem(r0, c0, name0, "function", lst.scheme, parents)
+        self._stray = []
+
+    def _end_of_stray(self, rest: list[int], counted: int | None = None) -> None:
+        """Rows that cannot be rows of the table, one after another below its rows: the table has ended.
+        One error names how many rows there are and the first of them; the rest is not read."""
+        more = counted if counted is not None else sum(1 for r in rest if any(self.row_texts(r)))
+        count = len(self._stray) + more
+        shown = "、".join(f"{a1(r, c)}“{name[:20]}”" for r, c, name, _ in self._stray[:SHOWN_CELLS])
+        r0, c0, _, _ = self._stray[0]
+        self.problem(
+            f"表格下方从第{r0 + 1}行起有 {count:,} 行不是本表的项目（{shown} 等），看来是表格之外多余的内容，未读取。"
+            "请删去这些行；若其中有本表的项目，请写上科目编码或标准项目名称。",
+            r0,
+            c0,
+        )
+        self._stray = []
 
     def _resolve_uncoded(
         self, rows: list[Row], pending: list[tuple[Row, Label]], block_key: str | None, scheme: str
@@ -360,9 +458,14 @@ class SheetReader:
         kept: list[Row] = []
         above: str | None = None
         placed = 0
-        for row in rows:
+        self._stray = []
+        for at, row in enumerate(rows):
+            if kept and len(self._stray) >= STRAY_RUN:
+                self._end_of_stray([], counted=len(rows) - at)
+                break
             lab = labels.get(id(row))
             if lab is None:
+                self._unplaced_run(lst)
                 kept.append(row)
                 above = row.code or above
                 continue
@@ -374,16 +477,18 @@ class SheetReader:
             key = f"{block_key}.{code}" if block_key and code else code
             if code is None or key in keys:
                 if row.values:
-                    self.problem(_unplaced(lab.name, lst.nearest(lab.name, parents)), lab.row, lab.col)
+                    self._stray.append((lab.row, lab.col, lab.name, parents))
                 else:
                     self.notice(f"“{lab.name}”不是本表的项目，已忽略。", lab.row, lab.col)
                 continue
+            self._unplaced_run(lst)
             row.code, row.key, row.level = code, key, digits.index(len(code)) + 1
             row.label = strip_numbering(lab.name)
             keys.add(key)
             kept.append(row)
             above = code
             placed += 1
+        self._unplaced_run(lst)
         if placed:
             self.notices.append(
                 f"{self.sheet.file}，{self.sheet.name}：{self.spec.title}有{placed}行只写了名称、没有科目编码，"
@@ -581,6 +686,8 @@ def _unplaced(name: str, near: list[tuple[str, str]]) -> str:
         + suggestion_text(near)
     )
 
+
+_QUOTED = re.compile(r"“[^”]*”|\d+")
 
 _LEADING_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}(?!\d)")
 
