@@ -3,8 +3,6 @@ rows of the table, end it; what lies below is not read, and the same problem in 
 from __future__ import annotations
 
 import re
-import time
-import tracemalloc
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -78,8 +76,9 @@ def test_a_rate_over_a_tiny_base_is_rounded_not_an_internal_error():
 
 # -- the example workbook with a million (or forty thousand) junk rows below its 支出决算表 -------------
 
-def with_junk_rows(src: Path, dst: Path, sheet: str, n: int) -> None:
-    """A copy of a workbook with ``n`` rows (a label and three figures) two rows below a sheet's table."""
+def with_junk_rows(src: Path, dst: Path, sheet: str, n: int, word_at: int | None = None) -> None:
+    """A copy of a workbook with ``n`` rows (a label and three figures) two rows below a sheet's table;
+    the ``word_at``-th of them has a word where its first figure should be."""
     with zipfile.ZipFile(src) as z:
         parts = {i.filename: z.read(i) for i in z.infolist()}
         part = next(p for p, s in _xlsx_sheet_names(z).items() if s == sheet)
@@ -94,28 +93,24 @@ def with_junk_rows(src: Path, dst: Path, sheet: str, n: int) -> None:
             out.write(head)
             for start in range(0, n, 10_000):
                 out.write("".join(
-                    f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>杂项{r}</t></is></c><c r="C{r}"><v>{r}</v></c>'
-                    f'<c r="D{r}"><v>{r}</v></c><c r="E{r}"><v>0</v></c></row>'
+                    f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>杂项{r}</t></is></c>'
+                    + (f'<c r="C{r}" t="inlineStr"><is><t>一百</t></is></c>' if r - first == word_at
+                       else f'<c r="C{r}"><v>{r}</v></c>')
+                    + f'<c r="D{r}"><v>{r}</v></c><c r="E{r}"><v>0</v></c></row>'
                     for r in range(first + start, first + min(start + 10_000, n))).encode())
             out.write(b"</sheetData>" + tail)
 
 
-def test_forty_thousand_junk_rows_below_a_table_are_one_message_quickly(tmp_path):
+def test_forty_thousand_junk_rows_below_a_table_are_one_message_and_not_read(tmp_path):
     from disclosure.load.reader import read_tables
     from disclosure.standard import load_table_set
     from test_site_support import ROOT, UNIT
 
     book = tmp_path / "2021.xlsx"
-    with_junk_rows(ROOT / "tables" / UNIT / "2021.xlsx", book, "支出决算表", 40_000)
-    tracemalloc.start()
-    started = time.perf_counter()
+    # a word where a figure should be, far below: read, it would be an error of its own (“一百”不是数字)
+    with_junk_rows(ROOT / "tables" / UNIT / "2021.xlsx", book, "支出决算表", 40_000, word_at=30_000)
     with pytest.raises(InputError) as exc:
         read_tables(book, load_table_set("neimenggu-11"), display_path="2021.xlsx", year=2021)
-    took = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
     [problem] = exc.value.problems  # before: 40,000 errors, 54 s (201 s with the nearest names)
     assert problem.sheet == "支出决算表" and problem.cell == "A37"
     assert "表格下方从第37行起有 40,000 行不是本表的项目（A37“杂项37”、A38“杂项38”、A39“杂项39” 等）" in problem.message
-    assert took < 40, took
-    assert peak < 400 * 1024 ** 2, peak

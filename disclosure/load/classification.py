@@ -148,6 +148,13 @@ def _codes_by_key(scheme: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
+def known_anywhere(scheme: str, name: str) -> bool:
+    """Whether a name is the official name of some 科目 of the scheme in some year (a 类 also without 支出)."""
+    wanted = name_key(name)
+    keys = _codes_by_key(scheme)
+    return bool(wanted) and (wanted in keys or wanted + "支出" in keys)
+
+
 def other_year_names(scheme: str, code: str) -> dict[str, tuple[int, int | None]]:
     """The names a code has in any year, with their years (a renamed 科目 has several)."""
     return {s.name: (s.since, s.until) for s in all_subjects(scheme) if s.code == code}

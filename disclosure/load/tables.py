@@ -27,7 +27,14 @@ from disclosure.load.rows import (
     read_label,
     strip_numbering,
 )
-from disclosure.load.classification import YearList, any_year_code, name_warning, suggestion_text, year_list
+from disclosure.load.classification import (
+    YearList,
+    any_year_code,
+    known_anywhere,
+    name_warning,
+    suggestion_text,
+    year_list,
+)
 from disclosure.load.labels import is_spacer, money_unit
 from disclosure.load.text import find_item, norm
 from disclosure.load.workbook import Sheet, a1
@@ -308,9 +315,15 @@ class SheetReader:
         scheme = "economic" if classification == "economic" else "function"
         self._stray = []
         placed_any = False
+        coded_any = False
+        unknown: list[tuple[Row, Label]] = []  # uncoded rows with figures in a row, no 科目's name in any year
         data_rows = self.data_rows()
         for at, r in enumerate(data_rows):
             if placed_any and len(self._stray) >= STRAY_RUN and self._stray[-1][0] == data_rows[at - 1]:
+                self._end_of_stray(data_rows[at:])
+                break
+            if len(unknown) >= STRAY_RUN:  # a coded table's names could never be placed: it has ended
+                self._stray = self._drop_unknown(unknown, per_part, pending_indent)
                 self._end_of_stray(data_rows[at:])
                 break
             if self._stray and self._stray[-1][0] != data_rows[at - 1]:  # a run broken by a row of the table
@@ -359,7 +372,17 @@ class SheetReader:
                 placed_any = True
                 if row.key.startswith("?"):
                     pending_indent.append((row, label))
-                elif row.key in seen:
+                    if coded_any and not blank and not known_anywhere(scheme, label.name):
+                        unknown.append((row, label))
+                    else:
+                        unknown = []
+                    for key, c in cmap.items():
+                        self.value(row, key, r, c)
+                    per_part[part].append(row)
+                    continue
+                coded_any = coded_any or row.code is not None
+                unknown = []
+                if row.key in seen:
                     self.problem(f"“{row.label}”在本表出现了两次（另见第{seen[row.key] + 1}行）。请删去重复的一行。", r, label.col)
                     continue
                 seen[row.key] = r
@@ -392,6 +415,16 @@ class SheetReader:
         for r0, c0, name0, parents in self._stray:
             self._unplaced_problem(r0, c0, name0, "function", lst.scheme, parents)
         self._stray = []
+
+    def _drop_unknown(
+        self, unknown: list[tuple[Row, Label]], per_part: list[list[Row]], pending: list[tuple[Row, Label]]
+    ) -> list[tuple[int, int, str, list | None]]:
+        """Take a run of unplaceable uncoded rows back out of the table; they become the stray run."""
+        gone = {id(row) for row, _ in unknown}
+        for part_rows in per_part:
+            part_rows[:] = [row for row in part_rows if id(row) not in gone]
+        pending[:] = [(row, lab) for row, lab in pending if id(row) not in gone]
+        return [(lab.row, lab.col, lab.name, None) for _, lab in unknown]
 
     def _end_of_stray(self, rest: list[int], counted: int | None = None) -> None:
         """Rows that cannot be rows of the table, one after another below its rows: the table has ended.
