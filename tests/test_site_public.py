@@ -283,7 +283,7 @@ def _override(project: Path, template: str, old: str, new: str) -> None:
 
 
 #: (how it is planted, the page the final refusal names): one leak in each place an override theme
-#: has. A leak in base.html stops every unit-year page and then the portal, which names its own page.
+#: has. The portal step is tried before any unit-year is built, so a leak in base.html names the portal's page.
 THEME_PLANTS = {
     "head": (lambda p: _override(p, "base.html", "</head>", '<meta name="x-source" content="figures.staff_actual">\n</head>'),
              "index.html"),
@@ -321,10 +321,42 @@ def test_an_override_theme_that_leaks_anywhere_stops_the_public_build(
     err = said.err
     assert "对外公开版的页面不得含有" in err and f"{page}：含有" in err and "Traceback" not in err, err[-600:]
     assert not (out / page).exists(), "the leaking file is not written"
-    if place in ("head", "script", "style", "data", "link"):  # base.html: the unit-year is not published either
-        assert f"失败 {UNIT}/2021：对外公开版的页面不得含有" in said.out
-        assert not (out / UNIT / "2021" / "index.html").exists()
+    # the portal step is tried first (base.html is every page's): no unit-year is published either
+    assert not (out / UNIT / "2021" / "index.html").exists()
+    assert err.count("对外公开版的页面不得含有") == 1
     assert build(project, project / "site-review", "--year", "2021", "-j", "1", "--review") == 0
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("place", ["portal-comment", "search-page", "asset"])
+def test_a_portal_that_would_be_refused_publishes_no_unit_year(
+        tmp_path: Path, capsys: pytest.CaptureFixture, place: str) -> None:
+    """The portal step is checked before any unit-year is published: a first build leaves no unit
+    pages without their portal, and a rebuild leaves the site exactly as it was."""
+    project = copy_example(tmp_path / "p")
+    plant, page = THEME_PLANTS[place]
+    plant(project)
+    out = project / "site"
+    assert build(project, out, "-j", "1") != 0
+    assert f"{page}：含有" in capsys.readouterr().err
+    assert not (out / UNIT / "2021" / "index.html").exists() and not (out / UNIT / "2020" / "index.html").exists()
+
+    fresh = copy_example(tmp_path / "q")
+    site = fresh / "site"
+    assert build(fresh, site, "-j", "1") == 0
+    before = _tree(site)
+    plant(fresh)
+    workbook = fresh / "tables" / UNIT / "2021.xlsx"
+    workbook.write_bytes(workbook.read_bytes())  # touched: the unit-year would be rebuilt
+    (fresh / "content" / UNIT / "2021" / "duties.md").open("a", encoding="utf-8").write("\n本年度职责未变。\n")
+    capsys.readouterr()
+    assert build(fresh, site, "-j", "1") != 0
+    said = capsys.readouterr()
+    assert f"{page}：含有" in said.err and "Traceback" not in said.err
+    assert _tree(site) == before
 
 
 def test_every_title_names_the_site_once(both: tuple[Path, Path]) -> None:

@@ -59,6 +59,8 @@ class BatchOptions:
     builder(project, unit, year, out_dir[, options]) -> result  (one unit-year, writes only
                                                                  out_dir/<unit>/<year>/)
     portal(project, out_dir, results[, options]) -> None          (results of published unit-years)
+    portal_check(project, out_dir, results[, options]) -> None    (before any unit-year is built: raises
+                                                                 when the portal step would be refused)
 
     ``options`` is passed only when it is not None. A result whose ``status`` is ``refused`` counts
     as a failure with its ``errors`` (check findings) as the problems.
@@ -69,6 +71,7 @@ class BatchOptions:
     scheduler: str | None = None  # Dask scheduler address
     builder: str = DEFAULT_BUILDER
     portal: str | None = DEFAULT_PORTAL
+    portal_check: str | None = None
     options: Any = None  # handed to builder and portal unchanged (must pickle)
     options_key: str | None = None  # what of the options changes the pages; default repr(options)
     only: set[tuple[str, int]] | None = None  # build only these unit-years (others are left alone)
@@ -332,6 +335,14 @@ def _clean_interrupted(out_dir: Path) -> None:
     shutil.rmtree(staging_root(out_dir), ignore_errors=True)
 
 
+def _call_portal(step: Any, project: Project, out_dir: Path, results: Results, batch: BatchOptions) -> None:
+    """Call a portal step (``portal`` or ``portal_check``) with the batch's options when it has any."""
+    if batch.options is None:
+        step(project, out_dir, results)
+    else:
+        step(project, out_dir, results, materialize(batch.options))
+
+
 def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Reporter) -> BatchSummary:
     start = time.perf_counter()
     make_dirs(out_dir)
@@ -372,6 +383,8 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             state.entries[key] = Entry(outcome.digest, outcome.digest)
             summary.built.append(outcome)
 
+    if batch.portal_check and tasks:  # a portal that would be refused stops the build before anything is published
+        _call_portal(resolve(batch.portal_check), project, out_dir, Results(out_dir, _published(state)), batch)
     try:
         if tasks:
             for outcome in _outcomes(setup, tasks, batch, reporter):
@@ -406,11 +419,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 unit_years = set(state.files) | set(state.entries)
                 before = _site_files(out_dir, unit_years)
                 foreign = before - set(state.files.get(PORTAL_FILES, []))
-                portal = resolve(batch.portal)
-                if batch.options is None:
-                    portal(project, out_dir, results)
-                else:
-                    portal(project, out_dir, results, materialize(batch.options))
+                _call_portal(resolve(batch.portal), project, out_dir, results, batch)
                 state.files[PORTAL_FILES] = sorted(_site_files(out_dir, unit_years) - foreign)
                 summary.portal_written = True
                 summary.portal_seconds = time.perf_counter() - portal_start

@@ -7,6 +7,7 @@ from pathlib import Path
 
 BUILDER = "disclosure.site.kept:build_kept_unit_year"  # pages, search docs, a slim kept result
 PORTAL = "disclosure.site:build_portal"
+PORTAL_CHECK = "disclosure.site:check_portal_step"
 OPTIONS = "disclosure.site:BuildOptions"
 
 
@@ -39,6 +40,7 @@ def run_site_build(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         builder=BUILDER,
         portal=PORTAL,
+        portal_check=PORTAL_CHECK,
         options=options,
         options_key=f"public={not review};allow_errors={args.allow_errors}",
         only=only,

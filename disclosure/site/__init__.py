@@ -3,9 +3,10 @@ every result (``build_portal``); ``build_site`` runs both into a staging folder 
 
     build_unit_year(project, unit, year, out_dir, options) -> UnitYearResult
     build_portal(project, out_dir, results, options) -> None
+    check_portal_step(project, out_dir, results, options) -> None  (before any unit-year is published)
     build_site(project, out, options, *, unit=None, year=None) -> SiteResult
 """
-from disclosure.site.builder import SiteResult, build_portal, build_site
+from disclosure.site.builder import SiteResult, build_portal, build_site, check_portal_step
 from disclosure.site.unit_year import BuildOptions, PageInfo, UnitYearResult, build_unit_year
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "build_portal",
     "build_site",
     "build_unit_year",
+    "check_portal_step",
 ]

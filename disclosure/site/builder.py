@@ -8,7 +8,7 @@ from pathlib import Path
 from disclosure.errors import CheckFailed, ConfigError, Problem
 from disclosure.project import Project
 from disclosure.site.output import staged
-from disclosure.site.portal import write_assets, write_portal
+from disclosure.site.portal import check_portal, write_assets, write_portal
 from disclosure.site.unit_year import BuildOptions, UnitYearResult, build_unit_year
 
 
@@ -61,6 +61,13 @@ def build_portal(project: Project, out_dir: Path, results: list[UnitYearResult],
     write_portal(project, Path(out_dir), results, public=options.public)  # streams them, leaves refused out
 
 
+def check_portal_step(project: Project, out_dir: Path, results: list, options: BuildOptions | None = None) -> None:
+    """Before a public build publishes any unit-year: the portal step over what is published now
+    (theme assets, portal and search pages) would pass the public check; raises its error if not."""
+    if options is not None and options.public:
+        check_portal(project, Path(out_dir), results)
+
+
 def build_site(
     project: Project, out: Path, options: BuildOptions = BuildOptions(), *,
     unit: str | None = None, year: int | None = None,
@@ -73,5 +80,6 @@ def build_site(
         failed = refusal(results)
         if failed is not None:
             raise failed
+        check_portal_step(project, stage, results, options)
         build_portal(project, stage, results, options)
     return SiteResult(Path(out), results, sum(len(r.pages) for r in results) + 2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -150,10 +151,25 @@ def _slim(results: Sequence[Any], out: Path) -> tuple[list[KeptResult], dict[str
     return kept, parts
 
 
-def write_portal(project: Project, out: Path, results: Sequence[Any], *, public: bool) -> dict[str, int]:
-    """Write ``index.html`` (portal), ``search.html`` and the search index (``assets/search/``) over
-    the published results (``KeptResult`` or ``UnitYearResult``, refused ones left out). Returns the
-    search merge's counts."""
+@dataclass
+class RenderedPortal:
+    """The portal step's pages, rendered and (for the public site) checked, not yet written."""
+
+    kept: list[KeptResult]
+    parts: dict[str, SearchPart]
+    units: list[dict[str, Any]]
+    common: dict[str, Any]
+    portal: str
+    search: str
+    portal_part: SearchPart
+    inline: bool
+    css_prefix: str
+    env: Any
+
+
+def _render_portal(project: Project, out: Path, results: Sequence[Any], public: bool) -> RenderedPortal:
+    """Render ``index.html`` and ``search.html`` over the published results; the public site's pages
+    and search scripts are checked here, before anything is written."""
     env = environment(theme_dirs(project.root))
     site = project.site
     kept, parts = _slim(results, out)
@@ -172,11 +188,41 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
         title="站内搜索", crumbs=[(site.name, "index.html")], **common
     )
     portal_part = make_part(PORTAL_KEY, [SearchDoc("index.html", site.name, page_text(portal))])
-    if public:  # checked before anything of the portal step is written
+    if public:
         require_public(portal, "index.html", "门户首页与站内搜索")
         require_public(search, "search.html", "门户首页与站内搜索")
         for n, script in enumerate(portal_part.doc_scripts):
             require_public_text(script.decode("utf-8") if isinstance(script, bytes) else script, doc_path(PORTAL_KEY, n))
+    return RenderedPortal(kept, parts, units, common, portal, search, portal_part, inline, css_prefix, env)
+
+
+def check_portal(project: Project, out: Path, results: Sequence[Any]) -> None:
+    """The public site's portal step tried without writing: the theme's assets and the portal and
+    search pages over ``results``. Raises the public check's error (a build runs this before it
+    publishes any unit-year, so a refused portal never leaves new unit pages without their portal)."""
+    for name, src in asset_files(theme_dirs(project.root)).items():
+        _check_asset(name, src)
+    _render_portal(project, out, _sample(results), public=True)
+
+
+def _sample(results: Sequence[Any]) -> Sequence[Any]:
+    """Enough of the published results for the portal's shape (each unit's view inline, or the list of
+    a large bureau): every unit-year of the first ``INLINE_UNITS + 1`` units, not a thousand read again."""
+    keys = getattr(results, "keys", None)
+    if not isinstance(keys, list):
+        return results
+    wanted = set(sorted({unit for unit, _ in keys})[: INLINE_UNITS + 1])
+    return [results[i] for i, (unit, _) in enumerate(keys) if unit in wanted]
+
+
+def write_portal(project: Project, out: Path, results: Sequence[Any], *, public: bool) -> dict[str, int]:
+    """Write ``index.html`` (portal), ``search.html`` and the search index (``assets/search/``) over
+    the published results (``KeptResult`` or ``UnitYearResult``, refused ones left out). Returns the
+    search merge's counts."""
+    rendered = _render_portal(project, out, results, public)
+    kept, parts, units, common = rendered.kept, rendered.parts, rendered.units, rendered.common
+    portal, search, portal_part = rendered.portal, rendered.search, rendered.portal_part
+    inline, css_prefix, env = rendered.inline, rendered.css_prefix, rendered.env
     if not inline:
         _write_unit_pages(env, units, out, common, css_prefix)
     write(out / "index.html", prefix.html(portal, css_prefix))
