@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from disclosure.errors import ConfigError, Problem, describe_toml_error
+from disclosure.errors import ConfigError, InputError, Problem, describe_toml_error
 
 CONFIG_NAME = "disclosure.toml"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")
@@ -115,6 +115,24 @@ class Project:
 
     def unit_years(self) -> list[tuple[str, int]]:
         return [(u, y) for u in self.units() for y in self.years(u)]
+
+    def select(self, unit: str | None = None, year: int | None = None) -> list[tuple[str, int]]:
+        """The unit-years ``check`` and ``build`` work on, sorted: all of them, or those of the named
+        unit and/or year. Folders that cannot be units are left out (each command reports them on its
+        own); a named unit or year that has no tables is an InputError naming what there is."""
+        units = self.unit_folders()[0]
+        pairs = [(u, y) for u in units for y in self.years(u)]
+        if unit is not None:
+            if unit not in units:
+                known = "、".join(units) or "无"
+                raise InputError(Problem(f"没有单位“{unit}”的公开表。已有的单位：{known}。", file="tables"))
+            pairs = [p for p in pairs if p[0] == unit]
+        if year is not None:
+            pairs = [p for p in pairs if p[1] == year]
+            if not pairs:
+                where = f"单位“{unit}”" if unit else "任何单位"
+                raise InputError(Problem(f"{where}都没有 {year} 年的公开表（应放在 tables/<单位>/{year}.xlsx）。", file="tables"))
+        return sorted(pairs)
 
     def source(self, unit: str, year: int) -> Path | None:
         """The workbook or folder holding a unit-year's tables, or None."""

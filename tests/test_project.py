@@ -100,6 +100,34 @@ def test_build_with_a_chinese_unit_folder_exits_2(tmp_path, capsys):
     assert not (tmp_path / "site" / "交警支队").exists()
 
 
+def test_check_and_build_select_the_same_unit_years_and_refuse_the_same_way(tmp_path, capsys):
+    """One selection (``Project.select``) for both commands: the same pairs, the same message when a
+    named unit or year has no tables, and a folder that cannot be a unit left to fail on its own."""
+    from disclosure.cli import main
+
+    for rel in ["tables/b-unit/2021.xlsx", "tables/b-unit/2020.xlsx", "tables/a-unit/2021.xlsx", "tables/交警支队/2021.xlsx"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"")
+    project = load_project(tmp_path)
+    assert project.select() == [("a-unit", 2021), ("b-unit", 2020), ("b-unit", 2021)]
+    assert project.select(year=2021) == [("a-unit", 2021), ("b-unit", 2021)]
+    assert project.select("b-unit", 2020) == [("b-unit", 2020)]
+    for unit, year, said in [("nobody", None, "没有单位“nobody”的公开表。已有的单位：a-unit、b-unit。"),
+                             ("a-unit", 2020, "单位“a-unit”都没有 2020 年的公开表（应放在 tables/<单位>/2020.xlsx）。"),
+                             (None, 1999, "任何单位都没有 1999 年的公开表")]:
+        with pytest.raises(InputError) as info:
+            project.select(unit, year)
+        assert said in str(info.value)
+        argv = [*(["--unit", unit] if unit else []), *(["--year", str(year)] if year else [])]
+        for command in (["check", str(tmp_path)], ["build", str(tmp_path), "--out", str(tmp_path / "site")]):
+            capsys.readouterr()
+            assert main([*command, *argv]) == 2, command
+            err = capsys.readouterr().err
+            assert err.count(said) == 1 and "Traceback" not in err, (command, err)
+    assert not (tmp_path / "site").exists() or not any((tmp_path / "site").glob("*/*/index.html"))
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -29,9 +29,7 @@ def run_site_build(args: argparse.Namespace) -> int:
     out = output_folder(project.root, args.out, review)
     only = None
     if getattr(args, "unit", None) is not None or getattr(args, "year", None) is not None:
-        from disclosure.site.builder import select
-
-        only = set(select(project, args.unit, args.year))
+        only = set(project.select(args.unit, args.year))
     # the site's modules are imported only by the processes that build or write the portal
     options = Deferred(OPTIONS, (("public", not review), ("allow_errors", args.allow_errors)))
     batch = BatchOptions(

@@ -22,23 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[str, int]]:
-    """The unit-years to check; InputError when the selection matches none. Folders that cannot
-    be units are left out here (``bad_folders`` reports them) so that the others are checked."""
-    units, bad_folders = project.unit_folders()
-    pairs = [(u, y) for u in units for y in project.years(u)]
-    if not pairs and not bad_folders:
+    """The unit-years to check (``Project.select``); InputError when the project has no tables at all
+    (folders that cannot be units are checked on their own, each failing alone)."""
+    pairs = project.select(unit, year)
+    if not pairs and not project.unit_folders()[1]:
         raise InputError(Problem("项目中还没有公开表：请把工作簿放在 tables/<单位>/<年度>.xlsx，或先运行 disclosure init。",
                                  file="tables"))
-    if unit is not None:
-        if unit not in units:
-            known = "、".join(units)
-            raise InputError(Problem(f"没有单位“{unit}”的公开表。已有的单位：{known}。", file="tables"))
-        pairs = [p for p in pairs if p[0] == unit]
-    if year is not None:
-        pairs = [p for p in pairs if p[1] == year]
-        if not pairs:
-            where = f"单位“{unit}”" if unit else "任何单位"
-            raise InputError(Problem(f"{where}都没有 {year} 年的公开表。", file="tables"))
     return pairs
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from disclosure.errors import CheckFailed, ConfigError, Problem
+from disclosure.errors import CheckFailed, Problem
 from disclosure.project import Project
 from disclosure.site.output import staged
 from disclosure.site.portal import check_portal, write_assets, write_portal
@@ -17,20 +17,6 @@ class SiteResult:
     out: Path
     results: list[UnitYearResult] = field(default_factory=list)
     pages: int = 0
-
-
-def select(project: Project, unit: str | None = None, year: int | None = None) -> list[tuple[str, int]]:
-    """The unit-years to build, sorted; a named unit or year that has no tables is a ConfigError."""
-    pairs = project.unit_years()
-    if unit is not None:
-        if unit not in project.units():
-            raise ConfigError(f"tables/ 下没有单位“{unit}”的文件夹。已有单位：{'、'.join(project.units()) or '无'}。")
-        pairs = [p for p in pairs if p[0] == unit]
-    if year is not None:
-        pairs = [p for p in pairs if p[1] == year]
-        if not pairs:
-            raise ConfigError(f"没有 {year} 年度的公开表（应放在 tables/<单位>/{year}.xlsx）。")
-    return sorted(pairs)
 
 
 def refusal(results: Iterable[UnitYearResult]) -> CheckFailed | None:
@@ -74,7 +60,7 @@ def build_site(
 ) -> SiteResult:
     """Build the selected unit-years and the portal into a staging folder; swap it in only when every
     unit-year built and none was refused. Raises InputError (exit 2) or CheckFailed (exit 1)."""
-    pairs = select(project, unit, year)
+    pairs = project.select(unit, year)
     with staged(out) as stage:
         results = [build_unit_year(project, u, y, stage, options) for u, y in pairs]
         failed = refusal(results)
