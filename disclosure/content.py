@@ -29,6 +29,7 @@ from disclosure.project import YEAR, Project
 from disclosure.safe_files import read_text
 
 REVIEW_MARK = "请核对"
+PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a person must write
 #: a markdown line that is only a review comment: ``<!-- 请核对：编制人数 -->``
 _MD_REVIEW_LINE = re.compile(r"^\s*<!--\s*" + REVIEW_MARK + r"[：:]?\s*(?P<what>.*?)\s*-->\s*$")
 #: a TOML comment line carrying the mark: ``# 请核对：联系电话``

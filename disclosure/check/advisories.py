@@ -7,7 +7,7 @@ from typing import Any
 
 from disclosure.check.finding import Finding
 from disclosure.check.spec import ADJUSTMENT_REASON
-from disclosure.content import UnitContent
+from disclosure.content import PLACEHOLDER, UnitContent
 from disclosure.derive import MONEY, PERCENT
 from disclosure.model import Accounts
 from disclosure.money import HUNDRED, format_amount
@@ -107,9 +107,6 @@ def missing_reasons(facts: Any, content: UnitContent | None, project: Project) -
         message = f"{fact.label} {_figure(fact)}，没有写原因：请在 {where} 的 [reasons] 中写 {key} = \"……\""
         found.append(Finding("warning", "reason.missing", message, cells, table, "变动较大或决算偏离预算须说明原因"))
     return found
-
-
-PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a person must write
 
 
 def _section_file(content: UnitContent, key: str, project: Project) -> str:

@@ -11,12 +11,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from disclosure.commands.blank_texts import blank_texts, blank_unit_toml, toml_string
+from disclosure.content import PLACEHOLDER
 from disclosure.errors import ConfigError, InputError, Problem
 from disclosure.hooks import InitContext, PlannedFile, Scaffold
 from disclosure.project import CONFIG_NAME, UNIT_SLUG, YEAR, load_project
 from disclosure.standard import DEFAULT_TABLE_SET, TableSet, load_table_set
-
-PLACEHOLDER = "请填写"  # every guidance text carries it, so a check can warn when it is left in
 
 CONFIG_TEXT = """\
 # disclosure 项目设置（由 disclosure init 生成，可按需修改）
@@ -26,52 +26,6 @@ table_set = "{table_set}"   # 公开表套表：neimenggu-11、national-9、yunn
 [site]
 name = "部门决算公开专栏"   # 网站名称，显示在每页页眉
 """
-
-UNIT_TOML = """\
-# 单位信息。name 为单位全称，须与公开表“编制单位”一致。
-name = "{name}"{hint}
-contact_person = ""   # {placeholder}决算公开联系人
-contact_phone = ""    # {placeholder}联系电话，如 0478-1234567
-"""
-
-CONTENT_TEXTS: dict[str, str] = {
-    "duties.md": """\
-# 主要职能职责
-
-> {placeholder}本单位的主要职能职责（来源：“三定”方案），写完后删除本提示行。
-
-## （一）单位职能
-
-{placeholder}：一段话说明本单位的性质和职能。
-
-## （二）主要职责
-
-1. {placeholder}：第一项职责。
-2. {placeholder}：第二项职责。
-""",
-    "organization.md": """\
-# 机构设置及决算单位构成情况
-
-> {placeholder}本单位的机构设置和纳入决算编制范围的单位，写完后删除本提示行。
-
-{placeholder}：内设机构、编制人数、实有人数。
-
-| 序号 | 单位名称 | 单位性质 |
-|---|---|---|
-| 1 | {placeholder}：单位名称 | {placeholder}：如“财政拨款的行政单位” |
-""",
-    "contact.md": """\
-# 决算公开联系方式及信息反馈渠道
-
-> {placeholder}联系人和电话，写完后删除本提示行。
-
-本单位决算公开信息反馈和联系方式：
-
-- 联系人：{placeholder}
-- 联系电话：{placeholder}
-""",
-}
-
 
 def _text(content: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
@@ -94,10 +48,6 @@ def _plan_workbook(ctx: InitContext) -> list[PlannedFile]:
     return [PlannedFile(ctx.root / "tables" / ctx.unit / f"{ctx.year}.xlsx", write, True)]
 
 
-def _toml_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 def _plan_content(ctx: InitContext) -> list[PlannedFile]:
     """The year's own texts in content/<unit>/<year>/: copied from the latest earlier year (with
     请核对 marks on what changes from year to year), else blank guidance texts. A text the unit
@@ -109,10 +59,7 @@ def _plan_content(ctx: InitContext) -> list[PlannedFile]:
     folder = unit_dir / str(ctx.year)
     if ctx.previous is not None:
         return [PlannedFile(folder / name, _text(text), False) for name, text in copied_texts(ctx)]
-    name = _toml_string(ctx.name) if ctx.name else ""
-    hint = "" if name else f"   # {PLACEHOLDER}单位全称"
-    blanks = {"unit.toml": UNIT_TOML.format(name=name, hint=hint, placeholder=PLACEHOLDER)}
-    blanks.update((fname, text.format(placeholder=PLACEHOLDER)) for fname, text in CONTENT_TEXTS.items())
+    blanks = {"unit.toml": blank_unit_toml(ctx.name), **blank_texts()}
     return [
         PlannedFile(unit_dir / fname if (unit_dir / fname).is_file() else folder / fname, _text(text), False)
         for fname, text in blanks.items()
@@ -241,7 +188,7 @@ def pin_year(ctx: InitContext) -> str | None:
     sets = {**project.year_table_sets, ctx.year: set_name}
     style = style_for(replace(project, year_table_sets=sets), ctx.year).name
     section = (f"[years.{ctx.year}]   # {ctx.year} 年度固定用的套表和报告写法（由 disclosure init 写入），项目默认改了也不变\n"
-               f'table_set = "{_toml_string(set_name)}"\nstyle = "{_toml_string(style)}"\n')
+               f'table_set = "{toml_string(set_name)}"\nstyle = "{toml_string(style)}"\n')
     joined = text + ("" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n") + section
     tomllib.loads(joined)  # the section parses as written
     config.write_text(joined, encoding="utf-8")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from disclosure.commands.blank_texts import blank_texts, blank_unit_toml
 from disclosure.content import LAYER_SHARED, REVIEW_MARK, load_content
 from disclosure.project import load_project
 
 if TYPE_CHECKING:
-    from disclosure.commands.init import InitContext
+    from disclosure.hooks import InitContext
 
 #: what a line may state that holds for one year only: (what to confirm, pattern)
 YEARLY_FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -62,8 +63,6 @@ def mark_toml(text: str, previous: int) -> tuple[str, int]:
 def copied_texts(ctx: "InitContext") -> list[tuple[str, str]]:
     """``(file name, text)`` of the new year's own texts, from ``ctx.previous``. A yearly text the
     earlier year did not have is written blank, as for a unit's first year."""
-    from disclosure.commands.init import CONTENT_TEXTS, PLACEHOLDER, UNIT_TOML, _toml_string
-
     assert ctx.previous is not None
     project = load_project(ctx.root)
     earlier = load_content(project, ctx.unit, ctx.previous)
@@ -74,16 +73,14 @@ def copied_texts(ctx: "InitContext") -> list[tuple[str, str]]:
         text, _ = mark_markdown(earlier.sections[key], ctx.previous)
         files.append((f"{key}.md", text))
     have = {name for name, _ in files}
-    for fname, blank in CONTENT_TEXTS.items():
+    for fname, blank in blank_texts().items():
         if fname not in have and fname[:-3] not in earlier.sources:
-            files.append((fname, blank.format(placeholder=PLACEHOLDER)))
+            files.append((fname, blank))
     if earlier.settings_sources:
         raw = earlier.settings_sources[-1].path.read_text(encoding="utf-8")
         text, _ = mark_toml(_without_review_comments(raw), ctx.previous)
     else:
-        name = _toml_string(ctx.name) if ctx.name else ""
-        hint = "" if name else f"   # {PLACEHOLDER}单位全称"
-        text = UNIT_TOML.format(name=name, hint=hint, placeholder=PLACEHOLDER)
+        text = blank_unit_toml(ctx.name)
     files.append(("unit.toml", text))
     return sorted(files)
 

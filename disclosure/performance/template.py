@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from disclosure.content import PLACEHOLDER
 from disclosure.performance.rubric import Rubric, load_rubric
-
-PLACEHOLDER = "请填写"
 
 HEAD = """\
 # 绩效输入（{year}年度）：部门整体支出绩效评价（附表2）、绩效目标完成情况（附表1）、项目绩效自评。
