@@ -111,6 +111,10 @@ def test_a_published_name_without_code_takes_the_code_of_its_year(entry):
         ("（二）其中：一般公共预算财政拨款收入", "一般公共预算财政拨款收入"),
         ("「三公」经费", "三公经费"),
         ('"三公"经费', "三公经费"),
+        ("九、《国有资本经营预算财政拨款收入支出决算表》", "国有资本经营预算财政拨款收入支出决算表"),
+        ("项目（按功能分类）", "项目"),
+        ("项目(按经济分类)", "项目"),
+        ("科目名称（按支出功能分类科目）", "科目名称"),
         ("合　计：", "合计"),
         ("ＡＢＣ１２３", "ABC123"),
         # what must survive: brackets inside a name, a bracketed word that is no unit, decimals
@@ -122,6 +126,8 @@ def test_a_published_name_without_code_takes_the_code_of_its_year(entry):
         ("一般公共服务支出", "一般公共服务支出"),
         ("十分重要事项", "十分重要事项"),
         ("（万元）", "(万元)"),
+        ("按功能分类", "按功能分类"),
+        ("（按功能分类）", "(按功能分类)"),
     ],
 )
 def test_normalisation_rules(raw, expected):

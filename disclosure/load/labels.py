@@ -6,11 +6,13 @@ Real exports write the same row in many ways: ``车辆数合计（辆）``, ``�
 text (the rules are the constants below, applied in this order):
 
 1. circled and parenthesised numbers (①, ⑴, ⒈) are numbering, dropped before NFKC turns them into digits;
-2. NFKC (full-width letters, digits, brackets and colons become half-width), quotes 「」“”"'‘’『』 dropped,
+2. NFKC (full-width letters, digits, brackets and colons become half-width), quotes 「」“”"'‘’『』 and the
+   title marks 《》〈〉 dropped,
    every kind of space dropped;
 3. leading numbering dropped, repeatedly: 一、 （一） (1) 1. 1、 1） A. 第一部分 第一节 第一, and 其中 / 其中：;
 4. a unit at the end dropped: （辆） （台、套） （台/套） （个） （人次） （万元） （元）, and the level marks
-   （类） （款） （项） (all in `UNIT_WORDS`, alone or joined by 、 / ，);
+   （类） （款） （项） (all in `UNIT_WORDS`, alone or joined by 、 / ，); so is a qualifier at the end that says
+   what the rows are listed by: 项目（按功能分类） 项目(按经济分类) 科目名称（按支出功能分类科目）;
 5. trailing colons dropped.
 
 `loose_key` is the second, weaker form used only when it picks one item out of a table's items:
@@ -34,7 +36,7 @@ MONEY_UNITS = ("元", "万元", "千元", "亿元")
 NUMBERING_WORDS = frozenset({"栏次", "行次", "序号"})
 
 _CIRCLED = re.compile(r"^\s*[\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]\s*")
-_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』〝〞")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』〝〞《》〈〉")
 _SPACES = re.compile(r"\s+")
 _CN_NUM = "一二三四五六七八九十百零〇"
 _NUMBERING = re.compile(
@@ -52,6 +54,8 @@ _UNIT_GROUP = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse
 _UNIT_END = re.compile(
     rf"[(\[【]\s*(?:金额)?(?:计量)?(?:单位)?[:：]?\s*((?:{_UNIT_GROUP})(?:\s*[、/,，]\s*(?:{_UNIT_GROUP}))*)\s*[)\]】]$"
 )
+# a trailing （按…） names the basis of the list (项目（按功能分类）), not the column
+_QUALIFIER_END = re.compile(r"[(\[【]按[^()\[\]【】]{1,24}[)\]】]$")
 _TRAILING = ":：,，;；。"
 _NOTE = re.compile(
     r"^(?:(?:注|说明|备注|附注|填表说明|补充说明)\s*[0-9一二三四五六七八九]?\s*[:：.、]"
@@ -81,7 +85,7 @@ def normalize_label(text: object) -> str:
     """Canonical form of a row label or column header (rules 1–5 of the module docstring)."""
     s = _strip_numbering(_canonical(text))
     s = s.rstrip(_TRAILING)
-    while (m := _UNIT_END.search(s)) and m.start() > 0:
+    while (m := _UNIT_END.search(s) or _QUALIFIER_END.search(s)) and m.start() > 0:
         s = s[: m.start()].rstrip(_TRAILING)
     return s.rstrip(_TRAILING)
 

@@ -172,6 +172,9 @@ class SheetReader:
             if not nonblank:
                 continue
             if is_numbering_row(texts) or is_note(nonblank[0]):
+                if is_note(nonblank[0]) and len(self.notes) < MAX_NOTES:
+                    # a note before any figure (an empty table's 空表说明 under its header) is the table's
+                    self.notes.extend(nonblank)
                 last_text = r
                 continue
             lead = norm(nonblank[0])
