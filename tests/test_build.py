@@ -118,6 +118,21 @@ def test_report_follows_the_reference_order(example_site: Path) -> None:
     assert BANNER not in html
 
 
+def test_a_units_performance_text_opens_the_one_performance_section(tmp_path: Path) -> None:
+    # content's performance.md beside the 绩效 feature: one 三、预算绩效评价工作开展情况, the unit's text first
+    project = copy_example(tmp_path / "p")
+    (project / "content" / UNIT / "2021" / "performance.md").write_text(
+        "# 预算绩效评价工作开展情况\n\n本单位建立了预算绩效管理制度，逐项开展绩效自评。\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    html = (out / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
+    part2 = html[html.index('id="dc-part-2"'):html.index('id="dc-part-3"')]
+    assert part2.count("预算绩效评价工作开展情况") == 1
+    assert re.findall(r'<h3 id="dc-s-[\w-]+">([^<]+)</h3>', part2)[-1] == "三、预算绩效评价工作开展情况"
+    own, first = part2.index("本单位建立了预算绩效管理制度"), part2.index("（一）预算绩效管理工作开展情况")
+    assert part2.index("三、预算绩效评价工作开展情况") < own < first
+
+
 def test_table_pages_show_the_cells_with_anchors(example_site: Path) -> None:
     html = (example_site / UNIT / "2021" / "tables" / "expenditure.html").read_text(encoding="utf-8")
     # 支出决算表!C5 is the 本年支出合计 of the example: 5,817.35

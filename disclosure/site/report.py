@@ -93,6 +93,12 @@ def _body(html: str, level: int, title: str) -> str:
     return shift_headings(strip_leading_heading(html, title), min(6, level + 1))
 
 
+def section_body(html: str, level: int, title: str, table_pages: set[str]) -> str:
+    """A section's HTML as a block of the report shows it: sanitised, links to unpublished tables
+    dropped, its own leading title removed and its headings below the block's level."""
+    return _body(unlink_missing(clean_html(html), table_pages), level, title)
+
+
 def outline(year: int, style: Style | None = None) -> list[Part]:
     """The report's parts, empty, in the order and with the titles of the style's section list."""
     style = style or load_style(DEFAULT_STYLE)

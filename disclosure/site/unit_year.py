@@ -25,7 +25,7 @@ from disclosure.site import prefix
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
 from disclosure.site.public_check import require_public
-from disclosure.site.report import Block, close_part, number_figures, public_parts, report_parts
+from disclosure.site.report import Block, close_part, number_figures, public_parts, report_parts, section_body
 from disclosure.wording.style import style_for
 from disclosure.site.sanitize import clean_html
 from disclosure.site.search import SearchDoc, page_text
@@ -203,9 +203,11 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
                      charts=[ChartView.of(c) for c in extra.charts])
 
     charts: list[ChartView] = unit_year_charts(facts, year)
+    feature_blocks = _feature_blocks(ctx, extras) if sections else []
+    sections = _one_performance_section(sections, feature_blocks, {v.key for v in views})
     parts = report_parts(sections, content, year, {v.key for v in views}, style_for(project, year))
     if sections:  # 预算绩效评价工作开展情况 closes the part the style puts it in (the narrative's)
-        close_part(parts, "performance", _feature_blocks(ctx, extras), style_for(project, year))
+        close_part(parts, "performance", feature_blocks, style_for(project, year))
     if options.public:
         parts = public_parts(parts)
     parts = number_figures(parts)
@@ -296,6 +298,19 @@ def _feature_blocks(ctx: UnitYearContext, extras: list[ExtraPage]) -> list[Block
         blocks.append(Block(section.id, section.title, 3, ""))
         blocks += [Block(f"{section.id}-{i}", b.title, 4, clean_html(b.html)) for i, b in enumerate(section.blocks, 1)]
     return blocks
+
+
+def _one_performance_section(sections: list, blocks: list[Block], table_pages: set[str]) -> list:
+    """One 绩效 section: when the feature writes it, the unit's own performance.md opens that section
+    (its text above the feature's subsections) instead of standing beside it as a second section of the
+    same title. ``blocks`` (the feature's) are changed in place; the sections are returned without it."""
+    own = next((s for s in sections if s.key == "performance"), None)
+    if own is None or not blocks:
+        return sections
+    head = blocks[0]
+    text = section_body(own.html, head.level, own.title, table_pages)
+    blocks[0] = Block(head.id, head.title, head.level, text + head.html)
+    return [s for s in sections if s is not own]
 
 
 def _print_css(title: str) -> str:
