@@ -100,6 +100,17 @@ def test_small_amounts_in_yuan_below_a_threshold():
     assert format_value(Decimal("0.03"), "万元") == "0.03万元"
 
 
+def test_a_style_that_writes_every_amount_in_yuan():
+    # 云南 county reports of 2018 give amounts in 元 with separators, cents to two places, zeros in 万元
+    assert format_yuan(Decimal("33.8866")) == "338,866元"
+    assert format_yuan(Decimal("5.28142")) == "52,814.20元"
+    assert format_yuan(Decimal("24.287081")) == "242,870.81元"
+    style = load_style("yunnan-yuan")
+    assert format_value(Decimal("24.287081"), "万元", style.yuan_below) == "242,870.81元"
+    assert format_value(Decimal("0"), "万元", style.yuan_below) == "0.00万元"
+    assert style.switches["zero_three_public"] == "figures" and style.sections == load_style("yunnan").sections
+
+
 def test_three_public_against_budget_in_both_styles_and_zero_items_in_words():
     sections, _ = render("yunnan")
     text = sections["three_public"].markdown

@@ -33,9 +33,14 @@ def format_count(value: Decimal, unit: str = "") -> str:
 
 
 def format_yuan(value: Decimal) -> str:
-    """0.0275 万元 → ``275元``; 0.035 → ``350元``; cents kept when the amount has them (12.5元)."""
+    """0.0275 万元 → ``275元``; 0.035 → ``350元``; cents kept when the amount has them (12.5元); from
+    1,000元 on with thousands separators, and cents to two places (33.8866 → ``338,866元``,
+    5.28142 → ``52,814.20元``)."""
     yuan = value * 10000
-    text = f"{yuan.normalize():f}" if yuan == yuan.to_integral_value() else f"{round_half_up(yuan, 2).normalize():f}"
+    whole = yuan == yuan.to_integral_value()
+    if abs(yuan) >= 1000:
+        return f"{yuan.to_integral_value():,f}元" if whole else f"{round_half_up(yuan, 2):,.2f}元"
+    text = f"{yuan.normalize():f}" if whole else f"{round_half_up(yuan, 2).normalize():f}"
     return f"{text}元"
 
 
