@@ -63,3 +63,14 @@ def test_amounts_in_yuan_are_carried_in_wan_exactly():
     assert summary.source_unit == "元"
     assert str(summary.value("income.year_total", "amount")) == "2575.489939"
     assert str(summary.value("expenditure.210", "amount")) == "2503.756522"
+
+
+def test_totals_in_yuan_round_on_their_own_as_the_published_report_prints_them():
+    """新疆 2023: the report prints 434.16 + 0.55 = 434.72; in 元 the tables add up, each rounded alone."""
+    accounts = load_accounts(load_project(REAL / "wulumuqi-2023"), "wlmq-zhengwu", 2023)
+    summary = accounts.tables["summary"]
+    assert str(summary.value("income.year_total", "amount")) == "434.1648"
+    assert str(summary.value("income.opening_balance", "amount")) == "0.5549"
+    assert str(summary.value("income.grand_total", "amount")) == "434.7197"
+    # the 九、《…》 title names its sheet: the 国有资本经营 table is found by title, not by position
+    assert accounts.tables["state_capital"].sheet == "Sheet9" and accounts.tables["state_capital"].empty
