@@ -61,6 +61,23 @@ def part_defs(name: str = "sections.toml") -> tuple[PartDef, ...]:
                  for d in parts)
 
 
+def part_title(template: str, year: int, unit_name: str = "") -> str:
+    """A part's title for a report year: ``{{ year }}`` and ``{{ unit_name }}`` filled in, and any
+    condition on them evaluated (云南: ``第一部分 {{ unit_name ~ '概况' if year <= 2022 and unit_name else
+    '部门概况' }}``), with the same template language as the section titles."""
+    if "{" not in template:
+        return template
+    return _title_template(template).render(year=year, unit_name=unit_name).strip()
+
+
+@lru_cache(maxsize=64)
+def _title_template(template: str) -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False).from_string(template)
+
+
 YEAR_FOLDER = re.compile(r"^from-((?:19|20)\d\d)$")  # wording/from-2024/<key>.md: reports of 2024 on
 
 

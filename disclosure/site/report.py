@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from disclosure.content import UnitContent
-from disclosure.narrative.sections import PartDef, part_defs, section_defs
+from disclosure.narrative.sections import PartDef, part_defs, part_title, section_defs
 from disclosure.site.sanitize import clean_html, render_markdown, shift_headings, strip_leading_heading
 from disclosure.wording.style import DEFAULT_STYLE, Style, load_style
 
@@ -99,8 +99,9 @@ def section_body(html: str, level: int, title: str, table_pages: set[str]) -> st
     return _body(unlink_missing(clean_html(html), table_pages), level, title)
 
 
-def outline(year: int, style: Style | None = None) -> list[Part]:
-    """The report's parts, empty, in the order and with the titles of the style's section list."""
+def outline(year: int, style: Style | None = None, unit_name: str = "") -> list[Part]:
+    """The report's parts, empty, in the order and with the titles of the style's section list (for
+    the report's year, naming the unit where a title does)."""
     style = style or load_style(DEFAULT_STYLE)
     defs = part_defs(style.sections)
     keys: dict[str, list[str]] = {d.title: [] for d in defs}
@@ -111,7 +112,7 @@ def outline(year: int, style: Style | None = None) -> list[Part]:
     for i, d in enumerate(defs, 1):
         kind = "tables" if d.tables else "narrative" if d.narrative else "text"
         note = f"决算情况说明暂未生成，请查阅{tables}公开表。" if d.narrative and tables else "暂无内容。"
-        parts.append(Part(f"dc-part-{i}", _YEAR.sub(str(year), d.title), kind=kind, keys=tuple(keys[d.title]),
+        parts.append(Part(f"dc-part-{i}", part_title(d.title, year, unit_name), kind=kind, keys=tuple(keys[d.title]),
                           note=note))
     return parts
 
@@ -145,7 +146,7 @@ def report_parts(sections: list[Any], content: UnitContent, year: int, table_pag
                  style: Style | None = None) -> list[Part]:
     """The parts with their blocks (the tables part's list of 公开表 is the template's)."""
     style = style or load_style(DEFAULT_STYLE)
-    parts = outline(year, style)
+    parts = outline(year, style, content.name)
     by_title = {p.title: p for p in parts}
     by_prefix = {p.title.split(" ", 1)[0]: p for p in parts}
     n = 0
