@@ -19,14 +19,16 @@ set by the batch build): those texts are read from the pins instead of the files
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclosure.errors import InputError, Problem, describe_toml_error
 from disclosure.project import YEAR, Project
-from disclosure.safe_files import read_text
+from disclosure.safe_files import folder_message, read_text
 
 REVIEW_MARK = "请核对"
 PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a person must write
@@ -179,6 +181,8 @@ def load_content(project: Project, unit: str, year: int) -> UnitContent:
     """Collect sections and reasons for a unit-year, most specific file first."""
     content = UnitContent(unit=unit, year=year)
     pins = project.text_pins.get(f"{unit}/{year}")
+    for folder, _ in _layers(project, unit, year):
+        _check_folder(folder, project)
     for folder, layer in _layers(project, unit, year):
         pinned = pins is not None and layer != LAYER_YEAR
         texts = _pinned_md(project, folder, pins) if pinned else _md_files(folder)
@@ -213,6 +217,24 @@ def load_content(project: Project, unit: str, year: int) -> UnitContent:
         content.reasons = _flat_reasons(data.get("reasons", {}))
         content.files.append(reasons)
     return content
+
+
+def _check_folder(folder: Path, project: Project) -> None:
+    """InputError when a content folder exists but cannot be listed or entered: its texts would
+    otherwise be skipped without a word (and the next file looked at fail as if not writable)."""
+    try:
+        info = os.stat(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise InputError(Problem(folder_message(exc), file=project.relative(folder))) from exc
+    if not stat.S_ISDIR(info.st_mode):
+        return
+    try:
+        os.listdir(folder)
+        os.stat(os.path.join(folder, "."))  # entering it (a folder readable but not searchable)
+    except OSError as exc:
+        raise InputError(Problem(folder_message(exc), file=project.relative(folder))) from exc
 
 
 def _md_files(folder: Path) -> list[tuple[Path, str | None]]:

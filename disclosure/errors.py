@@ -119,3 +119,26 @@ def system_message(exc: OSError, what: str = "") -> str:
         name = f"“{exc.filename}”" if exc.filename else ""
         return f"没有写入权限{name}{where}。请检查文件夹的权限，或用 --out 换一个可以写入的文件夹。"
     return f"读写文件时出错{where}：{exc.strerror or exc}。请检查磁盘和文件夹后重试。"
+
+
+INPUT_NAMES = ("tables", "content", "theme", "disclosure.toml")  # what a project's user writes
+
+
+def input_read_message(exc: OSError, root) -> str | None:
+    """The message for an operating-system error met on one of the project's inputs (``tables/``,
+    ``content/``, ``theme/``, ``disclosure.toml``): that file or folder could not be read, said so and
+    named, not taken for a failure to write the site. None when the error is about another path."""
+    import os
+    from pathlib import Path
+
+    if not exc.filename:
+        return None
+    try:
+        rel = Path(os.path.abspath(exc.filename)).relative_to(Path(os.path.abspath(root)))
+    except (ValueError, TypeError):
+        return None
+    if not rel.parts or rel.parts[0] not in INPUT_NAMES:
+        return None
+    from disclosure.safe_files import open_message
+
+    return str(Problem(open_message(exc) + "已发布的页面保持不变。", file=rel.as_posix()))

@@ -1,6 +1,7 @@
 """A project folder: its settings (disclosure.toml) and where each unit-year's inputs are."""
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -146,6 +147,10 @@ class Project:
         """A path as the user sees it in messages: relative to the project when inside it."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):  # a link that leads out (to /dev/zero): where it sits
+            pass
+        try:
+            return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(self.root))).as_posix()
         except ValueError:
             return str(path)
 

@@ -72,7 +72,7 @@ def read_bytes(path: Path, *, limit: int, display: str | None = None, root: Path
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise UnsafeFile(Problem(_open_message(exc), file=shown)) from exc
+        raise UnsafeFile(Problem(open_message(exc), file=shown)) from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -95,7 +95,7 @@ def read_bytes(path: Path, *, limit: int, display: str | None = None, root: Path
             raise UnsafeFile(Problem(_too_large(len(data), limit), file=shown))
         return data
     except OSError as exc:
-        raise UnsafeFile(Problem(_open_message(exc), file=shown)) from exc
+        raise UnsafeFile(Problem(open_message(exc), file=shown)) from exc
     finally:
         os.close(fd)
 
@@ -116,7 +116,7 @@ def check_regular(path: Path, *, limit: int, display: str) -> int:
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise UnsafeFile(Problem(_open_message(exc), file=display)) from exc
+        raise UnsafeFile(Problem(open_message(exc), file=display)) from exc
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=display))
     if info.st_size > limit:
@@ -137,7 +137,7 @@ def _too_large(size: int, limit: int) -> str:
             "请检查是否放错了文件。")
 
 
-def _open_message(exc: OSError) -> str:
+def open_message(exc: OSError) -> str:
     import errno
 
     if exc.errno in (errno.EACCES, errno.EPERM):
@@ -149,3 +149,12 @@ def _open_message(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "是一个循环的符号链接，无法读取。请换成普通文件。"
     return f"无法读取（{exc.strerror or exc}）。请检查文件是否被其他程序占用。"
+
+
+def folder_message(exc: OSError) -> str:
+    """Why a folder of the project's inputs cannot be listed, said in Chinese."""
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有权限读取这个文件夹。请检查它的权限设置（需要可读、可进入），已发布的页面保持不变。"
+    return f"无法读取这个文件夹（{exc.strerror or exc}）。请检查它是否存在、是否可以打开，已发布的页面保持不变。"

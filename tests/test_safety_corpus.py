@@ -135,8 +135,56 @@ def test_a_folder_named_like_a_workbook_is_an_error_not_a_deletion(project, caps
     book.unlink()
     book.mkdir()
     text = refused_unchanged(project, capsys)
-    assert f"tables/{UNIT}/2021.xlsx" in text
+    assert f"tables/{UNIT}/2021.xlsx：是一个文件夹，不是工作簿文件" in text and "请把文件夹改名为 2021（不带扩展名）" in text
+    assert "请把各张公开表放进这个文件夹" not in text  # not taken for a year's folder of tables
     assert (project / "site" / UNIT / "2021" / "index.html").is_file()
+
+
+def test_a_workbook_without_read_permission_says_so_in_chinese(project, capsys, monkeypatch):
+    """Mode 000 does not stop root, so the refusal is the operating system's, injected."""
+    import builtins
+
+    book = workbook(project, 2021)
+    real = builtins.open
+
+    def denied(path, *args, **kwargs):
+        if isinstance(path, (str, os.PathLike)) and Path(path) == book:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", denied)
+    text = refused_unchanged(project, capsys, "--force")
+    assert f"tables/{UNIT}/2021.xlsx：没有读取权限，无法读取。请检查文件的权限设置。" in text
+    assert "Permission denied" not in text
+
+
+def test_a_content_folder_that_cannot_be_listed_is_an_error_not_skipped(project, capsys, monkeypatch):
+    """content/<unit>/2021/ unreadable: its texts were skipped without a word and the next file was
+    reported as 没有写入权限; now the folder is named as unreadable and the year keeps its pages."""
+    folder = project / "content" / UNIT / "2021"
+    real = os.listdir
+
+    def denied(path="."):
+        if Path(path) == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "listdir", denied)
+    text = refused_unchanged(project, capsys, "--force")
+    assert f"content/{UNIT}/2021：没有权限读取这个文件夹" in text and "写入" not in text
+
+
+def test_an_input_that_cannot_be_read_while_planning_is_not_called_unwritable(project, capsys, monkeypatch):
+    """An operating-system error on one of the inputs (here while the build decides what changed) names
+    that input as unreadable; it was said as 没有写入权限 of the site."""
+    contact = project / "content" / UNIT / "2021" / "contact.md"
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(contact))
+
+    monkeypatch.setattr("disclosure.batch.runner.unit_year_digest", denied)
+    text = refused_unchanged(project, capsys)
+    assert f"content/{UNIT}/2021/contact.md：没有读取权限" in text and "写入" not in text
 
 
 def test_a_unit_folder_that_cannot_be_listed_is_an_error_not_a_deletion(project, capsys, monkeypatch):
@@ -271,6 +319,7 @@ def test_a_workbook_linked_to_a_device_is_refused(project, capsys, target):
     book.symlink_to(target)
     text = refused_unchanged(project, capsys)
     assert f"tables/{UNIT}/2021.xlsx：是一个设备文件，不是普通文件" in text
+    assert f"{project}/tables" not in text  # named where it sits in the project, not by an absolute path
 
 
 def test_organization_md_linked_to_urandom_is_refused(project, capsys):
@@ -345,13 +394,15 @@ def test_a_full_disk_while_writing_assets_leaves_no_partial_file(tmp_path, capsy
     assert (site_dir / "index.html").is_file() and (site_dir / "assets" / "dc.css").stat().st_size > 1_000
 
 
-def test_stale_temporary_files_of_a_killed_build_are_cleaned(project, capsys):
+@pytest.mark.parametrize("args", [("--force",), ()], ids=["force", "nothing-changed"])
+def test_stale_temporary_files_of_a_killed_build_are_cleaned(project, capsys, args):
+    """Also by a build with nothing to rebuild (the portal step, which writes beside the assets, does not run)."""
     leftovers = [project / STATE / "state.json.99999.tmp", project / STATE / "results" / UNIT / ".2021.pickle.99999.tmp",
-                 project / "site" / "assets" / f".dc.css.dc-tmp-99999"]
+                 project / "site" / "assets" / f".dc.css.dc-tmp-99999", project / "site" / f".index.html.dc-tmp-99999"]
     for path in leftovers:
         path.write_bytes(b"half")
     (project / "site" / UNIT / ".2021.old-99999").mkdir()
-    code, text = run(project, capsys, "--force")
+    code, text = run(project, capsys, *args)
     assert code == 0, text
     assert not any(p.exists() for p in leftovers)
     assert not (project / "site" / UNIT / ".2021.old-99999").exists()
@@ -398,6 +449,27 @@ def test_hidden_folders_and_misnamed_content_files_are_named(project, capsys):
     assert "提示：tables/.git：名称以“.”开头的文件夹是隐藏的，未读取" in text
     assert f"提示：content/{UNIT}/overview .md：未使用，文件名里有多余的空格" in text
     assert f"提示：tables/{UNIT}/2021 .xlsx：未读取，文件名里有多余的空格" in text
+
+
+def test_check_names_what_it_does_not_read_as_build_does(project, capsys):
+    """``check`` says which of two workbooks of one year it used, and the hidden folders and misnamed
+    texts it skipped (it used to say nothing), in the text report and, beside the JSON, on stderr."""
+    shutil.copyfile(workbook(project, 2021), project / "tables" / UNIT / "2021.xls")
+    for hidden in ("..a", ".git"):
+        shutil.copytree(project / "tables" / UNIT, project / "tables" / hidden)
+    (project / "content" / UNIT / "overview .md").write_text("# 概况\n", encoding="utf-8")
+    before = inputs(project)
+    said = [f"提示：tables/{UNIT}/2021.xls：未读取，2021年度用的是 2021.xlsx",
+            "提示：tables/..a：名称以“.”开头的文件夹是隐藏的，未读取", "提示：tables/.git：名称以“.”开头的文件夹是隐藏的，未读取",
+            f"提示：content/{UNIT}/overview .md：未使用，文件名里有多余的空格"]
+    for args in ([], ["--format", "json"]):
+        capsys.readouterr()
+        code = main(["check", str(project), *args])
+        out, err = capsys.readouterr()
+        assert code == 0 and "Traceback" not in out + err, out + err
+        for line in said:
+            assert (out if not args else err).count(line) == 1, (line, out, err)
+    assert inputs(project) == before
 
 
 def test_a_misnamed_shared_text_is_named_once_however_many_units(project, capsys):

@@ -272,7 +272,7 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
     Raises ConfigError when another build holds the same output folder or the folder may not be
     written (``outdir.check_out_dir``), InputError when the disk is full or cannot be written."""
     from disclosure.batch.outdir import check_out_dir
-    from disclosure.errors import InputError, system_message
+    from disclosure.errors import InputError, input_read_message, system_message
 
     out_dir = check_out_dir(project, Path(out_dir))
     mask = os.umask(0o022)  # published files world-readable, also those written by libraries
@@ -280,7 +280,8 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
         with build_lock(out_dir):
             return _run_batch(project, out_dir, batch or BatchOptions(), reporter or SilentReporter())
     except OSError as exc:  # a full disk, a folder that cannot be written: a message, not a traceback
-        raise InputError(system_message(exc, f"写入 {out_dir}")) from exc
+        said = input_read_message(exc, project.root) or system_message(exc, f"写入 {out_dir}")
+        raise InputError(said) from exc
     finally:
         os.umask(mask)
 
@@ -349,6 +350,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     clean_stale_temporaries(out_dir)
     _clean_interrupted(out_dir)
     state = load_state(out_dir)
+    _site_files(out_dir, set(state.files) | set(state.entries))  # a killed portal step's half-written files, on every build
     summary = BatchSummary()
     units, unreadable_folder = _unit_folders(project, summary)
     if batch.only is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from disclosure.batch.state import move_results, state_dir, write_result
-from disclosure.errors import DisclosureError, Problem, group_problems, system_message
+from disclosure.errors import DisclosureError, Problem, group_problems, input_read_message, system_message
 from disclosure.file_modes import DIR_MODE, FILE_MODE, make_dirs
 from disclosure.project import Project
 
@@ -217,7 +217,7 @@ def run_task(setup: Setup, task: Task) -> Outcome:
         outcome.problems = [str(p) for p in group_problems(exc.problems)]
         outcome.exit_code = exc.exit_code
     except OSError as exc:
-        outcome.problems = [system_message(exc)]
+        outcome.problems = [input_read_message(exc, setup.project.root) or system_message(exc)]
         outcome.exit_code = 2
         outcome.detail = traceback.format_exc()
     except Exception as exc:  # one unit's bug must not stop the bureau's build

@@ -31,6 +31,18 @@ def targets(project: Project, unit: str | None, year: int | None) -> list[tuple[
     return pairs
 
 
+def inventory_notices(project: Project, units: list[str], whole: bool) -> list[str]:
+    """What ``check`` does not read and why, as ``build`` says it: a file used in place of another
+    of the same year, hidden unit folders, misnamed workbooks and texts (``disclosure.inventory``).
+    ``whole``: the project's own level (tables/, content/) too, not only the units checked."""
+    from disclosure.inventory import content_notices, table_notices, year_notices
+
+    notices = table_notices(project) + content_notices(project) if whole else []
+    for unit in units:
+        notices += year_notices(project, unit) + content_notices(project, unit)
+    return notices
+
+
 def run(args: argparse.Namespace) -> int:
     from disclosure.check.report import to_json, write_plain, write_rich
     from disclosure.check.run import folder_result
@@ -42,10 +54,11 @@ def run(args: argparse.Namespace) -> int:
     if args.unit is None:  # a folder that cannot be a unit fails alone; the other units are checked
         results = [folder_result(project, name) for name in project.unit_folders()[1]] + results
     site = Path(args.out) if args.out else project.root / "site"
+    notices = [f"提示：{n}" for n in inventory_notices(project, sorted({u for u, _ in pairs}), args.unit is None)]
     if args.format == "text":  # first which file each year's texts come from; the findings end the output
         from disclosure.check.yearly import sources_report
 
-        for line in sources_report(project, pairs, site):
+        for line in sources_report(project, pairs, site) + notices:
             print(line)
     if args.format == "json":  # the same, as each unit-year's "texts"
         from disclosure.check.yearly import year_texts
@@ -56,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_plain(results, sys.stdout)
     if args.format == "json":  # the text report already says each problem once, under 无法读取
+        for line in notices:  # what was not read, as in the text report (stdout stays the JSON document)
+            print(line, file=sys.stderr)
         for result in results:
             for problem in result.problems:
                 print(f"错误：{problem}", file=sys.stderr)

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from disclosure.errors import Problem
-from disclosure.safe_files import WORKBOOK_LIMIT, MiB, UnsafeFile, check_regular
+from disclosure.safe_files import WORKBOOK_LIMIT, MiB, UnsafeFile, check_regular, open_message
 
 MAX_ROWS = 50_000  # the longest 决算 table (支出决算明细表) has a few thousand rows
 MAX_COLUMNS = 1_024
@@ -225,6 +225,9 @@ def workbook_problem(path: Path, display: str) -> Problem | None:
     try:
         with open(path, "rb") as f:
             head = f.read(4)
+    except OSError as exc:  # no read permission and the like: said in Chinese, naming the file
+        return Problem(open_message(exc), file=display)
+    try:
         if head != b"PK\x03\x04":
             return None  # .xls (OLE) or not a spreadsheet: read_book decides
         with zipfile.ZipFile(path) as zf:

@@ -28,12 +28,24 @@ class LoadedTables:
 
 def _sheets(source: Path, display_path: str) -> tuple[list[Sheet], list[str], list[Problem]]:
     """Every sheet of the source (one file, or each spreadsheet file of a folder, in name order)."""
+    if source.is_dir() and source.suffix.lower() in SPREADSHEET_SUFFIXES:  # 2021.xlsx/: not a year's folder
+        year = source.name[: -len(source.suffix)]
+        return [], [display_path], [Problem(
+            f"是一个文件夹，不是工作簿文件，无法读取。请把它换成 Excel/WPS 保存的工作簿；"
+            f"如果它放的是这一年度的各张公开表，请把文件夹改名为 {year}（不带扩展名）。",
+            file=display_path,
+        )]
     if source.is_dir():
-        files = sorted(
-            p
-            for p in source.iterdir()
-            if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES and not p.name.startswith(("~$", ".", "~"))
-        )
+        try:
+            files = sorted(
+                p
+                for p in source.iterdir()
+                if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES and not p.name.startswith(("~$", ".", "~"))
+            )
+        except OSError as exc:  # a year's folder that cannot be listed: an error, never an empty year
+            from disclosure.safe_files import folder_message
+
+            return [], [display_path], [Problem(folder_message(exc), file=display_path)]
         pairs = [(p, f"{display_path.rstrip('/')}/{p.name}") for p in files]
         if not pairs:
             return [], [], [Problem("文件夹里没有电子表格文件（.xlsx/.xls/.ods）。请把各张公开表放进这个文件夹。", file=display_path)]

@@ -120,7 +120,9 @@ def read_book(path: Path, display: str) -> list[Sheet]:
         with open(path, "rb") as f:
             head = f.read(8)
     except OSError as exc:
-        raise _fail(display, f"无法打开文件（{exc.strerror}）。请检查文件是否存在、是否被其他程序占用。") from exc
+        from disclosure.safe_files import open_message
+
+        raise _fail(display, open_message(exc)) from exc
     if head.startswith(ZIP_MAGIC):
         extras, ods = _inspect_zip(path, display)
     elif head.startswith(OLE_MAGIC):
