@@ -84,9 +84,11 @@ def generate(root: Path, units: int, years: int, distinct: int, jobs: int) -> in
     return units * len(year_list)
 
 
-def build_command(project: Path, out: Path, jobs: int) -> list[str]:
-    """The command line of one build."""
-    return [sys.executable, "-m", "disclosure", "build", str(project), "--out", str(out), "--jobs", str(jobs)]
+def build_command(project: Path, out: Path, jobs: int, kit: bool = False) -> list[str]:
+    """The command line of one build; the site without its publication kit unless ``kit`` (the
+    kit's cost is measured on its own by ``kit.py``, so these figures stay comparable)."""
+    return [sys.executable, "-m", "disclosure", "build", str(project), "--out", str(out), "--jobs", str(jobs),
+            *(() if kit else ("--no-kit",))]
 
 
 def snapshot_code(work: Path) -> dict[str, str]:

@@ -5,6 +5,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +33,20 @@ class SiteConfig:
     css_prefix: str = "dc-"
 
 
+#: The 政府信息公开 fields of the published article (``[publication]``, each optional and never
+#: invented); a unit's ``unit.toml`` may set any of them for itself. Key → what it is.
+PUBLICATION_FIELDS: dict[str, str] = {
+    "index_no": "索引号",
+    "publisher": "发布机构",
+    "written_date": "成文日期",
+    "publish_date": "发布日期",
+    "topic": "主题分类",
+    "genre": "体裁分类",
+    "document_no": "文号",
+    "validity": "有效性",
+}
+
+
 @dataclass(frozen=True)
 class Project:
     """Settings of one project; every key has a default so an empty folder is a valid project."""
@@ -43,11 +58,24 @@ class Project:
     change_threshold: Decimal = Decimal("10")  # % change against the prior year that needs a reason
     monitoring_target: Decimal | None = None  # 序时进度 set by the finance department
     site: SiteConfig = field(default_factory=SiteConfig)
+    publication: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # [publication]
     year_table_sets: dict[int, str] = field(default_factory=dict, compare=False, hash=False)  # [years.N] table_set
     year_styles: dict[int, str] = field(default_factory=dict, compare=False, hash=False)  # [years.N] style
     # texts a published unit-year keeps ("unit/year" → {project-relative path: text}); set by the batch
     # build for earlier years so that a changed shared text does not change them (see disclosure.content)
     text_pins: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
+
+    def publication_fields(self, settings: dict | None = None) -> dict[str, str]:
+        """The 政务公开 fields of one unit-year, in PUBLICATION_FIELDS order, only those set: the
+        unit's ``unit.toml`` first, then ``[publication]``; the date falls back to ``[site] publish_date``."""
+        out: dict[str, str] = {}
+        for key in PUBLICATION_FIELDS:
+            value = _text((settings or {}).get(key)) or self.publication.get(key, "")
+            if key == "publish_date" and not value:
+                value = self.site.publish_date.strip()
+            if value:
+                out[key] = value
+        return out
 
     def table_set_for(self, year: int) -> str:
         """The table set of a report year: ``[years.<year>] table_set`` when pinned, else the project's."""
@@ -155,6 +183,11 @@ class Project:
             return str(path)
 
 
+def _text(value: object) -> str:
+    """A setting as text (a TOML date as 2022-05-30); anything else (a table, a list) as nothing."""
+    return str(value).strip() if isinstance(value, (str, int, date)) and not isinstance(value, bool) else ""
+
+
 def load_project(root: Path | str = ".") -> Project:
     """Read ``disclosure.toml`` (optional) of a project folder."""
     root = Path(root)
@@ -185,6 +218,7 @@ def load_project(root: Path | str = ".") -> Project:
             change_threshold=Decimal(str(proj.get("change_threshold", Project.change_threshold))),
             monitoring_target=Decimal(str(target)) if target is not None else None,
             site=SiteConfig(**{k: str(v) for k, v in site.items()}),
+            publication={k: _text(v) for k, v in data.get("publication", {}).items() if _text(v)},
             year_table_sets=year_table_sets,
             year_styles=year_styles,
         )
@@ -207,6 +241,7 @@ CONFIG_KEYS: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "monitoring_target": (_NUMBER, "财政部门规定的序时进度（%）"),
     },
     "site": {name: ((str, int), "网站设置") for name in SiteConfig.__dataclass_fields__},
+    "publication": {name: ((str, date), meaning) for name, meaning in PUBLICATION_FIELDS.items()},
     "years": {},
 }
 

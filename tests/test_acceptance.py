@@ -292,14 +292,14 @@ def test_no_dangling_slot_anywhere(report):
 def test_build_publishes(name, tmp_path, capsys):
     u = PROJECTS[name]
     out = tmp_path / "site"
-    assert main(["build", str(CORPUS / name), "--out", str(out)]) == 0
+    assert main(["build", "--no-kit", str(CORPUS / name), "--out", str(out)]) == 0
     page = (out / u.slug / str(u.year) / "index.html").read_text(encoding="utf-8")
     if u is JIAOYU:
         assert (out / u.slug / "2022" / "index.html").is_file()
     assert fig(u, u.grand_total()).replace("万元", "") in page
     assert not (out / u.slug / str(u.year) / "facts.json").exists()  # review material, not on the public site
     review = tmp_path / "site-review"
-    assert main(["build", str(CORPUS / name), "--review", "--out", str(review)]) == 0
+    assert main(["build", "--no-kit", str(CORPUS / name), "--review", "--out", str(review)]) == 0
     facts = json.loads((review / u.slug / str(u.year) / "facts.json").read_text(encoding="utf-8"))
     flat = json.dumps(facts, ensure_ascii=False)
     assert str(wan(u, u.income_total()).normalize()) in flat
@@ -358,7 +358,7 @@ def test_a_mistyped_cell_is_named(name, rel, sheet, cell, old, new, tmp_path, ca
     where = {"file": f"tables/{u.slug}/{rel}", "sheet": sheet, "cell": cell}
     for finding in errors:  # every error this one typo causes points at it
         assert any({k: c[k] for k in where} == where for c in finding["cells"]), finding["message"]
-    assert main(["build", str(root), "--out", str(tmp_path / "site")]) != 0
+    assert main(["build", "--no-kit", str(root), "--out", str(tmp_path / "site")]) != 0
     assert not (tmp_path / "site" / u.slug / str(u.year) / "index.html").exists()
 
 

@@ -139,7 +139,7 @@ def test_texts_left_as_init_wrote_them_block_publishing(tmp_path, capsys):
     assert any("content/demo-unit/2021/duties.md" in f.message for f in placeholders)
     # the blank 收入支出决算总表 is an error too: a report of 0.00 everywhere is never published
     assert [f.rule for f in result.findings if f.rule == "summary.empty"] == ["summary.empty"]
-    assert main(["build", str(tmp_path), "--public"]) == 1
+    assert main(["build", "--no-kit", str(tmp_path), "--public"]) == 1
     assert not (tmp_path / "site" / "demo-unit" / "2021" / "index.html").exists()
 
 

@@ -35,7 +35,7 @@ def published(tmp_path: Path, capsys: pytest.CaptureFixture) -> tuple[Path, dict
         elif source.exists():
             (tmp_path / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, tmp_path / part)
-    assert main(["build", str(tmp_path), "--out", str(tmp_path / "site")]) == 0
+    assert main(["build", "--no-kit", str(tmp_path), "--out", str(tmp_path / "site")]) == 0
     capsys.readouterr()
     return tmp_path, digest(tmp_path / "site")
 
@@ -62,7 +62,7 @@ def check(project: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int
 
 def assert_site_kept(project: Path, before: dict[str, str], capsys: pytest.CaptureFixture) -> int:
     """Build again after the mistake: every file of the published site is unchanged."""
-    code = main(["build", str(project), "--out", str(project / "site")])
+    code = main(["build", "--no-kit", str(project), "--out", str(project / "site")])
     capsys.readouterr()
     assert digest(project / "site") == before
     return code
@@ -167,7 +167,7 @@ def test_a_stated_adjustment_makes_the_chain_difference_a_warning(published, cap
     (line,) = lines_with(out, "chain.summary")
     assert line.strip().startswith("警告") and "说明了调整（“根据财政部门批复调整年初结转和结余12.00万元”）" in line
     assert "reason.unknown" not in out  # the key is known to check
-    assert main(["build", str(project), "--out", str(project / "site")]) == 0
+    assert main(["build", "--no-kit", str(project), "--out", str(project / "site")]) == 0
     capsys.readouterr()
     after = digest(project / "site")
     assert {k: v for k, v in after.items() if f"/{UNIT}/2020/" in f"/{k}"} == \
@@ -222,7 +222,7 @@ def test_half_filled_performance_inputs_list_what_is_missing_and_state_no_score(
     # even a draft states no partial score, neither computed nor self-assessed
     for extra in ([], ["--review"]):
         out_dir = tmp_path / f"draft{len(extra)}"
-        assert main(["build", str(project), "--out", str(out_dir), "--allow-errors", *extra]) == 0
+        assert main(["build", "--no-kit", str(project), "--out", str(out_dir), "--allow-errors", *extra]) == 0
         capsys.readouterr()
         page = (out_dir / UNIT / "2021" / "index.html").read_text(encoding="utf-8")
         assert "根据预算绩效管理要求，本单位对2021年度部门整体支出开展了绩效自评" in page
@@ -395,7 +395,7 @@ def test_without_a_budget_sheet_check_warns_once_and_the_report_leaves_the_sente
     assert code == 0 and err == ""  # a warning: the year can be published
     (line,) = lines_with(out, "年初预算数表不在公开表文件中")
     assert line.strip().startswith("警告") and "报告将略去“预算执行情况分析”一节" in line
-    assert main(["build", str(project), "--out", str(project / "site")]) == 0
+    assert main(["build", "--no-kit", str(project), "--out", str(project / "site")]) == 0
     capsys.readouterr()
     after = digest(project / "site")
     page = (project / "site" / UNIT / "2021" / "index.html").read_text(encoding="utf-8")

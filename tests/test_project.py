@@ -93,7 +93,7 @@ def test_build_with_a_chinese_unit_folder_exits_2(tmp_path, capsys):
 
     (tmp_path / "tables/交警支队").mkdir(parents=True)
     (tmp_path / "tables/交警支队/2021.xlsx").write_bytes(b"")
-    assert main(["build", str(tmp_path), "--out", str(tmp_path / "site")]) == 2
+    assert main(["build", "--no-kit", str(tmp_path), "--out", str(tmp_path / "site")]) == 2
     err = capsys.readouterr().err
     assert "tables/交警支队" in err
     assert "content/交警支队" not in err  # the message names only folders that exist

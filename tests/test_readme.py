@@ -26,8 +26,10 @@ def test_the_readme_opens_with_one_install_command_and_one_test_command_that_ci_
 def test_the_test_extra_brings_what_the_tests_import() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     test_extra = re.search(r"^test = \[(.*?)^\]", pyproject, re.S | re.M).group(1)
-    for package in ("pytest", "playwright", "axe-playwright-python", "dask[distributed]"):
+    runtime = re.search(r"^dependencies = \[(.*?)^\]", pyproject, re.S | re.M).group(1)
+    for package in ("pytest", "axe-playwright-python", "pypdf", "dask[distributed]"):
         assert f'"{package}' in test_extra, package
+    assert '"playwright' in runtime  # the build itself prints the kit's PDF
 
 
 def _tracked_files() -> list[Path]:

@@ -51,7 +51,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project with its site built once (copied for each case)."""
     root = tmp_path_factory.mktemp("corpus")
     project = copy_example(root / "p")
-    assert main(["build", str(project), "--jobs", "1"]) == 0
+    assert main(["build", "--no-kit", str(project), "--jobs", "1"]) == 0
     return project
 
 
@@ -65,7 +65,7 @@ def project(built: Path, tmp_path: Path) -> Path:
 def run(project: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str]:
     """Build, returning the exit code and everything printed; asserts no traceback was printed."""
     capsys.readouterr()
-    code = main(["build", str(project), "--jobs", "1", *args])
+    code = main(["build", "--no-kit", str(project), "--jobs", "1", *args])
     captured = capsys.readouterr()
     text = captured.out + captured.err
     assert "Traceback" not in text and "Error:" not in text, text

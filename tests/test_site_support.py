@@ -77,8 +77,9 @@ def find_cell(path: Path, sheet: str, text: str) -> str:
     raise LookupError(f"{text!r} not on {sheet}")
 
 
-def build(project: Path, out: Path, *extra: str) -> int:
-    return main(["build", str(project), "--out", str(out), *extra])
+def build(project: Path, out: Path, *extra: str, kit: bool = False) -> int:
+    """``disclosure build``; without the publication kit (Chromium's PDF) unless ``kit``."""
+    return main(["build", str(project), "--out", str(out), *extra, *(() if kit else ("--no-kit",))])
 
 
 def digest_tree(folder: Path) -> dict[str, str]:

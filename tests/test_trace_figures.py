@@ -51,7 +51,7 @@ class Figure:
 
 
 def _build(project: Path, out: Path, *review: str) -> None:
-    code = main(["build", str(project), "--out", str(out), "-j", "1", *review])
+    code = main(["build", "--no-kit", str(project), "--out", str(out), "-j", "1", *review])
     assert code == 0, f"{project}: build exited {code}"
 
 

@@ -31,7 +31,8 @@ def run_site_build(args: argparse.Namespace) -> int:
     if getattr(args, "unit", None) is not None or getattr(args, "year", None) is not None:
         only = set(project.select(args.unit, args.year))
     # the site's modules are imported only by the processes that build or write the portal
-    options = Deferred(OPTIONS, (("public", not review), ("allow_errors", args.allow_errors)))
+    kit = not review and not getattr(args, "no_kit", False)  # the publication kit: public builds only
+    options = Deferred(OPTIONS, (("public", not review), ("allow_errors", args.allow_errors), ("kit", kit)))
     batch = BatchOptions(
         jobs=args.jobs,
         force=args.force,
@@ -40,7 +41,7 @@ def run_site_build(args: argparse.Namespace) -> int:
         portal=PORTAL,
         portal_check=PORTAL_CHECK,
         options=options,
-        options_key=f"public={not review};allow_errors={args.allow_errors}",
+        options_key=f"public={not review};allow_errors={args.allow_errors}" + (";kit" if kit else ""),
         only=only,
         republish=frozenset(getattr(args, "republish", ()) or ()),
     )

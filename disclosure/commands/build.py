@@ -19,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--public", action="store_true", help="对外公开版（默认即是，保留此选项以兼容旧脚本）")
     parser.add_argument("--allow-errors", action="store_true",
                         help="有校验错误时仍生成，每页标注“未通过校验（草稿）”")
+    parser.add_argument("--no-kit", action="store_true",
+                        help="不生成发布材料包（每个单位年度的 kit/report.pdf 等，需用 Chromium 打印，较慢）")
     parser.add_argument("--unit", default=None, help="只生成这个单位（tables/ 下的文件夹名）")
     parser.add_argument("--year", type=int, default=None, help="只生成这个年度")
     from disclosure.batch.cli import add_batch_arguments  # --jobs, --force, --scheduler, --verbose

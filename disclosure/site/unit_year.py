@@ -8,8 +8,6 @@ any order, in parallel, or only when their inputs changed.
 from __future__ import annotations
 
 import re
-from datetime import date
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from urllib.parse import quote
 
 from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, count_by_severity
 from disclosure.features import feature_pages, feature_sections
+from disclosure.kit import REPORT_PDF, KitInput, write_kit
 from disclosure.hooks import ExtraPage, PageProvider, UnitYearContext
 from disclosure.links import TABLES_DIR, cell_href, table_page
 from disclosure.pipeline import UnitYear, run_unit_year
@@ -39,6 +38,7 @@ class BuildOptions:
     public: bool = False  # leave the review page out
     allow_errors: bool = False  # publish unit-years with check errors, marked as drafts
     page_providers: tuple[PageProvider, ...] = ()
+    kit: bool = False  # the publication kit (kit/report.pdf …) after the pages; public builds only
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,9 @@ class _Pages:
         self.pages: list[PageInfo] = []
         self.docs: list[SearchDoc] = []
         self.report_title = f"{unit_name}{year}年度部门决算"
-        self.publisher = _setting(settings, "publisher") or unit_name
-        self.publish_date = _setting(settings, "publish_date") or project.site.publish_date
+        self.fields = project.publication_fields(settings)
+        self.publisher = self.fields.get("publisher") or unit_name
+        self.publish_date = self.fields.get("publish_date", "")
 
     def render(self, template: str, rel: str, title: str, kind: str, **ctx: Any) -> str:
         depth = rel.count("/")
@@ -211,7 +212,8 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     if options.public:
         parts = public_parts(parts)
     parts = number_figures(parts)
-    pages.render(
+    kit = options.kit and options.public
+    report_html = pages.render(
         "report.html", f"{folder}/index.html", pages.report_title, "report",
         parts=parts,
         charts=charts,
@@ -220,11 +222,15 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
         extras=extras,
         review=review,
         has_facts=review and facts is not None,
+        kit_pdf=REPORT_PDF if kit else "",
         # earlier years only: a published report stays byte-identical when later years are added
         # (and an incremental build, which does not rebuild it then, gives the same bytes as a full one)
         other_years=[(y, f"../{y}/index.html") for y in sorted(project.years(unit), reverse=True)
                      if y < year],
     )
+    if kit:  # after the pages: the kit is made of the report page as written
+        write_kit(KitInput(out_dir / folder, project.root, prefix.html(report_html, pages.prefix), pages.prefix,
+                           unit_name, year, pages.report_title, pages.publisher, pages.publish_date))
     result.pages = pages.pages
     result.search_docs = pages.docs
     return result
@@ -281,11 +287,6 @@ def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int]
         ]
         out.append({"table": table, "findings": items})
     return out
-
-
-def _setting(settings: dict | None, key: str) -> str:
-    value = (settings or {}).get(key, "")
-    return str(value).strip() if isinstance(value, (str, int, date)) else ""
 
 
 def _feature_blocks(ctx: UnitYearContext, extras: list[ExtraPage]) -> list[Block]:
