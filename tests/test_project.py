@@ -148,7 +148,7 @@ def test_toml_mistakes_are_explained_in_chinese(tmp_path, text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ('[site]\norganiser = "某局"\n', "[site] 中有不认识的设置：organiser，是否想写 organizer？"),
-    ('[projct]\ntable_set = "national-9"\n', "有不认识的一节或设置“[projct]”，是否想写 project？可用的节：[project]、[site]、[years]。"),
+    ('[projct]\ntable_set = "national-9"\n', "有不认识的一节或设置“[projct]”，是否想写 project？可用的节：[project]、[site]、[publication]、[years]。"),
     ('[project]\npercent_place = 1\n', "[project] 中有不认识的设置：percent_place，是否想写 percent_places？"),
     ('[project]\npercent_places = "2"\n', "[project] percent_places（百分比保留的小数位数）须写数字，现在写的是“2”。"),
     ('[project]\ntable_set = 9\n', "[project] table_set（公开表套表）须写文字（加英文双引号），现在写的是“9”。"),
@@ -190,3 +190,23 @@ def test_every_declared_setting_is_read(tmp_path):
     for key in CONFIG_KEYS["site"]:
         if key != "css_prefix":
             assert getattr(project.site, key) == f"v-{key}"
+
+
+def test_publication_settings_are_declared_and_a_unit_toml_value_comes_first(tmp_path: Path) -> None:
+    import datetime
+
+    from disclosure.errors import ConfigError
+    from disclosure.project import load_project
+
+    (tmp_path / "disclosure.toml").write_text(
+        '[site]\npublish_date = "2022-06-01"\n[publication]\npublisher = "某市财政局"\nindex_no = "11150800-2022-0001"\n',
+        encoding="utf-8")
+    project = load_project(tmp_path)
+    assert project.publication_fields() == {"index_no": "11150800-2022-0001", "publisher": "某市财政局",
+                                            "publish_date": "2022-06-01"}
+    unit = {"publisher": "某市公安局", "publish_date": datetime.date(2022, 5, 30)}
+    assert project.publication_fields(unit)["publisher"] == "某市公安局"
+    assert project.publication_fields(unit)["publish_date"] == "2022-05-30"
+    (tmp_path / "disclosure.toml").write_text('[publication]\npublish_dat = "2022-06-01"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="是否想写 publish_date"):
+        load_project(tmp_path)
