@@ -59,7 +59,7 @@ def test_no_change_rebuild_imports_no_site_module_and_changes_no_byte(bureau, bu
     before = digest_tree(out)
     probe = (
         "import sys\nfrom disclosure.cli import main\n"
-        f"code = main(['build', {str(project)!r}, '--out', {str(out)!r}])\n"
+        f"code = main(['build', '--no-kit', {str(project)!r}, '--out', {str(out)!r}])\n"
         "print('SITE-IMPORTED' if 'disclosure.site.unit_year' in sys.modules else 'NO-SITE', code)\n"
     )
 
