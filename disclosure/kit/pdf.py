@@ -5,8 +5,9 @@ kit prints a self-contained copy of it: the theme's stylesheets inline (the unit
 in a staging folder without ``assets/``), no scripts, no links that only work inside the site, and a
 cover (unit, year, 发布机构, date from the configuration). A4, ``第N页 共M页`` in the footer, bookmarks
 from the headings (each 部分, each table), tagged. Chromium stamps the build's clock into
-/CreationDate and /ModDate: both are set to the configured 发布日期, or blanked, so the same input
-gives the same bytes with the same Chromium.
+/CreationDate and /ModDate (set to the configured 发布日期, or blanked) and numbers the structure
+elements by DOM node (renumbered in order), so the same input gives the same bytes with the same
+Chromium.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ _MAIN = re.compile(r'(<main\b[^>]*>)')
 _DATE = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
 #: Chromium writes the clock as D:YYYYMMDDHHmmSS+00'00' (23 characters) in the document information.
 _STAMP = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+\-Z][^)]{0,6}\)")
+_NODE = re.compile(rb"\(node(\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,18 @@ def stable(pdf: bytes, publish_date: str) -> bytes:
                 return new + b" " * (len(entry) - len(new))
         return b" " * len(entry)
 
-    return _STAMP.sub(fix, pdf)
+    return _renumber_nodes(_STAMP.sub(fix, pdf))
+
+
+def _renumber_nodes(pdf: bytes) -> bytes:
+    """The tagged PDF's structure ids (``(node00000324)``) are Blink's DOM node numbers, which count on
+    in a renderer that printed before: renumber them 1, 2, 3 … in their own order (same width, so the
+    offsets and the sorted /IDTree hold)."""
+    found = sorted({m.group(1) for m in _NODE.finditer(pdf)}, key=lambda n: (len(n), n))
+    rank = {n: str(i).zfill(len(n)).encode() for i, n in enumerate(found, 1)}
+    if any(len(rank[n]) != len(n) for n in found):
+        return pdf  # more ids than the width holds: leave them (never happens at 8 digits)
+    return _NODE.sub(lambda m: b"(node" + rank[m.group(1)] + b")", pdf)
 
 
 def render_pdf(html: str, title: str, publish_date: str) -> bytes:
