@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclosure.errors import InputError, Problem, describe_toml_error
+from disclosure.listing import Listing
 from disclosure.project import YEAR, Project
 from disclosure.safe_files import folder_message, read_text
 
@@ -141,35 +142,38 @@ def toml_review_marks(text: str, path: Path) -> list[ReviewMark]:
     ]
 
 
-def default_text_files(project: Project, unit: str, year: int) -> list[tuple[Path, str]]:
+def default_text_files(project: Project, unit: str, year: int, listing: Listing | None = None) -> list[tuple[Path, str]]:
     """The texts of a unit-year that other years share (shared and unit layers), with their layer,
     as the files are now: the ones a year's own file does not replace. These are what a published
-    earlier year keeps (``text_pins``) when they change."""
+    earlier year keeps (``text_pins``) when they change. ``listing``: folders listed once per build."""
+    listing = listing or Listing()
     base = project.content_dir
-    own = base / unit / str(year)
-    own_md = {p.stem for p in own.glob("*.md")} if own.is_dir() else set()
+    unit_dir = base / unit
+    own_md = {Path(n).stem for n in listing.names(unit_dir / str(year), ".md")}
     found: dict[str, tuple[Path, str]] = {}
-    for folder, layer in ((base, LAYER_SHARED), (base / unit, LAYER_UNIT)):
-        if folder.is_dir():
-            for md in sorted(folder.glob("*.md")):
-                if md.stem not in own_md:
-                    found[md.stem] = (md, layer)
+    for folder, layer in ((base, LAYER_SHARED), (unit_dir, LAYER_UNIT)):
+        for name in listing.names(folder, ".md"):
+            stem = Path(name).stem
+            if stem not in own_md:
+                found[stem] = (folder / name, layer)
     files = sorted(found.values(), key=lambda f: f[0].as_posix())
-    unit_toml = base / unit / UNIT_FILE
-    if unit_toml.is_file():
-        files.append((unit_toml, LAYER_UNIT))
+    if listing.is_file(unit_dir, UNIT_FILE):
+        files.append((unit_dir / UNIT_FILE, LAYER_UNIT))
     return files
 
 
-def current_default_texts(project: Project, unit: str, year: int) -> dict[str, str]:
+def default_text(project: Project, path: Path) -> str:
+    """One shared text as a pin records it (a file that cannot be read as text: its bytes decoded
+    with replacement, or nothing; ``load_content`` reports it)."""
+    try:
+        return read_text(path, root=project.root)
+    except InputError:  # load_content reports it; the digest still changes with the file
+        return path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+
+
+def current_default_texts(project: Project, unit: str, year: int, listing: Listing | None = None) -> dict[str, str]:
     """``default_text_files`` as ``{project-relative path: text}`` (what a pin records)."""
-    texts = {}
-    for path, _ in default_text_files(project, unit, year):
-        try:
-            texts[project.relative(path)] = read_text(path, root=project.root)
-        except InputError:  # load_content reports it; the digest still changes with the file
-            texts[project.relative(path)] = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
-    return texts
+    return {project.relative(path): default_text(project, path) for path, _ in default_text_files(project, unit, year, listing)}
 
 
 def _layers(project: Project, unit: str, year: int) -> list[tuple[Path, str]]:

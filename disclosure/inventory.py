@@ -33,14 +33,16 @@ def table_notices(project: Project) -> list[str]:
     return notices
 
 
-def year_notices(project: Project, unit: str) -> list[str]:
-    """For one unit: which file was used when several hold the same year, and files not read."""
+def year_notices(project: Project, unit: str, sources: dict[int, list[Path]] | None = None) -> list[str]:
+    """For one unit: which file was used when several hold the same year, and files not read
+    (``sources``: the unit's ``Project.year_sources`` when already listed)."""
     folder = project.tables_dir / unit
     notices = []
-    try:
-        sources = project.year_sources(unit)
-    except OSError:
-        return []
+    if sources is None:
+        try:
+            sources = project.year_sources(unit)
+        except OSError:
+            return []
     used = {entries[0] for entries in sources.values()}
     for year, entries in sources.items():
         for other in entries[1:]:

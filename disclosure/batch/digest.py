@@ -7,10 +7,11 @@ options and the package itself (version and source). All of these go into one BL
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+import os
 from pathlib import Path
 
 from disclosure import __version__
+from disclosure.batch.filecache import FileCache
 from disclosure.project import CONFIG_NAME, Project
 from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, read_bytes
 
@@ -33,20 +34,27 @@ def _files_under(folder: Path) -> list[Path]:
     )
 
 
-def _add_file(h: "hashlib.blake2b", path: Path, name: str) -> None:
-    """A file's name and bytes; what is not a regular file of a sensible size (a FIFO, a link to a
-    device) only by its kind, never read: the build reports it."""
+def file_digest(path: Path) -> str:
+    """A digest of a file's bytes; what is not a regular file of a sensible size (a FIFO, a link to
+    a device) only by its kind, never read: the build reports it."""
     try:
         data = read_bytes(path, limit=WORKBOOK_LIMIT)
     except UnsafeFile as exc:
         data = f"\0unreadable\0{exc.problems[0].message}".encode()
-    h.update(f"{name}\0{len(data)}\0".encode())
-    h.update(data)
+        return "!" + hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _add_files(h: "hashlib.blake2b", root: Path, files: list[Path]) -> None:
+def _add_file(h: "hashlib.blake2b", path: Path, name: str, cache: FileCache | None = None) -> None:
+    """A file's name and the digest of its bytes (``cache``: from an earlier build while the file's
+    stat data is unchanged)."""
+    digest = file_digest(path) if cache is None else cache.value(path, "bytes", file_digest)
+    h.update(f"{name}\0{digest}\0".encode())
+
+
+def _add_files(h: "hashlib.blake2b", root: Path, files: list[Path], cache: FileCache | None = None) -> None:
     for path in files:
-        _add_file(h, path, path.relative_to(root).as_posix())
+        _add_file(h, path, path.relative_to(root).as_posix(), cache)
 
 
 def builtin_theme_dir() -> Path | None:
@@ -57,76 +65,132 @@ def builtin_theme_dir() -> Path | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def package_fingerprint() -> str:
-    """The package version plus a digest of its source, data and built-in theme (computed once)."""
+_FINGERPRINT: list = []  # this process's package fingerprint, once computed, and the files it read
+
+
+def package_fingerprint(cache: FileCache | None = None) -> str:
+    """The package version plus a digest of its source, data and built-in theme (computed once per
+    process; ``cache``: files whose stat data did not change since an earlier build are not read)."""
+    if not _FINGERPRINT:
+        _FINGERPRINT.extend(_fingerprint(cache))
+    elif cache is not None:
+        cache.keep(_FINGERPRINT[1])  # a long-lived process read them once: their entries stay
+    return _FINGERPRINT[0]
+
+
+package_fingerprint.cache_clear = _FINGERPRINT.clear  # type: ignore[attr-defined]
+
+
+def _fingerprint(cache: FileCache | None) -> tuple[str, list[Path]]:
     h = _hasher()
     h.update(__version__.encode())
     files = [p for p in _files_under(PACKAGE_DIR) if p.suffix in _PACKAGE_SUFFIXES]
-    _add_files(h, PACKAGE_DIR, files)
+    _add_files(h, PACKAGE_DIR, files, cache)
     theme = builtin_theme_dir()
     if theme is not None:
         h.update(b"\0theme\0")
-        _add_files(h, theme, _files_under(theme))
-    return h.hexdigest()
+        themed = _files_under(theme)
+        _add_files(h, theme, themed, cache)
+        files += themed
+    return h.hexdigest(), files
 
 
-def shared_digest(project: Project, options_key: str = "") -> str:
+def shared_digest(project: Project, options_key: str = "", cache: FileCache | None = None) -> str:
     """What every unit-year depends on: package, settings, shared content, theme, build options."""
     h = _hasher()
-    h.update(package_fingerprint().encode())
+    h.update(package_fingerprint(cache).encode())
     h.update(f"\0options\0{options_key}\0".encode())
     config = project.root / CONFIG_NAME
     if config.is_file():
-        _add_file(h, config, CONFIG_NAME)
+        _add_file(h, config, CONFIG_NAME, cache)
     content = project.content_dir
-    if content.is_dir():  # shared texts (content/*.md) count per unit-year: see _add_shared_texts
-        shared = sorted(p for p in content.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix != ".md")
-        _add_files(h, project.root, shared)
-    _add_files(h, project.root, _files_under(project.root / "theme"))
+    try:  # shared texts (content/*.md) count per unit-year: see _add_shared_texts
+        with os.scandir(content) as entries:
+            names = sorted(e.name for e in entries if not e.name.startswith(".") and not e.name.endswith(".md") and _is_file(e))
+    except OSError:
+        names = []
+    _add_files(h, project.root, [content / n for n in names], cache)
+    _add_files(h, project.root, _files_under(project.root / "theme"), cache)
     return h.hexdigest()
 
 
-def source_files(project: Project, unit: str, year: int) -> list[Path]:
-    """The workbook of a unit-year, or every file of its folder; empty when there is none."""
-    source = project.source(unit, year)
+def _is_file(entry: os.DirEntry) -> bool:
+    """``Path.is_file`` of a listed entry (following a link), from the listing's file type where it can."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def source_files(project: Project, unit: str, year: int, sources: dict[int, list[Path]] | None = None) -> list[Path]:
+    """The workbook of a unit-year, or every file of its folder; empty when there is none.
+    ``sources``: the unit's ``Project.year_sources`` when the caller has listed them."""
+    if sources is None:
+        source = project.source(unit, year)
+    else:
+        entries = sources.get(year)
+        source = entries[0] if entries else None
     if source is None:
         return []
     return _files_under(source) if source.is_dir() else [source]
 
 
 def unit_year_digest(project: Project, unit: str, year: int, shared: str, years: list[int] | None = None,
-                     texts: dict[str, str] | None = None) -> str:
+                     texts: dict[str, str] | None = None, *, text_digests: dict[str, str] | None = None,
+                     sources: dict[int, list[Path]] | None = None, cache: FileCache | None = None) -> str:
     """The digest of everything one unit-year's pages are made from.
 
     ``years`` is the unit's list of years (the pages may link the unit's other years) and ``texts``
-    the shared texts it is built with (``pins.plan_texts``); pass them when known to save listing
-    folders and reading the texts a second time.
+    the shared texts it is built with (or ``text_digests``, their digests: ``pins.plan_texts``),
+    ``sources`` the unit's ``Project.year_sources``; pass them when known to save listing folders and
+    reading the texts a second time. With ``cache``, a file whose stat data is unchanged since an
+    earlier build is not read again.
     """
     h = _hasher()
     h.update(f"{shared}\0{unit}\0{year}\0".encode())
-    years = project.years(unit) if years is None else years
+    if years is None:
+        years = list(sources) if sources is not None else project.years(unit)
     h.update(("years\0" + ",".join(map(str, years)) + "\0").encode())
     for y in (year, year - 1):
-        files = source_files(project, unit, y)
+        files = source_files(project, unit, y, sources)
         h.update(f"tables\0{y}\0{len(files)}\0".encode())
-        _add_files(h, project.root, files)
+        _add_files(h, project.root, files, cache)
     unit_dir = project.content_dir / unit
-    if unit_dir.is_dir():
-        own = sorted(p for p in unit_dir.iterdir() if p.is_file() and not p.name.startswith(".") and not _shared_text(p))
-        _add_files(h, project.root, own)
-        _add_files(h, project.root, _files_under(unit_dir / str(year)))
-    _add_shared_texts(h, project, unit, year, texts)
+    try:
+        with os.scandir(unit_dir) as entries:
+            listed = [(e.name, _is_file(e), _is_dir(e)) for e in entries]
+    except OSError:
+        listed = None
+    if listed is not None:
+        own = sorted(n for n, is_file, _ in listed if is_file and not n.startswith(".") and not _shared_name(n))
+        _add_files(h, project.root, [unit_dir / n for n in own], cache)
+        if any(n == str(year) and is_dir for n, _, is_dir in listed):
+            _add_files(h, project.root, _files_under(unit_dir / str(year)), cache)
+    if text_digests is None:
+        text_digests = _shared_text_digests(project, unit, year, texts)
+    for name, digest in sorted(text_digests.items()):
+        h.update(f"text\0{name}\0{digest}\0".encode())
     return h.hexdigest()
 
 
-def _shared_text(path: Path) -> bool:
-    """A unit's default text, shared by its years (counted by ``_add_shared_texts``)."""
-    return path.suffix == ".md" or path.name == "unit.toml"
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
-def _add_shared_texts(h: "hashlib.blake2b", project: Project, unit: str, year: int,
-                      texts: dict[str, str] | None = None) -> None:
+def _shared_name(name: str) -> bool:
+    """A unit's default text, shared by its years (counted as a text: ``text_digest``)."""
+    return Path(name).suffix == ".md" or name == "unit.toml"
+
+
+def text_digest(text: str) -> str:
+    """The digest of one shared text as a unit-year is built with it (from its file or its pin)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _shared_text_digests(project: Project, unit: str, year: int, texts: dict[str, str] | None = None) -> dict[str, str]:
     """The shared texts the unit-year is built with (``texts`` when the caller has them): the ones it
     keeps from its publication (``project.text_pins``), else the current files."""
     from disclosure.content import current_default_texts
@@ -135,7 +199,4 @@ def _add_shared_texts(h: "hashlib.blake2b", project: Project, unit: str, year: i
         texts = project.text_pins.get(f"{unit}/{year}")
     if texts is None:
         texts = current_default_texts(project, unit, year)
-    for name, text in sorted(texts.items()):
-        data = text.encode("utf-8")
-        h.update(f"text\0{name}\0{len(data)}\0".encode())
-        h.update(data)
+    return {name: text_digest(text) for name, text in texts.items()}

@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from disclosure.batch.state import BuildState, state_dir
-from disclosure.content import current_default_texts
+from disclosure.batch.digest import text_digest
+from disclosure.batch.filecache import FileCache
+from disclosure.content import current_default_texts, default_text, default_text_files
 from disclosure.errors import ConfigError, DisclosureError
+from disclosure.listing import Listing
 from disclosure.project import Project
 
 
@@ -36,12 +39,30 @@ class KeptTexts:
 
 @dataclass
 class TextPlan:
-    """For every unit-year of a build: the shared texts it is built with (``texts``), the kept ones
-    among them (``pins``, for ``Project.text_pins``) and the years holding back a change (``kept``)."""
+    """For every unit-year of a build: the digests of the shared texts it is built with (``digests``,
+    ``{path: digest}``), which of them keep their published texts (``pinned``) and the years holding
+    back a change (``kept``). The texts themselves are read only for the unit-years a build rebuilds
+    (``load``): ``texts`` and, of the pinned ones, ``pins`` (for ``Project.text_pins``)."""
 
-    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # "unit/year" → {path: text}
-    pins: dict[str, dict[str, str]] = field(default_factory=dict)
+    digests: dict[str, dict[str, str]] = field(default_factory=dict)  # "unit/year" → {path: text digest}
+    pinned: set[str] = field(default_factory=set)
     kept: list[KeptTexts] = field(default_factory=list)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # "unit/year" → {path: text}, once loaded
+    pins: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def load(self, project: Project, out_dir: Path, keys: Iterable[str]) -> None:
+        """Read the shared texts of ``keys`` (the unit-years to build): the pinned ones from their
+        record, the others from the files."""
+        for key in keys:
+            if key not in self.digests or key in self.texts:
+                continue
+            unit, _, year = key.rpartition("/")
+            kept = read_pins(out_dir, unit, int(year)) if key in self.pinned else None
+            if kept is not None:
+                self.texts[key] = self.pins[key] = kept
+            else:
+                self.pinned.discard(key)
+                self.texts[key] = current_default_texts(project, unit, int(year))
 
 
 def pins_path(out_dir: Path, unit: str, year: int) -> Path:
@@ -76,40 +97,71 @@ def write_pins(out_dir: Path, unit: str, year: int, texts: dict[str, str]) -> No
 
 
 def plan_texts(project: Project, out_dir: Path, republish: frozenset[int] | set[int] = frozenset(),
-               units: list[str] | None = None) -> TextPlan:
-    """The shared texts each unit-year of ``units`` (default: every unit) is built with: the current
-    files for a unit's newest year, for a year never published (no record) and for a year named in
-    ``republish``; otherwise the recorded ones. A unit whose folders cannot be read is left out (the
-    build reports it)."""
+               units: list[str] | None = None, *, cache: FileCache | None = None, listing: Listing | None = None,
+               sources: dict[str, dict[int, list[Path]]] | None = None) -> TextPlan:
+    """The shared texts each unit-year of ``units`` (default: every unit) is built with, by digest:
+    the current files for a unit's newest year, for a year never published (no record) and for a
+    year named in ``republish``; otherwise the recorded ones. A unit whose folders cannot be read is
+    left out (the build reports it). ``cache`` keeps the digests of files whose stat data did not
+    change, ``listing`` the build's folder listings, ``sources`` each unit's ``year_sources``."""
     plan = TextPlan()
+    cache = cache or FileCache(None)
+    listing = listing or Listing()
     if units is None:
         try:
             units = project.units()
         except (OSError, DisclosureError):
             return plan
+    names = _Names(project, listing)
     for unit in units:
         try:
-            years = project.years(unit)
+            years = list(sources[unit]) if sources is not None and unit in sources else project.years(unit)
         except OSError:
             continue
         newest = max(years, default=None)
         for year in years:
             key = f"{unit}/{year}"
-            current = current_default_texts(project, unit, year)
-            kept = None if year == newest or year in republish else read_pins(out_dir, unit, year)
+            current = {names.relative(path): cache.value(path, "text", lambda p: text_digest(default_text(project, p)))
+                       for path, _ in default_text_files(project, unit, year, listing)}
+            kept = None
+            if year != newest and year not in republish:
+                kept = cache.value(pins_path(out_dir, unit, year), "pins", lambda p, u=unit, y=year: _pin_digests(out_dir, u, y))
             if kept is None:
-                plan.texts[key] = current
+                plan.digests[key] = current
                 continue
-            plan.texts[key] = plan.pins[key] = kept
+            plan.digests[key] = kept
+            plan.pinned.add(key)
             changed = tuple(sorted(p for p in {*current, *kept} if current.get(p) != kept.get(p)))
             if changed:
                 plan.kept.append(KeptTexts(unit, year, changed))
-    known = {int(key.rpartition("/")[2]) for key in plan.texts}
+    known = {int(key.rpartition("/")[2]) for key in plan.digests}
     unknown = sorted(set(republish) - known)
     if unknown:
         raise ConfigError(f"--republish {'、'.join(map(str, unknown))}：项目中没有这一年度的公开表。"
                           f"已有的年度：{'、'.join(map(str, sorted(known))) or '无'}。")
     return plan
+
+
+def _pin_digests(out_dir: Path, unit: str, year: int) -> dict[str, str] | None:
+    texts = read_pins(out_dir, unit, year)
+    return None if texts is None else {path: text_digest(text) for path, text in texts.items()}
+
+
+class _Names:
+    """``Project.relative`` of the shared texts' paths without resolving each file: a file that is
+    not a link, in a folder whose real path is inside the project, is named from the folder's."""
+
+    def __init__(self, project: Project, listing: Listing):
+        self.project, self.listing = project, listing
+        self.root = listing.realpath(project.root) + os.sep
+
+    def relative(self, path: Path) -> str:
+        folder = path.parent
+        kind = (self.listing.entries(folder) or {}).get(path.name)
+        real = self.listing.realpath(folder) + os.sep
+        if kind is None or kind[2] or not real.startswith(self.root):
+            return self.project.relative(path)
+        return (real[len(self.root):] + path.name).replace(os.sep, "/")
 
 
 def record_published(out_dir: Path, plan: TextPlan, state: BuildState, built: Iterable[Any]) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
+from disclosure.batch.filecache import FileCache
 from disclosure.batch.state import (
     BuildState,
     Entry,
@@ -32,10 +33,12 @@ from disclosure.batch.state import (
     remove_result,
     result_path,
     save_state,
+    state_dir,
 )
 from disclosure.batch.pins import KeptTexts, plan_texts, record_published
 from disclosure.batch.worker import Outcome, Setup, Task, commit, materialize, resolve, staging_root
 from disclosure.file_modes import TMP_MARK, make_dirs
+from disclosure.listing import Listing
 from disclosure.inventory import content_notices, table_notices, year_notices
 from disclosure.project import Project
 
@@ -131,25 +134,34 @@ class SilentReporter:
 
 
 def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions,
-         units: list[str] | None = None, texts: dict[str, dict[str, str]] | None = None) -> tuple[list[Task], int, int]:
+         units: list[str] | None = None, texts: dict[str, dict[str, str]] | None = None, *,
+         cache: FileCache | None = None, sources: dict[str, dict[int, list[Path]]] | None = None,
+         ) -> tuple[list[Task], int, int]:
     """Tasks to run, number skipped, number of unit-years in the project (of ``units``, default
-    every unit; a unit whose folder cannot be listed is left to the caller); ``texts``: each
-    unit-year's shared texts when already read (``TextPlan.texts``)."""
+    every unit; a unit whose folder cannot be listed is left to the caller); ``texts``: the digests
+    of each unit-year's shared texts when already known (``TextPlan.digests``); ``cache``: digests of
+    the files whose stat data did not change since an earlier build; ``sources``: each unit's
+    ``Project.year_sources`` when already listed."""
     options_key = batch.options_key if batch.options_key is not None else repr(batch.options)
-    shared = shared_digest(project, options_key)
+    shared = shared_digest(project, options_key, cache)
     tasks: list[Task] = []
     skipped = total = 0
+    results = state_dir(out_dir) / "results"
     for unit in project.units() if units is None else units:
-        years = project.years(unit)
+        found = sources.get(unit) if sources is not None else None
+        if found is None:
+            found = project.year_sources(unit)
+        years = list(found)
         for year in years:
             total += 1
             if batch.only is not None and (unit, year) not in batch.only:
                 continue
-            digest = unit_year_digest(project, unit, year, shared, years, (texts or {}).get(BuildState.key(unit, year)))
-            entry = state.entries.get(BuildState.key(unit, year))
+            key = BuildState.key(unit, year)
+            known = (texts or {}).get(key)
+            digest = unit_year_digest(project, unit, year, shared, years, text_digests=known, sources=found, cache=cache)
+            entry = state.entries.get(key)
             fresh = entry is not None and entry.digest == digest and entry.published == digest
-            on_disk = (out_dir / unit / str(year)).is_dir() and result_path(out_dir, unit, year).is_file()
-            if fresh and not batch.force and on_disk:
+            if fresh and not batch.force and os.path.isdir(out_dir / unit / str(year)) and os.path.isfile(results / unit / f"{year}.pickle"):
                 skipped += 1
             else:
                 tasks.append(Task(unit, year, digest))
@@ -286,9 +298,10 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
         os.umask(mask)
 
 
-def _unit_folders(project: Project, summary: BatchSummary) -> tuple[list[str], bool]:
-    """The units that can be read; the others fail alone (a name that cannot be a slug, a folder that
-    cannot be listed). True when one could not be read at all (it may be a renamed unit)."""
+def _unit_folders(project: Project, summary: BatchSummary) -> tuple[dict[str, dict[int, list[Path]]], bool]:
+    """The units that can be read, with their ``year_sources``; the others fail alone (a name that
+    cannot be a slug, a folder that cannot be listed). True when one could not be read at all (it
+    may be a renamed unit)."""
     from disclosure.errors import InputError, Problem
 
     try:
@@ -299,16 +312,15 @@ def _unit_folders(project: Project, summary: BatchSummary) -> tuple[list[str], b
     summary.notices += table_notices(project) + content_notices(project)
     for name in bad:
         summary.failed.append(Outcome(name, 0, "", ok=False, problems=[str(project.bad_unit_problem(name))], exit_code=2))
-    readable = []
+    readable = {}
     for name in names:
         try:
-            project.year_sources(name)
+            readable[name] = project.year_sources(name)
         except OSError as exc:
             problem = f"tables/{name}：无法读取文件夹（{exc.strerror or exc}）。请检查它的权限；本单位已发布的页面保持不变。"
             summary.failed.append(Outcome(name, 0, "", ok=False, problems=[problem], exit_code=2))
             continue
-        readable.append(name)
-        summary.notices += year_notices(project, name) + content_notices(project, name)
+        summary.notices += year_notices(project, name, readable[name]) + content_notices(project, name)
     return readable, bool(bad) or len(readable) < len(names)
 
 
@@ -352,14 +364,23 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     state = load_state(out_dir)
     _site_files(out_dir, set(state.files) | set(state.entries))  # a killed portal step's half-written files, on every build
     summary = BatchSummary()
-    units, unreadable_folder = _unit_folders(project, summary)
+    sources, unreadable_folder = _unit_folders(project, summary)
+    units = list(sources)
     if batch.only is not None:
         units = [u for u in units if any(u == o for o, _ in batch.only)]
         summary.failed = [o for o in summary.failed if any(o.unit == u for u, _ in batch.only)]
-    texts = plan_texts(project, out_dir, batch.republish, units)  # earlier published years keep their shared texts
+    cache = FileCache(state_dir(out_dir), os.path.abspath(project.root))  # digests of unchanged files are not made again
+    listing = Listing()
+    try:
+        # earlier published years keep their shared texts
+        texts = plan_texts(project, out_dir, batch.republish, units, cache=cache, listing=listing, sources=sources)
+        summary.texts_kept = texts.kept
+        tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units, texts.digests,
+                                                     cache=cache, sources=sources)
+    finally:
+        cache.save()
+    texts.load(project, out_dir, [BuildState.key(t.unit, t.year) for t in tasks])
     project = replace(project, text_pins=texts.pins)
-    summary.texts_kept = texts.kept
-    tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units, texts.texts)
     summary.units = set(units) | {o.unit for o in summary.failed}
     reporter.plan(summary.total, len(tasks), summary.skipped)
     setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options)
@@ -408,7 +429,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 if not pending[outcome.unit]:
                     settle(outcome.unit)
         if batch.only is None:
-            current = {BuildState.key(u, y) for u in units for y in project.years(u)}
+            current = {BuildState.key(u, y) for u in units for y in sources[u]}
             summary.removed, summary.kept = _remove_stale(current, out_dir, state, unreadable, unreadable_folder)
         if batch.portal:
             key = _portal_key(state, batch.portal)
