@@ -283,6 +283,17 @@ def test_a_three_public_item_zero_in_both_years_is_said_to_be_none_not_unchanged
         assert "公务用车购置支出较" in text  # an item that moved keeps its comparison
 
 
+
+def test_a_vehicle_line_zero_in_both_years_is_said_to_be_none_not_unchanged():
+    report = load("unknown-2018-hlx")  # no 公务用车 spending in 2018 or 2017
+    project = Project(root=Path("."), style=report.style)
+    sections = {s.key: s for s in render_narrative(derive(report.accounts, project),
+                                                   UnitContent(unit="u", year=report.year), project, link=False)}
+    text = sections["three_public"].markdown
+    assert "公务用车购置及运行维护费支出0.00万元，上年亦无此项支出。" in text
+    assert "公务用车购置及运行维护费支出0.00万元，与上年持平" not in text
+
+
 def test_a_style_may_write_the_prior_figure_in_some_sections_only():
     sections, facts = render("gansu")  # 甘肃: the 三公 comparisons name last year's figure
     before = facts["tp.total.actual.prior"].value
