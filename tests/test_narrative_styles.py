@@ -109,6 +109,10 @@ def test_a_style_that_writes_every_amount_in_yuan():
     assert format_value(Decimal("24.287081"), "万元", style.yuan_below) == "242,870.81元"
     assert format_value(Decimal("0"), "万元", style.yuan_below) == "0.00万元"
     assert style.switches["zero_three_public"] == "figures" and style.sections == load_style("yunnan").sections
+    later = load_style("yunnan-yuan-2022")  # from 2022 the same reports write a zero as 0元
+    assert format_value(Decimal("0"), "万元", later.yuan_below, later.zero_in_yuan) == "0元"
+    assert format_value(Decimal("24.287081"), "万元", later.yuan_below, later.zero_in_yuan) == "242,870.81元"
+    assert not style.zero_in_yuan and not load_style("neimenggu-11").zero_in_yuan
 
 
 def test_three_public_against_budget_in_both_styles_and_zero_items_in_words():

@@ -44,10 +44,12 @@ def format_yuan(value: Decimal) -> str:
     return f"{text}元"
 
 
-def format_value(value: Decimal, unit: str, yuan_below: Decimal | None = None) -> str:
-    """Format by unit: 万元 amounts (in 元 when non-zero and below ``yuan_below`` 万元), %
-    percentages, other units as counts."""
+def format_value(value: Decimal, unit: str, yuan_below: Decimal | None = None, zero_in_yuan: bool = False) -> str:
+    """Format by unit: 万元 amounts (in 元 when non-zero and below ``yuan_below`` 万元; a zero as 0元
+    when ``zero_in_yuan``), % percentages, other units as counts."""
     if unit == "万元":
+        if zero_in_yuan and value == 0:
+            return "0元"
         if yuan_below is not None and value != 0 and abs(value) < yuan_below:
             return format_yuan(value)
         return format_wan(value)

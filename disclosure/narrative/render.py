@@ -77,7 +77,9 @@ class _State:
 
     def fmt(self, value, unit: str) -> str:
         """A value in the style's units (small amounts in 元 when the style says so)."""
-        return fl.format_value(value, unit, self.style.yuan_below if self.style else None)
+        if self.style is None:
+            return fl.format_value(value, unit)
+        return fl.format_value(value, unit, self.style.yuan_below, self.style.zero_in_yuan)
 
     def prior_words(self, part: str | None = None) -> str:
         if self.style is None:

@@ -31,6 +31,7 @@ class Style:
     sections: str = "sections.toml"
     percent_places: tuple[tuple[str, int], ...] = ()
     yuan_below: Decimal | None = None
+    zero_in_yuan: bool = False  # a zero amount written 0元 (reports that give every amount in 元)
     prior_words: str = "{prior}年度"
     prior_words_by_section: tuple[tuple[str, str], ...] = ()
     unit_word: str = "本部门"
@@ -84,8 +85,8 @@ def load_style(name: str) -> Style:
     numbering = {**(parent.numbering if parent else {}), **data.pop("numbering", {})}
     kwargs: dict[str, Any] = {}
     if parent is not None:
-        kwargs = {f: getattr(parent, f) for f in ("sections", "percent_places", "yuan_below", "prior_words",
-                                                  "prior_words_by_section", "unit_word")}
+        kwargs = {f: getattr(parent, f) for f in ("sections", "percent_places", "yuan_below", "zero_in_yuan",
+                                                  "prior_words", "prior_words_by_section", "unit_word")}
     if "percent_places" in data:
         kwargs["percent_places"] = tuple(sorted(data.pop("percent_places").items()))
     if "prior_words_by_section" in data:
@@ -93,6 +94,8 @@ def load_style(name: str) -> Style:
     if "yuan_below" in data:
         raw = data.pop("yuan_below")
         kwargs["yuan_below"] = Decimal(str(raw)) if raw not in (None, "", 0, "0") else None
+    if "zero_in_yuan" in data:
+        kwargs["zero_in_yuan"] = bool(data.pop("zero_in_yuan"))
     for key in ("sections", "prior_words", "unit_word"):
         if key in data:
             kwargs[key] = str(data.pop(key))
