@@ -1,12 +1,11 @@
 """The publication kit's report.pdf, read back with pypdf: the example built with its kit (Chromium).
 
-One project (the example with ``[publication]`` 发布机构 and 发布日期) is built twice: by the command
-line, and again from inside a running asyncio loop (as a notebook or a server would call it); the
-PDFs must be the same bytes. Every other build test builds with ``--no-kit``.
+The example with ``[publication]`` 发布机构 and 发布日期 is built twice (``kit_support``): by the command
+line, and again from inside a running asyncio loop; the PDFs must be the same bytes. Every other
+build test builds with ``--no-kit``.
 """
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import re
@@ -19,6 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 
 from pdftext import page_texts  # noqa: E402
+from kit_support import DATE, PUBLISHER  # noqa: E402
 from test_site_support import UNIT, UNIT_NAME, build, copy_example  # noqa: E402
 
 from disclosure.kit.pdf import stable  # noqa: E402
@@ -28,31 +28,12 @@ from disclosure.standard import load_table_set  # noqa: E402
 pytestmark = pytest.mark.browser
 
 A4 = (595.28, 841.89)  # 210 × 297 mm in points
-PUBLISHER = "巴彦淖尔市财政局"
-DATE = "2022-05-30"
 PARTS = ("第一部分", "第二部分", "第三部分", "第四部分", "第五部分")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The example with [publication] settings, built with its kit twice (second time in an event loop)."""
-    project = copy_example(tmp_path_factory.mktemp("kit"))
-    config = project / "disclosure.toml"
-    config.write_text(config.read_text(encoding="utf-8")
-                      + f'\n[publication]\npublisher = "{PUBLISHER}"\npublish_date = "{DATE}"\n', encoding="utf-8")
-    first, second = project / "site", project / "again"
-    assert build(project, first, "-j", "1", kit=True) == 0
-
-    async def inside_a_loop() -> int:
-        return build(project, second, "-j", "1", kit=True)
-
-    try:  # a session's playwright (the browser tests) already runs a loop in this thread
-        asyncio.get_running_loop()
-    except RuntimeError:
-        assert asyncio.run(inside_a_loop()) == 0
-    else:
-        assert build(project, second, "-j", "1", kit=True) == 0
-    return first, second
+def built(kit_sites: tuple[Path, Path]) -> tuple[Path, Path]:
+    return kit_sites
 
 
 def _pdf(site: Path, year: int = 2021) -> bytes:

@@ -43,7 +43,7 @@ _DATA_ATTR = re.compile(r"""\sdata-[\w-]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I
 _LINK_ATTR = re.compile(r"""\s(?:href|src|action|poster|srcset|formaction|data)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 #: What a public page may link to inside the site: pages, the theme's files, the tables' data.
 SITE_FILES = (".html", ".htm", ".css", ".js", ".csv", ".xlsx", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp",
-              ".ico", ".woff", ".woff2", ".pdf")
+              ".ico", ".woff", ".woff2", ".pdf", ".docx")
 _QUERY = re.compile(r"[?#]")
 _OUTSIDE = re.compile(r"^(?:https?:|mailto:|tel:)", re.I)
 _ABSOLUTE = re.compile(r"^(?:/|\\|[a-z]:[\\/]|file:)", re.I)

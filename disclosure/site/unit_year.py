@@ -230,7 +230,8 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     )
     if kit:  # after the pages: the kit is made of the report page as written
         write_kit(KitInput(out_dir / folder, project.root, prefix.html(report_html, pages.prefix), pages.prefix,
-                           unit_name, year, pages.report_title, pages.publisher, pages.publish_date))
+                           unit_name, year, pages.report_title, pages.publisher, pages.publish_date,
+                           parts, views, charts))
     result.pages = pages.pages
     result.search_docs = pages.docs
     return result
