@@ -13,8 +13,9 @@ with ``--allow-errors`` so that a project with check errors still gives pages to
 commit is exported with ``git archive`` and run with the same interpreter.
 
 A PDF of the publication kit (``kit/*.pdf``) is Chromium's print: its bytes follow the installed
-Chromium (fonts, Skia), not only this tree, so it is listed by name (``CHROMIUM``) and not hashed;
-``tests/test_kit_pdf.py`` checks its content and that two builds give the same bytes.
+Chromium (fonts, Skia), not only this tree, so it is listed by name (``CHROMIUM``) and not hashed,
+and so is the kit's zip, which holds it; ``tests/test_kit_pdf.py`` and ``tests/test_kit_files.py``
+check their content and that two builds give the same bytes. Every other kit file is hashed.
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def build_all(tree: Path, work: Path, only: tuple[str, ...] = ()) -> dict[str, s
             for f in sorted(out.rglob("*")):
                 if f.is_file():
                     rel = f.relative_to(out).as_posix()
-                    chromium = f.suffix == ".pdf" and "/kit/" in f"/{rel}"
+                    chromium = f.suffix in (".pdf", ".zip") and "/kit/" in f"/{rel}"  # the zip holds the PDF
                     digests[f"{name}/{kind}/{rel}"] = CHROMIUM if chromium else hashlib.sha256(f.read_bytes()).hexdigest()
     return digests
 

@@ -41,9 +41,9 @@ _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _CODE = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
 _DATA_ATTR = re.compile(r"""\sdata-[\w-]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _LINK_ATTR = re.compile(r"""\s(?:href|src|action|poster|srcset|formaction|data)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-#: What a public page may link to inside the site: pages, the theme's files, the tables' data.
+#: What a public page may link to inside the site: pages, the theme's files, the tables' data, the kit.
 SITE_FILES = (".html", ".htm", ".css", ".js", ".csv", ".xlsx", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp",
-              ".ico", ".woff", ".woff2", ".pdf", ".docx")
+              ".ico", ".woff", ".woff2", ".pdf", ".docx", ".zip")
 _QUERY = re.compile(r"[?#]")
 _OUTSIDE = re.compile(r"^(?:https?:|mailto:|tel:)", re.I)
 _ABSOLUTE = re.compile(r"^(?:/|\\|[a-z]:[\\/]|file:)", re.I)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, count_by_severity
 from disclosure.features import feature_pages, feature_sections
-from disclosure.kit import REPORT_PDF, KitInput, write_kit
+from disclosure.kit import KitInput, kit_links, write_kit
 from disclosure.hooks import ExtraPage, PageProvider, UnitYearContext
 from disclosure.links import TABLES_DIR, cell_href, table_page
 from disclosure.pipeline import UnitYear, run_unit_year
@@ -222,7 +222,7 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
         extras=extras,
         review=review,
         has_facts=review and facts is not None,
-        kit_pdf=REPORT_PDF if kit else "",
+        kit_links=[(label, quote(path)) for label, path in kit_links(unit_name, year)] if kit else [],
         # earlier years only: a published report stays byte-identical when later years are added
         # (and an incremental build, which does not rebuild it then, gives the same bytes as a full one)
         other_years=[(y, f"../{y}/index.html") for y in sorted(project.years(unit), reverse=True)
@@ -231,7 +231,8 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     if kit:  # after the pages: the kit is made of the report page as written
         write_kit(KitInput(out_dir / folder, project.root, prefix.html(report_html, pages.prefix), pages.prefix,
                            unit_name, year, pages.report_title, pages.publisher, pages.publish_date,
-                           parts, views, charts))
+                           parts, views, charts, pages.fields,
+                           f"{TABLES_DIR}/{PUBLIC_WORKBOOK.format(year=year)}"))
     result.pages = pages.pages
     result.search_docs = pages.docs
     return result
