@@ -514,6 +514,8 @@ def _charts(doc: Any, charts: Iterable[Any]) -> None:
         rows = [[("项目", 1, 1, True)] + [(s, 1, 1, True) for s in c.series]]
         rows += [[(label, 1, 1, False)] + [(v, 1, 1, False) for v in vals] for label, vals in c.rows]
         _html_table(doc, HtmlTable(f"{c.title}（单位：{c.unit}）", rows))
+        for _, text in getattr(c, "legend", ()):  # the legend's shares (财政拨款收入 5,728.23万元（83.27%）)
+            _paragraph(doc, Paragraph([(text, False)], bullet="•"))
 
 
 def report_docx(d: DocxInput) -> bytes:

@@ -66,8 +66,10 @@ def _chart(chart: Any) -> str:
     head = "".join(f'<th scope="col">{escape(s)}</th>' for s in chart.series)
     body = "\n".join("<tr><th scope=\"row\">" + escape(label) + "</th>"
                      + "".join(f'<td align="right">{escape(v)}</td>' for v in vals) + "</tr>" for label, vals in chart.rows)
+    legend = "".join(f"<li>{escape(text)}</li>" for _, text in getattr(chart, "legend", ()))  # shares (83.27%)
     return (f"<table>\n<caption>{escape(chart.title)}（单位：{escape(chart.unit)}）</caption>\n"
-            f'<thead><tr><th scope="col">项目</th>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>')
+            f'<thead><tr><th scope="col">项目</th>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+            + (f"\n<ul>{legend}</ul>" if legend else ""))
 
 
 def report_fragment(title: str, meta: str, parts: list[Any], views: list[Any], charts: list[Any], unit_name: str) -> str:
