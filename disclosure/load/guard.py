@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from disclosure.errors import Problem
+from disclosure.load.xlsx_xml import ATTR, REL_TAG, SHEET_TAG, column_letters, unescape
 from disclosure.safe_files import WORKBOOK_LIMIT, MiB, UnsafeFile, check_regular, open_message
 
 MAX_ROWS = 50_000  # the longest 决算 table (支出决算明细表) has a few thousand rows
@@ -44,8 +45,6 @@ def _column_number(letters: bytes) -> int:
 
 
 def _extent_message(sheet: str, rows: int, columns: int) -> str:
-    from disclosure.load.workbook import column_letters
-
     last = f"{column_letters(max(columns, 1) - 1)}{max(rows, 1)}"
     return (
         f"工作表“{sheet}”的内容一直延伸到 {last}（{rows} 行 × {columns} 列），远远超出一张公开表的大小"
@@ -87,24 +86,22 @@ def _zip_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
 
 def _xlsx_sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part → the sheet's name (for messages), as far as the workbook says."""
-    from disclosure.load.workbook import _ATTR, _REL_TAG, _SHEET_TAG, _unescape
-
     try:
         workbook = zf.read("xl/workbook.xml")
         rels_xml = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
     rels = {}
-    for tag in _REL_TAG.findall(rels_xml):
-        a = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+    for tag in REL_TAG.findall(rels_xml):
+        a = {k.decode(): v.decode("utf-8", "replace") for k, v in ATTR.findall(tag)}
         target = a.get("Target", "")
         rels[a.get("Id", "")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
     names = {}
-    for tag in _SHEET_TAG.findall(workbook):
-        a = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+    for tag in SHEET_TAG.findall(workbook):
+        a = {k.decode(): v.decode("utf-8", "replace") for k, v in ATTR.findall(tag)}
         rid = next((v for k, v in a.items() if k.endswith(":id")), "")
         if rid in rels:
-            names[rels[rid]] = _unescape(a.get("name", ""))
+            names[rels[rid]] = unescape(a.get("name", ""))
     return names
 
 

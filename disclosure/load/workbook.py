@@ -17,14 +17,12 @@ from python_calamine import CalamineWorkbook
 
 from disclosure.errors import Problem
 from disclosure.load.guard import limit_child_memory, sheet_extent_problem, workbook_problem
+from disclosure.load.xlsx_xml import ATTR as _ATTR, REL_TAG as _REL_TAG, SHEET_TAG as _SHEET_TAG, column_letters, unescape as _unescape
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?>")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
-_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?>")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*[^<\s]")
@@ -62,25 +60,6 @@ class Sheet:
             if 0 <= c < len(row):
                 return row[c]
         return ""
-
-
-def column_letters(c: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    if 0 <= c < len(_LETTERS):
-        return _LETTERS[c]
-    return _column_letters(c)
-
-
-def _column_letters(c: int) -> str:
-    out = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-_LETTERS = tuple(_column_letters(c) for c in range(26 * 27))  # A … ZZ
 
 
 def a1(r: int, c: int) -> str:
@@ -283,10 +262,6 @@ def _scan_xlsx(parts: dict[str, bytes]) -> dict[str, tuple[set[tuple[int, int]],
                 indented[parse_a1(ref.decode())] = indents[style.decode()]
         out[_unescape(a.get("name", ""))] = (uncomputed, indented)
     return out
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
