@@ -79,6 +79,8 @@ PageProvider = Callable[[UnitYearContext], list[ExtraPage]]
 Evaluator = Callable[[Any, Any, Any], Any]
 #: (result, accounts, facts) → the check stage's findings about it.
 FindingsOf = Callable[[Any, Any, Any], list]
+#: a feature's result → the 实有人数 its input states and where (``(count, "file［key］")``), or None
+StaffOf = Callable[[Any], "tuple[Any, str] | None"]
 #: Given the unit-year and the pages the features made for it, the section it adds (or None).
 BlockProvider = Callable[[UnitYearContext, list[ExtraPage]], "ReportSection | None"]
 
@@ -125,3 +127,4 @@ class Feature:
     pages: PageProvider | None = None
     report_section: BlockProvider | None = None
     scaffold: Scaffold | None = None
+    staff: StaffOf | None = None  # the check stage sets 人员经费 per person against it

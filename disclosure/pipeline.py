@@ -17,7 +17,7 @@ from disclosure.check.run import UnitYearResult, checked, unreadable
 from disclosure.content import UnitContent, load_content
 from disclosure.derive import derive
 from disclosure.errors import ConfigError, InputError
-from disclosure.features import evaluated_features
+from disclosure.features import evaluated_features, stated_staff_of
 from disclosure.load import load_accounts
 from disclosure.model import Accounts
 from disclosure.narrative import render_narrative
@@ -59,7 +59,7 @@ def run_unit_year(project: Project, unit: str, year: int, *, narrative: bool = T
         facts, derive_error = None, exc
     results = {f.name: f.evaluate(accounts, facts, project) for f in evaluated_features()}
     sections = tuple(render_narrative(facts, content, project, link=True)) if narrative and facts is not None else ()
-    findings = tuple(check_accounts(accounts, project, content=content, facts=facts,
+    findings = tuple(check_accounts(accounts, project, content=content, facts=facts, staff=stated_staff_of(results),
                                     feature_checks=_feature_checks(project, accounts, results)))
     return UnitYear(project, unit, year, accounts, content, facts, sections, findings, results, derive_error)
 

@@ -321,16 +321,28 @@ def test_a_first_year_in_yuan_is_told_by_bounds_and_per_person_cost(published, c
     assert assert_site_kept(project, before, capsys) == 1
 
 
+def test_a_year_in_yuan_is_told_by_the_staff_count_performance_toml_states(published, capsys):
+    project, _ = published
+    (project / f"tables/{UNIT}/2020.xlsx").unlink()  # no last year to compare with
+    scale(project, 2021, 10000)
+    code, out, _ = check(project, capsys, "--year", "2021")
+    assert code == 1
+    (line,) = lines_with(out, "magnitude.unit")
+    assert f"÷ 实有人数 507 人（content/{UNIT}/2021/performance.toml［figures.staff_actual］）= 每人每年" in line
+
+
 def test_the_example_and_acceptance_projects_are_not_suspect(capsys):
     from disclosure.check.magnitude import evidence
-    from disclosure.content import load_content
+    from disclosure.features import stated_staff_of
+    from disclosure.pipeline import run_unit_year
 
     projects = [ROOT, *(p for p in sorted((ROOT / "tests/fixtures/acceptance").iterdir()) if (p / "tables").is_dir())]
     for root in projects:
         project = load_project(root)
         for unit, year in project.unit_years():
-            accounts = load_accounts(project, unit, year)
-            assert evidence(accounts, project, load_content(project, unit, year)) == [], (root.name, unit, year)
+            unit_year = run_unit_year(project, unit, year, narrative=False)
+            found = evidence(unit_year.accounts, unit_year.content, stated_staff_of(unit_year.results))
+            assert found == [], (root.name, unit, year)
 
 
 # ── 8: a deleted 项 row, a whole 类 missing under 合计 ─────────────────────────────────────────

@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from disclosure.narrative.filters import (
-    budget_words, change_words, clean_reason, cn_number, format_count, format_percent, format_value,
+    budget_words, change_words, clean_reason, format_count, format_percent, format_value,
     format_wan, join_cn,
 )
+from disclosure.wording.style import cn_number
 
 D = Decimal
 

@@ -84,11 +84,13 @@ def check_accounts(
     facts: Any = None,
     magnitude: bool = True,
     feature_checks: Sequence[FeatureCheck] = (),
+    staff: tuple[Any, str] | None = None,
 ) -> list[Finding]:
     """Every rule of the table set over one unit-year, plus the warnings about the report's
     content. Rules whose tables are absent are skipped. ``facts`` (from ``disclosure.derive``)
     enables the missing-reason warnings; pass None to leave them out. ``feature_checks`` add each
-    feature's findings (``disclosure.pipeline`` passes them).
+    feature's findings (``disclosure.pipeline`` passes them); ``staff`` is 实有人数 and where a feature's
+    input states it (else the unit's texts are read for it).
 
     A magnitude mistake (元 under 万元, or 万元 under 元) is one error; the findings that only follow
     from it (those the rescaled tables no longer give) are left out, so the mistake is said once."""
@@ -97,7 +99,7 @@ def check_accounts(
         return findings
     from disclosure.check.magnitude import corrected, suspects
 
-    wrong, tables = suspects(accounts, project, content)
+    wrong, tables = suspects(accounts, content, staff)
     if not wrong:
         return findings
     fixed = corrected(accounts, tables)

@@ -144,16 +144,11 @@ def _budget(accounts: Accounts) -> list[Evidence]:
     return []
 
 
-def staff_count(accounts: Accounts, project: Any, content: Any) -> tuple[Decimal, str] | None:
-    """实有人数 and where it was read: performance.toml figures.staff_actual, else the unit's texts."""
-    try:
-        from disclosure.performance.inputs import load_performance_inputs
-
-        inputs = load_performance_inputs(project, accounts.unit, accounts.year)
-    except Exception:  # noqa: BLE001 - an unreadable performance.toml is reported by its own check
-        inputs = None
-    if inputs is not None and inputs.figures.get("staff_actual"):
-        return inputs.figures["staff_actual"], f"{inputs.file}［figures.staff_actual］"
+def staff_count(content: Any, stated: tuple[Decimal, str] | None = None) -> tuple[Decimal, str] | None:
+    """实有人数 and where it was read: as a feature's input states it (performance.toml
+    figures.staff_actual, handed in by the pipeline), else from the unit's texts."""
+    if stated is not None:
+        return Decimal(stated[0]), stated[1]
     for key, text in sorted(getattr(content, "sections", {}).items()):
         m = STAFF_IN_TEXT.search(text or "")
         if m and int(m.group(1)) > 0:
@@ -161,12 +156,12 @@ def staff_count(accounts: Accounts, project: Any, content: Any) -> tuple[Decimal
     return None
 
 
-def _per_person(accounts: Accounts, project: Any, content: Any) -> list[Evidence]:
+def _per_person(accounts: Accounts, content: Any, stated: tuple[Decimal, str] | None) -> list[Evidence]:
     b = bounds()["per_person"]
     personnel = _figure(accounts, "basic", "personnel.total", "amount")
     if personnel is None:
         return []
-    staff = staff_count(accounts, project, content)
+    staff = staff_count(content, stated)
     if staff is None:
         return []
     count, source = staff
@@ -196,9 +191,9 @@ def _bounds(accounts: Accounts) -> list[Evidence]:
     return []
 
 
-def evidence(accounts: Accounts, project: Any, content: Any) -> list[Evidence]:
+def evidence(accounts: Accounts, content: Any, staff: tuple[Decimal, str] | None = None) -> list[Evidence]:
     """Every signal of a magnitude mistake in one unit-year, in the order they are told."""
-    return [*_prior(accounts), *_budget(accounts), *_per_person(accounts, project, content), *_bounds(accounts)]
+    return [*_prior(accounts), *_budget(accounts), *_per_person(accounts, content, staff), *_bounds(accounts)]
 
 
 def _rescaled(table: Table, direction: str) -> Table:
@@ -250,9 +245,9 @@ class _ProjectStub:
 _PROJECT_STUB = _ProjectStub()
 
 
-def suspects(accounts: Accounts, project: Any, content: Any) -> tuple[list[Finding], dict[str, str]]:
+def suspects(accounts: Accounts, content: Any, staff: tuple[Decimal, str] | None = None) -> tuple[list[Finding], dict[str, str]]:
     """The magnitude errors (one per direction) and the suspect tables (key → direction)."""
-    found = evidence(accounts, project, content)
+    found = evidence(accounts, content, staff)
     if not found:
         return [], {}
     shown = bounds()["shown"]

@@ -11,8 +11,6 @@ from typing import Callable, Iterable
 
 from disclosure.money import format_amount, round_half_up
 
-CN_DIGITS = "零一二三四五六七八九"
-
 
 def format_wan(value: Decimal) -> str:
     """5728.23 → ``5,728.23万元`` (2 places, half up)."""
@@ -114,14 +112,3 @@ def clean_reason(text: str) -> str:
             text = text[len(lead):].strip()
             break
     return text.rstrip("。；;，,、 \n")
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 13 → 十三, 21 → 二十一 (for （一）…（十三） numbering)."""
-    if n <= 0 or n >= 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return CN_DIGITS[ones]
-    head = "" if tens == 1 else CN_DIGITS[tens]
-    return f"{head}十{CN_DIGITS[ones] if ones else ''}"

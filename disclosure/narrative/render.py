@@ -26,7 +26,7 @@ from disclosure.narrative.sections import SectionDef, default_wording, section_d
 from disclosure.narrative.view import FactView, Missing, RowView
 from disclosure.project import Project
 from disclosure.standard import load_table_set
-from disclosure.wording.style import Style, style_for
+from disclosure.wording.style import Style, cn_number, style_for
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6", "blockquote",
@@ -333,7 +333,7 @@ def t_positive(value: Any) -> bool:
 FILTERS = {
     "fig": f_fig, "wan": f_fig, "pct": f_fig, "num": f_fig, "abs": f_abs, "share": f_share,
     "compare": f_compare, "paired": f_paired, "vs_budget": f_vs_budget, "completion": f_completion, "reason": f_reason,
-    "listing": f_listing, "empty_table": f_empty_table, "cnum": fl.cn_number, "join_cn": fl.join_cn,
+    "listing": f_listing, "empty_table": f_empty_table, "cnum": cn_number, "join_cn": fl.join_cn,
 }
 TESTS = {"zero": t_zero, "positive": t_positive}
 

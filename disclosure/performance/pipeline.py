@@ -37,6 +37,12 @@ def evaluate(accounts: Any, facts: Any, project: Any) -> PerformanceResult | Non
                              complete(accounts, facts, inputs))
 
 
+def stated_staff(result: PerformanceResult) -> tuple[Any, str] | None:
+    """实有人数 as performance.toml states it (figures.staff_actual) and where, or None."""
+    count = result.inputs.figures.get("staff_actual")
+    return (count, f"{result.inputs.file}［figures.staff_actual］") if count else None
+
+
 def performance_findings_of(result: PerformanceResult, accounts: Any, facts: Any) -> list[Finding]:
     """The check stage's 绩效 findings: an error listing what a half-filled 附表2 lacks, then the
     warnings where the scores disagree."""

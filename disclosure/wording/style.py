@@ -53,10 +53,22 @@ class Style:
 
     def mark(self, level: str, n: int) -> str:
         """The number of the ``n``-th item at a level: top 一、 · group （一） · sub 1、 · item （1）."""
-        from disclosure.narrative.filters import cn_number
-
         pattern = {**DEFAULT_NUMBERING, **self.numbering}[level]
         return pattern.replace("{cn}", cn_number(n)).replace("{n}", str(n))
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 13 → 十三, 21 → 二十一 (for （一）…（十三） numbering)."""
+    if n <= 0 or n >= 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return CN_DIGITS[ones]
+    head = "" if tens == 1 else CN_DIGITS[tens]
+    return f"{head}十{CN_DIGITS[ones] if ones else ''}"
 
 
 DEFAULT_NUMBERING = {"top": "{cn}、", "group": "（{cn}）", "sub": "{n}、", "item": "（{n}）"}
