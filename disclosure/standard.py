@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -38,9 +38,13 @@ class ItemSpec:
     required: bool = True
     unit: str | None = None
 
+    @cached_property
+    def label_keys(self) -> frozenset[str]:
+        """The label and its aliases normalised, as a row's label is compared with them (made once)."""
+        return frozenset({normalize_label(self.label), *(normalize_label(a) for a in self.aliases)})
+
     def matches(self, label: str) -> bool:
-        norm = normalize_label(label)
-        return norm == normalize_label(self.label) or norm in {normalize_label(a) for a in self.aliases}
+        return normalize_label(label) in self.label_keys
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,19 @@ class TableSpec:
 
     def titles(self) -> tuple[str, ...]:
         return (self.title, *self.aliases)
+
+    @cached_property
+    def title_keys(self) -> tuple[str, ...]:
+        """The titles normalised, as a sheet's cells are compared with them (made once)."""
+        return tuple(t for t in (normalize_label(x) for x in self.titles()) if t)
+
+    @cached_property
+    def item_units(self) -> dict[str, str | None]:
+        """Row key → its fixed row's count unit (None for money), the first item of each key."""
+        units: dict[str, str | None] = {}
+        for block, item in self.all_items():
+            units.setdefault(self.item_key(block, item.key), item.unit)
+        return units
 
     def all_columns(self) -> list[ColumnSpec]:
         """Every value column, blocks flattened, each key once."""

@@ -5,12 +5,10 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from disclosure.derive.engine import _bound
 from disclosure.derive.specs import Cell, Source
 from disclosure.performance.inputs import load_performance_inputs
 from disclosure.project import load_project
 from disclosure.site.sanitize import clean_html, render_markdown
-from disclosure.site.tables import _item_units
 from disclosure.standard import load_table_set
 
 
@@ -50,21 +48,38 @@ def test_reference_definitions_do_not_leak_between_texts():
 
 
 def test_item_units_follow_the_spec_object():
+    from dataclasses import replace
+
     info = load_table_set("neimenggu-11").get("info")
-    units = _item_units(info)
-    assert units is _item_units(info)
+    units = info.item_units
+    assert units is info.item_units  # made once per spec
     assert any(u not in (None, "", "万元") for u in units.values())  # 辆, 台（套）…
     three = load_table_set("neimenggu-11").get("three_public")
-    assert _item_units(three) is not units
+    assert three.item_units is not units
+    fewer = replace(info, items=info.items[:1])  # a changed spec has its own
+    assert list(fewer.item_units) == [info.items[0].key]
 
 
 def test_bound_family_entries_are_reused_and_distinct_per_code():
     entry = Cell(key="gb.item.{code}", label="{name}", description="d", family="gb.item",
                  sources=(Source("general_budget", "{code}", "total"),))
-    a = _bound(entry, "2040201", "行政运行")
-    assert a is _bound(entry, "2040201", "行政运行")
+    a = entry.bound("2040201", "行政运行")
+    assert a is entry.bound("2040201", "行政运行")
     assert a.key == "gb.item.2040201" and a.label == "行政运行" and a.sources[0].row == "2040201"
-    b = _bound(entry, "2040202", "一般行政管理事务")
+    b = entry.bound("2040202", "一般行政管理事务")
     assert b.key == "gb.item.2040202" and b is not a
     other = Cell(key="x.{code}", label="{name}", description="d", family="x", sources=())
-    assert _bound(other, "2040201", "行政运行").key == "x.2040201"
+    assert other.bound("2040201", "行政运行").key == "x.2040201"
+
+
+def test_spec_lookups_made_at_load_equal_a_fresh_normalisation():
+    from disclosure.load.labels import normalize_label
+    from disclosure.performance.rubric import load_rubric
+
+    for spec in load_table_set("neimenggu-11").tables:
+        assert spec.title_keys == tuple(t for t in (normalize_label(x) for x in spec.titles()) if t)
+        for _, item in spec.all_items():
+            assert item.label_keys == {normalize_label(item.label), *(normalize_label(a) for a in item.aliases)}
+    rubric = load_rubric()
+    words = [w for w, _ in rubric.operator_words]
+    assert words == sorted(words, key=len, reverse=True) and rubric.unit_words

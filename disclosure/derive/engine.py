@@ -39,24 +39,7 @@ def _resolve_all(registry: Registry, accounts: Accounts, places: int, year: int 
 def _expand(entry: Spec, facts: Facts) -> list[Spec]:
     if entry.family is None:
         return [entry]
-    return [_bound(entry, code, facts.names.get(f"{entry.family}.{code}", code)) for code in facts.codes(entry.family)]
-
-
-_BOUND: dict[tuple[int, str, str], tuple[Spec, Spec]] = {}
-
-
-def _bound(entry: Spec, code: str, name: str) -> Spec:
-    """``entry.bind(code, name)``, made once per process (entries are frozen; codes and names repeat
-    across unit-years and between a year and its prior year)."""
-    key = (id(entry), code, name)
-    hit = _BOUND.get(key)
-    if hit is not None and hit[0] is entry:
-        return hit[1]
-    bound = entry.bind(code, name)
-    if len(_BOUND) > 10_000:  # bounded: a long-lived worker sees many codes and names
-        _BOUND.clear()
-    _BOUND[key] = (entry, bound)
-    return bound
+    return [entry.bound(code, facts.names.get(f"{entry.family}.{code}", code)) for code in facts.codes(entry.family)]
 
 
 def _compare(entry: Spec, current: Facts, prior: Facts, places: int, overrides: Overrides = ()) -> None:

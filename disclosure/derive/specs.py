@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Callable, Iterable
 
 from disclosure.derive.facts import MONEY, PERCENT, Fact, Facts
@@ -60,6 +61,18 @@ class Spec:
     compare: str | None = None
     reason_key: str | None = None
     ask_reason: bool = True  # False: a change the reference report does not state; no reason is asked for
+
+    @cached_property
+    def _bindings(self) -> dict[tuple[str, str], "Spec"]:
+        return {}
+
+    def bound(self, code: str, name: str) -> "Spec":
+        """``bind(code, name)``, made once per entry, code and name (codes and names repeat across
+        unit-years and between a year and its prior year)."""
+        hit = self._bindings.get((code, name))
+        if hit is None:
+            hit = self._bindings[(code, name)] = self.bind(code, name)
+        return hit
 
     def bind(self, code: str, name: str) -> "Spec":
         """This entry for one member of its family."""

@@ -47,17 +47,6 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-_TITLES: dict[int, tuple[TableSpec, tuple[str, ...]]] = {}
-
-
-def _titles(spec: TableSpec) -> tuple[str, ...]:
-    """Normalised titles of a spec, cached by identity (hashing a frozen spec costs more than this)."""
-    hit = _TITLES.get(id(spec))
-    if hit is None or hit[0] is not spec:
-        hit = _TITLES[id(spec)] = (spec, tuple(t for t in (norm(x) for x in spec.titles()) if t))
-    return hit[1]
-
-
 def _title_score(cell: str, spec: TableSpec, unit_name: str | None) -> tuple[int, int] | None:
     """How well a cell's text names a table: (kind, length); kind 3 exact, 2 suffix, 1 contained."""
     text = norm(cell)
@@ -67,7 +56,7 @@ def _title_score(cell: str, spec: TableSpec, unit_name: str | None) -> tuple[int
         if name and text.startswith(name):
             text = _LEAD_YEAR.sub("", text[len(name):])
     best: tuple[int, int] | None = None
-    for t in _titles(spec):
+    for t in spec.title_keys:
         kind = 3 if text == t else 2 if text.endswith(t) else 1 if t in text else 0
         if kind and (best is None or (kind, len(t)) > best):
             best = (kind, len(t))

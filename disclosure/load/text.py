@@ -1,5 +1,6 @@
 """Cached label normalisation for the loader (the same few hundred texts recur in every sheet), and
-the rule by which a row label picks its item out of a table's items."""
+the rule by which a row label picks its item out of a table's items (each item's normalised labels
+are made once, on the spec: ``ItemSpec.label_keys``)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,20 +12,9 @@ from disclosure.standard import ItemSpec
 norm = lru_cache(maxsize=16384)(normalize_label)
 
 
-_LABELS: dict[int, tuple[ItemSpec, frozenset[str]]] = {}
-
-
-def item_labels(item: ItemSpec) -> frozenset[str]:
-    """The normalised label and aliases of a fixed row (cached by identity: hashing a spec is slow)."""
-    hit = _LABELS.get(id(item))
-    if hit is None or hit[0] is not item:
-        hit = _LABELS[id(item)] = (item, frozenset({norm(item.label), *(norm(a) for a in item.aliases)}))
-    return hit[1]
-
-
 def item_fits(item: ItemSpec, label: str) -> bool:
     """Whether a row label names this item exactly (after normalisation)."""
-    return norm(label) in item_labels(item)
+    return norm(label) in item.label_keys
 
 
 def find_item(items: Iterable[ItemSpec], label: str, used: set[str]) -> ItemSpec | None:
@@ -35,10 +25,10 @@ def find_item(items: Iterable[ItemSpec], label: str, used: set[str]) -> ItemSpec
     if not text:
         return None
     for item in items:
-        if item.key not in used and text in item_labels(item):
+        if item.key not in used and text in item.label_keys:
             return item
     wanted = loose_key(text)
-    owners = {item.key: item for item in items if wanted in {loose_key(x) for x in item_labels(item)}}
+    owners = {item.key: item for item in items if wanted in {loose_key(x) for x in item.label_keys}}
     if len(owners) == 1:
         item = next(iter(owners.values()))
         return None if item.key in used else item

@@ -67,29 +67,10 @@ def _clean(text: str) -> str:
 
 
 def _unit(unit: str, rubric: Rubric) -> str:
-    for canonical, aliases in _words(rubric)[1]:
+    for canonical, aliases in rubric.unit_words:
         if unit in aliases:
             return canonical
     return unit
-
-
-_WORDS: dict[int, tuple[Rubric, tuple[tuple[str, str], ...], tuple[tuple[str, frozenset[str]], ...]]] = {}
-
-
-def _words(rubric: Rubric) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, frozenset[str]], ...]]:
-    """The rubric's operator words (longest first) and unit aliases, normalised once per rubric."""
-    hit = _WORDS.get(id(rubric))
-    if hit is not None and hit[0] is rubric:
-        return hit[1], hit[2]
-    words = tuple(sorted(
-        ((unicodedata.normalize("NFKC", w), o) for o, ws in rubric.target_operators.items() for w in ws),
-        key=lambda p: -len(p[0]),
-    ))
-    units = tuple((c, frozenset(unicodedata.normalize("NFKC", a) for a in aliases)) for c, aliases in rubric.unit_aliases.items())
-    if len(_WORDS) > 16:
-        _WORDS.clear()
-    _WORDS[id(rubric)] = (rubric, words, units)
-    return words, units
 
 
 def parse_quantity(text: str, rubric: Rubric | None = None) -> Quantity:
@@ -97,7 +78,7 @@ def parse_quantity(text: str, rubric: Rubric | None = None) -> Quantity:
     rubric = rubric or load_rubric()
     raw = _clean(text)
     op, rest = "", raw
-    for word, canonical in _words(rubric)[0]:
+    for word, canonical in rubric.operator_words:
         if rest.startswith(word):
             op, rest = canonical, rest[len(word):]
             break

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import math
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
@@ -122,6 +123,18 @@ class Rubric:
     @property
     def total_points(self) -> Decimal:
         return sum((i.points for i in self.indicators), ZERO)
+
+    @cached_property
+    def operator_words(self) -> tuple[tuple[str, str], ...]:
+        """(word, operator) of the 指标值 operators (≥, 不低于 …), NFKC, longest word first (made once)."""
+        pairs = ((unicodedata.normalize("NFKC", w), o) for o, ws in self.target_operators.items() for w in ws)
+        return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+    @cached_property
+    def unit_words(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """(canonical unit, its aliases in NFKC) (made once)."""
+        return tuple((c, frozenset(unicodedata.normalize("NFKC", a) for a in aliases))
+                     for c, aliases in self.unit_aliases.items())
 
     def indicator(self, key: str) -> IndicatorSpec | None:
         return next((i for i in self.indicators if i.key == key), None)

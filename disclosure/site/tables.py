@@ -113,24 +113,7 @@ def _count_unit(table: Table, row: Row) -> str | None:
     """The count unit (辆, 个 …) of a non-money row: the row's own, else its item's in the spec."""
     if row.unit:
         return row.unit
-    return _item_units(table.spec).get(row.key)
-
-
-_UNITS: dict[int, tuple[TableSpec, dict[str, str | None]]] = {}
-
-
-def _item_units(spec: TableSpec) -> dict[str, str | None]:
-    """Row key → its item's unit (the first item of that key), once per spec object."""
-    hit = _UNITS.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
-    units: dict[str, str | None] = {}
-    for block, item in spec.all_items():
-        units.setdefault(spec.item_key(block, item.key), item.unit)
-    if len(_UNITS) > 256:
-        _UNITS.clear()
-    _UNITS[id(spec)] = (spec, units)
-    return units
+    return table.spec.item_units.get(row.key)
 
 
 def _value_cells(table: Table, row: Row, columns: list[ColumnSpec]) -> list[Cell]:
