@@ -6,6 +6,7 @@ import importlib
 import sys
 
 from disclosure import __version__
+from disclosure.errors import DisclosureError
 
 COMMANDS: dict[str, str] = {
     "build": "生成网站：读取 tables/ 与 content/，校验、生成报告，写入 site/",
@@ -68,8 +69,6 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from disclosure.errors import DisclosureError
-
     _chinese_argparse()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from disclosure.errors import ConfigError, InputError, Problem, describe_toml_error
+from disclosure.standard import available_table_sets
+from disclosure.wording.style import style_names
 
 CONFIG_NAME = "disclosure.toml"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")
@@ -285,8 +287,6 @@ def validate_config(data: dict) -> None:
 
 
 def _check_style(style: str, where: str) -> None:
-    from disclosure.wording.style import style_names
-
     if style not in style_names():
         raise ConfigError(Problem(f"{where} style = “{style}” 不是已有的报告样式，可用：{'、'.join(style_names())}。",
                                   file=CONFIG_NAME))
@@ -296,8 +296,6 @@ def _year_pins(years: object) -> tuple[dict[int, str], dict[int, str]]:
     """``[years.2019] table_set = "…"`` and ``style = "…"``: the table set and report style a report
     year keeps whatever the project's defaults become (by year). Each year must be a four-digit
     year, each set and style one the package knows."""
-    from disclosure.standard import available_table_sets
-
     if not isinstance(years, dict):
         raise ConfigError(Problem("[years] 须写成 [years.2019] 这样的表，每个年度一节。", file=CONFIG_NAME))
     pins: dict[int, str] = {}

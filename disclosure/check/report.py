@@ -8,6 +8,7 @@ from typing import IO
 
 from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, Finding, summary_line
 from disclosure.check.run import UnitYearResult
+from disclosure.check.yearly import texts_json
 
 UNIT_YEAR_GROUP = "本年度"  # heading of findings that belong to no single table
 STYLES = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
@@ -123,8 +124,6 @@ def write_rich(results: list[UnitYearResult], out: IO[str], *, color: bool = Tru
 def to_json(results: list[UnitYearResult], *, project: str = "", texts: dict[str, dict] | None = None) -> str:
     """Every unit-year's findings; keys sorted, findings in check order, stable bytes. ``texts``
     (``yearly.year_texts``) adds to each unit-year which file each of its texts is read from."""
-    from disclosure.check.yearly import texts_json
-
     texts = texts or {}
     rows = []
     for r in sorted(results, key=lambda r: (r.unit, r.year)):

@@ -9,6 +9,7 @@ from disclosure.check.finding import Finding, count_by_severity, errors_of
 from disclosure.errors import Problem
 from disclosure.model import Accounts
 from disclosure.project import Project
+from disclosure.standard import load_table_set
 
 
 @dataclass
@@ -75,8 +76,6 @@ def folder_result(project: Project, name: str) -> UnitYearResult:
 
 
 def _titles(table_set: str) -> dict[str, str]:
-    from disclosure.standard import load_table_set
-
     try:
         tables = load_table_set(table_set)
     except ValueError:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from disclosure.batch.pins import kept_message, plan_texts
 from disclosure.check.finding import Finding
-from disclosure.content import LAYER_LABELS, UnitContent
+from disclosure.content import LAYER_LABELS, UnitContent, load_content
+from disclosure.errors import InputError
 from disclosure.project import Project
 
 
@@ -33,10 +35,6 @@ SHARED_NOTE = ("“共用”的文件改动后，各单位最新年度随之更�
 def year_texts(project: Project, pairs: list[tuple[str, int]], site: Path) -> dict[str, dict]:
     """For each checked unit-year (``"unit/year"``): the file each of its texts is read from and,
     when the year published in ``site`` keeps shared texts that changed since, which ones."""
-    from disclosure.batch.pins import plan_texts
-    from disclosure.content import load_content
-    from disclosure.errors import InputError
-
     kept = {k.key: k for k in plan_texts(project, site).kept}
     out: dict[str, dict] = {}
     for unit, year in pairs:
@@ -71,8 +69,6 @@ def texts_json(texts: dict) -> dict:
 def sources_report(project: Project, pairs: list[tuple[str, int]], site: Path) -> list[str]:
     """For ``check``'s text output: which file each checked year reads each text from, and which
     years published in ``site`` keep shared texts that have changed since."""
-    from disclosure.batch.pins import kept_message
-
     lines: list[str] = []
     for key, texts in year_texts(project, pairs, site).items():
         unit, _, year = key.rpartition("/")

@@ -6,13 +6,12 @@ from collections import OrderedDict
 from pathlib import Path
 
 from disclosure.content import load_content
-from disclosure.errors import InputError, Problem
+from disclosure.errors import ConfigError, InputError, Problem
 from disclosure.load.reader import SPREADSHEET_SUFFIXES, LoadedTables, read_tables
 from disclosure.model import Accounts
 from disclosure.project import Project
 from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, read_bytes
 from disclosure.standard import TableSet, load_table_set, normalize_label
-
 
 # Tables read in this process, by source and the bytes of every file in it: a unit-year's prior year
 # is the next unit-year's own year (and the other way round), so a worker that builds both reads the
@@ -66,8 +65,6 @@ def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = 
     try:
         table_set = load_table_set(project.table_set_for(year))
     except ValueError as exc:
-        from disclosure.errors import ConfigError
-
         raise ConfigError(Problem(str(exc), file="disclosure.toml")) from exc
     problems: list[Problem] = []
     content_name = load_content(project, unit, year).name

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from disclosure.check.finding import Finding
+from disclosure.errors import InputError, Problem
 from disclosure.money import percent, round_half_up
 from disclosure.monitoring.checks import check_monitoring
 from disclosure.monitoring.model import MonitoringLine, MonitoringSheet
@@ -107,8 +108,6 @@ def evaluate_monitoring(sheet: MonitoringSheet, as_of: date | None = None, targe
     (file name, 截至…日, or a title's 1-7月); ``target`` (序时进度 set by the finance department) wins,
     then a 序时进度 the workbook states, then the computed one; ``notes`` are the unit's reasons and
     next steps (see ``load_monitoring_notes``)."""
-    from disclosure.errors import InputError, Problem
-
     as_of = as_of or sheet.as_of
     if as_of is None:
         raise InputError(Problem("不知道监控表的截至日期。请把文件命名为 YYYY-MM-DD.xlsx，或用 --as-of 指定日期。", file=sheet.file))

@@ -8,8 +8,14 @@ from typing import Any
 
 from disclosure.hooks import ChartSpec, ExtraPage, Render, UnitYearContext
 from disclosure.money import format_amount
+from disclosure.monitoring import (
+    evaluate_monitoring,
+    load_monitoring_notes,
+    read_monitoring,
+)
 from disclosure.monitoring.evaluate import MonitoringReport, Progress
 from disclosure.monitoring.reader import monitoring_format
+from disclosure.project import SPREADSHEET_SUFFIXES
 
 TEMPLATE = "monitoring.html"
 
@@ -127,8 +133,6 @@ def render_monitoring(context: dict, render: Render) -> str:
 
 def monitoring_files(project: Any, unit: str, year: int) -> list[Path]:
     """tables/<unit>/monitoring/<YYYY-MM-DD>.xlsx|.xls|.ods of one year, by date."""
-    from disclosure.project import SPREADSHEET_SUFFIXES
-
     folder = project.tables_dir / unit / "monitoring"
     if not folder.is_dir():
         return []
@@ -141,8 +145,6 @@ def monitoring_files(project: Any, unit: str, year: int) -> list[Path]:
 
 def monitoring_pages(ctx: UnitYearContext) -> list[ExtraPage]:
     """Feature hook: one page per monitoring workbook of the unit-year."""
-    from disclosure.monitoring import evaluate_monitoring, load_monitoring_notes, read_monitoring
-
     project, accounts = ctx.project, ctx.accounts
     unit_name = ctx.content.name or getattr(accounts, "unit_name", "")
     pages = []

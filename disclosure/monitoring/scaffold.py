@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from disclosure.hooks import InitContext, PlannedFile, Scaffold
 from disclosure.errors import InputError
+from disclosure.hooks import InitContext, PlannedFile, Scaffold
+from disclosure.monitoring.template import write_monitoring_template
 
 
 def parse_date(text: str) -> date:
@@ -26,7 +27,6 @@ def _plan(ctx: InitContext) -> list[PlannedFile]:
     if not when:
         return []
     as_of = parse_date(when)
-    from disclosure.monitoring.template import write_monitoring_template
 
     path = ctx.root / "tables" / ctx.unit / "monitoring" / f"{as_of.isoformat()}.xlsx"
     return [PlannedFile(path, lambda p: write_monitoring_template(p, as_of, ctx.name), must_be_new=True)]

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from disclosure.monitoring.reader import monitoring_format
+
 HEADERS = ("序号", "项目名称", "上年结转", "本年预算", "预算合计", "已支付")
 GROUPS = ("人员经费和公用经费", "项目经费")
 
@@ -28,7 +30,6 @@ def write_monitoring_workbook(path: Path | str, rows: list[TemplateRow], *, as_o
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    from disclosure.monitoring.reader import monitoring_format
 
     path = Path(path)
     wb = Workbook()

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from disclosure.errors import InputError, Problem, describe_toml_error
+from disclosure.performance.rubric import load_rubric
 from disclosure.project import Project
 from disclosure.safe_files import TEXT_LIMIT, read_bytes
 
@@ -189,8 +190,6 @@ def _projects(items: list, file: str) -> list[ProjectAssessment]:
 
 def parse_performance_inputs(data: dict, file: str) -> PerformanceInputs:
     """Validate the TOML data of one performance.toml; errors name the file and the key."""
-    from disclosure.performance.rubric import load_rubric
-
     rubric = load_rubric()
     inputs = PerformanceInputs(
         file=file,

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from disclosure.check.finding import Finding
+from disclosure.performance.completeness import complete, incomplete_finding
+from disclosure.performance.evaluate import evaluate_performance
+from disclosure.performance.findings import performance_findings
+from disclosure.performance.goals import evaluate_goals
+from disclosure.performance.inputs import load_performance_inputs
+from disclosure.performance.projects import summarize_projects
 
 
 @dataclass(frozen=True)
@@ -22,12 +28,6 @@ class PerformanceResult:
 
 def evaluate(accounts: Any, facts: Any, project: Any) -> PerformanceResult | None:
     """The unit-year's 绩效, or None without a filled-in performance.toml."""
-    from disclosure.performance.completeness import complete
-    from disclosure.performance.evaluate import evaluate_performance
-    from disclosure.performance.goals import evaluate_goals
-    from disclosure.performance.inputs import load_performance_inputs
-    from disclosure.performance.projects import summarize_projects
-
     inputs = load_performance_inputs(project, accounts.unit, accounts.year)
     if inputs is None or inputs.blank:
         return None
@@ -46,9 +46,6 @@ def stated_staff(result: PerformanceResult) -> tuple[Any, str] | None:
 def performance_findings_of(result: PerformanceResult, accounts: Any, facts: Any) -> list[Finding]:
     """The check stage's 绩效 findings: an error listing what a half-filled 附表2 lacks, then the
     warnings where the scores disagree."""
-    from disclosure.performance.completeness import incomplete_finding
-    from disclosure.performance.findings import performance_findings
-
     return incomplete_finding(accounts, facts, result.inputs) + performance_findings(
         result.report, result.goals, result.projects)
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from disclosure.hooks import InitContext, PlannedFile, Scaffold
 from disclosure.performance.inputs import FILE_NAME
+from disclosure.performance.template import write_performance_template
 
 
 def _plan(ctx: InitContext) -> list[PlannedFile]:
-    from disclosure.performance.template import write_performance_template
-
     path = ctx.root / "content" / ctx.unit / str(ctx.year) / FILE_NAME
     return [PlannedFile(path, lambda p: write_performance_template(p, ctx.year), must_be_new=False)]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from disclosure.hooks import ChartSpec
 from disclosure.money import format_amount
+from disclosure.site.svgchart import draw, legend
 
 CHARTS_TOML = Path(__file__).with_name("charts.toml")
 
@@ -32,15 +33,11 @@ class ChartView(ChartSpec):
     @property
     def svg(self) -> str:
         """The chart drawn as inline SVG (same bytes for the same spec)."""
-        from disclosure.site.svgchart import draw
-
         return draw(json.loads(self.spec_json), [vals for _, vals in self.rows])
 
     @property
     def legend(self) -> list[tuple[int, str]]:
         """(colour index, text) of each legend entry."""
-        from disclosure.site.svgchart import legend
-
         return legend(json.loads(self.spec_json), [vals for _, vals in self.rows])
 
 

@@ -9,6 +9,8 @@ import nh3
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
+from disclosure.standard import normalize_label
+
 _TAGS = set(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
 _ATTRIBUTES = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items() if k in _TAGS}
 _ATTRIBUTES["a"] = {"href", "title", "class"}
@@ -80,8 +82,6 @@ def shift_headings(html: str, top: int) -> str:
 
 def strip_leading_heading(html: str, title: str) -> str:
     """Drop a first heading that repeats the section title we already print (and only that one)."""
-    from disclosure.standard import normalize_label
-
     m = re.match(r"\s*<h[1-6]>(.*?)</h[1-6]>\s*", html, flags=re.S)
     if m and title and normalize_label(re.sub(r"<[^>]+>", "", m.group(1))) == normalize_label(title):
         return html[m.end():]

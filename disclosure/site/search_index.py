@@ -19,10 +19,14 @@ from disclosure.site.output import write
 from disclosure.site.search import (
     SEARCH_DIR,
     SearchPart,
+    doc_path,
     fragments,
+    gram_hash,
     manifest_script,
+    normalize,
     shard_count,
     shard_name,
+    shard_of,
     shard_row,
     shard_script,
 )
@@ -165,8 +169,6 @@ def _call_args(path: Path, name: str) -> list:
 
 def gram_pages(site: Path, gram: str, shards: int) -> dict[tuple[int, int], bool]:
     """Decode one gram's postings from its shard file: (unit-year id, page number) → title has it."""
-    from disclosure.site.search import gram_hash, shard_of
-
     _, rows = _call_args(Path(site) / SEARCH_DIR / shard_name(shard_of(gram_hash(gram), shards)), "shard")
     found: dict[tuple[int, int], bool] = {}
     for uid, frag in rows:
@@ -184,8 +186,6 @@ def gram_pages(site: Path, gram: str, shards: int) -> dict[tuple[int, int], bool
 def pages_with(site: Path, gram: str) -> dict[str, bool]:
     """Read the written index back as the search page does: the URL of every page that has ``gram``
     (a unigram or bigram), and whether its title has it."""
-    from disclosure.site.search import doc_path, normalize
-
     site = Path(site)
     manifest = _call_args(site / SEARCH_DIR / "manifest.js", "manifest")[0]
     out: dict[str, bool] = {}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from disclosure.bytecode import template_cache
 from disclosure.hooks import Render
 from disclosure.money import format_amount
 
@@ -64,8 +65,6 @@ _OPTIONS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "kee
 def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     """An autoescaping environment over the template folders, with the theme's filters; compiled
     templates are kept between runs (``disclosure.bytecode``)."""
-    from disclosure.bytecode import template_cache
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         undefined=jinja2.StrictUndefined,
