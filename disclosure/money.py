@@ -12,7 +12,7 @@ WAN = Decimal("10000")
 CENT = Decimal("0.01")
 
 _BLANKS = {"", "-", "—", "——", "–", "/", "－", "— —"}
-_NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})*|\d*)(\.\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(?=\.?\d)(\d+(,\d{3})*|\d*)(\.\d+)?([eE][+-]?\d{1,4})?$")  # also 1.5E+3, as a spreadsheet shows it
 
 
 LIMIT = Decimal("1E15")  # 千万亿: no amount (元 or 万元) or count of a 决算 comes near it

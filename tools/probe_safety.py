@@ -108,6 +108,10 @@ class Run:
     def first_message(self) -> str:
         """The first line that says something to the user (an error, a notice), else the first line."""
         lines = [ln.strip() for ln in self.out.splitlines() if ln.strip()]
+        for prefix in ("错误：", "无法读取：", "提示："):  # an error first, wherever it is printed
+            for ln in lines:
+                if ln.startswith(prefix):
+                    return ln
         for ln in lines:
             if ln.startswith(("错误", "提示", "警告", "无法读取")) or "：" in ln and not ln.startswith(("共 ", "汇总", "对外公开版", "生成门户")):
                 return ln
@@ -226,6 +230,8 @@ class Ctx:
         row.ok = (r.code == code and not row.traceback and row.inputs_same and row.site_kept and not missing)
         if missing:
             row.note = "output lacks " + " / ".join(repr(m) for m in missing)
+        elif row.said and row.said > 1:
+            row.note = f"said {row.said} times"
         return row
 
     def builds(self, args: list[str], says: str | tuple[str, ...] = (), *, code: int = 0, command: str = "build", **kw) -> Row:
@@ -389,7 +395,7 @@ def _(ctx: Ctx) -> Row:
     folder = ctx.project / "content" / UNIT / "2021"
     folder.chmod(0)
     try:
-        return ctx.refused(["."], (f"content/{UNIT}/2021", "无法读取"), no_dac=True, code=2)
+        return ctx.refused(["."], (f"content/{UNIT}/2021：", "没有权限读取这个文件夹"), no_dac=True, code=2)
     finally:
         folder.chmod(0o755)
 
@@ -462,6 +468,40 @@ def _(ctx: Ctx) -> Row:
     add_rows(ctx.book, sheet_index(ctx.book, "支出决算表"), 40_000,
              lambda r: f'<c r="A{r}" t="inlineStr"><is><t>备注{r}</t></is></c><c r="C{r}"><v>1</v></c>')
     return ctx.refused(["."], "2021.xlsx", code=2)
+
+
+@case("million-rows-ods", "1,000,000 extra rows written out one by one in an .ods (no repeat attribute)")
+def _(ctx: Ctx) -> Row:
+    ctx.book.unlink()
+    ods = ctx.book.with_suffix(".ods")
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "load" / "canonical.ods", ods)
+    with zipfile.ZipFile(ods) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    row = b'<table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    content = parts["content.xml"]
+    cut = content.index(b"</table:table>")
+    parts["content.xml"] = content[:cut] + row * 1_000_000 + content[cut:]
+    with zipfile.ZipFile(ods, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", parts.pop("mimetype"), compress_type=zipfile.ZIP_STORED)
+        for n, d in parts.items():
+            z.writestr(n, d)
+    return ctx.refused(["."], ("2021.ods", "延伸到"))
+
+
+@case("just-under-the-caps", "49,000 rows × 81 columns of text (3.97 million cells, under every cap)")
+def _(ctx: Ctx) -> Row:
+    add_rows(ctx.book, sheet_index(ctx.book, "支出决算表"), 49_000 - 40,
+             lambda r: "".join(f'<c r="{_col(c)}{r}" t="s"><v>0</v></c>' for c in range(81)))
+    return ctx.refused(["."], "2021.xlsx", code=2)
+
+
+def _col(c: int) -> str:
+    out = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 # -- the cases: amounts and counts ------------------------------------------------------------------

@@ -25,6 +25,15 @@ def failure_lines(summary: BatchSummary, verbose: bool = False) -> list[str]:
     return lines
 
 
+def failed_note(outcome: Outcome) -> str:
+    """What a progress line says of a failed unit-year: how many problems and where they are listed
+    (each problem is said once, in the list at the end, not also here)."""
+    count = len(outcome.problems)
+    if count > 1 and outcome.problems[0].startswith("有 ") and "项校验错误" in outcome.problems[0]:
+        count -= 1  # the refusal's own heading line
+    return f"（{count} 条错误，详见末尾）" if count else "（详见末尾）"
+
+
 def notice_lines(summary: BatchSummary) -> list[str]:
     """What was not read and why, and the published pages a run kept although it could have changed
     them (a unit with a file that could not be read changes none of its pages)."""
@@ -87,8 +96,7 @@ class PlainReporter:
             draft = "草稿：未通过校验，" if outcome.status == "draft" else ""
             self._print(f"{head} 完成 {outcome.key}（{draft}{_seconds(outcome.seconds)}）")
         else:
-            first = outcome.problems[0] if outcome.problems else ""
-            self._print(f"{head} 失败 {outcome.key}：{first}")
+            self._print(f"{head} 失败 {outcome.key}{failed_note(outcome)}")
 
     def portal(self) -> None:
         self._print("生成门户首页与站内搜索索引……")
@@ -143,7 +151,7 @@ class RichReporter:
             self.ok += 1
         else:
             self.failed += 1
-            self.console.print(f"[red]失败[/] {outcome.key}：{outcome.problems[0] if outcome.problems else ''}", highlight=False)
+            self.console.print(f"[red]失败[/] {outcome.key}{failed_note(outcome)}", highlight=False, markup=True)
         if self.progress is not None:
             self.progress.update(self.task_id, advance=1, ok=self.ok, failed=self.failed)
 

@@ -5,9 +5,10 @@ asks for 17 billion cells (512 GiB) and aborts the process; an .ods row repeated
 does the same. A zip whose parts unpack to gigabytes fills the memory before any cell is read.
 So, before reading: the file is a regular file under the size cap, each unpacked part is capped,
 and the extent of the cells holding a value (.xlsx sheet XML, .ods ``content.xml`` with its
-repeats) is measured and capped. .xls files are read first in a child process whose memory is
-capped (``limit_child_memory``), and every sheet's extent is checked again once read
-(``sheet_extent_problem``).
+repeats) is measured and capped, and so is that of each worksheet of an .xls, from its cell records
+(``xls_extents``: calamine builds an .xls's grids as it opens it). .xls files are then read first in a
+child process whose memory is capped (``limit_child_memory``), and every sheet's extent is checked
+again once read (``sheet_extent_problem``).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ MAX_CELLS = 4_000_000  # rows × columns of the grid from A1
 MAX_PART = 128 * MiB  # one unpacked part of the zip (a sheet's XML)
 MAX_UNPACKED = 512 * MiB  # every part together
 MAX_PARTS = 10_000
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .xls (an OLE compound file)
 CHUNK = 4 * MiB  # a sheet's XML is measured this much at a time
 CHILD_MEMORY = 2048 * MiB  # address space of the process that first reads an .xls file
 
@@ -221,12 +223,14 @@ def workbook_problem(path: Path, display: str) -> Problem | None:
         return exc.problems[0]
     try:
         with open(path, "rb") as f:
-            head = f.read(4)
+            head = f.read(8)
     except OSError as exc:  # no read permission and the like: said in Chinese, naming the file
         return Problem(open_message(exc), file=display)
     try:
-        if head != b"PK\x03\x04":
-            return None  # .xls (OLE) or not a spreadsheet: read_book decides
+        if head == _OLE_MAGIC:
+            return _xls_problem(path, display)
+        if head[:4] != b"PK\x03\x04":
+            return None  # not a spreadsheet: read_book decides
         with zipfile.ZipFile(path) as zf:
             problem = _zip_problem(zf, display)
             if problem:
@@ -254,3 +258,136 @@ def limit_child_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     except (ImportError, ValueError, OSError):  # pragma: no cover - not on a Unix
         pass
+
+
+# -- .xls (BIFF8 in an OLE compound file) --------------------------------------------------------------
+# calamine builds every sheet's grid when it opens an .xls (a cell at IV65536 costs about 1 GB before a
+# single cell can be looked at), so the extent is read from the file's records first: the compound
+# file's directory gives the Workbook stream, and each worksheet's cell records give its last cell.
+
+_OLE_END = 0xFFFFFFFE
+_XLS_CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0006, 0x0205, 0x00D6}  # NUMBER RK LABELSST LABEL FORMULA BOOLERR RSTRING
+_XLS_MULRK = 0x00BD  # several RK values in one row: its last column ends the record
+_BOUNDSHEET, _BOF, _EOF = 0x0085, 0x0809, 0x000A
+
+
+class _Damaged(ValueError):
+    """The compound file does not hold together; the reader reports it in its own words."""
+
+
+def _ole_chain(fat: list[int], start: int, limit: int) -> list[int]:
+    out = []
+    sector = start
+    while sector != _OLE_END:
+        if sector >= len(fat) or len(out) > limit:
+            raise _Damaged("a broken or looping sector chain")
+        out.append(sector)
+        sector = fat[sector]
+    return out
+
+
+def _ole_stream(data: bytes, names: tuple[str, ...] = ("Workbook", "Book")) -> bytes | None:
+    """The bytes of the first stream called one of ``names`` in an OLE compound file, or None."""
+    import struct
+
+    if len(data) < 512:
+        raise _Damaged("shorter than its header")
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if not 7 <= shift <= 16 or not 2 <= mini_shift < shift:
+        raise _Damaged("sector sizes")
+    size, mini_size = 1 << shift, 1 << mini_shift
+    per = size // 4
+    fat_count, dir_start = struct.unpack_from("<II", data, 0x2C)
+    cutoff, mini_fat_start, mini_fat_count, difat_start, difat_count = struct.unpack_from("<IIIII", data, 0x38)
+    sectors = max(1, len(data) // size)
+
+    def sector(n: int) -> bytes:
+        at = (n + 1) * size
+        if n >= 0xFFFFFFFA or at >= len(data):
+            raise _Damaged("a sector past the end")
+        return data[at: at + size].ljust(size, b"\0")
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    at, hops = difat_start, 0
+    while at not in (_OLE_END, 0xFFFFFFFF) and hops < min(difat_count, sectors) + 1:
+        entries = struct.unpack(f"<{per}I", sector(at))
+        difat += entries[:-1]
+        at, hops = entries[-1], hops + 1
+    fat: list[int] = []
+    for n in difat[:fat_count]:
+        if n < 0xFFFFFFFA:
+            fat += struct.unpack(f"<{per}I", sector(n))
+    directory = b"".join(sector(n) for n in _ole_chain(fat, dir_start, sectors))
+    entries = []
+    for at in range(0, len(directory) - 127, 128):
+        entry = directory[at: at + 128]
+        length = struct.unpack_from("<H", entry, 0x40)[0]
+        name = entry[: max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
+        start, stream_size = struct.unpack_from("<IQ", entry, 0x74)
+        entries.append((name, entry[0x42], start, stream_size if size > 512 else stream_size & 0xFFFFFFFF))
+    if not entries:
+        raise _Damaged("no directory")
+    for wanted in names:
+        for name, kind, start, stream_size in entries:
+            if kind != 2 or name != wanted:
+                continue
+            if stream_size < cutoff:  # a small stream lives in the mini stream
+                mini = b"".join(sector(n) for n in _ole_chain(fat, entries[0][2], sectors))
+                mini_fat: list[int] = []
+                for n in _ole_chain(fat, mini_fat_start, sectors) if mini_fat_count else []:
+                    mini_fat += struct.unpack(f"<{per}I", sector(n))
+                chain = _ole_chain(mini_fat, start, len(mini_fat))
+                return b"".join(mini[m * mini_size:(m + 1) * mini_size] for m in chain)[:stream_size]
+            return b"".join(sector(n) for n in _ole_chain(fat, start, sectors))[:stream_size]
+    return None
+
+
+def xls_extents(stream: bytes) -> list[tuple[str, int, int]]:
+    """(sheet name, rows, columns) of each worksheet of a BIFF8 Workbook stream: the grid from A1 to
+    its last cell holding a value (blank, formatted cells are not counted, as the reader skips them)."""
+    import struct
+
+    names: dict[int, str] = {}
+    out: list[tuple[str, int, int]] = []
+    current: list[int] | None = None  # [offset of its BOF, rows, columns]
+    at, end = 0, len(stream)
+    while at + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, at)
+        body = at + 4
+        if kind == _BOUNDSHEET and length >= 8:  # where a sheet's records start, and its name
+            offset = struct.unpack_from("<I", stream, body)[0]
+            count, wide = stream[body + 6], stream[body + 7] & 1
+            raw = stream[body + 8: body + 8 + count * (2 if wide else 1)]
+            names[offset] = raw.decode("utf-16-le" if wide else "latin-1", "replace")
+        elif kind == _BOF and length >= 4:
+            current = [at, 0, 0] if struct.unpack_from("<H", stream, body + 2)[0] == 0x0010 else None
+        elif kind == _EOF:
+            if current is not None:
+                out.append((names.get(current[0], f"第 {len(out) + 1} 张"), current[1], current[2]))
+            current = None
+        elif current is not None and length >= 4 and (kind in _XLS_CELLS or kind == _XLS_MULRK):
+            row, col = struct.unpack_from("<HH", stream, body)
+            if kind == _XLS_MULRK and length >= 6:
+                col = struct.unpack_from("<H", stream, body + length - 2)[0]
+            current[1] = max(current[1], row + 1)
+            current[2] = max(current[2], col + 1)
+        at = body + length
+    if current is not None:
+        out.append((names.get(current[0], f"第 {len(out) + 1} 张"), current[1], current[2]))
+    return out
+
+
+def _xls_problem(path: Path, display: str) -> Problem | None:
+    import struct
+
+    try:
+        stream = _ole_stream(path.read_bytes())
+    except (_Damaged, struct.error, OSError, MemoryError, IndexError):
+        return None  # damaged: the reader (in a child process first) says so
+    if stream is None:
+        return None
+    for sheet, rows, columns in xls_extents(stream):
+        problem = extent_problem(sheet, rows, columns, display)
+        if problem:
+            return problem
+    return None
