@@ -199,7 +199,19 @@ def test_a_unit_folder_that_cannot_be_listed_is_an_error_not_a_deletion(project,
 
     monkeypatch.setattr(Project, "year_sources", unreadable)
     text = refused_unchanged(project, capsys)
-    assert f"tables/{UNIT}：无法读取文件夹" in text and "已发布的页面保持不变" in text
+    assert f"tables/{UNIT}：没有权限读取这个文件夹" in text and "已发布的页面保持不变" in text
+    assert "Permission denied" not in text
+
+
+def test_a_tables_folder_that_cannot_be_listed_says_so_in_chinese(project, capsys, monkeypatch):
+    from disclosure.project import Project
+
+    def unreadable(self):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self.tables_dir))
+
+    monkeypatch.setattr(Project, "unit_folders", unreadable)
+    text = refused_unchanged(project, capsys)
+    assert "tables：没有权限读取这个文件夹" in text and "Permission denied" not in text
 
 
 def test_a_workbook_renamed_to_another_year_changes_no_published_page(project, capsys):

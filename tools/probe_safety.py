@@ -370,7 +370,7 @@ def _(ctx: Ctx) -> Row:
 def _(ctx: Ctx) -> Row:
     (ctx.project / "tables" / UNIT).chmod(0)
     try:
-        return ctx.refused(["."], (f"tables/{UNIT}", "无法读取"), no_dac=True)
+        return ctx.refused(["."], (f"tables/{UNIT}：", "没有权限读取这个文件夹"), no_dac=True)
     finally:
         (ctx.project / "tables" / UNIT).chmod(0o755)
 
@@ -379,7 +379,7 @@ def _(ctx: Ctx) -> Row:
 def _(ctx: Ctx) -> Row:
     (ctx.project / "tables").chmod(0)
     try:
-        return ctx.refused(["."], ("tables", "无法读取"), no_dac=True)
+        return ctx.refused(["."], ("tables：没有权限读取这个文件夹",), no_dac=True)
     finally:
         (ctx.project / "tables").chmod(0o755)
 

@@ -303,12 +303,12 @@ def _unit_folders(project: Project, summary: BatchSummary) -> tuple[dict[str, di
     cannot be a slug, a folder that cannot be listed). True when one could not be read at all (it
     may be a renamed unit)."""
     from disclosure.errors import InputError, Problem
+    from disclosure.safe_files import folder_message
 
     try:
         names, bad = project.unit_folders()
     except OSError as exc:
-        raise InputError(Problem(f"无法读取文件夹（{exc.strerror or exc}）。请检查 tables/ 的权限；已发布的网站没有改动。",
-                                 file="tables")) from exc
+        raise InputError(Problem(folder_message(exc), file="tables")) from exc
     summary.notices += table_notices(project) + content_notices(project)
     for name in bad:
         summary.failed.append(Outcome(name, 0, "", ok=False, problems=[str(project.bad_unit_problem(name))], exit_code=2))
@@ -317,7 +317,7 @@ def _unit_folders(project: Project, summary: BatchSummary) -> tuple[dict[str, di
         try:
             readable[name] = project.year_sources(name)
         except OSError as exc:
-            problem = f"tables/{name}：无法读取文件夹（{exc.strerror or exc}）。请检查它的权限；本单位已发布的页面保持不变。"
+            problem = str(Problem(folder_message(exc), file=f"tables/{name}"))
             summary.failed.append(Outcome(name, 0, "", ok=False, problems=[problem], exit_code=2))
             continue
         summary.notices += year_notices(project, name, readable[name]) + content_notices(project, name)
