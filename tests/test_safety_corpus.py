@@ -335,6 +335,39 @@ def test_an_xls_with_a_far_cell_is_refused_before_the_reader_opens_it(project, c
     assert "2021.xls" not in opened and text.count("延伸到") == 1
 
 
+def test_a_grid_of_more_cells_than_any_table_is_refused_before_the_reader_opens_it(project, capsys, monkeypatch):
+    """40,000 rows × 30 columns of numbers below 支出决算表: rows and columns each under their cap, 1.2 million
+    cells in all (the largest real table has a few hundred thousand). The reader is never called."""
+    import disclosure.load.workbook as reader
+    from openpyxl.utils import get_column_letter
+
+    book = workbook(project, 2021)
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    assert openpyxl.load_workbook(book, read_only=True).sheetnames[2] == "支出决算表"
+    sheet = "xl/worksheets/sheet3.xml"
+    letters = [get_column_letter(c) for c in range(1, 31)]
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>1</v></c>' for col in letters) + "</row>"
+                   for r in range(100, 40_100))
+    parts[sheet] = parts[sheet].replace(b"</sheetData>", rows.encode() + b"</sheetData>", 1)
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    opened = []
+    real = reader.CalamineWorkbook
+
+    class Recording:
+        @staticmethod
+        def from_path(path, *args, **kwargs):
+            opened.append(Path(path).name)
+            return real.from_path(path, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "CalamineWorkbook", Recording)
+    text = refused_unchanged(project, capsys)
+    assert f"tables/{UNIT}/2021.xlsx：工作表“支出决算表”的内容一直延伸到" in text and "共 100 万个单元格" in text
+    assert text.count("延伸到") == 1 and "2021.xlsx" not in opened
+
+
 def test_the_xls_extent_read_from_its_records_is_the_readers(project):
     """Every .xls among the fixtures: the extent read from the records is the reader's own (so no
     workbook the reader could read is refused, and none it would blow up on passes)."""

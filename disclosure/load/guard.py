@@ -22,7 +22,7 @@ from disclosure.safe_files import WORKBOOK_LIMIT, MiB, UnsafeFile, check_regular
 
 MAX_ROWS = 50_000  # the longest 决算 table (支出决算明细表) has a few thousand rows
 MAX_COLUMNS = 1_024
-MAX_CELLS = 4_000_000  # rows × columns of the grid from A1
+MAX_CELLS = 1_000_000  # rows × columns of the grid from A1 (a long 明细表: 5,000 rows × 40 columns = 200,000)
 MAX_PART = 128 * MiB  # one unpacked part of the zip (a sheet's XML)
 MAX_UNPACKED = 512 * MiB  # every part together
 MAX_PARTS = 10_000
@@ -31,6 +31,7 @@ CHUNK = 4 * MiB  # a sheet's XML is measured this much at a time
 CHILD_MEMORY = 2048 * MiB  # address space of the process that first reads an .xls file
 
 _CELL_OPEN = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br\s*=\s*"\$?([A-Za-z]{1,4})\$?(\d{1,9})"[^>]*(?<!/)>')  # not self-closed
 _REF = re.compile(rb'\br\s*=\s*"\$?([A-Za-z]{1,4})\$?(\d{1,9})"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref\s*=\s*"([^"]*)"')
 
@@ -50,7 +51,7 @@ def _extent_message(sheet: str, rows: int, columns: int) -> str:
     last = f"{column_letters(max(columns, 1) - 1)}{max(rows, 1)}"
     return (
         f"工作表“{sheet}”的内容一直延伸到 {last}（{rows} 行 × {columns} 列），远远超出一张公开表的大小"
-        f"（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列），可能在表格下方或右侧的远处有多余的内容。"
+        f"（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列、共 {MAX_CELLS // 10_000} 万个单元格），可能在表格下方或右侧的远处有多余的内容。"
         "请在 Excel/WPS 中按 Ctrl+End 找到最后一个单元格，删去表格之外的行和列后另存，再重试。"
     )
 
@@ -129,13 +130,8 @@ def _xlsx_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
                     m = _REF.search(data, max(data.rfind(b"<c "), 0))
                     rows = max(rows, int(m.group(2))) if m else rows
                     continue
-                for attrs, closed in _CELL_OPEN.findall(data):
-                    if closed:  # <c r="…" s="…"/>: formatting only, no value
-                        continue
-                    m = _REF.search(attrs)
-                    if m:
-                        rows = max(rows, int(m.group(2)))
-                        columns = max(columns, _column_number(m.group(1)))
+                piece_rows, piece_columns = _piece_extent(data)
+                rows, columns = max(rows, piece_rows), max(columns, piece_columns)
                 too_large = extent_problem(sheet, rows, columns, display) is not None
         problem = extent_problem(sheet, rows, columns, display)
         if problem:  # far below or right of any table: said as such
@@ -147,6 +143,16 @@ def _xlsx_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
                 file=display,
             )
     return None
+
+
+def _piece_extent(data: bytes) -> tuple[int, int]:
+    """The last row and column of the cells holding a value in a piece of sheet XML. Formatting-only
+    cells (``<c r="…" s="…"/>``) do not count. The references are gathered by one regular expression
+    and reduced in bulk (4 million cells: 27 s cell by cell, about 8 s so)."""
+    refs = _VALUE_CELL.findall(data)
+    if not refs:
+        return 0, 0
+    return max(map(int, [ref[1] for ref in refs])), max(map(_column_number, {ref[0] for ref in refs}))
 
 
 def _is_sheet_part(name: str) -> bool:
