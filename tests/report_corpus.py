@@ -38,6 +38,7 @@ class Stated:
     true: str = ""
     wrong: str = ""
     zero_change: bool = False  # 增加0.00万元 / 增长0% / 比预算增加0万元: our text says 持平
+    says: str = ""  # for a zero change: the words that say it for this item (default: 持平 anywhere in the section)
 
     @property
     def expected(self) -> str:

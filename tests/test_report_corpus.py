@@ -38,8 +38,8 @@ def reproduced(stated, sections) -> bool:
     """The figure is in the generated section the report states it in (a zero change: that
     section says 持平)."""
     text = sections[stated.section].markdown if stated.section in sections else ""
-    if stated.zero_change:  # 增加0.00万元 / 增长0% / 比预算增加0万元
-        return "持平" in text
+    if stated.zero_change:  # 增加0.00万元 / 增长0% / 比预算增加0万元: 持平, or the item's own words
+        return (stated.says or "持平") in text
     return parse_figure(stated.expected) in figures(text)
 
 
