@@ -74,3 +74,44 @@ def test_totals_in_yuan_round_on_their_own_as_the_published_report_prints_them()
     assert str(summary.value("income.grand_total", "amount")) == "434.7197"
     # the 九、《…》 title names its sheet: the 国有资本经营 table is found by title, not by position
     assert accounts.tables["state_capital"].sheet == "Sheet9" and accounts.tables["state_capital"].empty
+
+
+def test_the_maker_line_written_as_bumen_names_the_unit_and_is_no_header():
+    """云南 2021 exports write 部门：… where others write 编制单位：…"""
+    from disclosure.load import read_tables
+    from disclosure.standard import load_table_set
+
+    path = REAL / "zhaotong-2021" / "tables" / "tianxing-weishengyuan" / "2021.xls"
+    loaded = read_tables(path, load_table_set("yunnan-9"), display_path="2021.xls", year=2021)
+    assert loaded.unit_name == "昭通市大关县天星镇中心卫生院"
+    assert {ref.cell for _, ref in loaded.unit_cells} == {"A3"}
+
+
+def test_sheets_named_by_chinese_numerals_are_found_without_their_titles(tmp_path):
+    """广西 exports name their sheets 表一 … 表九: with the titles and markers gone, the names still say
+    which table each sheet holds."""
+    import openpyxl
+
+    from disclosure.blank_workbook import write_blank_workbook
+    from disclosure.load import read_tables
+    from disclosure.standard import load_table_set
+
+    table_set = load_table_set("national-9")
+    path = tmp_path / "2021.xlsx"
+    write_blank_workbook(path, table_set, unit_name="某单位", year=2021)
+    wb = openpyxl.load_workbook(path)
+    numerals = "一二三四五六七八九"
+    for ws in wb.worksheets:
+        spec = next((s for s in table_set.published() if s.title == ws.title), None)
+        if spec is None:
+            continue
+        for row in ws.iter_rows(min_row=1, max_row=3):
+            for cell in row:
+                if isinstance(cell.value, str) and "表" in cell.value:
+                    cell.value = None
+        ws.title = f"表{numerals[spec.number - 1]}"
+    wb.save(path)
+    loaded = read_tables(path, table_set, display_path="2021.xlsx", year=2021)
+    assert {key: t.sheet for key, t in loaded.tables.items() if t.spec.published} == {
+        s.key: f"表{numerals[s.number - 1]}" for s in table_set.published()
+    }

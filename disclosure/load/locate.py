@@ -12,7 +12,11 @@ from disclosure.standard import TableSet, TableSpec
 TOP_ROWS = 8
 _MARKER = re.compile(r"公开\s*(\d{1,2})\s*表")
 _UNIT_LINE = re.compile(r"(?<![制报送填])单位\s*[:：]\s*(\S*)")
-_MAKER = re.compile(r"(?:编制|填报|报送)单位\s*[:：]\s*(.*)$")
+# who made the table: 编制单位： / 填报单位： / 编报部门： …, and 部门： / 单位名称： / 部门名称： as the first word of
+# a cell (a bare 单位： is the money unit line)
+_MAKER = re.compile(
+    r"(?:(?:编制|填报|报送|编报)(?:单位|部门)|^(?:部门|单位名称|部门名称|预算单位|部门（单位）|部门\(单位\)))\s*[:：]\s*(.*)$"
+)
 _MAKER_END = re.compile(r"\s{2,}|\u3000|(?:金额)?单位\s*[:：]|(?:19|20)\d{2}\s*年|公开\s*\d{1,2}\s*表")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _LEAD_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
@@ -130,7 +134,29 @@ def _by_sheet_name(name: str, table_set: TableSet) -> TableSpec | None:
     m = _MARKER.search(name) or re.match(r"^\s*(\d{1,2})(?!\d)", name)
     if m:
         return next((s for s in table_set if s.number == int(m.group(1)) and s.published), None)
+    number = _cn_table_number(name)
+    if number is not None:
+        return next((s for s in table_set if s.number == number and s.published), None)
     return None
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CN_SHEET = re.compile(r"^\s*(?:附表|公开|表)([一二三四五六七八九十]{1,3})(?:表)?\s*$")
+
+
+def _cn_table_number(name: str) -> int | None:
+    """A sheet named by its table's number in Chinese numerals: 表一, 表十二, 附表三, 公开五表 → 1, 12, 3, 5."""
+    m = _CN_SHEET.match(unicodedata.normalize("NFKC", name))
+    if not m:
+        return None
+    text = m.group(1)
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    value = (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return value if 0 < value < 100 else None
 
 
 def _is_meta_text(text: str, meta: SheetMeta) -> bool:
