@@ -4,6 +4,7 @@ without errors and is built into a site whose report states the figures the publ
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,12 @@ def test_sheets_named_by_chinese_numerals_are_found_without_their_titles(tmp_pat
     assert {key: t.sheet for key, t in loaded.tables.items() if t.spec.published} == {
         s.key: f"表{numerals[s.number - 1]}" for s in table_set.published()
     }
+
+
+def test_the_zhejiang_by_unit_tables_are_named_and_left_out_the_by_subject_ones_read():
+    """浙江 publishes 收入/支出决算表 twice, 分单位 and 分科目: the 分科目 ones are the set's tables."""
+    accounts = load_accounts(load_project(REAL / "qiantang-2021"), "qiantang-shenpi", 2021)
+    assert (accounts.tables["income"].sheet, accounts.tables["expenditure"].sheet) == ("表3", "表5")
+    left_out = [n for n in accounts.notices if "未读取" in n]
+    assert len(left_out) == 2 and "“表2”" in left_out[0] and "“表4”" in left_out[1]
+    assert accounts.tables["expenditure"].value("total", "basic") == Decimal("2054.70")

@@ -162,7 +162,7 @@ def _build(tmp_path: Path, capsys, set_name: str, ref: dict[str, Table]) -> tupl
 @pytest.mark.parametrize(
     "set_name, published",
     [("central-9", 9), ("sichuan-13", 13), ("neimenggu-12", 12), ("yunnan-14", 14), ("shaanxi-9", 9), ("national-9", 9),
-     ("yunnan-9", 9), ("liaoning-9", 9)],
+     ("yunnan-9", 9), ("liaoning-9", 9), ("zhejiang-11", 9)],
 )
 def test_set_from_init_to_a_clean_check(tmp_path, capsys, reference, set_name, published):
     table_set = load_table_set(set_name)
