@@ -6,9 +6,9 @@ import markdown
 import pytest
 
 from disclosure.derive.specs import Cell, Source
+from disclosure.markup import clean_html, render_markdown
 from disclosure.performance.inputs import load_performance_inputs
 from disclosure.project import load_project
-from disclosure.site.sanitize import clean_html, render_markdown
 from disclosure.standard import load_table_set
 
 

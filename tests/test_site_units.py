@@ -12,16 +12,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from factories import make_table
+from test_site_support import UNIT, build, copy_example
 
 from disclosure.derive.facts import Fact, Facts
+from disclosure.markup import clean_html, render_markdown, shift_headings
 from disclosure.model import CellRef
 from disclosure.site.charts import trend_charts, unit_year_charts
 from disclosure.site.report import unlink_missing
-from disclosure.site.sanitize import clean_html, render_markdown, shift_headings
 from disclosure.site.tables import table_csv, table_view
 from disclosure.site.theme import css_string, theme_dirs
-from factories import make_table
-from test_site_support import UNIT, build, copy_example
 
 
 def fact(key: str, value: str, unit: str = "万元") -> Fact:
@@ -174,8 +174,8 @@ def test_project_theme_overrides_templates_and_assets(tmp_path: Path) -> None:
 
 
 def test_page_providers_add_pages_linked_from_the_report(tmp_path: Path) -> None:
-    from disclosure.project import load_project
     from disclosure.hooks import ExtraPage
+    from disclosure.project import load_project
     from disclosure.site import BuildOptions, build_unit_year
 
     def progress(ctx):
@@ -293,8 +293,8 @@ def test_without_a_publish_date_no_date_is_printed(tmp_path: Path) -> None:
 
 
 def test_report_falls_back_to_content_without_a_narrative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from disclosure.project import load_project
     from disclosure import pipeline
+    from disclosure.project import load_project
     from disclosure.site import build_unit_year
 
     monkeypatch.setattr(pipeline, "render_narrative", lambda *args, **kwargs: [])

@@ -4,15 +4,18 @@ from __future__ import annotations
 import hashlib
 import html as htmllib
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import markdown as md
-import nh3
-from markdown.extensions.tables import TableExtension
-from jinja2 import FunctionLoader, StrictUndefined, Template, TemplateError, TemplateSyntaxError, pass_context
+from jinja2 import (
+    FunctionLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    pass_context,
+)
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -21,22 +24,13 @@ from disclosure.derive import REGISTRY, Fact, Facts
 from disclosure.derive.specs import Registry
 from disclosure.errors import InputError, Problem
 from disclosure.links import cell_href
+from disclosure.markup import WORDING, render_markdown
 from disclosure.narrative import filters as fl
 from disclosure.narrative.sections import SectionDef, default_wording, section_defs
 from disclosure.narrative.view import FactView, Missing, RowView
 from disclosure.project import Project
 from disclosure.standard import load_table_set
 from disclosure.wording.style import Style, cn_number, style_for
-
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "span", "sup", "sub", "hr", "code",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "class", "data-fact"},
-    "th": {"colspan", "rowspan", "align", "style"},
-    "td": {"colspan", "rowspan", "align", "style"},
-}
 
 
 @dataclass(frozen=True)
@@ -384,42 +378,6 @@ def _content_path(project: Project, content: UnitContent, key: str) -> str:
     return f"content/{content.unit}/{key}.md"
 
 
-_LOCAL = threading.local()
-
-
-def _markdown() -> md.Markdown:
-    """One converter per thread (a Markdown instance keeps state while converting)."""
-    converter = getattr(_LOCAL, "markdown", None)
-    if converter is None:
-        # an extension object, not its name: a name is looked up among entry points, which
-        # imports importlib.metadata and email (tens of milliseconds at start-up)
-        converter = _LOCAL.markdown = md.Markdown(extensions=[TableExtension()], output_format="html")
-    return converter
-
-
-_HTML_CACHE: dict[str, str] = {}  # markdown → sanitised HTML (figures are placeholders, so texts repeat)
-_HTML_CACHE_SIZE = 2048
-
-
-@lru_cache(maxsize=1)
-def _cleaner() -> nh3.Cleaner:
-    """The sanitiser of wording HTML, set up once (``nh3.clean`` sets one up on every call)."""
-    return nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                       url_schemes={"http", "https", "mailto"})
-
-
-def _to_html(text: str) -> str:
-    html = _HTML_CACHE.get(text)
-    if html is None:
-        converter = _markdown()
-        body = converter.reset().convert(text)
-        html = _cleaner().clean(body)
-        if len(_HTML_CACHE) >= _HTML_CACHE_SIZE:
-            _HTML_CACHE.clear()
-        _HTML_CACHE[text] = html
-    return html
-
-
 def _tidy(text: str) -> str:
     """Blank lines collapsed and trailing spaces dropped (template control lines leave both)."""
     lines = [line.rstrip() for line in text.splitlines()]
@@ -472,7 +430,7 @@ def render_narrative(facts: Facts, content: UnitContent, project: Project, *, li
         }
         sections.append(Section(
             key=sdef.key, markdown=state.finish(rendered, as_link=False),
-            html=state.finish(_to_html(rendered), as_link=True), source=source,
+            html=state.finish(render_markdown(rendered, WORDING), as_link=True), source=source,
             missing_reasons=tuple(state.missing_reasons), **heading,
         ))
     return sections

@@ -8,8 +8,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from disclosure.content import UnitContent
+from disclosure.markup import (
+    clean_html,
+    render_markdown,
+    shift_headings,
+    strip_leading_heading,
+)
 from disclosure.narrative.sections import PartDef, part_defs, part_title, section_defs
-from disclosure.site.sanitize import clean_html, render_markdown, shift_headings, strip_leading_heading
 from disclosure.wording.style import DEFAULT_STYLE, Style, load_style
 
 #: Sections a unit's content supplies when the narrative stage is absent (placed and titled as the

@@ -15,22 +15,28 @@ from urllib.parse import quote
 
 from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, count_by_severity
 from disclosure.features import feature_pages, feature_sections
-from disclosure.kit import KitInput, kit_links, write_kit
 from disclosure.hooks import ExtraPage, PageProvider, UnitYearContext
+from disclosure.kit import KitInput, kit_links, write_kit
 from disclosure.links import TABLES_DIR, cell_href, table_page
+from disclosure.markup import clean_html
 from disclosure.pipeline import UnitYear, run_unit_year
 from disclosure.project import Project
 from disclosure.site import prefix
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
 from disclosure.site.public_check import require_public
-from disclosure.site.report import Block, close_part, number_figures, public_parts, report_parts, section_body
-from disclosure.wording.style import style_for
-from disclosure.site.sanitize import clean_html
+from disclosure.site.report import (
+    Block,
+    close_part,
+    number_figures,
+    public_parts,
+    report_parts,
+    section_body,
+)
 from disclosure.site.search import SearchDoc, page_text
 from disclosure.site.tables import table_csv, table_view
 from disclosure.site.theme import css_string, environment, renderer, theme_dirs
-
+from disclosure.wording.style import style_for
 
 
 @dataclass(frozen=True)
