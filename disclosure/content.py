@@ -26,10 +26,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from disclosure.errors import InputError, Problem, describe_toml_error
+from disclosure.errors import InputError, Problem, describe_toml_error, folder_message
 from disclosure.listing import Listing
 from disclosure.project import YEAR, Project
-from disclosure.safe_files import folder_message, read_text
+from disclosure.safe_files import read_text
 
 REVIEW_MARK = "请核对"
 PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a person must write

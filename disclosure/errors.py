@@ -1,6 +1,7 @@
 """Errors a user sees: Chinese, naming file, sheet and cell, with what to do."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -139,6 +140,24 @@ def input_read_message(exc: OSError, root) -> str | None:
         return None
     if not rel.parts or rel.parts[0] not in INPUT_NAMES:
         return None
-    from disclosure.safe_files import open_message
-
     return str(Problem(open_message(exc) + "已发布的页面保持不变。", file=rel.as_posix()))
+
+
+def open_message(exc: OSError) -> str:
+    """Why a file cannot be opened, said in Chinese."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有读取权限，无法读取。请检查文件的权限设置。"
+    if exc.errno == errno.ENOENT:
+        return "文件不存在（或链接指向的文件不存在）。请检查文件名。"
+    if exc.errno == errno.EISDIR:
+        return "是一个文件夹，不是文件。请检查文件名。"
+    if exc.errno == errno.ELOOP:
+        return "是一个循环的符号链接，无法读取。请换成普通文件。"
+    return f"无法读取（{exc.strerror or exc}）。请检查文件是否被其他程序占用。"
+
+
+def folder_message(exc: OSError) -> str:
+    """Why a folder of the project's inputs cannot be listed, said in Chinese."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有权限读取这个文件夹。请检查它的权限设置（需要可读、可进入），已发布的页面保持不变。"
+    return f"无法读取这个文件夹（{exc.strerror or exc}）。请检查它是否存在、是否可以打开，已发布的页面保持不变。"

@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from disclosure.errors import InputError, Problem
+from disclosure.errors import InputError, Problem, open_message
 
 MiB = 1024 * 1024
 WORKBOOK_LIMIT = 64 * MiB  # a year's 决算公开表 workbook is well under 5 MB
@@ -135,26 +135,3 @@ def is_regular(path: Path) -> bool:
 def _too_large(size: int, limit: int) -> str:
     return (f"文件有 {size / MiB:.0f} MB，超过了 {limit // MiB} MB 的上限，不像是公开表或文稿。"
             "请检查是否放错了文件。")
-
-
-def open_message(exc: OSError) -> str:
-    import errno
-
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "没有读取权限，无法读取。请检查文件的权限设置。"
-    if exc.errno == errno.ENOENT:
-        return "文件不存在（或链接指向的文件不存在）。请检查文件名。"
-    if exc.errno == errno.EISDIR:
-        return "是一个文件夹，不是文件。请检查文件名。"
-    if exc.errno == errno.ELOOP:
-        return "是一个循环的符号链接，无法读取。请换成普通文件。"
-    return f"无法读取（{exc.strerror or exc}）。请检查文件是否被其他程序占用。"
-
-
-def folder_message(exc: OSError) -> str:
-    """Why a folder of the project's inputs cannot be listed, said in Chinese."""
-    import errno
-
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "没有权限读取这个文件夹。请检查它的权限设置（需要可读、可进入），已发布的页面保持不变。"
-    return f"无法读取这个文件夹（{exc.strerror or exc}）。请检查它是否存在、是否可以打开，已发布的页面保持不变。"

@@ -303,7 +303,7 @@ def _unit_folders(project: Project, summary: BatchSummary) -> tuple[dict[str, di
     cannot be a slug, a folder that cannot be listed). True when one could not be read at all (it
     may be a renamed unit)."""
     from disclosure.errors import InputError, Problem
-    from disclosure.safe_files import folder_message
+    from disclosure.errors import folder_message
 
     try:
         names, bad = project.unit_folders()

@@ -16,9 +16,9 @@ import re
 import zipfile
 from pathlib import Path
 
-from disclosure.errors import Problem
+from disclosure.errors import Problem, open_message
 from disclosure.load.xlsx_xml import ATTR, REL_TAG, SHEET_TAG, column_letters, unescape
-from disclosure.safe_files import WORKBOOK_LIMIT, MiB, UnsafeFile, check_regular, open_message
+from disclosure.safe_files import WORKBOOK_LIMIT, MiB, UnsafeFile, check_regular
 
 MAX_ROWS = 50_000  # the longest 决算 table (支出决算明细表) has a few thousand rows
 MAX_COLUMNS = 1_024

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from disclosure.errors import InputError, Problem
+from disclosure.errors import InputError, Problem, folder_message
 from disclosure.load.codes import borrow_codes
 from disclosure.load.locate import MONEY_UNITS, SheetMeta, header_unit, read_meta
 from disclosure.load.tables import SheetReader
@@ -43,7 +43,6 @@ def _sheets(source: Path, display_path: str) -> tuple[list[Sheet], list[str], li
                 if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES and not p.name.startswith(("~$", ".", "~"))
             )
         except OSError as exc:  # a year's folder that cannot be listed: an error, never an empty year
-            from disclosure.safe_files import folder_message
 
             return [], [display_path], [Problem(folder_message(exc), file=display_path)]
         pairs = [(p, f"{display_path.rstrip('/')}/{p.name}") for p in files]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from disclosure.errors import Problem
+from disclosure.errors import Problem, open_message
 from disclosure.load.guard import limit_child_memory, sheet_extent_problem, workbook_problem
 from disclosure.load.xlsx_xml import ATTR as _ATTR, REL_TAG as _REL_TAG, SHEET_TAG as _SHEET_TAG, column_letters, unescape as _unescape
 
@@ -99,8 +99,6 @@ def read_book(path: Path, display: str) -> list[Sheet]:
         with open(path, "rb") as f:
             head = f.read(8)
     except OSError as exc:
-        from disclosure.safe_files import open_message
-
         raise _fail(display, open_message(exc)) from exc
     if head.startswith(ZIP_MAGIC):
         extras, ods = _inspect_zip(path, display)
