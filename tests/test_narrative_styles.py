@@ -31,6 +31,7 @@ def test_the_default_style_is_the_reference_reports():
     assert style_for(Project(root=Path("."))).name == "neimenggu-11"
     assert style_for(Project(root=Path("."), table_set="national-9")).name == "national-9"
     assert style_for(Project(root=Path("."), table_set="yunnan-11")).name == "yunnan"  # listed in its table_sets
+    assert style_for(Project(root=Path("."), table_set="yunnan-9")).name == "yunnan"  # 云南 2021 9-table set
     assert style_for(Project(root=Path("."), table_set="sichuan-13")).name == "sichuan"
     assert style_for(Project(root=Path("."), table_set="shaanxi-9")).name == "neimenggu-11"
     assert style_for(Project(root=Path("."), style="yunnan")).name == "yunnan"
