@@ -338,11 +338,12 @@ def _widths(doc: Any, table: Any, body: list[list[Any]], columns: int) -> None:
     weights = [_WEIGHTS[first[c][1]] if c < len(first) else _WEIGHTS["right"] for c in range(columns)]
     total = sum(weights) or 1
     table.autofit = False
-    for c, weight in enumerate(weights):
-        width = Emu(int(usable * weight / total))
-        table.columns[c].width = width
-        for cell in table.columns[c].cells:
-            cell.width = width
+    widths = [Emu(int(usable * weight / total)) for weight in weights]
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        grid_col.w = width
+    for tr in table._tbl.tr_lst:  # each cell's own width, on the XML (python-docx's columns walk the whole table)
+        for tc, width in zip(tr.tc_lst, widths):
+            tc.width = width
 
 
 def _merged_table(doc: Any, head: list[list[tuple[str, int, int, bool]]], body: list[list[Any]]) -> Any:
@@ -353,18 +354,23 @@ def _merged_table(doc: Any, head: list[list[tuple[str, int, int, bool]]], body: 
     table = doc.add_table(rows=len(head) + len(body), cols=max(width, 1))
     table.style = doc.styles["Table Grid"]
     _widths(doc, table, body, max(width, 1))
+    columns = max(width, 1)
+    grid = table._cells  # once: table.cell() walks the whole table each call; merged areas never overlap,
+    # so each area's corner cells are still those of the unmerged grid
     for r, c, rowspan, colspan, text, _ in placed:
-        cell = table.cell(r, c)
+        cell = grid[r * columns + c]
         if rowspan > 1 or colspan > 1:
-            cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+            cell = cell.merge(grid[(r + rowspan - 1) * columns + c + colspan - 1])
         _cell_text(cell, text, bold=True, align="center")
+    rows = list(table.rows)
     for r in range(len(head)):
-        _repeat_header(table.rows[r])
+        _repeat_header(rows[r])
     for i, row in enumerate(body):
-        tr = table.rows[len(head) + i]
+        tr = rows[len(head) + i]
         _cant_split(tr)
+        cells = tr.cells  # computed once a row: each call walks the row
         for c, (text, align, indent, bold) in enumerate(row):
-            _cell_text(tr.cells[c], text, align=align, indent=indent, bold=bold)
+            _cell_text(cells[c], text, align=align, indent=indent, bold=bold)
     return table
 
 
