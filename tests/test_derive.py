@@ -6,7 +6,7 @@ into a cell address of its own so provenance can be asserted.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -231,7 +231,7 @@ def test_every_fact_has_a_description_and_formula(facts):
     ("tp.total.completion", "192.91"),
     ("tp.vehicle_purchase.actual.change", "-91.15"),
     ("tp.vehicle_operation.actual.change", "-19.31"),
-    ("tp.vehicle_operation.per_vehicle", "1.81"),
+    ("tp.vehicle_operation.per_vehicle", "1.805242718447"),  # the report prints 1.81万元
     ("tp.vehicle.share", "100.00"),
     ("operating_cost.change_pct", "17.71"),
     ("procurement.goods.change", "-77.64"),
@@ -318,7 +318,7 @@ def test_percent_places_is_a_project_setting():
     facts = derive(example_accounts(), Project(root=Path("."), percent_places=1))
     assert str(v(facts, "summary.income.grand_total.change_pct")) == "-8.3"
     assert str(v(facts, "gb.item.2040201.completion")) == "82.1"
-    assert str(v(facts, "tp.vehicle_operation.per_vehicle")) == "1.81"  # money keeps 2 places
+    assert str(v(facts, "tp.vehicle_operation.per_vehicle")) == "1.805242718447"  # an average is not a percentage
 
 
 def test_gov_fund_with_data_is_not_empty():
@@ -379,3 +379,17 @@ def test_a_blank_budget_sheet_is_not_a_zero_budget():
     facts = derive(acc, Project(root=Path(".")))
     assert "gb.budget" not in facts and "budget.grand_total" not in facts
     assert "gb.item.2040201.completion" not in facts
+
+
+def test_an_average_per_vehicle_is_rounded_once_where_it_is_written():
+    """车均运行维护费 keeps its quotient, so 万元 and 元 styles each round it once, half up: 19,550.15元
+    is not written 19,600元 (its 1.96万元 × 10,000)."""
+    from disclosure.narrative.filters import format_value, format_yuan
+
+    accounts = example_accounts()
+    facts = derive(accounts, Project(root=Path(".")))
+    per = v(facts, "tp.vehicle_operation.per_vehicle")
+    actual, held = v(facts, "tp.vehicle_operation.actual"), v(facts, "tp.vehicles_held")
+    assert per == (actual / held).quantize(Decimal("1E-12"), ROUND_HALF_UP)
+    assert format_value(per, "万元") == "1.81万元"
+    assert format_yuan(Decimal("39.1003") / 20) == "19,550.15元"

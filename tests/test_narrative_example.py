@@ -145,7 +145,7 @@ def test_facts_json_of_the_example(example, tmp_path):
     facts, _, _ = example
     data = json.loads(write_facts_json(facts, tmp_path / "facts.json").read_text(encoding="utf-8"))
     fact = data["facts"]["tp.vehicle_operation.per_vehicle"]
-    assert fact["value"] == "1.81" and fact["unit"] == "万元"
+    assert fact["value"] == "1.805242718447" and fact["unit"] == "万元"  # printed 1.81万元
     assert fact["formula"] == "公务用车运行维护费决算数 ÷ 公务用车保有量"
     assert {c["table"] for c in fact["cells"]} == {"three_public", "info"}
     assert data["facts"]["gb.item.2040201.completion"]["value"] == "82.08"

@@ -267,8 +267,9 @@ def _three_public() -> list:
         cell("tp.vehicles_held", "公务用车保有量", "信息表中财政拨款开支的公务用车保有量。",
              ("info", "vehicles_held", "amount"), unit="辆"),
         Ratio(key="tp.vehicle_operation.per_vehicle", label="车均运行维护费",
-              description="公务用车运行维护费决算数除以公务用车保有量，四舍五入到0.01万元。",
-              part="tp.vehicle_operation.actual", whole="tp.vehicles_held", as_percent=False, unit=M, places=2),
+              description="公务用车运行维护费决算数除以公务用车保有量；按四舍五入写出（万元两位小数，以元计时到分），"
+                          "所以这里不先取两位（19,550.15元不会写成19,600元）。",
+              part="tp.vehicle_operation.actual", whole="tp.vehicles_held", as_percent=False, unit=M, places=12),
     ]
     counts = [
         ("abroad_groups", "因公出国（境）团组数", "个"), ("abroad_people", "因公出国（境）人次数", "人次"),
