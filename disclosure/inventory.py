@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from disclosure.listing import Listing
 from disclosure.project import SPREADSHEET_SUFFIXES, YEAR, Project
 
 _LOCK_PREFIXES = ("~$", ".~lock.")  # Excel/WPS and LibreOffice lock files of an open workbook
@@ -33,9 +34,11 @@ def table_notices(project: Project) -> list[str]:
     return notices
 
 
-def year_notices(project: Project, unit: str, sources: dict[int, list[Path]] | None = None) -> list[str]:
+def year_notices(project: Project, unit: str, sources: dict[int, list[Path]] | None = None,
+                 listing: Listing | None = None) -> list[str]:
     """For one unit: which file was used when several hold the same year, and files not read
-    (``sources``: the unit's ``Project.year_sources`` when already listed)."""
+    (``sources``: the unit's ``Project.year_sources`` when already listed; ``listing``: the build's
+    folder listings)."""
     folder = project.tables_dir / unit
     notices = []
     if sources is None:
@@ -43,16 +46,18 @@ def year_notices(project: Project, unit: str, sources: dict[int, list[Path]] | N
             sources = project.year_sources(unit)
         except OSError:
             return []
-    used = {entries[0] for entries in sources.values()}
     for year, entries in sources.items():
         for other in entries[1:]:
             notices.append(
                 f"tables/{unit}/{other.name}：未读取，{year}年度用的是 {entries[0].name}"
                 "（同一年度有多份时，依次优先：文件夹、.xlsx、.xls、.ods、.xlsm）。请删去或移走不用的那一份。"
             )
-    for p in _listing(folder):
-        if p in used or any(p in e for e in sources.values()) or p.name in _QUIET or p.name in KNOWN_FOLDERS:
+    named = {p.name for e in sources.values() for p in e}
+    names = listing.names(folder) if listing is not None else [p.name for p in _listing(folder)]
+    for name in names:
+        if name in named or name in _QUIET or name in KNOWN_FOLDERS:
             continue
+        p = folder / name
         if p.name.startswith(_LOCK_PREFIXES):
             continue  # the workbook is open in Excel/WPS; the workbook itself is read
         stem = p.name if p.is_dir() else p.stem
@@ -68,34 +73,40 @@ def year_notices(project: Project, unit: str, sources: dict[int, list[Path]] | N
     return notices
 
 
-def content_notices(project: Project, unit: str | None = None) -> list[str]:
+def content_notices(project: Project, unit: str | None = None, listing: Listing | None = None) -> list[str]:
     """Content files whose names keep them from being used: the shared ones (``content/*``) when
     ``unit`` is None, else the unit's own (``content/<unit>/``, its year folders). The shared folder
-    also holds every unit's folder, so it is listed once per build, not once per unit."""
+    also holds every unit's folder, so it is listed once per build, not once per unit. ``listing``:
+    the build's folder listings."""
+    listing = listing or Listing()
     notices = []
+    content = os.fspath(project.content_dir)
     if unit is None:
-        folders = [project.content_dir]
+        folders = [content]
     else:
-        folders = [project.content_dir / unit]
-        folders += [p for p in _listing(project.content_dir / unit) if p.is_dir() and YEAR.match(p.name)]
+        folder = os.path.join(content, unit)
+        folders = [folder] + [os.path.join(folder, n) for n in listing.names(folder) if YEAR.match(n) and listing.is_dir(folder, n)]
     for folder in folders:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        entries = listing.entries(folder)
+        if not entries:
             continue
-        shown_folder = None
-        for entry in entries:
-            if entry.name in _QUIET or _is_dir(entry):
+        for name in sorted(entries):
+            low = name.lower()
+            if ".md" not in low and ".toml" not in low:
+                continue  # the test below says nothing of it
+            if name in _QUIET or entries[name][1]:
                 continue
-            if shown_folder is None:
-                shown_folder = project.relative(folder) + "/" if folder != project.root else ""
-            shown = shown_folder + entry.name
-            stem, suffix = Path(entry.name).stem, Path(entry.name).suffix
+            stem, suffix = Path(name).stem, Path(name).suffix
             if suffix.lower() == ".md" and (stem != stem.strip() or suffix != ".md"):
-                notices.append(f"{shown}：未使用，文件名里有多余的空格或扩展名不是小写 .md。请改名为 {stem.strip()}.md。")
+                notices.append(f"{_shown(project, folder, listing)}{name}：未使用，文件名里有多余的空格或扩展名不是小写 .md。请改名为 {stem.strip()}.md。")
             elif suffix.lower() == ".toml" and (stem != stem.strip() or suffix != ".toml"):
-                notices.append(f"{shown}：未使用，文件名里有多余的空格或扩展名不是小写 .toml。请改名为 {stem.strip()}.toml。")
+                notices.append(f"{_shown(project, folder, listing)}{name}：未使用，文件名里有多余的空格或扩展名不是小写 .toml。请改名为 {stem.strip()}.toml。")
     return notices
+
+
+def _shown(project: Project, folder: str, listing: Listing) -> str:
+    """The folder as a notice names it before a file's name."""
+    return project.relative(Path(folder)) + "/" if Path(folder) != project.root else ""
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

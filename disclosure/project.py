@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from disclosure.errors import ConfigError, InputError, Problem, describe_toml_error
 from disclosure.standard import available_table_sets
@@ -121,23 +122,27 @@ class Project:
             file=f"tables/{name}",
         )
 
-    def year_sources(self, unit: str) -> dict[int, list[Path]]:
+    def year_sources(self, unit: str, listing: Any = None) -> dict[int, list[Path]]:
         """Year → every entry of ``tables/<unit>/`` that holds it, the one used first: the folder
         ``<year>/``, then ``<year>.xlsx``, ``.xls``, ``.ods``, ``.xlsm`` (extensions in any case). An
         entry named like a workbook that is a folder (``2021.xlsx/``) still claims its year, so that
         reading it fails with a message instead of the year vanishing. Raises OSError when the
-        folder cannot be listed."""
+        folder cannot be listed. ``listing``: the build's ``disclosure.listing.Listing``."""
         folder = self.tables_dir / unit
         found: dict[int, list[tuple[int, str, Path]]] = {}
-        if not folder.is_dir():
-            return {}
-        for p in folder.iterdir():
-            if p.is_dir() and YEAR.match(p.name):
-                found.setdefault(int(p.name), []).append((-1, p.name, p))
+        listed = listing.entries(folder) if listing is not None else None
+        if listed is None:  # not listed here: look at the folder itself (an error is raised)
+            if not folder.is_dir():
+                return {}
+            listed = {p.name: (False, p.is_dir(), False) for p in folder.iterdir()}
+        for name, kind in listed.items():
+            if kind[1] and YEAR.match(name):
+                found.setdefault(int(name), []).append((-1, name, folder / name))
                 continue
-            stem, suffix = p.stem, p.suffix.lower()
+            stem, suffix = os.path.splitext(name)  # as PurePath's stem and suffix for every name that can match
+            suffix = suffix.lower()
             if YEAR.match(stem) and suffix in SPREADSHEET_SUFFIXES:
-                found.setdefault(int(stem), []).append((SPREADSHEET_SUFFIXES.index(suffix), p.name, p))
+                found.setdefault(int(stem), []).append((SPREADSHEET_SUFFIXES.index(suffix), name, folder / name))
         return {y: [p for _, _, p in sorted(entries)] for y, entries in sorted(found.items())}
 
     def years(self, unit: str) -> list[int]:

@@ -192,10 +192,10 @@ def test_a_unit_folder_that_cannot_be_listed_is_an_error_not_a_deletion(project,
 
     real = Project.year_sources
 
-    def unreadable(self, unit):
+    def unreadable(self, unit, listing=None):
         if unit == UNIT:
             raise PermissionError(errno.EACCES, "Permission denied", str(self.tables_dir / unit))
-        return real(self, unit)
+        return real(self, unit, listing)
 
     monkeypatch.setattr(Project, "year_sources", unreadable)
     text = refused_unchanged(project, capsys)

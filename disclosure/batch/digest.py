@@ -12,6 +12,7 @@ from pathlib import Path
 
 from disclosure import __version__
 from disclosure.batch.filecache import FileCache
+from disclosure.listing import Listing
 from disclosure.project import CONFIG_NAME, Project
 from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, read_bytes
 
@@ -137,7 +138,8 @@ def source_files(project: Project, unit: str, year: int, sources: dict[int, list
 
 def unit_year_digest(project: Project, unit: str, year: int, shared: str, years: list[int] | None = None,
                      texts: dict[str, str] | None = None, *, text_digests: dict[str, str] | None = None,
-                     sources: dict[int, list[Path]] | None = None, cache: FileCache | None = None) -> str:
+                     sources: dict[int, list[Path]] | None = None, cache: FileCache | None = None,
+                     listing: Listing | None = None) -> str:
     """The digest of everything one unit-year's pages are made from.
 
     ``years`` is the unit's list of years (the pages may link the unit's other years) and ``texts``
@@ -152,20 +154,30 @@ def unit_year_digest(project: Project, unit: str, year: int, shared: str, years:
         years = list(sources) if sources is not None else project.years(unit)
     h.update(("years\0" + ",".join(map(str, years)) + "\0").encode())
     for y in (year, year - 1):
+        entries = sources.get(y) if sources is not None else None
+        if entries and _listed_file(listing, entries[0]):  # a workbook (tables/<unit>/<year>.xlsx): no Path arithmetic
+            h.update(f"tables\0{y}\0{1}\0".encode())
+            _add_file(h, entries[0], f"tables/{unit}/{entries[0].name}", cache)
+            continue
         files = source_files(project, unit, y, sources)
         h.update(f"tables\0{y}\0{len(files)}\0".encode())
         _add_files(h, project.root, files, cache)
     unit_dir = project.content_dir / unit
-    try:
-        with os.scandir(unit_dir) as entries:
-            listed = [(e.name, _is_file(e), _is_dir(e)) for e in entries]
-    except OSError:
-        listed = None
+    if listing is not None:
+        listed = listing.entries(unit_dir)
+    else:
+        try:
+            with os.scandir(unit_dir) as entries:
+                listed = {e.name: (_is_file(e), _is_dir(e), False) for e in entries}
+        except OSError:
+            listed = None
     if listed is not None:
-        own = sorted(n for n, is_file, _ in listed if is_file and not n.startswith(".") and not _shared_name(n))
-        _add_files(h, project.root, [unit_dir / n for n in own], cache)
-        if any(n == str(year) and is_dir for n, _, is_dir in listed):
-            _add_files(h, project.root, _files_under(unit_dir / str(year)), cache)
+        own = sorted(n for n, kind in listed.items() if kind[0] and not n.startswith(".") and not _shared_name(n))
+        for n in own:
+            _add_file(h, unit_dir / n, f"content/{unit}/{n}", cache)
+        kind = listed.get(str(year))
+        if kind is not None and kind[1]:
+            _add_year_files(h, project, unit, year, listing, cache)
     if text_digests is None:
         text_digests = _shared_text_digests(project, unit, year, texts)
     for name, digest in sorted(text_digests.items()):
@@ -178,6 +190,27 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def _add_year_files(h: "hashlib.blake2b", project: Project, unit: str, year: int, listing: Listing | None,
+                    cache: FileCache | None) -> None:
+    """The files of ``content/<unit>/<year>/`` (``_files_under``; a folder without sub-folders from
+    the build's listing)."""
+    folder = project.content_dir / unit / str(year)
+    listed = listing.entries(folder) if listing is not None else None
+    if listed is None or any(kind[1] for kind in listed.values()):
+        _add_files(h, project.root, _files_under(folder), cache)
+        return
+    for name in sorted(n for n, kind in listed.items() if kind[0] and not n.startswith(".") and n != "__pycache__"):
+        _add_file(h, folder / name, f"content/{unit}/{year}/{name}", cache)
+
+
+def _listed_file(listing: Listing | None, path: Path) -> bool:
+    """Whether the listing saw ``path`` as a file (not a folder of workbooks)."""
+    if listing is None:
+        return False
+    kind = listing.kind(path.parent, path.name)
+    return bool(kind and kind[0] and not kind[1])
 
 
 def _shared_name(name: str) -> bool:

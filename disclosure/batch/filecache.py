@@ -62,7 +62,9 @@ class FileCache:
     def value(self, path: Path | str, kind: str, compute: Callable[[Path], Any]) -> Any:
         """``compute(path)``, or what it returned in an earlier build while the file is unchanged.
         ``compute`` must depend only on the file's bytes (and the scope); its value must be JSON."""
-        key = os.path.abspath(path)
+        key = os.fspath(path)
+        if not os.path.isabs(key):
+            key = os.path.abspath(key)
         entry = self._new.get(key)
         if entry is None:
             try:

@@ -148,20 +148,15 @@ def _pin_digests(out_dir: Path, unit: str, year: int) -> dict[str, str] | None:
 
 
 class _Names:
-    """``Project.relative`` of the shared texts' paths without resolving each file: a file that is
-    not a link, in a folder whose real path is inside the project, is named from the folder's."""
+    """``Project.relative`` of the shared texts' paths without resolving each file (``Listing.relative``)."""
 
     def __init__(self, project: Project, listing: Listing):
         self.project, self.listing = project, listing
-        self.root = listing.realpath(project.root) + os.sep
+        listing.realpath(project.content_dir)  # the unit folders' real paths follow from it
 
     def relative(self, path: Path) -> str:
-        folder = path.parent
-        kind = (self.listing.entries(folder) or {}).get(path.name)
-        real = self.listing.realpath(folder) + os.sep
-        if kind is None or kind[2] or not real.startswith(self.root):
-            return self.project.relative(path)
-        return (real[len(self.root):] + path.name).replace(os.sep, "/")
+        name = self.listing.relative(self.project.root, path)
+        return name if name is not None else self.project.relative(path)
 
 
 def record_published(out_dir: Path, plan: TextPlan, state: BuildState, built: Iterable[Any]) -> None:

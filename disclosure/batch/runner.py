@@ -136,7 +136,7 @@ class SilentReporter:
 def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions,
          units: list[str] | None = None, texts: dict[str, dict[str, str]] | None = None, *,
          cache: FileCache | None = None, sources: dict[str, dict[int, list[Path]]] | None = None,
-         ) -> tuple[list[Task], int, int]:
+         listing: Listing | None = None) -> tuple[list[Task], int, int]:
     """Tasks to run, number skipped, number of unit-years in the project (of ``units``, default
     every unit; a unit whose folder cannot be listed is left to the caller); ``texts``: the digests
     of each unit-year's shared texts when already known (``TextPlan.digests``); ``cache``: digests of
@@ -158,7 +158,8 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
                 continue
             key = BuildState.key(unit, year)
             known = (texts or {}).get(key)
-            digest = unit_year_digest(project, unit, year, shared, years, text_digests=known, sources=found, cache=cache)
+            digest = unit_year_digest(project, unit, year, shared, years, text_digests=known, sources=found,
+                                      cache=cache, listing=listing)
             entry = state.entries.get(key)
             fresh = entry is not None and entry.digest == digest and entry.published == digest
             if fresh and not batch.force and os.path.isdir(out_dir / unit / str(year)) and os.path.isfile(results / unit / f"{year}.pickle"):
@@ -298,7 +299,7 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
         os.umask(mask)
 
 
-def _unit_folders(project: Project, summary: BatchSummary) -> tuple[dict[str, dict[int, list[Path]]], bool]:
+def _unit_folders(project: Project, summary: BatchSummary, listing: Listing) -> tuple[dict[str, dict[int, list[Path]]], bool]:
     """The units that can be read, with their ``year_sources``; the others fail alone (a name that
     cannot be a slug, a folder that cannot be listed). True when one could not be read at all (it
     may be a renamed unit)."""
@@ -309,18 +310,18 @@ def _unit_folders(project: Project, summary: BatchSummary) -> tuple[dict[str, di
         names, bad = project.unit_folders()
     except OSError as exc:
         raise InputError(Problem(folder_message(exc), file="tables")) from exc
-    summary.notices += table_notices(project) + content_notices(project)
+    summary.notices += table_notices(project) + content_notices(project, None, listing)
     for name in bad:
         summary.failed.append(Outcome(name, 0, "", ok=False, problems=[str(project.bad_unit_problem(name))], exit_code=2))
     readable = {}
     for name in names:
         try:
-            readable[name] = project.year_sources(name)
+            readable[name] = project.year_sources(name, listing)
         except OSError as exc:
             problem = str(Problem(folder_message(exc), file=f"tables/{name}"))
             summary.failed.append(Outcome(name, 0, "", ok=False, problems=[problem], exit_code=2))
             continue
-        summary.notices += year_notices(project, name, readable[name]) + content_notices(project, name)
+        summary.notices += year_notices(project, name, readable[name], listing) + content_notices(project, name, listing)
     return readable, bool(bad) or len(readable) < len(names)
 
 
@@ -340,11 +341,34 @@ def _site_files(out_dir: Path, unit_years: set[str]) -> set[str]:
     return files
 
 
-def _clean_interrupted(out_dir: Path) -> None:
-    """Folders a killed build left while swapping a unit-year in (``<unit>/.<year>.old-<pid>``) and
-    its staging folders: nothing else can be writing, the build lock is held."""
-    for old in out_dir.glob("*/.*.old-*"):
-        shutil.rmtree(old, ignore_errors=True)
+def _clean_interrupted(out_dir: Path, unit_years: set[str]) -> None:
+    """What a killed build left: folders swapped out of a unit-year (``<unit>/.<year>.old-<pid>``),
+    its staging folders and half-written files outside the unit-year folders (the portal step's,
+    ``*.dc-tmp-*``), in one look at each folder: nothing else can be writing, the build lock is held."""
+    stack = [(os.fspath(out_dir), 0, "")]
+    while stack:
+        folder, depth, top = stack.pop()
+        try:
+            listed = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in listed:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if depth == 1 and name.startswith(".") and ".old-" in name:
+                shutil.rmtree(entry.path, ignore_errors=True)
+            elif is_dir:
+                if depth == 1 and f"{top}/{name}" in unit_years:
+                    continue  # a unit-year's own folder: written whole, then swapped in
+                stack.append((entry.path, depth + 1, name if depth == 0 else top))
+            elif TMP_MARK in name:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
     shutil.rmtree(staging_root(out_dir), ignore_errors=True)
 
 
@@ -358,25 +382,25 @@ def _call_portal(step: Any, project: Project, out_dir: Path, results: Results, b
 
 def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Reporter) -> BatchSummary:
     start = time.perf_counter()
+    project = replace(project, root=Path(os.path.abspath(project.root)))  # its files named once, whatever the working folder
     make_dirs(out_dir)
     clean_stale_temporaries(out_dir)
-    _clean_interrupted(out_dir)
     state = load_state(out_dir)
-    _site_files(out_dir, set(state.files) | set(state.entries))  # a killed portal step's half-written files, on every build
+    _clean_interrupted(out_dir, set(state.files) | set(state.entries))  # on every build, also one with nothing to do
     summary = BatchSummary()
-    sources, unreadable_folder = _unit_folders(project, summary)
+    listing = Listing()  # each folder of the project listed once
+    sources, unreadable_folder = _unit_folders(project, summary, listing)
     units = list(sources)
     if batch.only is not None:
         units = [u for u in units if any(u == o for o, _ in batch.only)]
         summary.failed = [o for o in summary.failed if any(o.unit == u for u, _ in batch.only)]
-    cache = FileCache(state_dir(out_dir), os.path.abspath(project.root))  # digests of unchanged files are not made again
-    listing = Listing()
+    cache = FileCache(state_dir(out_dir), str(project.root))  # digests of unchanged files are not made again
     try:
         # earlier published years keep their shared texts
         texts = plan_texts(project, out_dir, batch.republish, units, cache=cache, listing=listing, sources=sources)
         summary.texts_kept = texts.kept
         tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units, texts.digests,
-                                                     cache=cache, sources=sources)
+                                                     cache=cache, sources=sources, listing=listing)
     finally:
         cache.save()
     texts.load(project, out_dir, [BuildState.key(t.unit, t.year) for t in tasks])

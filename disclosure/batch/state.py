@@ -36,6 +36,7 @@ class BuildState:
     entries: dict[str, Entry] = field(default_factory=dict)  # "unit/year" → entry
     portal: str | None = None  # digest of the portal's inputs when it was last written
     files: dict[str, list[str]] = field(default_factory=dict)  # "unit/year" or "portal" → files written
+    saved: dict | None = field(default=None, repr=False, compare=False)  # what the state file holds (as read or written)
 
     @staticmethod
     def key(unit: str, year: int) -> str:
@@ -156,7 +157,9 @@ def load_state(out_dir: Path) -> BuildState:
     entries = {k: Entry(v.get("digest"), v.get("published")) for k, v in data.get("unit_years", {}).items()}
     files = data.get("files", {})
     files = {k: [str(p) for p in v] for k, v in files.items() if isinstance(v, list)} if isinstance(files, dict) else {}
-    return BuildState(entries=entries, portal=data.get("portal"), files=files)
+    state = BuildState(entries=entries, portal=data.get("portal"), files=files)
+    state.saved = data
+    return state
 
 
 def save_state(out_dir: Path, state: BuildState) -> None:
@@ -167,6 +170,8 @@ def save_state(out_dir: Path, state: BuildState) -> None:
         "unit_years": {k: {"digest": e.digest, "published": e.published} for k, e in sorted(state.entries.items())},
         "files": {k: sorted(v) for k, v in sorted(state.files.items())},
     }
+    if data == state.saved and (state_dir(out_dir) / STATE_NAME).is_file():
+        return  # a rebuild that changed nothing writes nothing
     path = state_dir(out_dir) / STATE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
@@ -176,6 +181,7 @@ def save_state(out_dir: Path, state: BuildState) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    state.saved = data
 
 
 def clean_stale_temporaries(out_dir: Path) -> None:
