@@ -50,3 +50,31 @@ def test_unit_pages_are_rewritten_only_when_they_change(bureau: Path, tmp_path: 
     second = pages[SECOND].read_text(encoding="utf-8")
     assert pages[SECOND].stat().st_mtime_ns != before[SECOND]
     assert f"{SECOND}" in second and "2020年度部门决算" not in second and "dc-compare" not in second
+
+
+def test_a_rebuild_renders_only_the_pages_of_units_that_changed(bureau: Path, tmp_path: Path, monkeypatch) -> None:
+    from disclosure.site import portal
+
+    out = tmp_path / "site"
+    assert build(bureau, out, "--jobs", "1") == 0
+    before = {u: (out / u / "index.html").read_bytes() for u in (UNIT, SECOND)}
+    rendered: list[str] = []
+    real = portal.prefix.html
+
+    def html(text: str, css_prefix: str) -> str:
+        if "历年部门决算" in text.split("</title>")[0]:  # a unit's page (the portal's title is the site's name)
+            rendered.append(text)
+        return real(text, css_prefix)
+
+    monkeypatch.setattr(portal.prefix, "html", html)
+    duties = bureau / "content" / SECOND / "duties.md"
+    duties.write_text(duties.read_text(encoding="utf-8") + "\n本年度新增一项职责。\n", encoding="utf-8")
+    assert build(bureau, out, "--jobs", "1") == 0
+    assert len(rendered) == 1  # the second unit's page only; the first one's inputs did not change
+    assert (out / UNIT / "index.html").read_bytes() == before[UNIT]
+    shutil.rmtree(out.parent / f".{out.name}-build-state" / "portal")  # without the cache: every page rendered, same bytes
+    rendered.clear()
+    duties.write_text(duties.read_text(encoding="utf-8") + "再新增一项。\n", encoding="utf-8")
+    assert build(bureau, out, "--jobs", "1") == 0
+    assert len(rendered) == 2
+    assert (out / UNIT / "index.html").read_bytes() == before[UNIT]

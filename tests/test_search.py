@@ -111,6 +111,25 @@ def test_incremental_merge_reads_only_the_changed_part_and_gives_the_full_merge_
     assert nothing["reads"] == [] and nothing["shards_written"] == 0
 
 
+def test_an_incremental_merge_reads_only_the_shards_where_the_changed_fragment_differs(tmp_path: Path) -> None:
+    texts = {f"u{i:03d}/2021": f"第{i}单位 住房公积金 决算 一般公共预算财政拨款支出 基本支出 项目支出 三公经费" for i in range(40)}
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    before = _parts(texts)
+    _merge(site, before, cache)
+    texts["u007/2021"] += " 麒麟"
+    after = _parts(texts)
+    shards = shard_count(40)
+    old, new = fragments(before["u007/2021"], shards), fragments(after["u007/2021"], shards)
+    differ = {n for n in set(old) | set(new) if old.get(n) != new.get(n)}
+    again = _merge(site, after, cache)
+    assert again["reads"] == ["u007/2021"]
+    assert again["shards_read"] == len(differ) < len(new)  # not every shard the part has entries in
+    assert again["shards_written"] == len(differ)
+    full = tmp_path / "full"
+    _merge(full, after, None)
+    assert digest_tree(site / "assets") == digest_tree(full / "assets")
+
+
 def test_adding_and_removing_unit_years_renumbers_like_a_full_merge(tmp_path: Path) -> None:
     texts = {f"u{i:03d}/2021": f"第{i}单位 决算" for i in range(9)}
     site, cache = tmp_path / "site", tmp_path / "cache"

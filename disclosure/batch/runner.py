@@ -460,7 +460,8 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
                 reporter.portal()
                 portal_start = time.perf_counter()
-                results = Results(out_dir, _published(state))
+                published = _published(state)
+                results = Results(out_dir, published, [state.entries[BuildState.key(u, y)].published for u, y in published])
                 if batch.force:  # the portal's incremental cache too: everything merged afresh
                     shutil.rmtree(results.cache, ignore_errors=True)
                 unit_years = set(state.files) | set(state.entries)

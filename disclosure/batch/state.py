@@ -122,11 +122,14 @@ def remove_result(out_dir: Path, unit: str, year: int) -> None:
 class Results(Sequence):
     """The results of the published unit-years, read from disk one at a time when used (so the
     portal step streams them). ``part(index, name)`` reads what a result kept apart; ``cache``
-    is a folder beside the site where the portal step may keep what makes its next run incremental."""
+    is a folder beside the site where the portal step may keep what makes its next run incremental;
+    ``digests`` are the unit-years' published input digests (a unit-year's result and pages change
+    only with its digest)."""
 
-    def __init__(self, out_dir: Path, keys: list[tuple[str, int]]):
+    def __init__(self, out_dir: Path, keys: list[tuple[str, int]], digests: list[str] | None = None):
         self.out_dir = Path(out_dir)
         self.keys = keys
+        self.digests = digests  # of each unit-year's inputs as published (what its pages are made from), when known
         state = state_dir(out_dir)
         self.cache = state / "portal"
         self._results = state / "results"  # resolved once: a thousand results read in a row

@@ -7,6 +7,8 @@ carry a cache folder.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,13 +110,33 @@ def _units(results: list[KeptResult], public: bool) -> list[dict[str, Any]]:
 INLINE_UNITS = 20
 
 
-def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: dict, css_prefix: str) -> int:
+_UNIT_PAGES = "unit-pages.json"  # in the portal's cache: what each unit page was last rendered from
+
+
+def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: dict, css_prefix: str,
+                      keys: dict[str, str] | None = None, cache: Path | None = None) -> int:
     """Each unit's own page (its years and 历年对比); a page whose bytes would not change is not
-    rewritten, so a rebuild after one unit changed touches one page. Returns pages written."""
+    rewritten, so a rebuild after one unit changed touches one page. With ``keys`` (slug → what the
+    page is made from: its unit-years' input digests and the site-wide flags) and a ``cache`` folder,
+    a page whose key is the one it was last written with, and that is still there, is not rendered
+    again. Returns pages written."""
     site = common["site"]
     written = 0
     template = env.get_template("unit.html")
+    old: dict[str, str] = {}
+    if keys is not None and cache is not None:
+        try:
+            loaded = json.loads((cache / _UNIT_PAGES).read_text(encoding="utf-8"))
+            old = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            old = {}
+    done: dict[str, str] = {}
     for u in units:
+        path = out / u["slug"] / "index.html"
+        key = keys.get(u["slug"]) if keys is not None else None
+        if key is not None and old.get(u["slug"]) == key and path.is_file():
+            done[u["slug"]] = key
+            continue
         html = template.render(
             **{**common, "root": "../", "unit_name": u["name"], "source": u["name"]},
             title=f"{u['name']}历年部门决算", crumbs=[(site.name, "../index.html")], u=u,
@@ -122,7 +144,8 @@ def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: 
         if common["review_build"] is False:
             require_public(html, f"{u['slug']}/index.html", "门户首页与站内搜索")
         data = prefix.html(html, css_prefix)
-        path = out / u["slug"] / "index.html"
+        if key is not None:
+            done[u["slug"]] = key
         try:
             if path.read_text(encoding="utf-8") == data:
                 continue
@@ -130,7 +153,25 @@ def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: 
             pass
         write(path, data)
         written += 1
+    if keys is not None and cache is not None and done != old:
+        cache.mkdir(parents=True, exist_ok=True)
+        write(cache / _UNIT_PAGES, json.dumps(done, sort_keys=True, ensure_ascii=False))
     return written
+
+
+def _unit_page_keys(results: Sequence[Any], common: dict, inline: bool) -> dict[str, str] | None:
+    """What each unit's page is made from, when the results say (``Results.digests``): the input
+    digests of the unit's published unit-years (they cover the package, the theme, the settings and
+    the build options) and the site-wide flags the page shows."""
+    keys, digests = getattr(results, "keys", None), getattr(results, "digests", None)
+    if not isinstance(keys, list) or not isinstance(digests, list) or len(digests) != len(keys):
+        return None
+    by_unit: dict[str, list] = {}
+    for (unit, year), digest in zip(keys, digests):
+        by_unit.setdefault(unit, []).append([year, digest])
+    flags = [bool(common["draft"]), bool(common["review_build"]), inline]
+    return {unit: hashlib.blake2b(json.dumps([flags, rows]).encode(), digest_size=16).hexdigest()
+            for unit, rows in by_unit.items()}
 
 
 def _slim(results: Sequence[Any], out: Path) -> tuple[list[KeptResult], dict[str, SearchPart]]:
@@ -224,7 +265,8 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
     portal, search, portal_part = rendered.portal, rendered.search, rendered.portal_part
     inline, css_prefix, env = rendered.inline, rendered.css_prefix, rendered.env
     if not inline:
-        _write_unit_pages(env, units, out, common, css_prefix)
+        _write_unit_pages(env, units, out, common, css_prefix, _unit_page_keys(results, common, inline),
+                          getattr(results, "cache", None))
     write(out / "index.html", prefix.html(portal, css_prefix))
     write(out / "search.html", prefix.html(search, css_prefix))
     index = {f"{r.unit}/{r.year}": i for i, r in enumerate(kept)}

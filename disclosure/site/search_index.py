@@ -9,6 +9,7 @@ unreadable cache or shard falls back to a full merge.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -49,6 +50,20 @@ def _untouch(hex_bits: str) -> set[int]:
     return {i for i in range(bits.bit_length()) if bits >> i & 1}
 
 
+_FRAGS = "frags"  # in the cache: per part, an 8-byte digest of its fragment in each shard (zeros: none)
+
+
+def _frag_path(cache: Path, key: str) -> Path:
+    return cache / _FRAGS / f"{key or '_portal'}.bin"
+
+
+def _frag_digests(frags: dict[int, str], shards: int) -> bytes:
+    out = bytearray(8 * shards)
+    for n, frag in frags.items():
+        out[8 * n:8 * n + 8] = hashlib.blake2b(frag.encode("utf-8"), digest_size=8).digest()
+    return bytes(out)
+
+
 def _atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -77,7 +92,8 @@ def _load_index(cache: Path | None, out: Path, shards: int) -> dict | None:
 def write_search_index(out: Path, parts: list[tuple[str, str]], load: Loader, cache: Path | None = None) -> dict[str, int]:
     """Write ``assets/search/`` (manifest and shards) for ``parts`` — ``(key, digest)`` in the order
     of their ids, the portal's key ``""`` first — loading a part with ``load(key)`` only when needed.
-    Returns counts: ``parts_read``, ``shards_written``."""
+    Returns counts: ``parts_read``, ``shards_read`` (an incremental merge: the shards where a changed
+    part's fragment differs), ``shards_written``."""
     keys = [k for k, _ in parts]
     digests = dict(parts)
     shards = shard_count(len(keys))
@@ -94,6 +110,7 @@ def write_search_index(out: Path, parts: list[tuple[str, str]], load: Loader, ca
 def _full(out: Path, cache: Path | None, keys: list[str], digests: dict[str, str], shards: int, load: Loader) -> dict[str, int]:
     if cache is not None:
         (cache / _INDEX).unlink(missing_ok=True)
+        shutil.rmtree(cache / _FRAGS, ignore_errors=True)
     shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
     rows = [bytearray() for _ in range(shards)]
     touched: dict[str, str] = {}
@@ -102,6 +119,8 @@ def _full(out: Path, cache: Path | None, keys: list[str], digests: dict[str, str
         for s, f in frags.items():
             rows[s] += shard_row(uid, f)
         touched[key] = _touched(frags)
+        if cache is not None:
+            _atomic(_frag_path(cache, key), _frag_digests(frags, shards))
     for n, body in enumerate(rows):
         write(out / SEARCH_DIR / shard_name(n), shard_script(n, bytes(body)))
     write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
@@ -130,14 +149,27 @@ def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: di
     dirty: set[int] = set(range(shards)) if renumbered else set()
     for key in removed:
         dirty |= _untouch(old_parts[key][1])
+    new_digests: dict[str, bytes] = {}
     for key in changed:
         frags = fragments(load(key), shards)
         new_frags[key] = frags
-        dirty |= set(frags)
-        if key in old_parts:
-            dirty |= _untouch(old_parts[key][1])
+        new_digests[key] = digests_now = _frag_digests(frags, shards)
+        try:
+            before = _frag_path(cache, key).read_bytes() if key in old_parts and not renumbered else b""
+        except OSError:
+            before = b""
+        if len(before) == len(digests_now):  # only the shards where its fragment changed
+            dirty |= {n for n in range(shards) if before[8 * n:8 * n + 8] != digests_now[8 * n:8 * n + 8]}
+        else:
+            dirty |= set(frags)
+            if key in old_parts:
+                dirty |= _untouch(old_parts[key][1])
         touched[key] = _touched(frags)
     (cache / _INDEX).unlink()  # a merge interrupted from here on is redone in full next time
+    for key in removed:
+        _frag_path(cache, key).unlink(missing_ok=True)
+    for key, data in new_digests.items():
+        _atomic(_frag_path(cache, key), data)
     written = 0
     for n in sorted(dirty):
         frags = _read_shard(out, n, old_keys)
@@ -155,7 +187,7 @@ def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: di
             written += 1
     write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
     _save_index(cache, shards, keys, digests, touched)
-    return {"parts_read": len(changed), "shards_written": written}
+    return {"parts_read": len(changed), "shards_read": len(dirty), "shards_written": written}
 
 
 def _call_args(path: Path, name: str) -> list:
