@@ -4,8 +4,9 @@ The sync API refuses to run inside an asyncio loop, and a build may be called fr
 ``disclosure serve``, a Dask worker); so every call goes to one daemon thread that owns playwright
 and the browser for the life of the process, is started on the first PDF and closed at exit. A
 forked child (a pool worker) starts its own. The browser is Debian's ``/usr/bin/chromium`` (or one
-named by ``DISCLOSURE_CHROMIUM``), else on Windows the installed Edge or Chrome (playwright's
-channels); playwright never downloads one.
+named by ``DISCLOSURE_CHROMIUM``), else on Windows the installed Edge or Chrome (found where their
+installers put them, then playwright's channels); playwright never downloads one. ``require_browser``
+says before a build publishes anything that no browser can be found, once.
 """
 from __future__ import annotations
 
@@ -26,20 +27,41 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--font-render-hinting=none"]
 _LINUX_BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 _WINDOWS_CHANNELS = ("msedge", "chrome")
+#: Where Edge's and Chrome's installers put the browser, under each of these folders (Windows).
+_WINDOWS_FOLDERS = ("PROGRAMFILES(X86)", "PROGRAMFILES", "LOCALAPPDATA")
+_WINDOWS_BROWSERS = ("Microsoft/Edge/Application/msedge.exe", "Google/Chrome/Application/chrome.exe")
 
 NO_BROWSER = ("生成 PDF（发布材料包）需要 Chromium 浏览器：Linux 上请安装 Debian 的 chromium（apt install chromium）"
               "或用环境变量 DISCLOSURE_CHROMIUM 指明浏览器程序；Windows 上须装有 Edge 或 Chrome。"
               "不需要发布材料包时，生成命令加 --no-kit。")
 
 
-def _launch(playwright: Any) -> Any:
-    """The browser: an executable we find, else (Windows) an installed channel."""
+def find_browser() -> str | None:
+    """The browser's program: ``DISCLOSURE_CHROMIUM`` when set (even if it is not there: then None), else
+    Debian's chromium, else (Windows) an installed Edge or Chrome; None when none is found."""
     named = os.environ.get("DISCLOSURE_CHROMIUM", "").strip()
-    candidates = [named] if named else [*_LINUX_BROWSERS, shutil.which("chromium") or ""]
-    for path in candidates:
-        if path and Path(path).is_file():
-            return playwright.chromium.launch(executable_path=path, headless=True, args=ARGS)
+    if named:
+        return named if Path(named).is_file() else None
+    candidates = [*_LINUX_BROWSERS, shutil.which("chromium") or ""]
     if sys.platform == "win32":
+        candidates += [os.path.join(os.environ[folder], program) for folder in _WINDOWS_FOLDERS
+                       if os.environ.get(folder) for program in _WINDOWS_BROWSERS]
+    return next((path for path in candidates if path and Path(path).is_file()), None)
+
+
+def require_browser() -> None:
+    """Raise the ConfigError that says how to get a browser when the PDF could not be printed: none is
+    found, and (Windows) playwright's own channels are the only hope left."""
+    if find_browser() is None and (sys.platform != "win32" or os.environ.get("DISCLOSURE_CHROMIUM", "").strip()):
+        raise ConfigError(NO_BROWSER)
+
+
+def _launch(playwright: Any) -> Any:
+    """The browser: the program we find, else (Windows) an installed channel."""
+    path = find_browser()
+    if path is not None:
+        return playwright.chromium.launch(executable_path=path, headless=True, args=ARGS)
+    if sys.platform == "win32" and not os.environ.get("DISCLOSURE_CHROMIUM", "").strip():
         for channel in _WINDOWS_CHANNELS:
             try:
                 return playwright.chromium.launch(channel=channel, headless=True, args=ARGS)

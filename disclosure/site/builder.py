@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclosure.errors import CheckFailed, Problem
+from disclosure.kit.chromium import require_browser
 from disclosure.project import Project
 from disclosure.site.output import staged
 from disclosure.site.portal import check_portal, write_assets, write_portal
@@ -49,9 +50,12 @@ def build_portal(project: Project, out_dir: Path, results: list[UnitYearResult],
 
 def check_portal_step(project: Project, out_dir: Path, results: list, options: BuildOptions | None = None) -> None:
     """Before a public build publishes any unit-year: the portal step over what is published now
-    (theme assets, portal and search pages) would pass the public check; raises its error if not."""
+    (theme assets, portal and search pages) would pass the public check, and the publication kit has a
+    browser to print its PDF with; raises the error if not (said once, not once per unit-year)."""
     if options is not None and options.public:
         check_portal(project, Path(out_dir), results)
+        if options.kit:
+            require_browser()
 
 
 def build_site(
