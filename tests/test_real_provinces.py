@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from disclosure.check import check_accounts
 from disclosure.cli import main
 from disclosure.load import load_accounts
 from disclosure.pipeline import check_unit_year
-from disclosure.project import load_project
+from disclosure.project import Project, load_project
+from factories import make_accounts, make_table
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 sys.path.insert(0, str(REAL))
-from provinces import PROJECTS, STATED  # noqa: E402
+from provinces import PROJECTS, STATED, STATED_PRIOR  # noqa: E402
 
 # a first year without its prior year, and no unpublished 年初预算数表: warnings every such project has
 ALLOWED = {"prior.missing", "reason.missing", "budget.missing"}
@@ -40,6 +42,11 @@ def test_each_province_project_loads_under_its_set_and_checks_without_errors(nam
     assert result.problems == []
     assert result.errors == [], [f.message for f in result.errors]
     assert {f.rule for f in result.findings} <= ALLOWED | PROJECTS[name].notices
+    prior = PROJECTS[name].prior
+    if prior is not None:  # the prior year, laid out in its own year's set (四川 2021: 14 tables)
+        assert load_accounts(project, slug, prior.year).table_set == prior.table_set
+        earlier = check_unit_year(project, slug, prior.year)
+        assert earlier.problems == [] and earlier.errors == [], [f.message for f in earlier.errors]
 
 
 @pytest.mark.parametrize("name", list(PROJECTS))
@@ -49,6 +56,10 @@ def test_the_built_report_states_the_published_figures(name, tmp_path):
     assert main(["build", "--no-kit", str(REAL / name), "--out", str(out)]) == 0
     page = (out / slug / str(year) / "index.html").read_text(encoding="utf-8")
     assert [f for f in figures if f not in page] == []
+    if name in STATED_PRIOR:  # the prior year's page states what the published report gives for it
+        prior_year, prior_figures = STATED_PRIOR[name]
+        page = (out / slug / str(prior_year) / "index.html").read_text(encoding="utf-8")
+        assert [f for f in prior_figures if f not in page] == []
 
 
 def test_an_empty_record_tables_note_under_its_header_is_its_note():
@@ -125,3 +136,47 @@ def test_the_zhejiang_by_unit_tables_are_named_and_left_out_the_by_subject_ones_
     left_out = [n for n in accounts.notices if "未读取" in n]
     assert len(left_out) == 2 and "“表2”" in left_out[0] and "“表4”" in left_out[1]
     assert accounts.tables["expenditure"].value("total", "basic") == Decimal("2054.70")
+
+
+def test_the_sichuan_2021_set_is_read_in_its_fourteen_tables_and_2022_in_thirteen():
+    """大英县文化广播电视和旅游局: 2021 in the 14 tables of its 2021 report (三公 tenth, the 政府性基金 三公
+    table twelfth), 2022 in the 13 of sichuan-13 (三公 last); sheets 附表一 … 附表十四 carry the titles."""
+    project = load_project(REAL / "daying-2022")
+    earlier = load_accounts(project, "daying-wenlv", 2021)
+    later = load_accounts(project, "daying-wenlv", 2022)
+    assert (earlier.table_set, later.table_set) == ("sichuan-14", "sichuan-13")
+    assert len([t for t in earlier.tables.values() if t.spec.published]) == 14
+    assert len([t for t in later.tables.values() if t.spec.published]) == 13
+    assert earlier.tables["three_public"].sheet == "附表十" and later.tables["three_public"].sheet == "附表十三"
+    assert earlier.tables["gov_fund_three_public"].sheet == "附表十二" and earlier.tables["gov_fund_three_public"].empty
+    assert "gov_fund_three_public" not in later.tables
+    # the 经济分类 detail ties to the 一般公共预算 table: 项目支出 3,003.64 − 213.64 of 其他资金 = 2,790.00
+    assert later.tables["general_budget_detail"].value("total", "project") == Decimal("2790.00")
+    assert later.tables["fiscal_detail"].value("total", "total") == Decimal("3890.27")
+
+
+def test_a_sentence_under_an_empty_table_is_its_note_not_a_row():
+    """四川 tables print the reason under an empty table without 注： (本单位…无…收入、支出，故本表为空表 /
+    本表无数据 / 此表为空): each is the table's note, not a row named by the sentence."""
+    accounts = load_accounts(load_project(REAL / "daying-2022"), "daying-wenlv", 2021)
+    for key, said in (("gov_fund", "故本表为空表"), ("state_capital", "本表无数据"), ("state_capital_spending", "此表为空"),
+                      ("gov_fund_three_public", "此表为空")):
+        table = accounts.tables[key]
+        assert table.empty and any(said in n for n in table.notes), key
+        assert all(r.key in ("total", "record") for r in table.rows), [r.label for r in table.rows]
+
+
+@pytest.mark.parametrize("note, explained", [
+    ("本单位无政府性基金预算财政拨款收入、支出，故本表为空表。", True),
+    ("本表无数据。", True),
+    ("此表为空", True),
+    ("注：本单位2021年度没有项目收支。", True),
+    ("说明：本表不涉及。", True),
+    ("注：本表金额单位为万元。", False),
+    ("单位负责人：张三", False),
+])
+def test_the_empty_table_note_is_any_sentence_that_says_so(note, explained):
+    """The 空表 check accepts what real reports write, not only the word 空表."""
+    accounts = make_accounts({"projects": make_table("projects", {"total": {}}, notes=[note])})
+    warned = [f for f in check_accounts(accounts, Project(root=Path("."))) if f.rule == "empty.note"]
+    assert (not warned) == explained

@@ -9,6 +9,7 @@ from disclosure.check.finding import Finding
 from disclosure.check.spec import ADJUSTMENT_REASON
 from disclosure.content import PLACEHOLDER, UnitContent
 from disclosure.derive import MONEY, PERCENT
+from disclosure.load.labels import says_empty
 from disclosure.model import Accounts
 from disclosure.money import HUNDRED, format_amount
 from disclosure.project import Project
@@ -32,12 +33,13 @@ def empty_section_key(table_key: str) -> str:
 
 
 def empty_notes(accounts: Accounts, content: UnitContent | None) -> list[Finding]:
-    """Every 空表 needs its 说明: the standard's wording, a note on the sheet, or a content section."""
+    """Every 空表 needs its 说明: the standard's wording, a note on the sheet that says so (故本表为空表 /
+    本表无数据 / 此表为空 …, `says_empty`), or a content section."""
     found = []
     for table in accounts.tables.values():
         if not table.empty or not table.spec.published:
             continue
-        if table.spec.empty_note or any("空表" in n for n in table.notes):
+        if table.spec.empty_note or any(says_empty(n) for n in table.notes):
             continue
         if content is not None and (content.section(empty_section_key(table.key)) or "").strip():
             continue

@@ -17,7 +17,8 @@ text (the rules are the constants below, applied in this order):
 
 `loose_key` is the second, weaker form used only when it picks one item out of a table's items:
 the 本年 prefix dropped and 总计 / 小计 read as 合计. `is_note`, `is_spacer` and `NUMBERING_WORDS` say
-which lines are not data at all (注 / 说明 / 备注 lines, signatures, 栏次 / 行次 rows, blank rows).
+which lines are not data at all (注 / 说明 / 备注 lines, signatures, the sentence under an empty table
+(`says_empty`: 故本表为空表 / 本表无数据 / 此表为空 …), 栏次 / 行次 rows, blank rows).
 
 This module imports nothing from the rest of the package, so `disclosure.standard` can use it too.
 """
@@ -61,6 +62,12 @@ _NOTE = re.compile(
     r"^(?:(?:注|说明|备注|附注|填表说明|补充说明)\s*[0-9一二三四五六七八九]?\s*[:：.、]"
     r"|(?:单位|财务|部门|主管会计工作)?负责人\s*[:：]|(?:制表|填表|审核|经办|复核)人?\s*[:：]"
     r"|(?:填报|制表|报送)日期\s*[:：])"
+)
+# a line saying that the table has no figures, as published tables write it under an empty table, with or
+# without 注：: 故本表为空表 / 本表无数据 / 此表为空 / 该表无内容 / 本单位2021年度无（没有）…收入、支出
+_SAYS_EMPTY = re.compile(
+    r"空表|(?:本|此|该)表(?:为空|无数据|没有数据|数据为空|无内容|不涉及)|(?:无|没有)(?:相关)?(?:数据|内容)(?:$|[。.;；,，])"
+    r"|^(?:注[:：])?本(?:单位|部门)(?:(?:19|20)\d{2}年度?)?(?:无|没有|未)"
 )
 
 
@@ -131,9 +138,16 @@ def strip_numbering(name: str) -> str:
         s = t
 
 
+def says_empty(text: str) -> bool:
+    """The line says its table has no figures (故本表为空表 / 本表无数据 / 此表为空 / 本单位无…收入、支出)."""
+    return bool(_SAYS_EMPTY.search(_canonical(text)))
+
+
 def is_note(text: str) -> bool:
-    """A note or signature line (注：… / 说明：… / 备注：… / 单位负责人：…), not data."""
-    return bool(_NOTE.match(_canonical(text)))
+    """A note or signature line (注：… / 说明：… / 备注：… / 单位负责人：…), or a line saying that the table
+    is empty (`says_empty`), not data."""
+    canonical = _canonical(text)
+    return bool(_NOTE.match(canonical) or _SAYS_EMPTY.search(canonical))
 
 
 def is_spacer(texts: list[str]) -> bool:
@@ -151,5 +165,6 @@ __all__ = [
     "loose_key",
     "strip_numbering",
     "is_note",
+    "says_empty",
     "is_spacer",
 ]
