@@ -1,5 +1,6 @@
 """Batch builds: one broken unit fails alone, unchanged unit-years are skipped, results are
-byte-identical to a full rebuild, locally in a pool, inline and on a Dask LocalCluster."""
+byte-identical to a full rebuild, locally in a pool, inline and on a Dask LocalCluster. The builder
+is the tests' own (``batch_support.sheet_pages``: a page per sheet as ``disclosure.load`` reads it)."""
 from __future__ import annotations
 
 import io
@@ -9,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from batch_support import list_portal, sheet_pages
 
 from disclosure.batch import BatchOptions, run_batch
-from disclosure.batch.cli import add_batch_arguments, run_batch_from_args
 from disclosure.batch.digest import shared_digest, unit_year_digest
-from disclosure.batch.progress import PlainReporter
+from disclosure.batch.progress import PlainReporter, make_reporter
 from disclosure.batch.state import load_state, read_result, state_dir
 from disclosure.errors import ConfigError, InputError, Problem
 from disclosure.project import load_project
@@ -53,8 +54,14 @@ def tree(root: Path) -> dict[str, bytes]:
     return files
 
 
+def options(**kw) -> BatchOptions:
+    """The batch options of these tests: their own builder and portal unless told otherwise."""
+    kw.setdefault("portal", list_portal)
+    return BatchOptions(kw.pop("builder", sheet_pages), **kw)
+
+
 def build(root: Path, out: Path, **kw) -> object:
-    return run_batch(load_project(root), out, BatchOptions(**kw))
+    return run_batch(load_project(root), out, options(**kw))
 
 
 @pytest.fixture
@@ -90,7 +97,7 @@ def test_broken_workbook_fails_only_its_unit_and_keeps_its_pages(project, tmp_pa
     assert summary.exit_code == 1  # one unit failed while the rest was published (2 only when nothing could be read)
     assert [o.key for o in summary.failed] == ["beta/2021"]
     problem = summary.failed[0].problems[0]
-    assert problem.startswith("tables/beta/2021.xlsx：无法读取工作簿")
+    assert problem.startswith("tables/beta/2021.xlsx：文件已损坏或不完整")
     assert tree(out / "beta" / "2021") == before  # previously published pages kept as they were
     assert "<td>999</td>" in (out / "alpha" / "2021" / "tables" / "01.html").read_text(encoding="utf-8")
     assert 'href="beta/2021/index.html"' in (out / "index.html").read_text(encoding="utf-8")
@@ -203,7 +210,7 @@ def test_digest_follows_exactly_the_inputs_of_a_unit_year(project):
     assert shared_digest(proj) != shared
 
 
-# Builders for error paths; the inline runner resolves them by this module's name.
+# Builders for error paths (module-level, as the batch needs).
 @dataclass
 class Refused:
     unit: str
@@ -219,8 +226,6 @@ class FakeFinding:
 
 
 def flaky_builder(project, unit, year, out_dir, options=None):
-    from disclosure.batch.simple import build_unit_year
-
     if unit == "alpha" and year == 2021:
         raise ZeroDivisionError("division by zero")
     if unit == "beta" and year == 2020:
@@ -229,12 +234,12 @@ def flaky_builder(project, unit, year, out_dir, options=None):
         return Refused(unit, year, errors=[FakeFinding("收入总计与支出总计不等。", (CellRef("tables/beta/2020.xlsx", "收入支出决算总表", "B3"),))])
     if unit == "gamma":
         raise InputError(Problem("找不到“支出决算表”。", file=f"tables/{unit}/{year}.xlsx"))
-    return build_unit_year(project, unit, year, out_dir, options)
+    return sheet_pages(project, unit, year, out_dir, options)
 
 
 def test_bugs_refusals_and_input_errors_fail_their_unit_only(project, tmp_path):
     out = tmp_path / "site"
-    summary = build(project, out, jobs=1, builder=f"{__name__}:flaky_builder")
+    summary = build(project, out, jobs=1, builder=flaky_builder)
     failed = {o.key: o for o in summary.failed}
     assert sorted(failed) == ["alpha/2021", "beta/2020", "gamma/2020", "gamma/2021"]
     assert "内部错误（ZeroDivisionError: division by zero）" in failed["alpha/2021"].problems[0]
@@ -249,50 +254,44 @@ def test_bugs_refusals_and_input_errors_fail_their_unit_only(project, tmp_path):
     assert not (out / "beta" / "2020").exists()
 
 
-def _args(argv: list[str]):
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    add_batch_arguments(parser)
-    return parser.parse_args(argv)
-
-
-def test_command_line_prints_plain_lines_and_a_summary(project, tmp_path, capsys):
+def test_plain_lines_and_a_summary_when_output_is_not_a_terminal(project, tmp_path, capsys):
     (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"broken")
-    code = run_batch_from_args(_args(["--jobs", "2"]), project, tmp_path / "site")
+    code = run_batch(load_project(project), tmp_path / "site", options(jobs=2), make_reporter()).exit_code
     captured = capsys.readouterr()
     out, err = captured.out.splitlines(), captured.err.splitlines()
     assert code == 1
     assert out[0] == "共 6 个单位年度：需生成 6 个，未改动跳过 0 个。"
     assert sum(line.startswith("[") and " 完成 " in line for line in out) == 5
     assert any(line.startswith("[") and line.endswith("失败 beta/2021（1 条错误，详见末尾）") for line in out)
-    assert sum("无法读取工作簿" in line for line in out + err) == 1  # said once, in the list at the end
+    assert sum("不是电子表格文件" in line for line in out + err) == 1  # said once, in the list at the end
     assert any(line.startswith("汇总：共 6 个单位年度，生成 5 个，失败 1 个，未改动跳过 0 个") for line in out)
     assert "生成门户首页与站内搜索索引……" in out
     assert err[:2] == ["未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：", "  beta/2021"]
-    assert err[2].startswith("    错误：tables/beta/2021.xlsx：无法读取工作簿")
-    code = run_batch_from_args(_args([]), project, tmp_path / "site")
+    assert err[2].startswith("    错误：tables/beta/2021.xlsx：不是电子表格文件")
+    code = run_batch(load_project(project), tmp_path / "site", options(), make_reporter()).exit_code
     assert code == 1  # the other five are still published (skipped as unchanged)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "共 6 个单位年度：需生成 1 个，未改动跳过 5 个。"
     assert "生成门户首页与站内搜索索引……" not in out  # nothing published changed: portal left as it was
 
 
-def test_bad_jobs_and_unreachable_scheduler_are_config_errors(project, tmp_path, monkeypatch):
+def test_bad_jobs_and_unreachable_scheduler_are_config_errors(project, tmp_path, monkeypatch, capsys):
+    from disclosure.cli import main
+
     monkeypatch.setattr("disclosure.batch.executors.CONNECT_TIMEOUT", "0.5s")
-    with pytest.raises(ConfigError, match="--jobs"):
-        run_batch_from_args(_args(["--jobs", "0"]), project, tmp_path / "site")
+    assert main(["build", str(project), "--out", str(tmp_path / "site"), "--jobs", "0"]) == 2
+    assert "--jobs 必须是正整数。" in capsys.readouterr().err
     with pytest.raises(ConfigError, match="无法连接 Dask 调度器"):
-        run_batch_from_args(_args(["--scheduler", "tcp://127.0.0.1:9"]), project, tmp_path / "site")
+        build(project, tmp_path / "site", scheduler="tcp://127.0.0.1:9")
 
 
 def test_plain_reporter_lists_failures_with_every_problem(project, tmp_path):
     (project / "tables" / "gamma" / "2020.xlsx").write_bytes(b"")
     stream = io.StringIO()
-    summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=2), PlainReporter(stream))
+    summary = run_batch(load_project(project), tmp_path / "site", options(jobs=2), PlainReporter(stream))
     text = stream.getvalue()
     assert summary.exit_code == 1
-    assert "未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n  gamma/2020\n    错误：tables/gamma/2020.xlsx：无法读取工作簿" in text
+    assert "未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n  gamma/2020\n    错误：tables/gamma/2020.xlsx：不是电子表格文件" in text
 
 
 @pytest.mark.dask
@@ -322,13 +321,13 @@ def test_terminal_gets_a_progress_bar_and_a_summary_table(project, tmp_path, mon
     stream = Terminal()
     reporter = make_reporter(stream)
     assert isinstance(reporter, RichReporter) and isinstance(make_reporter(io.StringIO()), PlainReporter)
-    summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=2), reporter)
+    summary = run_batch(load_project(project), tmp_path / "site", options(jobs=2), reporter)
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())
     assert summary.exit_code == 1
     assert "生成 " in text and "6/6" in text  # the bar reached its end
     assert "生成汇总" in text and "单位年度总数" in text
-    assert "失败 alpha/2021（1 条错误，详见末尾）" in text and text.count("无法读取工作簿") == 1
-    assert "  alpha/2021\n    错误：tables/alpha/2021.xlsx：无法读取工作簿" in text
+    assert "失败 alpha/2021（1 条错误，详见末尾）" in text and text.count("不是电子表格文件") == 1
+    assert "  alpha/2021\n    错误：tables/alpha/2021.xlsx：不是电子表格文件" in text
     rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in text.splitlines() if line.count("│") == 3}
     assert rows["单位年度总数"] == "6" and rows["本次生成"] == "5" and rows["失败"] == "1" and rows["未改动跳过"] == "0"
 
@@ -351,16 +350,14 @@ def test_a_second_build_into_the_same_site_is_refused_while_one_runs(project, tm
 
 
 def crashing_builder(project, unit, year, out_dir, options=None):
-    from disclosure.batch.simple import build_unit_year
-
     if (unit, year) == ("beta", 2020):
         os._exit(3)  # a worker killed by a crash or by the memory killer
-    return build_unit_year(project, unit, year, out_dir, options)
+    return sheet_pages(project, unit, year, out_dir, options)
 
 
 def test_a_unit_year_that_kills_its_worker_fails_alone(project, tmp_path):
     out = tmp_path / "site"
-    summary = build(project, out, jobs=2, builder=f"{__name__}:crashing_builder")
+    summary = build(project, out, jobs=2, builder=crashing_builder)
     assert [o.key for o in summary.failed] == ["beta/2020"]
     assert "进程意外退出" in summary.failed[0].problems[0]
     assert len(summary.built) == 5 and summary.exit_code == 1
@@ -371,10 +368,10 @@ def test_exit_code_is_2_only_when_no_other_unit_is_published(project, tmp_path):
     """A unit's broken workbook with no other unit to publish is unreadable input (2); among other units, 1."""
     only = {("beta", 2021), ("beta", 2020)}
     (project / "tables" / "beta" / "2021.xlsx").write_bytes(b"PK\x03\x04 broken")
-    summary = run_batch(load_project(project), tmp_path / "site", BatchOptions(jobs=1, only=only))
+    summary = run_batch(load_project(project), tmp_path / "site", options(jobs=1, only=only))
     assert [o.key for o in summary.failed] == ["beta/2021"] and [o.key for o in summary.built] == ["beta/2020"]
     assert summary.exit_code == 2
-    summary = run_batch(load_project(project), tmp_path / "site2", BatchOptions(jobs=1))
+    summary = run_batch(load_project(project), tmp_path / "site2", options(jobs=1))
     assert summary.exit_code == 1 and len(summary.built) == 5
 
 

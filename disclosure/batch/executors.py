@@ -12,7 +12,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
-from disclosure.batch.worker import Outcome, Setup, Task, init_worker, resolve, run_in_worker, run_task
+from disclosure.batch.worker import Outcome, Setup, Task, init_worker, prepare, ready, run_in_worker, run_task
 
 OnStart = Callable[[Task], None]
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler
@@ -30,7 +30,7 @@ def run_inline(setup: Setup, tasks: Iterable[Task], on_start: OnStart = _noop) -
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # fork shares the already imported builder with the workers; elsewhere spawn is the only choice
+    # fork shares the already prepared builder (its imports) with the workers; elsewhere spawn is the only choice
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -69,9 +69,7 @@ def run_pool(
     the memory killer), the tasks it may have been running are each run again alone, so that only
     the one that kills its process fails, and the rest continue in a new pool.
     """
-    from disclosure.batch.worker import ready
-
-    resolve(setup.builder)  # import the builder here so forked workers inherit it
+    prepare(setup)  # here, so that forked workers inherit what the builder imported
     pending = iter(tasks)
     limit = jobs * 4
     first = True

@@ -18,7 +18,7 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
 from disclosure.batch.filecache import FileCache
@@ -36,7 +36,7 @@ from disclosure.batch.state import (
     state_dir,
 )
 from disclosure.batch.pins import KeptTexts, plan_texts, record_published
-from disclosure.batch.worker import Outcome, Setup, Task, commit, materialize, resolve, staging_root
+from disclosure.batch.worker import Builder, Outcome, Setup, Task, commit, staging_root
 from disclosure.file_modes import TMP_MARK, make_dirs
 from disclosure.listing import Listing
 from disclosure.inventory import content_notices, table_notices, year_notices
@@ -44,8 +44,8 @@ from disclosure.project import Project
 
 PORTAL_FILES = "portal"  # the key under which the state lists the files the portal step wrote
 
-DEFAULT_BUILDER = "disclosure.batch.simple:build_unit_year"
-DEFAULT_PORTAL = "disclosure.batch.simple:write_portal"
+#: The portal step and its check: ``step(project, out_dir, results[, options]) -> None``.
+PortalStep = Callable[..., None]
 
 
 def default_jobs() -> int:
@@ -57,24 +57,28 @@ def default_jobs() -> int:
 
 @dataclass
 class BatchOptions:
-    """How to run a batch. ``builder`` and ``portal`` are ``module:function`` names:
+    """How to run a batch. ``builder``, ``portal`` and ``portal_check`` are module-level functions
+    (a pool or Dask worker receives them by module and name):
 
     builder(project, unit, year, out_dir[, options]) -> result  (one unit-year, writes only
                                                                  out_dir/<unit>/<year>/)
     portal(project, out_dir, results[, options]) -> None          (results of published unit-years)
     portal_check(project, out_dir, results[, options]) -> None    (before any unit-year is built: raises
                                                                  when the portal step would be refused)
+    prepare() -> object                                          (once per process before its first
+                                                                 unit-year; before a pool forks)
 
     ``options`` is passed only when it is not None. A result whose ``status`` is ``refused`` counts
     as a failure with its ``errors`` (check findings) as the problems.
     """
 
+    builder: Builder
     jobs: int | None = None  # None: one per CPU core
     force: bool = False
     scheduler: str | None = None  # Dask scheduler address
-    builder: str = DEFAULT_BUILDER
-    portal: str | None = DEFAULT_PORTAL
-    portal_check: str | None = None
+    portal: PortalStep | None = None
+    portal_check: PortalStep | None = None
+    prepare: Callable[[], object] | None = None
     options: Any = None  # handed to builder and portal unchanged (must pickle)
     options_key: str | None = None  # what of the options changes the pages; default repr(options)
     only: set[tuple[str, int]] | None = None  # build only these unit-years (others are left alone)
@@ -273,13 +277,13 @@ def _published(state: BuildState) -> list[tuple[str, int]]:
     return sorted((unit, int(year)) for unit, _, year in keys)
 
 
-def _portal_key(state: BuildState, portal: str) -> str:
+def _portal_key(state: BuildState, portal: PortalStep) -> str:
     published = {k: e.published for k, e in state.entries.items() if e.published}
-    data = json.dumps([portal, published], sort_keys=True, ensure_ascii=False).encode()
+    data = json.dumps([f"{portal.__module__}:{portal.__qualname__}", published], sort_keys=True, ensure_ascii=False).encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None, reporter: Reporter | None = None) -> BatchSummary:
+def run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Reporter | None = None) -> BatchSummary:
     """Build every unit-year of a project into ``out_dir``; one bad unit fails only itself.
 
     Raises ConfigError when another build holds the same output folder or the folder may not be
@@ -291,7 +295,7 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions | None = None
     mask = os.umask(0o022)  # published files world-readable, also those written by libraries
     try:
         with build_lock(out_dir):
-            return _run_batch(project, out_dir, batch or BatchOptions(), reporter or SilentReporter())
+            return _run_batch(project, out_dir, batch, reporter or SilentReporter())
     except OSError as exc:  # a full disk, a folder that cannot be written: a message, not a traceback
         said = input_read_message(exc, project.root) or system_message(exc, f"写入 {out_dir}")
         raise InputError(said) from exc
@@ -372,12 +376,12 @@ def _clean_interrupted(out_dir: Path, unit_years: set[str]) -> None:
     shutil.rmtree(staging_root(out_dir), ignore_errors=True)
 
 
-def _call_portal(step: Any, project: Project, out_dir: Path, results: Results, batch: BatchOptions) -> None:
+def _call_portal(step: PortalStep, project: Project, out_dir: Path, results: Results, batch: BatchOptions) -> None:
     """Call a portal step (``portal`` or ``portal_check``) with the batch's options when it has any."""
     if batch.options is None:
         step(project, out_dir, results)
     else:
-        step(project, out_dir, results, materialize(batch.options))
+        step(project, out_dir, results, batch.options)
 
 
 def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Reporter) -> BatchSummary:
@@ -407,7 +411,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     project = replace(project, text_pins=texts.pins)
     summary.units = set(units) | {o.unit for o in summary.failed}
     reporter.plan(summary.total, len(tasks), summary.skipped)
-    setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options)
+    setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options, batch.prepare)
     pending: dict[str, int] = {}
     for task in tasks:
         pending[task.unit] = pending.get(task.unit, 0) + 1
@@ -422,7 +426,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             key = BuildState.key(outcome.unit, outcome.year)
             previous = state.entries.get(key)
             if (unit in unreadable and previous is not None and previous.published
-                    and not _unpublishable(out_dir, outcome.unit, outcome.year, materialize(batch.options))):
+                    and not _unpublishable(out_dir, outcome.unit, outcome.year, batch.options)):
                 state.entries[key] = Entry(None, previous.published)
                 summary.held.append(outcome)
                 continue
@@ -431,7 +435,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             summary.built.append(outcome)
 
     if batch.portal_check and tasks:  # a portal that would be refused stops the build before anything is published
-        _call_portal(resolve(batch.portal_check), project, out_dir, Results(out_dir, _published(state)), batch)
+        _call_portal(batch.portal_check, project, out_dir, Results(out_dir, _published(state)), batch)
     try:
         if tasks:
             for outcome in _outcomes(setup, tasks, batch, reporter):
@@ -443,7 +447,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                         unreadable.add(outcome.unit)
                     previous = state.entries.get(key)
                     kept = previous.published if previous else None
-                    if kept and _unpublishable(out_dir, outcome.unit, outcome.year, materialize(batch.options)):
+                    if kept and _unpublishable(out_dir, outcome.unit, outcome.year, batch.options):
                         _withdraw(out_dir, state, outcome.unit, outcome.year)
                         kept = None
                     state.entries[key] = Entry(None, kept)
@@ -467,7 +471,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 unit_years = set(state.files) | set(state.entries)
                 before = _site_files(out_dir, unit_years)
                 foreign = before - set(state.files.get(PORTAL_FILES, []))
-                _call_portal(resolve(batch.portal), project, out_dir, results, batch)
+                _call_portal(batch.portal, project, out_dir, results, batch)
                 state.files[PORTAL_FILES] = sorted(_site_files(out_dir, unit_years) - foreign)
                 summary.portal_written = True
                 summary.portal_seconds = time.perf_counter() - portal_start

@@ -7,7 +7,6 @@ pages exactly as they were; its problems come back in the outcome instead of a t
 """
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import time
@@ -21,6 +20,9 @@ from disclosure.errors import DisclosureError, Problem, group_problems, input_re
 from disclosure.file_modes import DIR_MODE, FILE_MODE, make_dirs
 from disclosure.project import Project
 
+#: One unit-year's build: ``builder(project, unit, year, out_dir[, options]) -> result``. A module-level
+#: function (pool workers and Dask workers receive it by its module and name, as pickle does).
+Builder = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,9 @@ class Setup:
 
     project: Project  # with an absolute root, so that workers elsewhere find the same folder
     out_dir: str  # site folder (absolute; shared between machines for a Dask cluster)
-    builder: str  # "module:function" called as f(project, unit, year, out_dir, options)
+    builder: Builder  # called as builder(project, unit, year, out_dir[, options]); pickled by reference
     options: Any = None
+    prepare: Callable[[], object] | None = None  # called once per process before its first task
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,6 @@ class Outcome:
 def staging_root(out_dir: Path) -> Path:
     """Where unit-years are built before being swapped into the site (same file system)."""
     return state_dir(out_dir) / "staging"
-
-
-def resolve(spec: str) -> Callable:
-    """The function named ``module:function``."""
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def _move_shared(staging: Path, out: Path, unit: str) -> list[str]:
@@ -168,22 +165,6 @@ def refusal(result: Any) -> list[str]:
     return [head, *problems] if problems else ["校验未通过，未发布。请运行 disclosure check 查看详情。"]
 
 
-@dataclass(frozen=True)
-class Deferred:
-    """Options made only where they are used (``spec`` names a class, ``kwargs`` its arguments), so
-    that a build with nothing to do never imports the site's modules."""
-
-    spec: str
-    kwargs: tuple[tuple[str, Any], ...] = ()
-
-    def make(self) -> Any:
-        return resolve(self.spec)(**dict(self.kwargs))
-
-
-def materialize(options: Any) -> Any:
-    return options.make() if isinstance(options, Deferred) else options
-
-
 SITE = "site"  # in a task's staging folder: the pages as the builder wrote them
 KEPT = "kept"  # in a task's staging folder: the result kept for the portal
 
@@ -200,11 +181,10 @@ def run_task(setup: Setup, task: Task) -> Outcome:
         shutil.rmtree(task_dir, ignore_errors=True)
         staging = task_dir / SITE
         staging.mkdir(parents=True)
-        builder = resolve(setup.builder)
         if setup.options is None:  # let the builder use its own default options
-            result = builder(project, task.unit, task.year, staging)
+            result = setup.builder(project, task.unit, task.year, staging)
         else:
-            result = builder(project, task.unit, task.year, staging, materialize(setup.options))
+            result = setup.builder(project, task.unit, task.year, staging, setup.options)
         outcome.problems = refusal(result)
         if not outcome.problems:
             if not (staging / task.unit / str(task.year)).is_dir():
@@ -244,11 +224,17 @@ def _peak_mb() -> float:
 _SETUP: Setup | None = None
 
 
+def prepare(setup: Setup) -> None:
+    """What the builder needs before its first task (``Setup.prepare``: the site's modules, say)."""
+    if setup.prepare is not None:
+        setup.prepare()
+
+
 def init_worker(setup: Setup) -> None:
-    """Pool initializer: keep the setup and import the builder once per process."""
+    """Pool initializer: keep the setup and prepare the builder once per process."""
     global _SETUP
     _SETUP = setup
-    resolve(setup.builder)
+    prepare(setup)
 
 
 def run_in_worker(task: Task) -> Outcome:
