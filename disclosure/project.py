@@ -12,7 +12,7 @@ from typing import Any
 
 from disclosure.errors import ConfigError, InputError, Problem, describe_toml_error
 from disclosure.standard import available_table_sets
-from disclosure.wording.style import style_names
+from disclosure.wording.style import style_names, switch_problems
 
 CONFIG_NAME = "disclosure.toml"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")
@@ -64,6 +64,10 @@ class Project:
     publication: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # [publication]
     year_table_sets: dict[int, str] = field(default_factory=dict, compare=False, hash=False)  # [years.N] table_set
     year_styles: dict[int, str] = field(default_factory=dict, compare=False, hash=False)  # [years.N] style
+    # single sentence switches over the style's (wording/styles.toml [switch.*]): [project.switches]
+    # for the years that follow the project's style, [years.N.switches] for one year
+    switches: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    year_switches: dict[int, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
     # texts a published unit-year keeps ("unit/year" → {project-relative path: text}); set by the batch
     # build for earlier years so that a changed shared text does not change them (see disclosure.content)
     text_pins: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
@@ -212,10 +216,12 @@ def load_project(root: Path | str = ".") -> Project:
     proj = data.get("project", {})
     site = data.get("site", {})
     target = proj.get("monitoring_target")
-    year_table_sets, year_styles = _year_pins(data.get("years", {}))
+    year_table_sets, year_styles, year_switches = _year_pins(data.get("years", {}))
     style = str(proj.get("style", "") or "")
     if style:
         _check_style(style, "[project]")
+    switches = dict(proj.get("switches", {}))
+    _check_switches(switches, "[project.switches]")
     try:
         return Project(
             root=root,
@@ -228,12 +234,14 @@ def load_project(root: Path | str = ".") -> Project:
             publication={k: _text(v) for k, v in data.get("publication", {}).items() if _text(v)},
             year_table_sets=year_table_sets,
             year_styles=year_styles,
+            switches=switches,
+            year_switches=year_switches,
         )
     except (ValueError, ArithmeticError) as exc:
         raise ConfigError(Problem(f"[project] 中的数值设置有误：{exc}。", file=CONFIG_NAME)) from exc
 
 
-YEAR_KEYS = {"table_set", "style"}  # what a [years.<year>] table may set
+YEAR_KEYS = {"table_set", "style", "switches"}  # what a [years.<year>] table may set
 
 _NUMBER = (int, float, str)  # a number may be typed as 10, 10.5 or "10.5"
 
@@ -246,6 +254,7 @@ CONFIG_KEYS: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "percent_places": ((int,), "百分比保留的小数位数"),
         "change_threshold": (_NUMBER, "须说明原因的增减幅度（%）"),
         "monitoring_target": (_NUMBER, "财政部门规定的序时进度（%）"),
+        "switches": ((dict,), "单项句式开关（[project.switches]）"),
     },
     "site": {name: ((str, int), "网站设置") for name in SiteConfig.__dataclass_fields__},
     "publication": {name: ((str, date), meaning) for name, meaning in PUBLICATION_FIELDS.items()},
@@ -297,14 +306,25 @@ def _check_style(style: str, where: str) -> None:
                                   file=CONFIG_NAME))
 
 
-def _year_pins(years: object) -> tuple[dict[int, str], dict[int, str]]:
-    """``[years.2019] table_set = "…"`` and ``style = "…"``: the table set and report style a report
-    year keeps whatever the project's defaults become (by year). Each year must be a four-digit
-    year, each set and style one the package knows."""
+def _check_switches(switches: object, where: str) -> None:
+    """Each switch one the templates read, set to a value it takes (one ConfigError for all)."""
+    if not isinstance(switches, dict):
+        raise ConfigError(Problem(f"{where} 须写成一节，其下每行一个开关，如 list_zero = true。", file=CONFIG_NAME))
+    problems = switch_problems(switches)
+    if problems:
+        raise ConfigError([Problem(f"{where} 中{p}。", file=CONFIG_NAME) for p in problems])
+
+
+def _year_pins(years: object) -> tuple[dict[int, str], dict[int, str], dict[int, dict[str, Any]]]:
+    """``[years.2019] table_set = "…"``, ``style = "…"`` and ``[years.2019.switches]``: the table set,
+    report style and sentence switches a report year keeps whatever the project's defaults become (by
+    year). Each year must be a four-digit year, each set and style one the package knows, each switch
+    one the templates read."""
     if not isinstance(years, dict):
         raise ConfigError(Problem("[years] 须写成 [years.2019] 这样的表，每个年度一节。", file=CONFIG_NAME))
     pins: dict[int, str] = {}
     styles: dict[int, str] = {}
+    switches: dict[int, dict[str, Any]] = {}
     known = available_table_sets()
     for year, table in sorted(years.items()):
         where = f"[years.{year}]"
@@ -312,7 +332,7 @@ def _year_pins(years: object) -> tuple[dict[int, str], dict[int, str]]:
             raise ConfigError(Problem(f"{where} 不可用：年度须为四位数字年份，并写成一节，如 [years.2019]。", file=CONFIG_NAME))
         unknown = sorted(set(table) - YEAR_KEYS)
         if unknown:
-            raise ConfigError(Problem(f"{where} 中有不认识的设置：{'、'.join(unknown)}（可用：table_set、style）。", file=CONFIG_NAME))
+            raise ConfigError(Problem(f"{where} 中有不认识的设置：{'、'.join(unknown)}（可用：table_set、style、switches）。", file=CONFIG_NAME))
         if "table_set" in table:
             name = str(table["table_set"])
             if name not in known and not (name.endswith(".toml") and Path(name).is_file()):
@@ -322,4 +342,7 @@ def _year_pins(years: object) -> tuple[dict[int, str], dict[int, str]]:
         if "style" in table:
             _check_style(str(table["style"]), where)
             styles[int(year)] = str(table["style"])
-    return pins, styles
+        if "switches" in table:
+            _check_switches(table["switches"], f"[years.{year}.switches]")
+            switches[int(year)] = dict(table["switches"])
+    return pins, styles, switches

@@ -245,3 +245,16 @@ def test_a_feature_scaffold_adds_an_option_and_a_file(tmp_path, capsys, monkeypa
     code, out, err = run_init(capsys, "m", "2022", str(tmp_path), "--monitoring", "2022-06-30")
     assert code == 2 and "tables/m/2022-monitoring.txt：文件已存在" in err
     assert not (tmp_path / "tables" / "m" / "2022.xlsx").exists()
+
+
+def test_a_new_year_is_pinned_with_the_projects_switches(project, capsys):
+    config = project / "disclosure.toml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\n[project.switches]\nlist_zero = true\nprior_amount = ["three_public"]\n', encoding="utf-8")
+    code, out, err = run_init(capsys, "demo-unit", "2023", str(project))
+    assert code == 0, err
+    text = config.read_text(encoding="utf-8")
+    assert 'style = "neimenggu-11"\nswitches = { list_zero = true, prior_amount = ["three_public"] }\n' in text
+    pinned = load_project(project)
+    assert pinned.year_switches[2023] == {"list_zero": True, "prior_amount": ["three_public"]}
+    assert 2022 not in pinned.year_switches  # pinned before the switches were set: it keeps its wording

@@ -2,19 +2,22 @@
 reports word them; the reference report's style stays the default."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from disclosure.check import check_accounts
+from disclosure.cli import main
 from disclosure.content import UnitContent
 from disclosure.derive import derive
 from disclosure.errors import ConfigError
 from disclosure.narrative import render_narrative
 from disclosure.narrative.filters import format_value, format_yuan
 from disclosure.project import Project, load_project
-from disclosure.wording.style import load_style, style_for, style_names
+from disclosure.wording.style import load_style, style_for, style_names, switch_problems, switch_specs
 from report_corpus import load
 from test_derive import example_accounts
 
@@ -47,10 +50,10 @@ def test_every_style_loads_and_inherits_its_base():
 
 
 def test_an_unknown_style_in_the_project_is_a_config_error(tmp_path):
-    (tmp_path / "disclosure.toml").write_text('[project]\nstyle = "hubei"\n', encoding="utf-8")
+    (tmp_path / "disclosure.toml").write_text('[project]\nstyle = "xizang"\n', encoding="utf-8")
     with pytest.raises(ConfigError) as exc:
         load_project(tmp_path)
-    assert "hubei" in str(exc.value) and "sichuan" in str(exc.value)
+    assert "xizang" in str(exc.value) and "sichuan" in str(exc.value)
 
 
 def test_one_phrasing_of_the_prior_year_throughout_a_style():
@@ -304,3 +307,91 @@ def test_a_style_may_write_the_prior_figure_in_some_sections_only():
     before = facts["tp.total.actual.prior"].value
     assert f"财政拨款“三公”经费支出较上年（{format_value(before, '万元')}）" in sections["three_public"].markdown
     assert "较上年（" not in sections["overview"].markdown and "较上年（" not in sections["general_budget"].markdown
+
+
+def _project_with(tmp_path, config: str):
+    (tmp_path / "disclosure.toml").write_text(config, encoding="utf-8")
+    return load_project(tmp_path)
+
+
+def _text_of(project, year: int = 2021) -> dict[str, str]:
+    accounts = example_accounts()
+    facts = derive(accounts, project)
+    return {s.key: s.markdown for s in render_narrative(facts, UnitContent(unit="example", year=year), project, link=False)}
+
+
+def test_a_project_turns_single_switches_on_over_its_style(tmp_path):
+    # the reference style with two sentences of other provinces: zero sources listed, 三公 against the budget by difference
+    plain = _text_of(Project(root=Path(".")))
+    project = _project_with(tmp_path, '[project]\n[project.switches]\nlist_zero = true\nthree_public_budget = "difference"\n')
+    assert project.switches == {"list_zero": True, "three_public_budget": "difference"}
+    style = style_for(project, 2021)
+    assert style.name == "neimenggu-11" and style.switches["list_zero"] is True
+    assert style.switches["zero_three_public"] == "figures"  # the others stay the style's
+    text = _text_of(project)
+    assert "其他收入0.00万元，占0.00%" in text["income"] and "其他收入" not in plain["income"]
+    assert "支出决算为376.18万元，较预算增加181.18万元，增长92.91%" in text["three_public"]
+    assert "完成预算的192.91%" in plain["three_public"] and "完成预算的" not in text["three_public"]
+    assert text["overview"] == plain["overview"]  # nothing else changes
+    assert load_style("neimenggu-11").switches["list_zero"] is False  # the style itself is untouched
+
+
+def test_a_switch_may_turn_a_styles_sentence_off(tmp_path):
+    project = _project_with(tmp_path, '[project]\nstyle = "sichuan"\nswitches = { paired_totals = false }\n')
+    assert style_for(project, 2021).switches["paired_totals"] is False
+    assert style_for(Project(root=Path("."), style="sichuan"), 2021).switches["paired_totals"] is True
+
+
+@pytest.mark.parametrize("config,message", [
+    ("list_zeros = true", "[project.switches] 中没有名为“list_zeros”的开关，是否想写 list_zero？可用的开关：list_zero、"),
+    ("threepublic_budget = \"both\"", "是否想写 three_public_budget？"),
+    ("three_public_budget = \"compare\"", 'three_public_budget（“三公”经费与预算比较：completion 写完成预算的…%，difference 写较预算增减的金额与幅度，both 两者都写）须写 "completion"、"difference"、"both" 之一，现在写的是 "compare"'),
+    ("list_zero = 1", "开关 list_zero（逐项列出为零的收入来源和支出种类（0.00万元，占0.00%）；关闭时只写非零项）须写 true 或 false，现在写的是 1"),
+    ("prior_amount = [\"three_publc\"]", "开关 prior_amount 中的“three_publc”不是报告的节，是否想写 three_public？"),
+    ("prior_amount = \"three_public\"", "开关 prior_amount（"),
+])
+def test_a_wrong_switch_is_a_config_error_naming_the_closest(tmp_path, config, message):
+    (tmp_path / "disclosure.toml").write_text(f"[project.switches]\n{config}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_project(tmp_path)
+    assert str(exc.value).startswith("disclosure.toml：") and message in str(exc.value), str(exc.value)
+
+
+def test_every_mistake_in_the_switches_is_said_at_once(tmp_path):
+    (tmp_path / "disclosure.toml").write_text('[project.switches]\nlist_zeros = true\npaired_total = false\n',
+                                              encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_project(tmp_path)
+    assert "是否想写 list_zero？" in str(exc.value) and "是否想写 paired_totals？" in str(exc.value)
+
+
+def test_a_pinned_years_style_keeps_its_switches_and_a_year_may_set_its_own(tmp_path):
+    project = _project_with(tmp_path, '[project]\nswitches = { list_zero = true }\n'
+                                      '[years.2019]\nstyle = "neimenggu-11"\n'
+                                      '[years.2020]\nstyle = "neimenggu-11"\nswitches = { list_zero = true }\n'
+                                      '[years.2022.switches]\nthree_public_budget = "both"\n')
+    assert style_for(project, 2019).switches["list_zero"] is False  # pinned before the switch was set
+    assert style_for(project, 2020).switches["list_zero"] is True  # pinned with it
+    assert style_for(project, 2021).switches["list_zero"] is True  # follows the project
+    assert style_for(project, 2022).switches["three_public_budget"] == "both"
+    assert style_for(project, 2022).switches["list_zero"] is True
+
+
+def test_every_switch_a_template_reads_is_declared_with_a_default():
+    folder = resources.files("disclosure.wording")
+    read = {m for f in folder.iterdir() if f.name.endswith(".md")
+            for m in re.findall(r"\bS\.([a-z_]+)", f.read_text(encoding="utf-8"))}
+    specs = switch_specs()
+    assert read <= set(specs), read - set(specs)
+    assert switch_problems({k: s["default"] for k, s in specs.items()}) == []  # each default is a value it takes
+    for name in style_names():
+        assert set(load_style(name).switches) == set(specs)
+    assert switch_problems({"three_public_budget": "both", "prior_amount": ["three_public", "basic"]}) == []
+
+
+def test_check_and_build_say_a_wrong_switch_once_without_a_traceback(tmp_path, capsys):
+    (tmp_path / "disclosure.toml").write_text('[project.switches]\nzero_three_publc = "words"\n', encoding="utf-8")
+    for command in ("check", "build"):
+        assert main([command, str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("是否想写 zero_three_public？") == 1 and "Traceback" not in err

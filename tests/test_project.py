@@ -179,7 +179,7 @@ def test_every_declared_setting_is_read(tmp_path):
     from disclosure.project import CONFIG_KEYS
 
     values = {"table_set": '"national-9"', "style": '""', "percent_places": "1", "change_threshold": "20",
-              "monitoring_target": "50"}
+              "monitoring_target": "50", "switches": "{ list_zero = true }"}
     assert set(values) == set(CONFIG_KEYS["project"])
     (tmp_path / "disclosure.toml").write_text(
         "[project]\n" + "".join(f"{k} = {v}\n" for k, v in values.items())
@@ -187,6 +187,7 @@ def test_every_declared_setting_is_read(tmp_path):
     project = load_project(tmp_path)
     assert (project.table_set, project.percent_places, project.change_threshold, project.monitoring_target) == (
         "national-9", 1, Decimal("20"), Decimal("50"))
+    assert project.switches == {"list_zero": True}
     for key in CONFIG_KEYS["site"]:
         if key != "css_prefix":
             assert getattr(project.site, key) == f"v-{key}"

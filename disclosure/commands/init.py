@@ -167,6 +167,15 @@ def make_context(args: argparse.Namespace) -> InitContext:
     return InitContext(root, unit, year, name, table_set, args, previous)
 
 
+def _toml_value(value: object) -> str:
+    """A switch's value as TOML: true / false, "text", ["a", "b"]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return f'"{toml_string(str(value))}"'
+
+
 def pin_year(ctx: InitContext) -> str | None:
     """Add ``[years.<year>]`` with the year's table set and report style to disclosure.toml, so that
     the year keeps the rules it was written with when the project's defaults change later. A year
@@ -189,6 +198,8 @@ def pin_year(ctx: InitContext) -> str | None:
     style = style_for(replace(project, year_table_sets=sets), ctx.year).name
     section = (f"[years.{ctx.year}]   # {ctx.year} 年度固定用的套表和报告写法（由 disclosure init 写入），项目默认改了也不变\n"
                f'table_set = "{toml_string(set_name)}"\nstyle = "{toml_string(style)}"\n')
+    if project.switches:  # the project's switches are kept with the style
+        section += f"switches = {{ {', '.join(f'{k} = {_toml_value(v)}' for k, v in project.switches.items())} }}\n"
     joined = text + ("" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n") + section
     tomllib.loads(joined)  # the section parses as written
     config.write_text(joined, encoding="utf-8")

@@ -4,12 +4,15 @@ A style is data (``wording/styles.toml``): which section list it uses, the place
 percentage, which sentences it writes, how it numbers sub-items and names the prior year. The
 wording templates read its switches as ``S``; ``derive`` reads its percent places. A project picks
 a style with ``[project] style``; without one, the style named after its table set (or the
-reference report's ``neimenggu-11``).
+reference report's ``neimenggu-11``). Each switch is declared in ``styles.toml`` (``[switch.<name>]``:
+its kind, default and meaning); a project may turn single switches on or off over its style's
+(``[project.switches]``, a year's ``[years.<year>.switches]``), checked by :func:`switch_problems`.
 """
 from __future__ import annotations
 
+import difflib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -75,9 +78,72 @@ DEFAULT_NUMBERING = {"top": "{cn}、", "group": "（{cn}）", "sub": "{n}、", "
 
 
 @lru_cache(maxsize=1)
-def _styles() -> dict[str, dict]:
+def _data() -> dict[str, dict]:
     text = resources.files(WORDING_PACKAGE).joinpath("styles.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["style"]
+    return tomllib.loads(text)
+
+
+def _styles() -> dict[str, dict]:
+    return _data()["style"]
+
+
+def switch_specs() -> dict[str, dict]:
+    """Every switch the templates read: name → ``kind``, ``default``, ``description`` (and the
+    ``choices`` of a choice)."""
+    return _data()["switch"]
+
+
+def closest(word: str, known: list[str]) -> str:
+    """The known name nearest to ``word`` (by letters in common), for 是否想写 … messages."""
+    return max(known, key=lambda name: difflib.SequenceMatcher(None, word, name).ratio())
+
+
+@lru_cache(maxsize=1)
+def _section_keys() -> frozenset[str]:
+    """The section keys of every section list a style names (for switches of kind "sections")."""
+    lists = {"sections.toml"} | {str(d["sections"]) for d in _styles().values() if "sections" in d}
+    folder = resources.files(WORDING_PACKAGE)
+    return frozenset(str(d["key"]) for name in sorted(lists)
+                     for d in tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))["section"])
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def switch_problems(values: dict[str, Any]) -> list[str]:
+    """What is wrong with switches as set in a style or a project: an unknown name (with the
+    nearest known one) or a value the switch does not take (with the values it takes)."""
+    specs = switch_specs()
+    problems: list[str] = []
+    for name, value in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            problems.append(f"没有名为“{name}”的开关，是否想写 {closest(name, sorted(specs))}？"
+                            f"可用的开关：{'、'.join(specs)}")
+            continue
+        kind = spec["kind"]
+        if kind == "bool" and not isinstance(value, bool):
+            problems.append(f"开关 {name}（{spec['description']}）须写 true 或 false，现在写的是 {_shown(value)}")
+        elif kind == "choice" and value not in spec["choices"]:
+            wanted = "、".join(f'"{c}"' for c in spec["choices"])
+            problems.append(f"开关 {name}（{spec['description']}）须写 {wanted} 之一，现在写的是 {_shown(value)}")
+        elif kind == "sections":
+            if isinstance(value, bool):
+                continue
+            keys = _section_keys()
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"开关 {name}（{spec['description']}）须写 true、false 或节名的列表，"
+                                f"现在写的是 {_shown(value)}")
+                continue
+            for key in value:
+                if key not in keys:
+                    problems.append(f"开关 {name} 中的“{key}”不是报告的节，是否想写 {closest(key, sorted(keys))}？")
+    return problems
 
 
 def style_names() -> tuple[str, ...]:
@@ -93,7 +159,12 @@ def load_style(name: str) -> Style:
     data = dict(styles[name])
     base = data.pop("base", None)
     parent = load_style(base) if base else None
-    switches = {**(parent.switches if parent else {}), **data.pop("switches", {})}
+    own = data.pop("switches", {})
+    problems = switch_problems(own)
+    if problems:
+        raise ValueError(f"报告样式“{name}”的开关有误：{'；'.join(problems)}")
+    defaults = {key: spec["default"] for key, spec in switch_specs().items()}
+    switches = {**(parent.switches if parent else defaults), **own}
     numbering = {**(parent.numbering if parent else {}), **data.pop("numbering", {})}
     kwargs: dict[str, Any] = {}
     if parent is not None:
@@ -130,7 +201,23 @@ def style_of_table_set(table_set: str) -> str:
 def style_for(project: Any, year: int | None = None) -> Style:
     """The style of a report year (or of the project): ``[years.<year>] style``, ``[project] style``,
     else the default style of the table set (of the report's ``year`` when given: a year may keep its
-    own table set), else the reference report's."""
+    own table set), else the reference report's; with the project's own switches over the style's.
+    ``[project.switches]`` apply to the years that follow the project's style (a year whose style is
+    pinned in ``[years.<year>]`` keeps the switches it was pinned with), ``[years.<year>.switches]``
+    to that year."""
+    style = _chosen_style(project, year)
+    overrides: dict[str, Any] = {}
+    pinned = year is not None and int(year) in (getattr(project, "year_styles", None) or {})
+    if not pinned:
+        overrides.update(getattr(project, "switches", None) or {})
+    if year is not None:
+        overrides.update((getattr(project, "year_switches", None) or {}).get(int(year), {}))
+    if not overrides or all(style.switches.get(k) == v for k, v in overrides.items()):
+        return style
+    return replace(style, switches={**style.switches, **overrides})
+
+
+def _chosen_style(project: Any, year: int | None) -> Style:
     pinned = year is not None and hasattr(project, "style_of")
     chosen = (project.style_of(year) if pinned else getattr(project, "style", "")) or ""
     if chosen:
