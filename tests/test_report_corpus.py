@@ -1,4 +1,4 @@
-"""Published reports of ten provinces (townships, schools, hospitals, bureaus), rebuilt as tables
+"""Published reports of eleven provinces (townships, schools, hospitals, bureaus), rebuilt as tables
 (tests/fixtures/reports/, sources in its README): the generated 第二部分 states at least 97% of the
 figures each report states, writes the true figure where the published one is wrong, and no rule
 refuses the consistent tables."""
