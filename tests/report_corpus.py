@@ -57,6 +57,7 @@ class Report:
     stated: list[Stated] = field(default_factory=list)
     invented: str = ""
     chain_gap: str = ""  # why last year's closing balances differ from this year's opening ones, as published
+    switches: dict = field(default_factory=dict)  # single switches over the style's, as [project.switches]
 
 
 def figures(text: str) -> set[tuple[Decimal, str]]:
@@ -115,7 +116,7 @@ def load(slug: str) -> Report:
     accounts = _year(slug, data["current"], data["year"], table_set, prior)
     stated = [Stated(**s) for s in data["stated"]]
     return Report(slug, data["province"], data["source"], data["title"], data["style"], data["year"], accounts,
-                  stated, data.get("invented", ""), data.get("chain_gap", ""))
+                  stated, data.get("invented", ""), data.get("chain_gap", ""), dict(data.get("switches", {})))
 
 
 def slugs() -> list[str]:

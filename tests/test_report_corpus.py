@@ -22,7 +22,7 @@ SLUGS = slugs()
 
 def generate(slug: str):
     report = load(slug)
-    project = Project(root=Path("."), style=report.style)
+    project = Project(root=Path("."), style=report.style, switches=report.switches)
     facts = derive(report.accounts, project)
     content = UnitContent(unit=slug, year=report.year)
     sections = {s.key: s for s in render_narrative(facts, content, project, link=False)}
@@ -138,3 +138,16 @@ def test_a_yunnan_report_has_the_outline_of_published_yunnan_reports(published):
             if heading not in written:
                 written.append(heading)
         assert written == published[key], (prefix, written)
+
+
+def test_a_reports_own_switch_states_what_its_style_alone_does_not():
+    # 鄂城区 names each item's 2021 figure beside its change: prior_amount in the 三公 section only
+    report = load("hubei-2022-echeng-quanqu")
+    assert report.switches == {"prior_amount": ["three_public"]}
+    for switches, expected in (({}, False), (report.switches, True)):
+        project = Project(root=Path("."), style=report.style, switches=switches)
+        sections = {s.key: s.markdown for s in render_narrative(derive(report.accounts, project),
+                                                                UnitContent(unit=report.slug, year=report.year), project,
+                                                                link=False)}
+        assert ("公务用车购置支出较上年（272.53万元）增加126.72万元" in sections["three_public"]) is expected
+        assert "收入支出总计较2021年度增加400.00万元" in sections["overview"]  # other sections: no prior amount
