@@ -117,6 +117,8 @@ class Accounts:
     tables: dict[str, Table]
     files: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # (message, cell) the loader asks the user to look at: a 科目 name or code off that year's official list
+    warnings: list[tuple[str, CellRef]] = field(default_factory=list)
     prior: "Accounts | None" = None
 
     def __contains__(self, table_key: str) -> bool:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from disclosure.check.advisories import classification_names
 from disclosure.errors import InputError
 from disclosure.load import read_tables
 from disclosure.load.classification import FILES, LAST_YEAR, all_subjects, name_warning, year_list
+from disclosure.model import Accounts, CellRef
 from disclosure.standard import STANDARDS_DIR, TableSet, load_table_set
 from test_load import write_grid
 
@@ -92,22 +94,33 @@ def test_a_name_without_code_in_a_coded_table_takes_the_code_under_the_row_above
     assert any("有1行只写了名称、没有科目编码，已按2021年政府收支分类科目补上编码" in n for n in loaded.notices)
 
 
-def test_a_stated_name_that_is_not_the_official_one_is_a_notice_naming_the_cell(tmp_path):
+def test_a_stated_name_that_is_not_the_official_one_is_a_warning_naming_the_cell(tmp_path):
     rows = [HEAD, ["", "合计", 100, 100, None], ["221", "住房保障支出", 100, 100, None],
             ["22102", "住房改革支出", 100, 100, None], ["2210201", "购房补贴", 100, 100, None]]
     loaded = read(write(tmp_path / "w.xlsx", rows), 2021)
     assert loaded.tables["expenditure"].row("2210201").label == "购房补贴"  # published as stated
-    [notice] = [n for n in loaded.notices if "2210201" in n]
-    assert notice.startswith("tables/demo/x.xlsx，Sheet!B7：") or "!B7：" in notice
-    assert "2021年的名称是“住房公积金”" in notice
+    [(message, cell)] = [(m, c) for m, c in loaded.warnings if "2210201" in m]
+    assert (cell.file, cell.sheet, cell.cell, cell.table) == ("tables/demo/x.xlsx", "Sheet", "B7", "expenditure")
+    assert "2021年的名称是“住房公积金”" in message
+    assert not [n for n in loaded.notices if "2210201" in n]  # said once, as the warning
 
 
-def test_an_unknown_code_is_a_notice_not_a_refusal(tmp_path):
+def test_an_unknown_code_is_a_warning_not_a_refusal(tmp_path):
     rows = [HEAD, ["", "合计", 10, 10, None], ["224", "灾害防治及应急管理支出", 10, 10, None],
             ["22498", "自编款", 10, 10, None]]
     loaded = read(write(tmp_path / "w.xlsx", rows), 2022)
     assert loaded.tables["expenditure"].value("22498", "total") == D("10")
-    assert any("科目编码“22498”不在2022年政府收支分类科目中" in n and "!B6" in n for n in loaded.notices)
+    assert [(c.cell, "科目编码“22498”不在2022年政府收支分类科目中" in m) for m, c in loaded.warnings] == [("B6", True)]
+
+
+def test_check_states_each_name_warning_once_as_a_warning_on_its_cell():
+    """`check` says what the loader found off the year's list: severity 警告, the cell, the official name."""
+    cell = CellRef("tables/demo/2021.xlsx", "GK03", "B7", "expenditure")
+    accounts = Accounts(unit="demo", year=2021, unit_name="某单位", table_set="neimenggu-11", tables={},
+                        warnings=[("科目编码“2210201”在2021年的名称是“住房公积金”，表上写的是“购房补贴”", cell)])
+    [finding] = classification_names(accounts)
+    assert (finding.severity, finding.rule, finding.cells, finding.table) == ("warning", "classification.name", (cell,), "expenditure")
+    assert "住房公积金" in finding.message
 
 
 def test_an_unplaceable_row_with_figures_names_its_cell_and_the_nearest_official_names(tmp_path):

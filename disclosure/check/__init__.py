@@ -20,6 +20,7 @@ from typing import Any
 
 from disclosure.check.advisories import (
     budget_missing,
+    classification_names,
     empty_notes,
     empty_summary,
     missing_reasons,
@@ -129,6 +130,7 @@ def _findings(accounts: Accounts, project: Project, content: UnitContent | None,
             findings += evaluate(rule, accounts)
     findings += prior_year(accounts, project)
     findings += empty_notes(accounts, content)
+    findings += classification_names(accounts)
     findings += empty_summary(accounts)
     findings += missing_reasons(facts, content, project)
     findings += unknown_reasons(facts, content)

@@ -52,6 +52,16 @@ def empty_notes(accounts: Accounts, content: UnitContent | None) -> list[Finding
     return found
 
 
+def classification_names(accounts: Accounts) -> list[Finding]:
+    """A 科目编码 whose stated name is not that year's official name, or a code that year's list does not
+    know: a warning naming the cell (and the official name), never a refusal; the row is published as stated."""
+    return [
+        Finding("warning", "classification.name", message, (cell,), cell.table,
+                "科目编码和名称应与当年政府收支分类科目一致")
+        for message, cell in accounts.warnings
+    ]
+
+
 def needing_reasons(facts: Any, threshold: Decimal) -> list[Any]:
     """Facts of the derive stage that call for a written reason, one per ``reason_key``, in fact
     order: a change against the prior year of at least ``threshold`` % (or from a zero base), a

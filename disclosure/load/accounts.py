@@ -104,5 +104,6 @@ def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = 
         tables=loaded.tables,
         files=loaded.files,
         notices=loaded.notices,
+        warnings=loaded.warnings,
         prior=prior,
     )

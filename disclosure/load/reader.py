@@ -24,6 +24,7 @@ class LoadedTables:
     notices: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     unit_cells: list[tuple[str, CellRef]] = field(default_factory=list)  # every 编制单位 stated, with its cell
+    warnings: list[tuple[str, CellRef]] = field(default_factory=list)  # 科目 names and codes off that year's list
 
 
 def _sheets(source: Path, display_path: str) -> tuple[list[Sheet], list[str], list[Problem]]:
@@ -104,6 +105,7 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
     source = Path(source)
     sheets, files, problems = _sheets(source, display_path)
     notices: list[str] = []
+    warnings: list[tuple[str, CellRef]] = []
     found: dict[str, tuple[Sheet, SheetMeta]] = {}
     tables: dict[str, Table] = {}
     unit_cells: list[tuple[str, CellRef]] = []
@@ -160,6 +162,7 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
         table = reader.read()
         problems += reader.problems
         notices += reader.notices
+        warnings += reader.warnings
         if meta.title:
             table.title_cell = CellRef(sheet.file, sheet.name, a1(meta.title.row, meta.title.col), spec.key)
         if spec.supplementary and table.empty:  # nothing stated: as if the sheet were absent
@@ -180,4 +183,5 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
     ordered = {s.key: tables[s.key] for s in table_set if s.key in tables}
     names = [n for n, _ in unit_cells]
     unit_name = max(names, key=names.count) if names else None
-    return LoadedTables(tables=ordered, unit_name=unit_name, notices=notices, files=files, unit_cells=unit_cells)
+    return LoadedTables(tables=ordered, unit_name=unit_name, notices=notices, files=files, unit_cells=unit_cells,
+                        warnings=warnings)

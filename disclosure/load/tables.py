@@ -72,6 +72,9 @@ class SheetReader:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # the sheet's own notes (注：…) below the table
     notices: list[str] = field(default_factory=list)  # what the loader left aside, for the user
+    # what the user must look at though the table is read: a 科目编码 whose stated name is not that year's
+    # official name, or a code the year's list does not know (the row is published as stated)
+    warnings: list[tuple[str, CellRef]] = field(default_factory=list)
     any_value: bool = False
     _said: list[tuple[int | None, int | None, str, str]] = field(default_factory=list)  # (r, c, kind, message)
     _stray: list[tuple[int, int, str, list | None]] = field(default_factory=list)  # rows with figures that fit nowhere
@@ -82,6 +85,9 @@ class SheetReader:
 
     def notice(self, message: str, r: int, c: int) -> None:
         self._said.append((r, c, "notice", message))
+
+    def warning(self, message: str, r: int, c: int) -> None:
+        self._said.append((r, c, "warning", message))
 
     def _flush(self) -> None:
         """Turn what was said into problems and notices; the same message at many cells is said once."""
@@ -104,6 +110,8 @@ class SheetReader:
         cell = a1(r, c) if r is not None and c is not None else None
         if kind == "problem":
             self.problems.append(Problem(message, file=self.sheet.file, sheet=self.sheet.name, cell=cell))
+        elif kind == "warning" and cell is not None:
+            self.warnings.append((message, CellRef(self.sheet.file, self.sheet.name, cell, self.spec.key)))
         else:
             self.notices.append(f"{self.sheet.file}，{self.sheet.name}!{cell}：{message}" if cell else f"{self.sheet.file}，{self.sheet.name}：{message}")
 
@@ -392,7 +400,7 @@ class SheetReader:
                 if label.code is not None and row.code == label.code:
                     warning = name_warning(scheme, self.year, row.code, row.label)
                     if warning:
-                        self.notice(warning, r, label.col)
+                        self.warning(warning, r, label.col)
                 for key, c in cmap.items():
                     self.value(row, key, r, c)
                 per_part[part].append(row)
