@@ -7,7 +7,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from disclosure.load.labels import normalize_label  # the one normalisation, re-exported for the specs
+from disclosure.labels import normalize_label  # the one normalisation, re-exported for the specs
 
 STANDARDS_DIR = Path(__file__).parent / "standards"
 DEFAULT_TABLE_SET = "neimenggu-11"

@@ -73,7 +73,7 @@ def test_bound_family_entries_are_reused_and_distinct_per_code():
 
 
 def test_spec_lookups_made_at_load_equal_a_fresh_normalisation():
-    from disclosure.load.labels import normalize_label
+    from disclosure.labels import normalize_label
     from disclosure.performance.rubric import load_rubric
 
     for spec in load_table_set("neimenggu-11").tables:

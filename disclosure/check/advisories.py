@@ -9,7 +9,7 @@ from disclosure.check.finding import Finding
 from disclosure.check.spec import ADJUSTMENT_REASON
 from disclosure.content import PLACEHOLDER, UnitContent
 from disclosure.derive import MONEY, PERCENT
-from disclosure.load.labels import says_empty
+from disclosure.labels import says_empty
 from disclosure.model import Accounts
 from disclosure.money import HUNDRED, format_amount
 from disclosure.project import Project

@@ -17,27 +17,12 @@ one row of a record table (三公); rows named only by indentation are keyed by 
 Modules: workbook (open files safely, calamine grids), locate (title/unit/year lines), header
 (header paths, column roles, blocks, column matching), rows (codes, names, levels), tables (one
 sheet → Table), codes (codes for rows shown by indentation only, borrowed from the source's other
-tables), reader (a source → tables), accounts (a project's unit-year), labels (the one
-normalisation of row labels and column headers), classification (the 政府收支分类科目 by year).
+tables), reader (a source → tables), accounts (a project's unit-year), classification (the
+政府收支分类科目 by year). The one normalisation of row labels and column headers is
+`disclosure.labels`, below both this package and `disclosure.standard`.
 """
-from __future__ import annotations
+from disclosure.load.accounts import load_accounts
+from disclosure.load.reader import LoadedTables, read_tables
+from disclosure.load.tables import RECORD_ROW
 
-from importlib import import_module
-from typing import Any
-
-# Imported on first use, so that `disclosure.load.labels` (which `disclosure.standard` uses) can be
-# imported without pulling in the loader, which itself needs `disclosure.standard`.
-_ENTRIES = {
-    "load_accounts": "disclosure.load.accounts",
-    "read_tables": "disclosure.load.reader",
-    "LoadedTables": "disclosure.load.reader",
-    "RECORD_ROW": "disclosure.load.tables",
-}
-
-__all__ = list(_ENTRIES)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _ENTRIES:
-        raise AttributeError(f"module 'disclosure.load' has no attribute {name!r}")
-    return getattr(import_module(_ENTRIES[name]), name)
+__all__ = ["LoadedTables", "RECORD_ROW", "load_accounts", "read_tables"]

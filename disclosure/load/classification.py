@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from disclosure.load.labels import normalize_label, strip_numbering
+from disclosure.labels import normalize_label, strip_numbering
 from disclosure.standard import STANDARDS_DIR
 
 FIRST_YEAR, LAST_YEAR = 2016, 2026

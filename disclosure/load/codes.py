@@ -7,7 +7,7 @@ table with the others, so each indented row takes the code of the row with the s
 """
 from __future__ import annotations
 
-from disclosure.load.labels import normalize_label, strip_numbering
+from disclosure.labels import normalize_label, strip_numbering
 from disclosure.model import Table
 
 LEVEL_DIGITS = {1: 3, 2: 5, 3: 7}

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from disclosure.load.labels import NUMBERING_WORDS
+from disclosure.labels import NUMBERING_WORDS
 from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
 from disclosure.money import NotANumber, parse_amount

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from disclosure.load.header import Block, Column
 from disclosure.load.classification import any_year_code, year_list
-from disclosure.load.labels import is_note, strip_numbering
+from disclosure.labels import is_note, strip_numbering
 from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
 from disclosure.standard import classification_names, function_class_code

@@ -35,7 +35,7 @@ from disclosure.load.classification import (
     suggestion_text,
     year_list,
 )
-from disclosure.load.labels import is_spacer, money_unit
+from disclosure.labels import is_spacer, money_unit
 from disclosure.load.text import find_item, norm
 from disclosure.load.workbook import Sheet, a1
 from disclosure.model import CellRef, Row, Table

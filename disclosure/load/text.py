@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable
 
-from disclosure.load.labels import loose_key, normalize_label
+from disclosure.labels import loose_key, normalize_label
 from disclosure.standard import ItemSpec
 
 norm = lru_cache(maxsize=16384)(normalize_label)

@@ -1,4 +1,4 @@
-"""The one normalisation of labels and headers (disclosure.load.labels), table-driven over labels,
+"""The one normalisation of labels and headers (disclosure.labels), table-driven over labels,
 headers, titles and 科目 names read in published 决算公开表 (tests/fixtures/real/labels.toml)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from disclosure.load.classification import year_list
 from disclosure.load.header import Column, assign_columns, column_role
-from disclosure.load.labels import is_note, is_spacer, label_unit, loose_key, money_unit, normalize_label
+from disclosure.labels import is_note, is_spacer, label_unit, loose_key, money_unit, normalize_label
 from disclosure.load.locate import _title_score
 from disclosure.load.text import find_item, norm
 from disclosure.standard import TableSpec, table_library
