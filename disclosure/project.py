@@ -294,7 +294,8 @@ def validate_config(data: dict) -> None:
                 continue
             kinds, meaning = keys[key]
             if isinstance(setting, bool) or not isinstance(setting, kinds):
-                shown = "文字（加英文双引号）" if kinds[0] is str else "数字"
+                shown = ("文字（加英文双引号）" if kinds[0] is str else
+                         f"成一节 [{name}.{key}]，其下每行一个设置" if kinds[0] is dict else "数字")
                 problems.append(Problem(f"[{name}] {key}（{meaning}）须写{shown}，现在写的是“{setting}”。", file=CONFIG_NAME))
     if problems:
         raise ConfigError(problems)

@@ -395,3 +395,13 @@ def test_check_and_build_say_a_wrong_switch_once_without_a_traceback(tmp_path, c
         assert main([command, str(tmp_path)]) == 2
         err = capsys.readouterr().err
         assert err.count("是否想写 zero_three_public？") == 1 and "Traceback" not in err
+
+
+def test_switches_written_as_one_value_say_how_to_write_them(tmp_path):
+    (tmp_path / "disclosure.toml").write_text('[project]\nswitches = "list_zero"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_project(tmp_path)
+    assert "[project] switches（单项句式开关（[project.switches]））须写成一节 [project.switches]，其下每行一个设置" in str(exc.value)
+    (tmp_path / "disclosure.toml").write_text('[years.2021]\nswitches = "list_zero"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[years.2021.switches\] 须写成一节"):
+        load_project(tmp_path)
