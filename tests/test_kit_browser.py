@@ -10,8 +10,8 @@ import pytest
 from test_site_support import UNIT, build, copy_example, digest_tree
 
 from disclosure.errors import ConfigError
-from disclosure.kit import chromium
-from disclosure.kit.chromium import NO_BROWSER, find_browser, require_browser
+from disclosure.site.kit import chromium
+from disclosure.site.kit.chromium import NO_BROWSER, find_browser, require_browser
 
 KIT_FILES = ("report.pdf", "report.docx", "fragment.html", "metadata.json", "metadata.xml")
 

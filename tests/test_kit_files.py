@@ -16,7 +16,7 @@ import pytest
 from kit_support import DATE, PUBLISHER
 from test_site_support import UNIT, UNIT_NAME
 
-from disclosure.kit.metadata import metadata_json, metadata_xml
+from disclosure.site.kit.metadata import metadata_json, metadata_xml
 from disclosure.project import load_project
 from disclosure.site.public_check import page_leaks
 from disclosure.standard import load_table_set

@@ -21,7 +21,7 @@ from pdftext import page_texts  # noqa: E402
 from kit_support import DATE, PUBLISHER  # noqa: E402
 from test_site_support import UNIT, UNIT_NAME, build, copy_example  # noqa: E402
 
-from disclosure.kit.pdf import stable  # noqa: E402
+from disclosure.site.kit.pdf import stable  # noqa: E402
 from disclosure.site.public_check import text_leaks  # noqa: E402
 from disclosure.standard import load_table_set  # noqa: E402
 

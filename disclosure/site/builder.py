@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclosure.errors import CheckFailed, Problem
-from disclosure.kit.chromium import require_browser
+from disclosure.site.kit.chromium import require_browser
 from disclosure.project import Project
 from disclosure.site.output import staged
 from disclosure.site.portal import check_portal, write_assets, write_portal

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, count_by_severity
 from disclosure.features import feature_pages, feature_sections
 from disclosure.hooks import ExtraPage, PageProvider, UnitYearContext
-from disclosure.kit import KitInput, kit_links, write_kit
+from disclosure.site.kit import KitInput, kit_links, write_kit
 from disclosure.links import TABLES_DIR, cell_href, table_page
 from disclosure.markup import clean_html
 from disclosure.pipeline import UnitYear, run_unit_year

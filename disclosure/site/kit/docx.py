@@ -17,7 +17,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from disclosure.kit.zips import stable_zip
+from disclosure.site.kit.zips import stable_zip
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"

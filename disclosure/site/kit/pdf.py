@@ -151,7 +151,7 @@ def _renumber_nodes(pdf: bytes) -> bytes:
 
 def render_pdf(html: str, title: str, publish_date: str) -> bytes:
     """Print a self-contained page with Chromium (in its own thread) and make the bytes stable."""
-    from disclosure.kit.chromium import with_browser
+    from disclosure.site.kit.chromium import with_browser
 
     header, footer = _templates(title)
 

@@ -5,8 +5,10 @@ a document, so beside the pages a public build writes the kit: ``report.pdf`` (t
 every 公开表, for the attachment), ``report.docx`` (the same as an editable Word document, for 审批 and
 保密审查), ``fragment.html`` (the body for the CMS editor), ``metadata.json``/``.xml`` (the 政务公开
 fields configured) and one zip of all of them with the tables' CSV files and the public workbook,
-named for the unit and year. It is a build step of the public site, not a feature; ``--no-kit``
-leaves it out. Everything in it is made from what the report page was rendered from.
+named for the unit and year. It is a build step of the public site, not a feature, and lives in the
+site's package (it writes with the site's writer, inlines the site's theme and passes the site's
+public check); ``--no-kit`` leaves it out. Everything in it is made from what the report page was
+rendered from.
 """
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from disclosure.links import TABLES_DIR
+from disclosure.site.output import write
+from disclosure.site.public_check import require_public, require_public_text
 
 KIT_DIR = "kit"
 REPORT_PDF = f"{KIT_DIR}/report.pdf"
@@ -73,14 +79,11 @@ def kit_links(unit_name: str, year: int) -> list[tuple[str, str]]:
 
 def write_kit(kit: KitInput) -> list[str]:
     """Write the kit's files into ``kit.folder``; return their paths relative to it."""
-    from disclosure.kit.docx import DocxInput, report_docx
-    from disclosure.kit.fragment import report_fragment
-    from disclosure.kit.metadata import metadata_json, metadata_xml
-    from disclosure.kit.pdf import Cover, write_report_pdf
-    from disclosure.kit.zips import zip_entries
-    from disclosure.links import TABLES_DIR
-    from disclosure.site.output import write
-    from disclosure.site.public_check import require_public, require_public_text
+    from disclosure.site.kit.docx import DocxInput, report_docx
+    from disclosure.site.kit.fragment import report_fragment
+    from disclosure.site.kit.metadata import metadata_json, metadata_xml
+    from disclosure.site.kit.pdf import Cover, write_report_pdf
+    from disclosure.site.kit.zips import zip_entries
 
     cover = Cover(kit.unit_name, kit.year, kit.publisher, kit.publish_date)
     pdf = write_report_pdf(kit.report_html, kit.folder, kit.project_root, cover, kit.css_prefix, kit.title)
