@@ -197,7 +197,8 @@ def _value_row(lay: SheetLayout, key: str, row: int, cols: dict[str, int], fmt: 
 
 def _classified(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
     columns = template_columns(spec, table_set)
-    paths = [("科目编码",), ("科目名称",), *_paths(columns)]
+    labels = ("单位编码", "单位名称") if spec.classification == "units" else ("科目编码", "科目名称")  # 分单位: a row per unit
+    paths = [(labels[0],), (labels[1],), *_paths(columns)]
     headers, depth = _header_cells(paths, HEADER_TOP)
     lay = SheetLayout(spec, sheet_name(spec), len(paths), depth, headers)
     lay.text_cols, lay.label_cols = {1}, {2}

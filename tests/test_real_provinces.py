@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from disclosure.check import check_accounts
+from disclosure.check import check_accounts, errors_of
 from disclosure.cli import main
 from disclosure.load import load_accounts
 from disclosure.pipeline import check_unit_year
 from disclosure.project import Project, load_project
-from factories import make_accounts, make_table
+from factories import make_accounts, make_table, with_value
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 sys.path.insert(0, str(REAL))
@@ -129,13 +129,24 @@ def test_sheets_named_by_chinese_numerals_are_found_without_their_titles(tmp_pat
     }
 
 
-def test_the_zhejiang_by_unit_tables_are_named_and_left_out_the_by_subject_ones_read():
-    """浙江 publishes 收入/支出决算表 twice, 分单位 and 分科目: the 分科目 ones are the set's tables."""
-    accounts = load_accounts(load_project(REAL / "qiantang-2021"), "qiantang-shenpi", 2021)
+def test_the_zhejiang_by_unit_tables_are_read_beside_the_by_subject_ones_and_tie_to_them():
+    """浙江 publishes 收入/支出决算表 twice, 分单位 (a row per unit) and 分科目: both are read, the 分单位 合计
+    must be the sum of its units and equal the 分科目 合计, column by column."""
+    project = load_project(REAL / "qiantang-2021")
+    accounts = load_accounts(project, "qiantang-shenpi", 2021)
     assert (accounts.tables["income"].sheet, accounts.tables["expenditure"].sheet) == ("表3", "表5")
-    left_out = [n for n in accounts.notices if "未读取" in n]
-    assert len(left_out) == 2 and "“表2”" in left_out[0] and "“表4”" in left_out[1]
-    assert accounts.tables["expenditure"].value("total", "basic") == Decimal("2054.70")
+    by_unit = accounts.tables["expenditure_by_unit"]
+    assert (accounts.tables["income_by_unit"].sheet, by_unit.sheet) == ("表2", "表4")
+    assert not [n for n in accounts.notices if "未读取" in n]
+    assert [(r.label, r.level) for r in by_unit.rows if r.key != "total"] == [("杭州市钱塘区行政审批局", 1)]
+    assert by_unit.value("total", "basic") == accounts.tables["expenditure"].value("total", "basic") == Decimal("2054.70")
+    unit_row = next(r.key for r in by_unit.rows if r.key != "total")
+    off = with_value(accounts, "expenditure_by_unit", unit_row, "basic", "2000.00")
+    assert {f.rule for f in errors_of(check_accounts(off, project))} == {"by_unit.total"}
+    off = with_value(accounts, "income_by_unit", "total", "fiscal", "4350.00")
+    found = errors_of(check_accounts(off, project))
+    assert {f.rule for f in found} == {"by_unit.total", "income_by_unit.fiscal"}
+    assert any(c.sheet == "表2" for f in found for c in f.cells)
 
 
 def test_the_sichuan_2021_set_is_read_in_its_fourteen_tables_and_2022_in_thirteen():

@@ -44,7 +44,7 @@ def test_every_set_is_well_formed(name):
         if spec.layout == "blocks":
             assert len(spec.blocks) >= 2
         if spec.layout == "classified":
-            assert spec.classification in {"function", "economic"}
+            assert spec.classification in {"function", "economic", "units"}  # units: a 分单位 table
         item_keys = [spec.item_key(b, i.key) for b, i in spec.all_items()]
         assert len(item_keys) == len(set(item_keys)), f"{spec.key} item keys are unique"
 

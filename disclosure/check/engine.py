@@ -293,7 +293,8 @@ def _tree(rule: Rule, accounts: Accounts) -> Iterator[Finding]:
         table = accounts.get(key)
         if table is None:
             continue
-        rows = table.code_rows(block=block)
+        # classification rows, and the named rows of a level (a 分单位 table's units) that sum to its total
+        rows = [r for r in table.rows if (r.code is not None or r.level is not None) and (block is None or r.block == block)]
         by_code = {r.code: r for r in rows if r.code}
         children: dict[str, list[Row]] = {}
         top: list[Row] = []

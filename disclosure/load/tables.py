@@ -35,7 +35,7 @@ from disclosure.load.classification import (
     suggestion_text,
     year_list,
 )
-from disclosure.labels import is_spacer, money_unit
+from disclosure.labels import is_spacer, money_unit, normalize_label
 from disclosure.load.text import find_item, norm
 from disclosure.load.workbook import Sheet, a1
 from disclosure.model import CellRef, Row, Table
@@ -43,6 +43,7 @@ from disclosure.money import NotANumber, count_problem, parse_amount, to_wan
 from disclosure.standard import ColumnSpec, ItemSpec, TableSpec
 
 RECORD_ROW = "record"  # row key of the single data row of a `record` table (三公)
+UNITS = "units"  # the classification of a 分单位 table: rows named by the department's units
 MONEY_UNITS = {"元", "万元", "亿元"}
 FRACTIONAL_UNITS = {"分", "%", "％"}  # scores and rates: not counts, may have decimals
 STRAY_RUN = 20  # this many rows in a row that cannot be rows of the table, after its rows: the table has ended
@@ -368,7 +369,7 @@ class SheetReader:
                     if not blank:
                         self.problem("这一行有数字，但没有项目名称或科目编码。请补上名称或编码。", r, label.col)
                     continue
-                if label.bad_code is not None:
+                if label.bad_code is not None and classification != UNITS:
                     self.problem(
                         f"科目编码“{label.bad_code}”位数不对：功能分类为3/5/7位，经济分类为3/5位。请改正编码。", r, label.col
                     )
@@ -560,6 +561,9 @@ class SheetReader:
             if item is not None:
                 used.add(item.key)
                 return Row(key=key(item.key), label=label.name, block=block_key, unit=item.unit)
+        if classification == UNITS:  # a 分单位 table: every other named row is one unit, on the first level
+            name = label.name or label.code or label.bad_code or ""
+            return Row(key=key(f"unit.{normalize_label(name)}"), label=name, level=1, block=block_key) if name else None
         scheme = "economic" if classification == "economic" else "function"
         code = label.code
         if code is None and classification in ("function-class", "economic"):

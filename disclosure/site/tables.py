@@ -131,7 +131,8 @@ def _value_cells(table: Table, row: Row, columns: list[ColumnSpec]) -> list[Cell
 def _grid(table: Table, caption: str, rows: list[Row], columns: list[ColumnSpec], coded: bool,
           lines: dict[str, tuple[int, int]] | None = None) -> Grid:
     """A grid of code rows (科目编码 | 科目名称), of numbered items (项目 | 行次) or of items (项目)."""
-    lead = ["科目编码", "科目名称"] if coded else ["项目", "行次"] if lines is not None else ["项目"]
+    named = table.spec.classification == "units"  # a 分单位 table: rows are the department's units
+    lead = ["科目编码", "科目名称"] if coded else ["项目", "行次"] if lines is not None else ["单位名称" if named else "项目"]
     body = []
     for row in rows:
         cells = [Cell(row.code or "", kind="code")] if coded else []
@@ -226,7 +227,8 @@ def table_view(table: Table, year: int) -> TableView:
     elif spec.layout == "record":
         grids = [_grid(table, caption, table.rows, shown_columns(table, spec.columns), False)]
     else:
-        grids = [_grid(table, caption, table.rows, shown_columns(table, spec.columns), True)]
+        coded = spec.classification != "units"
+        grids = [_grid(table, caption, table.rows, shown_columns(table, spec.columns), coded)]
     note = (spec.empty_note or "本表为空表。").format(year=year) if table.empty else ""
     side = len(grids) == 2 and all(g.width <= SIDE_WIDTH for g in grids)
     return TableView(spec.key, marker, spec.title, grids, table.empty, note, list(table.notes), table.sheet, side)
