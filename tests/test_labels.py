@@ -9,7 +9,7 @@ import pytest
 
 from disclosure.load.classification import year_list
 from disclosure.load.header import Column, assign_columns, column_role
-from disclosure.labels import is_note, is_spacer, label_unit, loose_key, money_unit, normalize_label
+from disclosure.labels import is_note, is_spacer, label_unit, loose_key, money_unit, normalize_label, says_empty
 from disclosure.load.locate import _title_score
 from disclosure.load.text import find_item, norm
 from disclosure.standard import TableSpec, table_library
@@ -165,6 +165,20 @@ def test_note_and_signature_lines(text):
 @pytest.mark.parametrize("text", ["注册资本金", "说明书印刷费", "一般公共服务支出"])
 def test_names_that_only_begin_like_notes_are_not_notes(text):
     assert not is_note(text)
+
+
+# what published tables print under an empty table, with or without 注：
+@pytest.mark.parametrize("text", [
+    "本单位无政府性基金预算财政拨款收入、支出，故本表为空表", "本表无数据。", "此表为空", "该表无内容",
+    "本单位2021年度没有国有资本经营预算财政拨款支出。", "注：本部门无此项支出", "本表为空表",
+])
+def test_a_line_saying_the_table_is_empty_is_a_note(text):
+    assert says_empty(text) and is_note(text)
+
+
+@pytest.mark.parametrize("text", ["数据中心", "其他收入", "本年收入合计", "项目（按功能分类）", "大数据发展管理"])
+def test_labels_are_not_taken_for_an_empty_tables_note(text):
+    assert not says_empty(text) and not is_note(text)
 
 
 def test_spacer_rows():

@@ -14,6 +14,7 @@ from disclosure.cli import main
 from disclosure.load import load_accounts
 from disclosure.pipeline import check_unit_year
 from disclosure.project import Project, load_project
+from disclosure.wording.style import style_for
 from factories import make_accounts, make_table, with_value
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -161,6 +162,8 @@ def test_the_sichuan_2021_set_is_read_in_its_fourteen_tables_and_2022_in_thirtee
     assert earlier.tables["three_public"].sheet == "附表十" and later.tables["three_public"].sheet == "附表十三"
     assert earlier.tables["gov_fund_three_public"].sheet == "附表十二" and earlier.tables["gov_fund_three_public"].empty
     assert "gov_fund_three_public" not in later.tables
+    # both 四川 sets are written in the 四川 style when a project names none
+    assert {style_for(Project(root=Path("."), table_set=s)).name for s in ("sichuan-13", "sichuan-14")} == {"sichuan"}
     # the 经济分类 detail ties to the 一般公共预算 table: 项目支出 3,003.64 − 213.64 of 其他资金 = 2,790.00
     assert later.tables["general_budget_detail"].value("total", "project") == Decimal("2790.00")
     assert later.tables["fiscal_detail"].value("total", "total") == Decimal("3890.27")
