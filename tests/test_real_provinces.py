@@ -11,6 +11,7 @@ import pytest
 
 from disclosure.check import check_accounts, errors_of
 from disclosure.cli import main
+from disclosure.derive import derive
 from disclosure.load import load_accounts
 from disclosure.pipeline import check_unit_year
 from disclosure.project import Project, load_project
@@ -194,3 +195,15 @@ def test_the_empty_table_note_is_any_sentence_that_says_so(note, explained):
     accounts = make_accounts({"projects": make_table("projects", {"total": {}}, notes=[note])})
     warned = [f for f in check_accounts(accounts, Project(root=Path("."))) if f.rule == "empty.note"]
     assert (not warned) == explained
+
+
+def test_a_blank_cell_of_the_supplementary_sheet_is_not_stated_as_zero():
+    """大英 2022 states 机关运行经费, 政府采购 and the 公务接待 counts in words, not its vehicles: the 补充信息表
+    leaves 车辆数合计 blank, and no fact (no “共有车辆0辆”) comes of it; 2021 gives only 机关运行经费."""
+    project = load_project(REAL / "daying-2022")
+    facts = derive(load_accounts(project, "daying-wenlv", 2022), project)
+    assert facts["operating_cost"].value == Decimal("73.73") and facts["procurement.total"].value == Decimal("709.65")
+    assert "assets.vehicles.total" not in facts
+    earlier = derive(load_accounts(project, "daying-wenlv", 2021, with_prior=False), project)
+    assert earlier["operating_cost"].value == Decimal("359.23")
+    assert "procurement.total" not in earlier and "tp.reception_batches" not in earlier
