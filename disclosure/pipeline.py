@@ -3,7 +3,7 @@
 batch build all read.
 
     run_unit_year(project, unit, year, narrative=True) -> UnitYear   # InputError when unreadable
-    check_unit_year(project, unit, year) -> check.run.UnitYearResult  # never raises for bad input
+    check_unit_year(project, unit, year) -> check.record.UnitYearCheck  # never raises for bad input
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from disclosure.check import FeatureCheck, check_accounts
 from disclosure.check.finding import Finding
-from disclosure.check.run import UnitYearResult, checked, unreadable
+from disclosure.check.record import UnitYearCheck, checked, unreadable
 from disclosure.content import UnitContent, load_content
 from disclosure.derive import derive
 from disclosure.errors import ConfigError, InputError
@@ -80,7 +80,7 @@ def _feature_checks(project: Project, accounts: Accounts, results: Mapping[str, 
     return tuple(checks)
 
 
-def check_unit_year(project: Project, unit: str, year: int) -> UnitYearResult:
+def check_unit_year(project: Project, unit: str, year: int) -> UnitYearCheck:
     """The check command's record of one unit-year; an unreadable one comes back with its problems."""
     try:
         unit_year = run_unit_year(project, unit, year, narrative=False)

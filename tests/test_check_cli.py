@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from disclosure.check.report import write_rich
+from disclosure.check.formats import write_rich
 from disclosure.pipeline import check_unit_year
 from disclosure.cli import main
 from disclosure.load import load_accounts

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from disclosure.check import check_accounts, errors_of, load_rules
-from disclosure.check.spec import Term
+from disclosure.check.rulebook import Term
 from disclosure.model import CellRef
 from disclosure.project import Project
 from factories import Line, consistent_accounts, make_accounts, make_table, tree_rows, with_value
@@ -306,7 +306,7 @@ def test_a_set_may_replace_a_shared_rule():
     assert national["state_capital.empty"].params["funds"] == ["fiscal_summary:expenditure.year_total:state_capital?"]
     assert len(shared["state_capital.empty"].params["funds"]) == 4
     # national 09表 is an expenditure table: income and balances alone leave it blank, rightly
-    from disclosure.check.engine import evaluate
+    from disclosure.check.rule_engine import evaluate
 
     lines = [Line("2040201", basic="10"), Line("2230101", "state_capital", closing="3.00")]
     accounts = consistent_accounts(lines, personnel={"30101": "10"}, public={}, table_set="national-9")

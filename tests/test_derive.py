@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from disclosure.derive import REGISTRY, Facts, derive, write_facts_json
-from disclosure.derive.specs import Family
+from disclosure.derive.entry_kinds import Family
 from disclosure.model import Accounts, CellRef, Row, Table
 from disclosure.project import Project
 from disclosure.standard import load_table_set
@@ -352,7 +352,7 @@ def test_families_are_declared_before_use():
 
 def test_family_members_compare_against_zero_only_when_the_prior_table_exists():
     from disclosure.derive.registry import cell
-    from disclosure.derive.specs import Registry
+    from disclosure.derive.entry_kinds import Registry
 
     registry = Registry(entries=(
         Family(key="fam", label="款", description="款", tables=("basic",), level=2, block="public"),

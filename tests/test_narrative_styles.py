@@ -239,7 +239,7 @@ def test_the_report_page_has_the_parts_of_its_style_in_their_order(tmp_path):
 
 
 def test_without_a_narrative_content_goes_to_the_parts_of_the_style():
-    from disclosure.site.report import report_parts
+    from disclosure.site.outline import report_parts
 
     content = UnitContent(unit="example", year=2021, sections={"duties": "负责交通管理。", "glossary": "财政拨款：…",
                                                                "contact": "电话：1"})

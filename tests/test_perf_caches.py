@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from disclosure.derive.specs import Cell, Source
+from disclosure.derive.entry_kinds import Cell, Source
 from disclosure.markup import clean_html, render_markdown
 from disclosure.performance.inputs import load_performance_inputs
 from disclosure.project import load_project

@@ -112,7 +112,7 @@ OUTLINES = tomllib.loads((Path(__file__).parent / "fixtures" / "reports" / "outl
 @pytest.mark.parametrize("published", OUTLINES["outline"], ids=lambda o: f"{o['year']}-{o['unit']}")
 def test_a_yunnan_report_has_the_outline_of_published_yunnan_reports(published):
     # the example's tables as the report of the published year, named as the published unit
-    from disclosure.site.report import outline
+    from disclosure.site.outline import outline
     from disclosure.wording.style import load_style
     from test_derive import example_accounts
 

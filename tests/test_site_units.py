@@ -19,7 +19,7 @@ from disclosure.derive.facts import Fact, Facts
 from disclosure.markup import clean_html, render_markdown, shift_headings
 from disclosure.model import CellRef
 from disclosure.site.charts import trend_charts, unit_year_charts
-from disclosure.site.report import unlink_missing
+from disclosure.site.outline import unlink_missing
 from disclosure.site.tables import table_csv, table_view
 from disclosure.site.theme import css_string, theme_dirs
 

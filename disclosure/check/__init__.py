@@ -9,7 +9,7 @@ Public API::
     summary_line(findings) -> str                 # 未通过校验：错误 1 条，警告 0 条，提示 4 条。
     Finding(severity, rule, message, cells, table).to_dict()
 
-Rules are data: ``rules/<table set>.toml`` (syntax in ``spec.py``), evaluated by ``engine.py``;
+Rules are data: ``rules/<table set>.toml`` (syntax in ``rulebook.py``), evaluated by ``rule_engine.py``;
 content warnings live in ``advisories.py``. ``run.check_unit_year(project, unit, year)`` loads,
 derives and checks one unit-year for the command line; ``report`` prints text or JSON.
 """
@@ -28,9 +28,9 @@ from disclosure.check.advisories import (
     prior_year,
     unknown_reasons,
 )
-from disclosure.check.engine import chain_findings, evaluate
+from disclosure.check.rule_engine import chain_findings, evaluate
 from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
-from disclosure.check.spec import ADJUSTMENT_REASON, Rule, load_rules
+from disclosure.check.rulebook import ADJUSTMENT_REASON, Rule, load_rules
 from disclosure.check.yearly import review_marks
 from disclosure.content import UnitContent
 from disclosure.errors import ConfigError, Problem
@@ -58,7 +58,7 @@ def rules_for(accounts: Accounts, project: Project) -> tuple[Rule, ...]:
     try:
         return load_rules(name)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(Problem(f"校验规则文件有误：{exc}。请按 disclosure/check/spec.py 所述格式修改。",
+        raise ConfigError(Problem(f"校验规则文件有误：{exc}。请按 disclosure/check/rulebook.py 所述格式修改。",
                                   file=str(name))) from exc
 
 

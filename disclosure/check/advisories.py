@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from disclosure.check.finding import Finding
-from disclosure.check.spec import ADJUSTMENT_REASON
+from disclosure.check.rulebook import ADJUSTMENT_REASON
 from disclosure.content import PLACEHOLDER, UnitContent
 from disclosure.derive import MONEY, PERCENT
 from disclosure.labels import says_empty

@@ -44,8 +44,8 @@ def inventory_notices(project: Project, units: list[str], whole: bool) -> list[s
 
 
 def run(args: argparse.Namespace) -> int:
-    from disclosure.check.report import to_json, write_plain, write_rich
-    from disclosure.check.run import folder_result
+    from disclosure.check.formats import to_json, write_plain, write_rich
+    from disclosure.check.record import folder_result
     from disclosure.pipeline import check_unit_year
 
     project = load_project(args.project)

@@ -55,7 +55,7 @@ def _unit_of(project: Project, file: Path) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from disclosure.monitoring import evaluate_monitoring, load_monitoring_notes, read_monitoring
-    from disclosure.monitoring.output import monitoring_json, monitoring_text
+    from disclosure.monitoring.formats import monitoring_json, monitoring_text
     from disclosure.monitoring.scaffold import parse_date
 
     file = Path(args.file)

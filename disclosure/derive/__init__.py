@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from disclosure.derive.engine import run
 from disclosure.derive.facts import MONEY, PERCENT, Fact, Facts, write_facts_json
 from disclosure.derive.registry import REGISTRY
-from disclosure.derive.specs import Registry
+from disclosure.derive.entry_kinds import Registry
 from disclosure.wording.style import style_for
 
 if TYPE_CHECKING:  # pragma: no cover

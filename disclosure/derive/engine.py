@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from disclosure.derive.facts import PERCENT, Fact, Facts
-from disclosure.derive.specs import Family, Registry, Scope, Spec, places_for
+from disclosure.derive.entry_kinds import Family, Registry, Scope, Spec, places_for
 from disclosure.model import Accounts
 from disclosure.money import percent
 

@@ -7,7 +7,7 @@ where it comes from: cells (``Cell`` with ``Source``s, first applicable wins), o
 """
 from __future__ import annotations
 
-from disclosure.derive.specs import Cell, Difference, EmptyTable, Family, Ratio, Registry, Source, Sum, TableGiven
+from disclosure.derive.entry_kinds import Cell, Difference, EmptyTable, Family, Ratio, Registry, Source, Sum, TableGiven
 from disclosure.load.classification import year_list
 from disclosure.model import Row, Table
 

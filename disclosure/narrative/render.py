@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from disclosure.content import UnitContent
 from disclosure.derive import REGISTRY, Fact, Facts
-from disclosure.derive.specs import Registry
+from disclosure.derive.entry_kinds import Registry
 from disclosure.errors import InputError, Problem
 from disclosure.links import cell_href
 from disclosure.markup import WORDING, render_markdown

@@ -9,7 +9,7 @@ from functools import lru_cache
 from jinja2.exceptions import UndefinedError
 
 from disclosure.derive.facts import Fact, Facts
-from disclosure.derive.specs import Family, Registry
+from disclosure.derive.entry_kinds import Family, Registry
 
 COMPARE_SUFFIXES = (".prior", ".change", ".change_pct")
 

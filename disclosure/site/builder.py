@@ -10,17 +10,17 @@ from disclosure.site.kit.chromium import require_browser
 from disclosure.project import Project
 from disclosure.site.output import staged
 from disclosure.site.portal import check_portal, write_assets, write_portal
-from disclosure.site.unit_year import BuildOptions, UnitYearResult, build_unit_year
+from disclosure.site.unit_year import BuildOptions, RenderedUnitYear, build_unit_year
 
 
 @dataclass
 class SiteResult:
     out: Path
-    results: list[UnitYearResult] = field(default_factory=list)
+    results: list[RenderedUnitYear] = field(default_factory=list)
     pages: int = 0
 
 
-def refusal(results: Iterable[UnitYearResult]) -> CheckFailed | None:
+def refusal(results: Iterable[RenderedUnitYear]) -> CheckFailed | None:
     """The error listing every check error of refused unit-years, or None."""
     problems: list[Problem] = []
     for r in results:
@@ -40,7 +40,7 @@ def refusal(results: Iterable[UnitYearResult]) -> CheckFailed | None:
     return CheckFailed(problems) if problems else None
 
 
-def build_portal(project: Project, out_dir: Path, results: list[UnitYearResult], options: BuildOptions | None = None) -> None:
+def build_portal(project: Project, out_dir: Path, results: list[RenderedUnitYear], options: BuildOptions | None = None) -> None:
     """The reduce step: assets (the theme's, once), portal, search page and index over ``results``
     (refused unit-years are left out)."""
     options = options or BuildOptions()

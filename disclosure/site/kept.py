@@ -70,7 +70,7 @@ def _figures(facts: Any) -> dict[str, KeptFigure] | None:
 
 
 def keep(result: Any, out_dir: Path | None = None) -> KeptResult:
-    """The slim result of a unit-year build (``UnitYearResult``) with its search part; writes the
+    """The slim result of a unit-year build (``RenderedUnitYear``) with its search part; writes the
     search docs beside its pages when ``out_dir`` is given and the unit-year was not refused."""
     if isinstance(result, KeptResult):
         return result

@@ -258,7 +258,7 @@ def _sample(results: Sequence[Any]) -> Sequence[Any]:
 
 def write_portal(project: Project, out: Path, results: Sequence[Any], *, public: bool) -> dict[str, int]:
     """Write ``index.html`` (portal), ``search.html`` and the search index (``assets/search/``) over
-    the published results (``KeptResult`` or ``UnitYearResult``, refused ones left out). Returns the
+    the published results (``KeptResult`` or ``RenderedUnitYear``, refused ones left out). Returns the
     search merge's counts."""
     rendered = _render_portal(project, out, results, public)
     kept, parts, units, common = rendered.kept, rendered.parts, rendered.units, rendered.common

@@ -25,7 +25,7 @@ from disclosure.site import prefix
 from disclosure.site.charts import ChartView, unit_year_charts
 from disclosure.site.output import copy, write
 from disclosure.site.public_check import require_public
-from disclosure.site.report import (
+from disclosure.site.outline import (
     Block,
     close_part,
     number_figures,
@@ -55,7 +55,7 @@ class PageInfo:
 
 
 @dataclass
-class UnitYearResult:
+class RenderedUnitYear:
     """What one unit-year produced: its status, findings, pages, search documents and facts."""
 
     unit: str
@@ -142,13 +142,13 @@ class _Pages:
         return html
 
 
-def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, options: BuildOptions = BuildOptions()) -> UnitYearResult:
+def build_unit_year(project: Project, unit: str, year: int, out_dir: Path, options: BuildOptions = BuildOptions()) -> RenderedUnitYear:
     """Run one unit-year through the stages (``disclosure.pipeline``) and render it into
     ``out_dir/<unit>/<year>/``. Raises InputError when its tables cannot be read."""
     return render_unit_year(run_unit_year(project, unit, year), out_dir, options)
 
 
-def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions = BuildOptions()) -> UnitYearResult:
+def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions = BuildOptions()) -> RenderedUnitYear:
     """Render one unit-year's pages. A unit-year with check errors is not written (status ``refused``)
     unless ``options.allow_errors``, in which case every page carries the draft banner (``draft``)."""
     if unit_year.derive_error is not None:
@@ -159,7 +159,7 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     unit_name = content.name or getattr(accounts, "unit_name", "") or unit
     findings = _sort_findings(findings)
     has_errors = any(f.severity == "error" for f in findings)
-    result = UnitYearResult(unit, year, unit_name, "published", findings, facts=facts)
+    result = RenderedUnitYear(unit, year, unit_name, "published", findings, facts=facts)
     if has_errors and not options.allow_errors:
         result.status = "refused"
         return result

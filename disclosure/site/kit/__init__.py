@@ -54,7 +54,7 @@ class KitInput:
     title: str  # the report's title
     publisher: str
     publish_date: str
-    parts: list[Any] = field(default_factory=list)  # the report page's parts (disclosure.site.report.Part)
+    parts: list[Any] = field(default_factory=list)  # the report page's parts (disclosure.site.outline.Part)
     views: list[Any] = field(default_factory=list)  # its 公开表 (disclosure.site.tables.TableView)
     charts: list[Any] = field(default_factory=list)  # its charts (ChartView)
     fields: dict[str, str] = field(default_factory=dict)  # the configured 政务公开 fields (Project.publication_fields)

@@ -456,7 +456,7 @@ class DocxInput:
     year: int
     publisher: str
     publish_date: str
-    parts: list[Any]  # disclosure.site.report.Part
+    parts: list[Any]  # disclosure.site.outline.Part
     views: list[Any]  # disclosure.site.tables.TableView
     charts: list[Any] = field(default_factory=list)  # ChartView
 

@@ -1,6 +1,6 @@
 """Evaluate declared rules over one unit-year's ``Accounts``: read cells, compare, report.
 
-The engine knows five kinds of rule (see ``spec.py``); which cells they read is data. It never
+The engine knows five kinds of rule (see ``rulebook.py``); which cells they read is data. It never
 changes the accounts and never raises for what it finds in them.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Callable, Iterator
 
 from disclosure.check.finding import Finding
-from disclosure.check.spec import ADJUSTMENT_REASON, Rule, Term
+from disclosure.check.rulebook import ADJUSTMENT_REASON, Rule, Term
 from disclosure.model import Accounts, CellRef, Row, Table
 from disclosure.money import format_amount
 from disclosure.standard import ColumnSpec, classification_names

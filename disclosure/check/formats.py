@@ -7,34 +7,34 @@ from itertools import groupby
 from typing import IO
 
 from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, Finding, summary_line
-from disclosure.check.run import UnitYearResult
+from disclosure.check.record import UnitYearCheck
 from disclosure.check.yearly import texts_json
 
 UNIT_YEAR_GROUP = "本年度"  # heading of findings that belong to no single table
 STYLES = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
 
 
-def _heading(result: UnitYearResult) -> str:
+def _heading(result: UnitYearCheck) -> str:
     if result.folder:
         return result.folder
     name = f"{result.unit_name}（{result.unit}）" if result.unit_name else result.unit
     return f"{name} {result.year} 年度"
 
 
-def _labelled(result: UnitYearResult, cell) -> bool:
+def _labelled(result: UnitYearCheck, cell) -> bool:
     """Whether a cell needs its file named: always in a folder of one file per table (every sheet
     may be called Sheet1), otherwise only for cells outside this year's workbook (the prior year's)."""
     folder = f"tables/{result.unit}/{result.year}/"
     return cell.file.startswith(folder) or not cell.file.startswith(f"tables/{result.unit}/{result.year}.")
 
 
-def _message(f: Finding, result: UnitYearResult) -> str:
+def _message(f: Finding, result: UnitYearCheck) -> str:
     """The finding's message, followed by the file of each cell whose sheet name alone is ambiguous."""
     where = "；".join(dict.fromkeys(f"{c.file} {c}" for c in f.cells if c.file.startswith("tables/") and _labelled(result, c)))
     return f"{f.message}（位置：{where}）" if where else f.message
 
 
-def _groups(result: UnitYearResult) -> list[tuple[str, list[Finding]]]:
+def _groups(result: UnitYearCheck) -> list[tuple[str, list[Finding]]]:
     out = []
     for key, items in groupby(result.findings, key=lambda f: f.table):
         title = UNIT_YEAR_GROUP if key is None else result.table_titles.get(key, key)
@@ -42,7 +42,7 @@ def _groups(result: UnitYearResult) -> list[tuple[str, list[Finding]]]:
     return out
 
 
-def totals(results: list[UnitYearResult]) -> dict[str, int]:
+def totals(results: list[UnitYearCheck]) -> dict[str, int]:
     counts = dict.fromkeys(SEVERITIES, 0)
     for r in results:
         for s, n in r.counts().items():
@@ -52,7 +52,7 @@ def totals(results: list[UnitYearResult]) -> dict[str, int]:
     return counts
 
 
-def final_line(results: list[UnitYearResult]) -> str:
+def final_line(results: list[UnitYearCheck]) -> str:
     """The run's verdict. It never says 通过 when some input could not be read: that part was
     not checked at all."""
     checked = [r for r in results if not r.folder]
@@ -69,7 +69,7 @@ def final_line(results: list[UnitYearResult]) -> str:
     return line
 
 
-def write_plain(results: list[UnitYearResult], out: IO[str]) -> None:
+def write_plain(results: list[UnitYearCheck], out: IO[str]) -> None:
     """Plain text, columns aligned with spaces: for pipes, files and CI logs."""
     for result in results:
         print(_heading(result), file=out)
@@ -90,7 +90,7 @@ def write_plain(results: list[UnitYearResult], out: IO[str]) -> None:
     print(final_line(results), file=out)
 
 
-def write_rich(results: list[UnitYearResult], out: IO[str], *, color: bool = True) -> None:
+def write_rich(results: list[UnitYearCheck], out: IO[str], *, color: bool = True) -> None:
     """Colour and a table per group, for a terminal (``color`` forces ANSI colour codes)."""
     from rich.console import Console
     from rich.table import Table
@@ -121,7 +121,7 @@ def write_rich(results: list[UnitYearResult], out: IO[str], *, color: bool = Tru
     console.print(Text(final_line(results), style=STYLES["error"] if failed else "bold green"))
 
 
-def to_json(results: list[UnitYearResult], *, project: str = "", texts: dict[str, dict] | None = None) -> str:
+def to_json(results: list[UnitYearCheck], *, project: str = "", texts: dict[str, dict] | None = None) -> str:
     """Every unit-year's findings; keys sorted, findings in check order, stable bytes. ``texts``
     (``yearly.year_texts``) adds to each unit-year which file each of its texts is read from."""
     texts = texts or {}

@@ -1,4 +1,4 @@
-"""The check command's record of one unit-year (``UnitYearResult``): its findings, or the problems that
+"""The check command's record of one unit-year (``UnitYearCheck``): its findings, or the problems that
 kept it from being read. ``disclosure.pipeline.check_unit_year`` fills it; configuration errors raise.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from disclosure.standard import load_table_set
 
 
 @dataclass
-class UnitYearResult:
+class UnitYearCheck:
     """The outcome of checking one unit-year."""
 
     unit: str
@@ -70,9 +70,9 @@ def merged_problems(problems: list[Problem]) -> list[Problem]:
     return merged
 
 
-def folder_result(project: Project, name: str) -> UnitYearResult:
+def folder_result(project: Project, name: str) -> UnitYearCheck:
     """A folder under tables/ whose name cannot be a unit: that folder alone fails."""
-    return UnitYearResult(name, 0, folder=f"tables/{name}", problems=[project.bad_unit_problem(name)])
+    return UnitYearCheck(name, 0, folder=f"tables/{name}", problems=[project.bad_unit_problem(name)])
 
 
 def _titles(table_set: str) -> dict[str, str]:
@@ -83,15 +83,15 @@ def _titles(table_set: str) -> dict[str, str]:
     return {t.key: f"{t.marker} {t.title}" if t.marker else t.title for t in tables}
 
 
-def unreadable(project: Project, unit: str, year: int, problems: list[Problem]) -> UnitYearResult:
+def unreadable(project: Project, unit: str, year: int, problems: list[Problem]) -> UnitYearCheck:
     """A unit-year whose input could not be read: its problems, each said once."""
     table_set = project.table_set_for(year)
-    return UnitYearResult(unit, year, table_set=table_set, table_titles=_titles(table_set),
+    return UnitYearCheck(unit, year, table_set=table_set, table_titles=_titles(table_set),
                           problems=merged_problems(problems))
 
 
-def checked(project: Project, accounts: Accounts, unit_name: str, findings: list[Finding]) -> UnitYearResult:
+def checked(project: Project, accounts: Accounts, unit_name: str, findings: list[Finding]) -> UnitYearCheck:
     """A unit-year read and checked (``disclosure.pipeline.check_unit_year``)."""
     table_set = accounts.table_set or project.table_set_for(accounts.year)
-    return UnitYearResult(accounts.unit, accounts.year, unit_name=unit_name, table_set=table_set,
+    return UnitYearCheck(accounts.unit, accounts.year, unit_name=unit_name, table_set=table_set,
                           table_titles=_titles(table_set), findings=findings)
