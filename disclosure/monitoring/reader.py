@@ -167,11 +167,61 @@ def read_monitoring(path: Path | str, display: str | None = None) -> MonitoringS
     )
 
 
-def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[str, int]) -> MonitoringSheet:
-    fmt = monitoring_format()
-    head_texts = [str(v) for r in range(header) for v in sheet.grid[r] if isinstance(v, str)]
-    unit = next((m.group(1) for t in head_texts if (m := _UNIT.search(t))), "万元")
-    unit_name = next((m.group(1) for t in head_texts if (m := _UNIT_NAME.search(t))), "")
+class _RowReader:
+    """Reads one row's amounts (in 万元) and stated percents, each with its cell; a value that is not
+    one is an InputError naming the cell. The stated percents are kept to be scaled once the whole
+    column is read (``_scale_percents``)."""
+
+    def __init__(self, sheet: Sheet, display: str, cols: dict[str, int], unit: str, fmt: dict) -> None:
+        self.sheet, self.display, self.cols, self.unit, self.fmt = sheet, display, cols, unit, fmt
+        self.stated: list[tuple[dict[str, Decimal], str, Decimal, bool]] = []
+
+    def problem(self, r: int, c: int, message: str) -> InputError:
+        return InputError(Problem(message, self.display, self.sheet.name, a1(r, c)))
+
+    def _cell(self, r: int, c: int) -> CellRef:
+        return CellRef(self.display, self.sheet.name, a1(r, c), TABLE_KEY)
+
+    def figures(self, r: int) -> tuple[dict[str, Decimal], dict[str, CellRef]]:
+        """The row's amounts and their cells."""
+        values, cells = {}, {}
+        for key in FIGURES:
+            if key not in self.cols:
+                continue
+            c = self.cols[key]
+            try:
+                value = parse_amount(self.sheet.raw(r, c))
+            except NotANumber:
+                raise self.problem(r, c, f"“{FIGURE_LABELS[key]}”应填写金额，现在是“{self.sheet.raw(r, c)}”。请改为数字或留空。") from None
+            if value is None:
+                continue
+            if value < 0 and not self.fmt["columns"][key].get("signed", False):
+                raise self.problem(r, c, f"“{FIGURE_LABELS[key]}”不能为负数（{value}）。")
+            values[key] = to_wan(value, self.unit)
+            cells[key] = self._cell(r, c)
+        return values, cells
+
+    def percents(self, r: int, cells: dict[str, CellRef]) -> dict[str, Decimal]:
+        """The row's stated 执行率 / 序时进度 (their cells added to ``cells``)."""
+        out: dict[str, Decimal] = {}
+        for key in PERCENTS:
+            if key not in self.cols:
+                continue
+            c = self.cols[key]
+            try:
+                value, written = _percent(self.sheet.raw(r, c))
+            except ValueError:
+                raise self.problem(r, c, f"“{PERCENT_LABELS[key]}”应填写百分数，现在是“{self.sheet.raw(r, c)}”。请改为如 58.33% 的数字或留空。") from None
+            if value is None:
+                continue
+            out[key] = value
+            cells[key] = self._cell(r, c)
+            self.stated.append((out, key, value, written))
+        return out
+
+
+def _require_columns(fmt: dict, cols: dict[str, int], header: int, display: str, sheet: Sheet) -> None:
+    """The header has every required column, and 预算合计 or the parts it is the sum of."""
     missing = [k for k, spec in fmt["columns"].items() if spec.get("required", True) and k not in cols]
     if "total" not in cols and not ("carryover" in cols or "budget" in cols):
         missing.append("total")
@@ -179,50 +229,34 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
         labels = "、".join(f"“{fmt['columns'][k]['label']}”" for k in missing)
         raise InputError(Problem(f"表头（第{header + 1}行）缺少{labels}列。请按空白监控表的表头填写。", display, sheet.name))
 
+
+def _numbering(stripped: str, raw_number: str, indent: int, depth: int) -> tuple[str, str, int]:
+    """A line's 序号, name and level: the 序号 column, else numbering written before the name
+    (1、 1.1); the level from the numbering's depth, else from indentation (``indent``), at most one
+    below the lines above (``depth``)."""
+    number, name = raw_number, stripped
+    m = _NUMBERING.match(stripped)
+    if m and not number:
+        number, name = m.group(1).replace("．", "."), stripped[m.end():].strip()
+    elif m and number:
+        name = stripped[m.end():].strip() or stripped
+    if number and re.fullmatch(r"\d+(?:\.\d+)*", number):
+        level = number.count(".") + 1
+    else:
+        level = indent + 1
+    return number, name, min(level, depth + 1)
+
+
+def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[str, int]) -> MonitoringSheet:
+    """The lines under the header, nested, with the group and total rows; their figures completed."""
+    fmt = monitoring_format()
+    head_texts = [str(v) for r in range(header) for v in sheet.grid[r] if isinstance(v, str)]
+    unit = next((m.group(1) for t in head_texts if (m := _UNIT.search(t))), "万元")
+    unit_name = next((m.group(1) for t in head_texts if (m := _UNIT_NAME.search(t))), "")
+    _require_columns(fmt, cols, header, display, sheet)
     out = MonitoringSheet(file=display, sheet=sheet.name, lines=[], as_of=_as_of_from(path, head_texts),
                           unit_name=unit_name, source_unit=unit)
-
-    def problem(r: int, c: int, message: str) -> InputError:
-        return InputError(Problem(message, display, sheet.name, a1(r, c)))
-
-    def figures(r: int) -> tuple[dict[str, Decimal], dict[str, CellRef]]:
-        values, cells = {}, {}
-        for key in FIGURES:
-            if key not in cols:
-                continue
-            c = cols[key]
-            try:
-                value = parse_amount(sheet.raw(r, c))
-            except NotANumber:
-                raise problem(r, c, f"“{FIGURE_LABELS[key]}”应填写金额，现在是“{sheet.raw(r, c)}”。请改为数字或留空。") from None
-            if value is None:
-                continue
-            if value < 0 and not fmt["columns"][key].get("signed", False):
-                raise problem(r, c, f"“{FIGURE_LABELS[key]}”不能为负数（{value}）。")
-            values[key] = to_wan(value, unit)
-            cells[key] = CellRef(display, sheet.name, a1(r, c), TABLE_KEY)
-        return values, cells
-
-    stated_percents: list[tuple[dict[str, Decimal], str, Decimal, bool]] = []
-
-    def percents(r: int, cells: dict[str, CellRef]) -> dict[str, Decimal]:
-        """The row's stated 执行率 / 序时进度; scaled to percent once the whole column is read."""
-        out: dict[str, Decimal] = {}
-        for key in PERCENTS:
-            if key not in cols:
-                continue
-            c = cols[key]
-            try:
-                value, written = _percent(sheet.raw(r, c))
-            except ValueError:
-                raise problem(r, c, f"“{PERCENT_LABELS[key]}”应填写百分数，现在是“{sheet.raw(r, c)}”。请改为如 58.33% 的数字或留空。") from None
-            if value is None:
-                continue
-            out[key] = value
-            cells[key] = CellRef(display, sheet.name, a1(r, c), TABLE_KEY)
-            stated_percents.append((out, key, value, written))
-        return out
-
+    rows = _RowReader(sheet, display, cols, unit, fmt)
     stack: list[MonitoringLine] = []
     group: str | None = None
     seen_keys: dict[str, int] = {}
@@ -231,12 +265,12 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
         raw_name = sheet.raw(r, name_col)
         name_text = unicodedata.normalize("NFKC", str(raw_name)) if raw_name not in (None, "") else ""
         raw_number = _number_text(sheet.raw(r, cols["number"])) if "number" in cols else ""
-        values, cells = figures(r)
-        stated = percents(r, cells)
+        values, cells = rows.figures(r)
+        stated = rows.percents(r, cells)
         if not name_text.strip():
             if values:
                 c = next(cols[k] for k in FIGURES if k in values)
-                raise problem(r, name_col, f"第{r + 1}行填写了金额（{a1(r, c)}），但没有项目名称。请填写项目名称或删除这一行。")
+                raise rows.problem(r, name_col, f"第{r + 1}行填写了金额（{a1(r, c)}），但没有项目名称。请填写项目名称或删除这一行。")
             continue
         stripped = name_text.strip()
         if not values and stripped.startswith(_NOTE_WORDS):
@@ -251,21 +285,12 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
             stack.clear()
             group = None
             continue
-        number, name = raw_number, stripped
-        m = _NUMBERING.match(stripped)
-        if m and not number:
-            number, name = m.group(1).replace("．", "."), stripped[m.end():].strip()
-        elif m and number:
-            name = stripped[m.end():].strip() or stripped
-        if number and re.fullmatch(r"\d+(?:\.\d+)*", number):
-            level = number.count(".") + 1
-        else:
-            level = _indent(name_text) + getattr(sheet, "indents", {}).get((r, name_col), 0) + 1
-        level = min(level, len(stack) + 1)
+        indent = _indent(name_text) + getattr(sheet, "indents", {}).get((r, name_col), 0)
+        number, name, level = _numbering(stripped, raw_number, indent, len(stack))
         key = number or f"r{r + 1}"
         if key in seen_keys:
             c = cols.get("number", name_col)
-            raise problem(r, c, f"序号“{number}”与第{seen_keys[key]}行重复。请给每一行不同的序号。")
+            raise rows.problem(r, c, f"序号“{number}”与第{seen_keys[key]}行重复。请给每一行不同的序号。")
         seen_keys[key] = r + 1
         del stack[level - 1:]
         line = MonitoringLine(key=key, number=number, name=name or stripped, level=level, row=r + 1,
@@ -279,9 +304,9 @@ def _read_sheet(path: Path, display: str, sheet: Sheet, header: int, cols: dict[
     _groups_as_lines(out)
     if not out.lines:
         raise InputError(Problem(f"表头（第{header + 1}行）下面没有任何预算项目。请逐行填写项目名称和金额。", display, sheet.name))
-    _scale_percents(stated_percents)
+    _scale_percents(rows.stated)
     for line in reversed(out.lines):  # children first, so sums propagate upwards
-        _complete(line, problem, cols)
+        _complete(line, rows.problem, cols)
     out.stated_schedule = _stated_schedule(sheet, header, out)
     return out
 

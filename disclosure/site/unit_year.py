@@ -172,52 +172,23 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     table_set_tables.sort(key=lambda t: (t.spec.number, t.key))
     views = [table_view(t, year) for t in table_set_tables]
     _render_grids(pages.env, views)
-
-    if options.public:
-        downloads = _write_public_workbook(table_set_tables, views, unit_name, year, out_dir / folder)
-    else:
-        downloads = _write_sources(project, unit, year, out_dir / folder)
-    for table, view in zip(table_set_tables, views):
-        write(out_dir / folder / TABLES_DIR / f"{table.key}.csv", table_csv(table))
-    if review and facts is not None and hasattr(facts, "to_json"):
-        # fact keys, cells and formulas are review material: the public site's data are its tables
-        write(out_dir / folder / "facts.json", facts.to_json())
-    write(out_dir / folder / "print-unit.css", _print_css(pages.report_title))
+    downloads = _write_data_files(unit_year, table_set_tables, views, unit_name, out_dir / folder, options.public,
+                                  pages.report_title)
 
     extras: list[ExtraPage] = []
     ctx = UnitYearContext(project, accounts, facts, content, findings, public=options.public,
                           render=renderer(project.root), results=unit_year.results)
     for provider in (*feature_pages(), *options.page_providers):
         extras.extend(provider(ctx))
-
-    for view in views:
-        title = f"{pages.report_title} {view.marker} {view.title}".strip()
-        pages.render("table.html", f"{folder}/{table_page(view.key)}", title, "table",
-                     view=view, views=views, downloads=downloads)
-    pages.render("tables.html", f"{folder}/{TABLES_DIR}/index.html", f"{pages.report_title}公开表", "tables",
-                 views=views, downloads=downloads)
+    _render_table_pages(pages, folder, views, downloads)
     if review:
-        pages.render(
-            "review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
-            groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}, unit, year),
-            table_titles={v.key: f"{v.marker} {v.title}".strip() for v in views},
-            counts=count_by_severity(findings),
-            severity_names=SEVERITY_LABELS,
-            notices=list(getattr(accounts, "notices", []) or []),
-        )
+        _render_review_page(pages, folder, views, findings, accounts, unit, year)
     for extra in extras:
         pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html),
                      charts=[ChartView.of(c) for c in extra.charts])
 
     charts: list[ChartView] = unit_year_charts(facts, year)
-    feature_blocks = _feature_blocks(ctx, extras) if sections else []
-    sections = _one_performance_section(sections, feature_blocks, {v.key for v in views})
-    parts = report_parts(sections, content, year, {v.key for v in views}, style_for(project, year))
-    if sections:  # 预算绩效评价工作开展情况 closes the part the style puts it in (the narrative's)
-        close_part(parts, "performance", feature_blocks, style_for(project, year))
-    if options.public:
-        parts = public_parts(parts)
-    parts = number_figures(parts)
+    parts = _report_parts(unit_year, sections, ctx, extras, {v.key for v in views}, options.public)
     kit = options.kit and options.public
     report_html = pages.render(
         "report.html", f"{folder}/index.html", pages.report_title, "report",
@@ -242,6 +213,63 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
     result.pages = pages.pages
     result.search_docs = pages.docs
     return result
+
+
+def _write_data_files(unit_year: UnitYear, tables: list, views: list, unit_name: str, folder: Path,
+                      public: bool, report_title: str) -> Any:
+    """The unit-year's files that are not pages: the public workbook (public) or the source workbooks
+    (review), each table's CSV, facts.json (review) and the print stylesheet. Returns the downloads
+    the pages offer."""
+    project, unit, year, facts = unit_year.project, unit_year.unit, unit_year.year, unit_year.facts
+    if public:
+        downloads = _write_public_workbook(tables, views, unit_name, year, folder)
+    else:
+        downloads = _write_sources(project, unit, year, folder)
+    for table in tables:
+        write(folder / TABLES_DIR / f"{table.key}.csv", table_csv(table))
+    if not public and facts is not None and hasattr(facts, "to_json"):
+        # fact keys, cells and formulas are review material: the public site's data are its tables
+        write(folder / "facts.json", facts.to_json())
+    write(folder / "print-unit.css", _print_css(report_title))
+    return downloads
+
+
+def _render_table_pages(pages: _Pages, folder: str, views: list, downloads: Any) -> None:
+    """A page per 公开表, then the page of all of them."""
+    for view in views:
+        title = f"{pages.report_title} {view.marker} {view.title}".strip()
+        pages.render("table.html", f"{folder}/{table_page(view.key)}", title, "table",
+                     view=view, views=views, downloads=downloads)
+    pages.render("tables.html", f"{folder}/{TABLES_DIR}/index.html", f"{pages.report_title}公开表", "tables",
+                 views=views, downloads=downloads)
+
+
+def _render_review_page(pages: _Pages, folder: str, views: list, findings: list, accounts: Any,
+                        unit: str, year: int) -> None:
+    """The review build's 校验结果 page: the findings grouped, each cell linked to its table's page."""
+    pages.render(
+        "review.html", f"{folder}/review.html", f"{pages.report_title}校验结果", "review",
+        groups=_finding_groups(findings, {v.key for v in views}, {v.key: i for i, v in enumerate(views)}, unit, year),
+        table_titles={v.key: f"{v.marker} {v.title}".strip() for v in views},
+        counts=count_by_severity(findings),
+        severity_names=SEVERITY_LABELS,
+        notices=list(getattr(accounts, "notices", []) or []),
+    )
+
+
+def _report_parts(unit_year: UnitYear, sections: list, ctx: UnitYearContext, extras: list[ExtraPage],
+                  table_keys: set[str], public: bool) -> list:
+    """The report page's parts in the style's order, the features' 第二部分 blocks closing theirs,
+    numbered figures; what is internal left out of a public build."""
+    project, content, year = unit_year.project, unit_year.content, unit_year.year
+    feature_blocks = _feature_blocks(ctx, extras) if sections else []
+    sections = _one_performance_section(sections, feature_blocks, table_keys)
+    parts = report_parts(sections, content, year, table_keys, style_for(project, year))
+    if sections:  # 预算绩效评价工作开展情况 closes the part the style puts it in (the narrative's)
+        close_part(parts, "performance", feature_blocks, style_for(project, year))
+    if public:
+        parts = public_parts(parts)
+    return number_figures(parts)
 
 
 def _render_grids(env: Any, views: list) -> None:
