@@ -140,6 +140,8 @@ def _esc(text: str) -> str:
 
 def mutate_ods(parts: dict[str, bytes], rng: random.Random) -> str:
     """Change an .ods's content.xml; returns what was done."""
+    if "content.xml" not in parts:
+        return "content.xml already removed"
     data = parts["content.xml"]
     kind = rng.randrange(8)
     values = list(re.finditer(rb'office:value="[^"]*"', data))
