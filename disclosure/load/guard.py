@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from disclosure.errors import Problem, open_message
@@ -34,6 +35,9 @@ _CELL_OPEN = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
 _VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br\s*=\s*"\$?([A-Za-z]{1,4})\$?(\d{1,9})"[^>]*(?<!/)>')  # not self-closed
 _REF = re.compile(rb'\br\s*=\s*"\$?([A-Za-z]{1,4})\$?(\d{1,9})"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref\s*=\s*"([^"]*)"')
+
+DAMAGED_ODS = ("文件已损坏或不完整（其中的 content.xml 不是完整的 XML，可能没有完整下载或复制），无法读取。"
+               "请重新获取文件，或在 LibreOffice/WPS/Excel 中打开并另存后重试。")
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -208,8 +212,9 @@ def _ods_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
                         row_last_col = col + repeat
                     col += repeat
                     el.clear()
-    except (ParseError, ValueError, zipfile.BadZipFile, OSError, EOFError):
-        return None  # the reader reports a damaged file itself
+    except (ParseError, ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        # refused here: the reader can loop without end on a content.xml cut short between two tables
+        return Problem(DAMAGED_ODS, file=display)
     return None
 
 
