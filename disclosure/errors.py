@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import errno
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,6 @@ def describe_toml_error(exc: Exception) -> str:
     """A TOML reading error (tomllib's English, or a decoding error) said in Chinese, with where."""
     if isinstance(exc, UnicodeDecodeError):
         return "文件不是 UTF-8 编码：请用 UTF-8 编码另存后重试"
-    import re
-
     text = str(exc)
     where = ""
     m = re.search(r"\(at line (\d+), column (\d+)\)", text)
@@ -111,15 +112,57 @@ def group_problems(problems: list[Problem]) -> list[Problem]:
 
 def system_message(exc: OSError, what: str = "") -> str:
     """An operating-system error (full disk, no permission) said in Chinese, with what to do."""
-    import errno
-
     where = f"（{what}）" if what else ""
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
         return f"磁盘已满{where}，网站未能写完；已发布的页面保持不变。请清理磁盘空间后重新生成。"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         name = f"“{exc.filename}”" if exc.filename else ""
         return f"没有写入权限{name}{where}。请检查文件夹的权限，或用 --out 换一个可以写入的文件夹。"
-    return f"读写文件时出错{where}：{exc.strerror or exc}。请检查磁盘和文件夹后重试。"
+    return f"读写文件时出错{where}：{os_reason(exc)}。请检查磁盘和文件夹后重试。"
+
+
+#: Why a system call failed, in Chinese, for the errors a user's files and folders can give. The
+#: system's own text (``strerror``) is English whatever the locale, and is never shown.
+_REASONS = {
+    "ENOENT": "不存在，或链接指向的位置不存在",
+    "ENOTDIR": "路径中有一段是文件，不是文件夹",
+    "EISDIR": "是一个文件夹，不是文件",
+    "ELOOP": "是一个循环的符号链接，链接最终又指回自己",
+    "EACCES": "没有权限",
+    "EPERM": "操作不被允许",
+    "ENAMETOOLONG": "名称或路径过长",
+    "EIO": "磁盘或网络驱动器读写出错",
+    "ENXIO": "设备不存在或没有连接",
+    "ENODEV": "设备不存在或没有连接",
+    "EBUSY": "正被其他程序占用",
+    "ETXTBSY": "正被其他程序占用",
+    "EAGAIN": "暂时无法访问，可能被其他程序锁定",
+    "EINTR": "读取被中断",
+    "EMFILE": "同时打开的文件过多",
+    "ENFILE": "同时打开的文件过多",
+    "ENOMEM": "内存不足",
+    "EFBIG": "文件过大",
+    "EOVERFLOW": "文件过大",
+    "EINVAL": "名称或参数不被系统接受",
+    "EROFS": "所在的磁盘是只读的",
+    "ENOSPC": "磁盘已满",
+    "EDQUOT": "超出了磁盘配额",
+    "ESTALE": "网络驱动器上的文件已失效，请重新连接驱动器",
+    "ETIMEDOUT": "网络驱动器响应超时",
+    "EHOSTDOWN": "网络驱动器所在的主机无法连接",
+    "ENOTCONN": "网络驱动器没有连接",
+    "ECONNABORTED": "网络驱动器的连接已断开",
+    "EXDEV": "不能跨磁盘移动",
+    "EILSEQ": "文件名含有系统不接受的字符",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Chinese (never the system's English text)."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name in _REASONS:
+        return _REASONS[name]
+    return f"系统错误，错误码 {exc.errno}" if exc.errno else "系统错误"
 
 
 INPUT_NAMES = ("tables", "content", "theme", "disclosure.toml")  # what a project's user writes
@@ -129,9 +172,6 @@ def input_read_message(exc: OSError, root) -> str | None:
     """The message for an operating-system error met on one of the project's inputs (``tables/``,
     ``content/``, ``theme/``, ``disclosure.toml``): that file or folder could not be read, said so and
     named, not taken for a failure to write the site. None when the error is about another path."""
-    import os
-    from pathlib import Path
-
     if not exc.filename:
         return None
     try:
@@ -153,11 +193,15 @@ def open_message(exc: OSError) -> str:
         return "是一个文件夹，不是文件。请检查文件名。"
     if exc.errno == errno.ELOOP:
         return "是一个循环的符号链接，无法读取。请换成普通文件。"
-    return f"无法读取（{exc.strerror or exc}）。请检查文件是否被其他程序占用。"
+    if exc.errno == errno.ENOTDIR:
+        return "无法读取：路径中有一段是文件，不是文件夹。请检查文件和文件夹的名称。"
+    return f"无法读取（{os_reason(exc)}）。请检查文件是否存在、是否被其他程序占用。"
 
 
 def folder_message(exc: OSError) -> str:
     """Why a folder of the project's inputs cannot be listed, said in Chinese."""
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "没有权限读取这个文件夹。请检查它的权限设置（需要可读、可进入），已发布的页面保持不变。"
-    return f"无法读取这个文件夹（{exc.strerror or exc}）。请检查它是否存在、是否可以打开，已发布的页面保持不变。"
+    if exc.errno == errno.ELOOP:
+        return "是一个循环的符号链接（链接最终又指回自己），无法读取这个文件夹。请换成文件夹本身，已发布的页面保持不变。"
+    return f"无法读取这个文件夹（{os_reason(exc)}）。请检查它是否存在、是否可以打开，已发布的页面保持不变。"
