@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 from disclosure.errors import InputError, Problem, describe_toml_error, folder_message
 from disclosure.listing import Listing
 from disclosure.project import YEAR, Project
-from disclosure.safe_files import read_text
+from disclosure.safe_files import kind_problem, read_text, shown_path
 
 REVIEW_MARK = "请核对"
 PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a person must write
@@ -226,13 +225,10 @@ def load_content(project: Project, unit: str, year: int) -> UnitContent:
 def _check_folder(folder: Path, project: Project) -> None:
     """InputError when a content folder exists but cannot be listed or entered: its texts would
     otherwise be skipped without a word (and the next file looked at fail as if not writable)."""
-    try:
-        info = os.stat(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    except OSError as exc:
-        raise InputError(Problem(folder_message(exc), file=project.relative(folder))) from exc
-    if not stat.S_ISDIR(info.st_mode):
+    problem = kind_problem(folder, shown_path(folder, project.root), folder=True)
+    if problem is not None:  # a file, a link that leads nowhere or back to itself: never taken for no folder
+        raise InputError(problem)
+    if not os.path.isdir(folder):
         return
     try:
         os.listdir(folder)

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from disclosure.errors import ConfigError, InputError, Problem, describe_toml_error
+from disclosure.safe_files import TEXT_LIMIT, kind_problem, read_bytes, require
 from disclosure.standard import available_table_sets
 from disclosure.wording.style import style_names, switch_problems
 
 CONFIG_NAME = "disclosure.toml"
+PROJECT_FOLDERS = ("tables", "content", "theme")  # each a folder when it is there at all
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".xlsm")
 UNIT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 YEAR = re.compile(r"^(19|20)\d\d$")
@@ -110,20 +112,35 @@ class Project:
         return names
 
     def unit_folders(self) -> tuple[list[str], list[str]]:
-        """Folders under tables/ (hidden ones left out): those usable as unit slugs, and the others."""
+        """Folders under tables/ (hidden ones left out): those usable as unit slugs, and the others.
+        Among the others: an entry named like a unit that is not a folder, and a link that leads
+        nowhere (each fails alone, never taken for a unit that is gone)."""
         if not self.tables_dir.is_dir():
             return [], []
-        names = sorted(p.name for p in self.tables_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-        return [n for n in names if UNIT_SLUG.match(n)], [n for n in names if not UNIT_SLUG.match(n)]
+        names, broken = [], []
+        for p in self.tables_dir.iterdir():
+            if p.name.startswith("."):
+                continue
+            if p.is_dir():
+                names.append(p.name)
+            elif UNIT_SLUG.match(p.name) or (p.is_symlink() and not p.exists()):
+                broken.append(p.name)
+        names.sort()
+        return [n for n in names if UNIT_SLUG.match(n)], sorted([n for n in names if not UNIT_SLUG.match(n)] + broken)
 
     def bad_unit_problem(self, name: str) -> Problem:
         """Why tables/<name> cannot be a unit, naming only the folders that exist."""
-        folders = [f"tables/{name}"] + ([f"content/{name}"] if (self.content_dir / name).is_dir() else [])
+        shown = f"tables/{name}"
+        problem = kind_problem(self.tables_dir / name, shown, folder=True)
+        if problem is not None:  # not a folder: a file, a link that leads nowhere
+            kept = "" if "已发布的页面保持不变" in problem.message else "这个单位已发布的页面保持不变。"
+            return Problem(problem.message + kept, file=shown)
+        folders = [shown] + ([f"content/{name}"] if (self.content_dir / name).is_dir() else [])
         return Problem(
             f"文件夹名“{name}”不能用作单位代号：单位代号会出现在网址中，只能用小写英文字母、数字、-、_"
             f"（以字母或数字开头）。请把 {' 和 '.join(folders)} 改名，例如 unit-01；"
             "单位中文名写在 content/<单位代号>/unit.toml 的 name 中。",
-            file=f"tables/{name}",
+            file=shown,
         )
 
     def year_sources(self, unit: str, listing: Any = None) -> dict[int, list[Path]]:
@@ -138,9 +155,9 @@ class Project:
         if listed is None:  # not listed here: look at the folder itself (an error is raised)
             if not folder.is_dir():
                 return {}
-            listed = {p.name: (False, p.is_dir(), False) for p in folder.iterdir()}
+            listed = {p.name: (False, p.is_dir(), p.is_symlink()) for p in folder.iterdir()}
         for name, kind in listed.items():
-            if kind[1] and YEAR.match(name):
+            if (kind[1] or kind[2]) and YEAR.match(name):  # a year's folder, or a link in its place that leads nowhere
                 found.setdefault(int(name), []).append((-1, name, folder / name))
                 continue
             stem, suffix = os.path.splitext(name)  # as PurePath's stem and suffix for every name that can match
@@ -204,13 +221,14 @@ def load_project(root: Path | str = ".") -> Project:
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"找不到项目文件夹“{root}”。请检查路径，或先运行 disclosure init 创建项目。")
+    for name in PROJECT_FOLDERS:  # a file, a link that leads nowhere or a loop where a folder belongs
+        require(root / name, name, folder=True)
     path = root / CONFIG_NAME
     data: dict = {}
-    if path.exists():
+    if require(path, CONFIG_NAME, folder=False):  # a regular file, read with a size cap (never a FIFO)
         try:
-            with open(path, "rb") as f:
-                data = tomllib.load(f)
-        except tomllib.TOMLDecodeError as exc:
+            data = tomllib.loads(read_bytes(path, limit=TEXT_LIMIT, display=CONFIG_NAME).decode("utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(Problem(f"配置文件格式有误：{describe_toml_error(exc)}。", file=CONFIG_NAME)) from exc
     validate_config(data)
     proj = data.get("project", {})

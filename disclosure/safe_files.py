@@ -7,15 +7,17 @@ would otherwise make a build run out of memory or wait forever; a ``contact.md``
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
-from disclosure.errors import InputError, Problem, open_message
+from disclosure.errors import InputError, Problem, folder_message, open_message
 
 MiB = 1024 * 1024
 WORKBOOK_LIMIT = 64 * MiB  # a year's 决算公开表 workbook is well under 5 MB
 TEXT_LIMIT = 4 * MiB  # a content file (.md, .toml) is a few kilobytes
+ASSET_LIMIT = 64 * MiB  # a file of a project's own theme/ (a template, a style sheet, a font, an image)
 
 _KINDS = (
     (stat.S_ISDIR, "是一个文件夹"),
@@ -34,7 +36,8 @@ def _kind(mode: int) -> str:
     return next((text for test, text in _KINDS if test(mode)), "不是普通文件")
 
 
-def _display(path: Path, root: Path | None) -> str:
+def shown_path(path: Path, root: Path | None) -> str:
+    """Where a path sits, as messages name it: relative to ``root`` (links not followed)."""
     if root is not None:
         try:
             return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root))).as_posix()
@@ -45,11 +48,11 @@ def _display(path: Path, root: Path | None) -> str:
 
 def check_inside(path: Path, root: Path, display: str | None = None) -> None:
     """Raise UnsafeFile when ``path`` (or a link on the way to it) leads outside ``root``."""
-    shown = display or _display(path, root)
+    shown = display or shown_path(path, root)
     try:
         target = Path(path).resolve(strict=True)
     except OSError as exc:
-        raise UnsafeFile(Problem(f"无法读取（{exc.strerror or exc}）。请检查文件是否存在、链接是否有效。", file=shown)) from exc
+        raise UnsafeFile(kind_problem(path, shown, folder=False) or Problem(open_message(exc), file=shown)) from exc
     except RuntimeError as exc:  # a loop of links
         raise UnsafeFile(Problem("是一个循环的符号链接，无法读取。请换成普通文件。", file=shown)) from exc
     if not target.is_relative_to(Path(root).resolve()):
@@ -65,7 +68,7 @@ def read_bytes(path: Path, *, limit: int, display: str | None = None, root: Path
     With ``root``, a link leading outside it is refused too. Opening never blocks (a FIFO is refused
     without waiting for a writer)."""
     path = Path(path)
-    shown = display or _display(path, root)
+    shown = display or shown_path(path, root)
     if root is not None:
         check_inside(path, root, shown)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -106,7 +109,7 @@ def read_text(path: Path, *, display: str | None = None, root: Path | None = Non
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        shown = display or _display(Path(path), root)
+        shown = display or shown_path(Path(path), root)
         raise InputError(Problem("文件不是 UTF-8 编码：请用 UTF-8 编码另存后重试。", file=shown)) from exc
 
 
@@ -116,12 +119,83 @@ def check_regular(path: Path, *, limit: int, display: str) -> int:
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise UnsafeFile(Problem(open_message(exc), file=display)) from exc
+        raise UnsafeFile(kind_problem(path, display, folder=False) or Problem(open_message(exc), file=display)) from exc
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=display))
     if info.st_size > limit:
         raise UnsafeFile(Problem(_too_large(info.st_size, limit), file=display))
     return info.st_size
+
+
+def kind_problem(path: Path, display: str, *, folder: bool) -> Problem | None:
+    """What keeps ``path`` from being read as a folder (``folder``) or as a regular file; None when it
+    is one, or when nothing is there at all (not even a link). A link that leads nowhere, or back to
+    itself, and a file where a folder belongs (or the other way round) exist: taking them for absent
+    would drop what they stand for without a word (a unit, a year, the project's settings)."""
+    try:
+        own = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        return Problem(folder_message(exc) if folder else open_message(exc), file=display)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if stat.S_ISLNK(own.st_mode) and exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            try:
+                target = f"“{os.readlink(path)}”"
+            except OSError:
+                target = ""
+            return Problem(f"是一个链接，但它指向的{target or '位置'}不存在，无法读取。请改正链接，或把它换成所指的文件或文件夹本身。", file=display)
+        return Problem(folder_message(exc) if folder else open_message(exc), file=display)
+    if folder and not stat.S_ISDIR(info.st_mode):
+        kind = "是一个文件" if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)
+        return Problem(f"{kind}，不是文件夹，无法读取。请把它换成文件夹（或改名移开）。", file=display)
+    if not folder and not stat.S_ISREG(info.st_mode):
+        return Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=display)
+    return None
+
+
+def require(path: Path, display: str, *, folder: bool) -> bool:
+    """True when ``path`` is a folder (``folder``) or a regular file, False when nothing is there;
+    UnsafeFile (naming ``display``) when something else is (``kind_problem``)."""
+    problem = kind_problem(path, display, folder=folder)
+    if problem is not None:
+        raise UnsafeFile(problem)
+    return os.path.lexists(path)
+
+
+def check_tree(folder: Path, root: Path, *, limit: int = ASSET_LIMIT) -> None:
+    """Every file under ``folder`` (a project's own ``theme/``, whose templates and assets are
+    published) is a regular file of at most ``limit`` bytes, and no link in it leads out of ``root``;
+    UnsafeFile naming the first that is not. Linked folders inside the project are looked into once."""
+    seen: set[str] = set()
+    stack = [Path(folder)]
+    while stack:
+        current = stack.pop()
+        real = os.path.realpath(current)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            raise UnsafeFile(Problem(folder_message(exc), file=shown_path(current, root))) from exc
+        for entry in entries:
+            path = Path(entry.path)
+            shown = shown_path(path, root)
+            if entry.is_symlink():
+                check_inside(path, root, shown)
+            try:
+                info = os.stat(path)
+            except OSError as exc:
+                raise UnsafeFile(kind_problem(path, shown, folder=False) or Problem(open_message(exc), file=shown)) from exc
+            if stat.S_ISDIR(info.st_mode):
+                stack.append(path)
+            elif not stat.S_ISREG(info.st_mode):
+                raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=shown))
+            elif info.st_size > limit:
+                raise UnsafeFile(Problem(_too_large(info.st_size, limit), file=shown))
 
 
 def is_regular(path: Path) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import shutil
 import stat
 import zipfile
@@ -22,6 +23,7 @@ from disclosure.cli import main
 from test_site_support import UNIT, copy_example, set_cell, workbook
 
 STATE = ".site-build-state"
+STRERRORS = [os.strerror(n) for n in errno.errorcode]  # the system's English texts ('No such file or directory')
 
 
 def tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
@@ -596,3 +598,126 @@ def test_an_out_over_the_builtin_theme_is_refused(project, capsys):
     text = refused_unchanged(project, capsys, "--out", str(theme / "assets"))
     assert "与本工具的内置主题文件夹重叠" in text
     assert tree_digest(theme) == before
+
+
+# -- a path that is there but is not what it should be: an error naming it, never taken for absent ----
+
+def _break(path: Path, how: str) -> None:
+    """Put something else where ``path`` was: a file, a link that leads nowhere, a link to itself, a
+    folder, a FIFO."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+    if how == "file":
+        path.write_text("x\n", encoding="utf-8")
+    elif how == "dangling":
+        path.symlink_to("/nonexistent/place")
+    elif how == "loop":
+        path.symlink_to(path.name)
+    elif how == "folder":
+        path.mkdir()
+    elif how == "fifo":
+        os.mkfifo(path)
+
+
+@pytest.mark.parametrize("name, how, says", [
+    (f"tables/{UNIT}", "file", "是一个文件，不是文件夹"),
+    (f"tables/{UNIT}", "dangling", "是一个链接，但它指向的“/nonexistent/place”不存在"),
+    (f"tables/{UNIT}", "loop", "是一个循环的符号链接"),
+    (f"tables/{UNIT}/2021", "dangling", "是一个链接，但它指向的“/nonexistent/place”不存在"),
+    (f"content/{UNIT}", "file", "是一个文件，不是文件夹"),
+    (f"content/{UNIT}", "dangling", "是一个链接，但它指向的“/nonexistent/place”不存在"),
+    (f"content/{UNIT}", "loop", "是一个循环的符号链接"),
+    (f"content/{UNIT}/2021", "file", "是一个文件，不是文件夹"),
+    (f"content/{UNIT}/2021", "dangling", "是一个链接，但它指向的“/nonexistent/place”不存在"),
+    ("tables", "file", "是一个文件，不是文件夹"),
+    ("tables", "dangling", "是一个链接，但它指向的“/nonexistent/place”不存在"),
+    ("tables", "loop", "是一个循环的符号链接"),
+    ("content", "file", "是一个文件，不是文件夹"),
+    ("content", "loop", "是一个循环的符号链接"),
+    ("theme", "file", "是一个文件，不是文件夹"),
+    ("theme", "dangling", "是一个链接，但它指向的“/nonexistent/place”不存在"),
+    ("theme", "loop", "是一个循环的符号链接"),
+    ("disclosure.toml", "folder", "是一个文件夹，不是普通文件"),
+    ("disclosure.toml", "dangling", "是一个链接，但它指向的“/nonexistent/place”不存在"),
+    ("disclosure.toml", "loop", "是一个循环的符号链接"),
+    ("disclosure.toml", "fifo", "是一个管道（FIFO），不是普通文件"),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 40 and "是" not in v else "")
+def test_a_path_that_is_not_what_it_should_be_is_an_error_not_a_deletion(project, capsys, name, how, says):
+    """Each was taken for absent: the unit's (or every unit's) published pages were deleted with exit 0,
+    the settings or the theme silently replaced by the defaults; a loop or a FIFO gave a traceback or a hang."""
+    if name == f"tables/{UNIT}/2021":
+        workbook(project, 2021).unlink()  # the year's workbook replaced by a link where its folder would be
+    _break(project / name, how)
+    text = refused_unchanged(project, capsys)
+    assert f"{name}：{says}" in text, text
+    assert not [e for e in STRERRORS if e in text], text  # no English system text
+    assert (project / "site" / UNIT / "2021" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("name, target, says", [
+    ("theme/templates/base.html", "/etc/passwd", "是一个指向项目文件夹之外的链接"),
+    ("theme/assets/passwd.txt", "/etc/passwd", "是一个指向项目文件夹之外的链接"),
+    ("theme/assets/dc.css", "/dev/zero", "是一个指向项目文件夹之外的链接"),
+    ("theme/assets/dc.css", "fifo", "是一个管道（FIFO），不是普通文件"),
+])
+def test_a_theme_file_linked_out_of_the_project_or_special_is_refused(project, capsys, name, target, says):
+    """A project's theme/ is published: base.html linked to /etc/passwd was published in every page."""
+    path = project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if target == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(target)
+    text = refused_unchanged(project, capsys, "--force")
+    assert f"{name}：{says}" in text
+    passwd = Path("/etc/passwd").read_bytes().splitlines()[0]
+    assert not any(passwd in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
+
+
+def test_a_system_error_on_a_unit_folder_is_said_in_chinese(project, capsys, monkeypatch):
+    """Any errno, not only a missing permission: the system's English text (strerror) never shows."""
+    from disclosure.project import Project
+
+    real = Project.year_sources
+
+    def failing(self, unit, listing=None):
+        if unit == UNIT:
+            raise OSError(errno.EIO, "Input/output error", str(self.tables_dir / unit))
+        return real(self, unit, listing)
+
+    monkeypatch.setattr(Project, "year_sources", failing)
+    text = refused_unchanged(project, capsys)
+    assert f"tables/{UNIT}：无法读取这个文件夹（磁盘或网络驱动器读写出错）" in text
+    assert "Input/output" not in text
+
+
+def test_every_system_error_is_said_without_the_systems_english():
+    from disclosure.errors import folder_message, open_message, os_reason, system_message
+
+    for number in sorted(errno.errorcode):
+        exc = OSError(number, os.strerror(number), "名")
+        for said in (open_message(exc), folder_message(exc), system_message(exc), os_reason(exc)):
+            assert os.strerror(number) not in said and not re.search(r"[A-Za-z]{3,}", said.replace("--out", "")), (number, said)
+
+
+def test_an_ods_cut_short_inside_a_table_is_refused_before_the_reader(project, capsys, monkeypatch):
+    """Found by the fuzz run (benchmarks/fuzz_workbooks.py, mutant 1240 of seed 20): the reader loops
+    without end on a content.xml that stops after a row, inside a table. The reader is never opened."""
+    import disclosure.load.workbook as reader
+
+    workbook(project, 2021).unlink()
+    with zipfile.ZipFile(project / "tables" / UNIT / "2021.ods", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+
+    class Refusing:
+        @staticmethod
+        def from_path(path, *args, **kwargs):
+            raise AssertionError("the reader was opened on a content.xml it loops on")
+
+    monkeypatch.setattr(reader, "CalamineWorkbook", Refusing)
+    text = refused_unchanged(project, capsys)
+    assert f"tables/{UNIT}/2021.ods：文件已损坏或不完整（其中的 content.xml 不是完整的 XML" in text

@@ -41,6 +41,7 @@ from disclosure.file_modes import TMP_MARK, make_dirs
 from disclosure.listing import Listing
 from disclosure.inventory import content_notices, table_notices, year_notices
 from disclosure.project import Project
+from disclosure.safe_files import check_tree
 
 PORTAL_FILES = "portal"  # the key under which the state lists the files the portal step wrote
 
@@ -292,6 +293,8 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Re
     from disclosure.errors import InputError, input_read_message, system_message
 
     out_dir = check_out_dir(project, Path(out_dir))
+    if (project.root / "theme").is_dir():  # its templates and assets are published: regular files, inside the project
+        check_tree(project.root / "theme", project.root)
     mask = os.umask(0o022)  # published files world-readable, also those written by libraries
     try:
         with build_lock(out_dir):
