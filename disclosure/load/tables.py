@@ -342,29 +342,7 @@ class SheetReader:
                 for r0, c0, name0, _ in self._stray:
                     self._unplaced_problem(r0, c0, name0, classification, scheme)
                 self._stray = []
-            entries = []
-            for (blk, cmap), carry in zip(parts, carries):
-                label = read_label(self.sheet, r, blk, carry)
-                blank = self.row_blank(r, list(cmap.values()))
-                entries.append((label, cmap, blank, len(entries)))
-            # 公用经费合计 may sit in one physical block with its value in the next (merged label)
-            merged_entries = []
-            i = 0
-            while i < len(entries):
-                label, cmap, blank, part = entries[i]
-                if (
-                    i + 1 < len(entries)
-                    and (label.name or label.code)
-                    and not entries[i + 1][0].name
-                    and not entries[i + 1][0].code
-                    and ((blank and not entries[i + 1][2]) or self._spans_into(r, label.col, parts[i + 1][0]))
-                ):
-                    merged_entries.append((label, entries[i + 1][1], False, entries[i + 1][3]))
-                    i += 2
-                    continue
-                merged_entries.append(entries[i])
-                i += 1
-            for label, cmap, blank, part in merged_entries:
+            for label, cmap, blank, part in self._row_entries(r, parts, carries):
                 if not label.name and not label.code and label.bad_code is None:
                     if not blank:
                         self.problem("这一行有数字，但没有项目名称或科目编码。请补上名称或编码。", r, label.col)
@@ -413,6 +391,34 @@ class SheetReader:
         if pending_indent:
             rows = self._resolve_uncoded(rows, pending_indent, block_key, scheme)
         return rows
+
+    def _row_entries(self, r: int, parts: list[tuple[Block, dict[str, int]]],
+                     carries: list[CodeCarry]) -> list[tuple[Label, dict[str, int], bool, int]]:
+        """Row ``r`` in each physical block: (label, the block's columns, blank, block index). A label
+        with its figures in the next block (公用经费合计 over a merged label) is one entry with that
+        block's columns."""
+        entries = []
+        for (blk, cmap), carry in zip(parts, carries):
+            label = read_label(self.sheet, r, blk, carry)
+            blank = self.row_blank(r, list(cmap.values()))
+            entries.append((label, cmap, blank, len(entries)))
+        merged = []
+        i = 0
+        while i < len(entries):
+            label, cmap, blank, part = entries[i]
+            if (
+                i + 1 < len(entries)
+                and (label.name or label.code)
+                and not entries[i + 1][0].name
+                and not entries[i + 1][0].code
+                and ((blank and not entries[i + 1][2]) or self._spans_into(r, label.col, parts[i + 1][0]))
+            ):
+                merged.append((label, entries[i + 1][1], False, entries[i + 1][3]))
+                i += 2
+                continue
+            merged.append(entries[i])
+            i += 1
+        return merged
 
     def _unplaced_problem(self, r: int, c: int, name: str, classification: str | None, scheme: str,
                           parents: list[str | None] | None = None) -> None:
