@@ -651,8 +651,9 @@ def test_a_path_that_is_not_what_it_should_be_is_an_error_not_a_deletion(project
         workbook(project, 2021).unlink()  # the year's workbook replaced by a link where its folder would be
     _break(project / name, how)
     text = refused_unchanged(project, capsys)
-    assert f"{name}：{says}" in text, text
+    assert text.count(f"{name}：{says}") == 1, text  # once, however many years it stops
     assert not [e for e in STRERRORS if e in text], text  # no English system text
+    assert "tables/ 下没有公开表" not in text
     assert (project / "site" / UNIT / "2021" / "index.html").is_file()
 
 
@@ -721,3 +722,38 @@ def test_an_ods_cut_short_inside_a_table_is_refused_before_the_reader(project, c
     monkeypatch.setattr(reader, "CalamineWorkbook", Refusing)
     text = refused_unchanged(project, capsys)
     assert f"tables/{UNIT}/2021.ods：文件已损坏或不完整（其中的 content.xml 不是完整的 XML" in text
+
+
+
+def test_a_problem_of_every_year_is_said_once_naming_the_years(project, capsys):
+    """content/<unit> as a file stops both years: the error was listed twice (once per year), and the
+    2020 year was said to keep its shared texts because they 已改动 (they could not be read)."""
+    _break(project / "content" / UNIT, "file")
+    text = refused_unchanged(project, capsys)
+    listed = text.split("未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n")[1]
+    assert listed == (f"  {UNIT}/2020、2021\n"
+                      f"    错误：content/{UNIT}：是一个文件，不是文件夹，无法读取。请把它换成文件夹（或改名移开）。\n")
+    assert "已改动" not in text and "--republish" not in text
+
+
+def test_the_only_unit_folder_unreadable_is_not_called_no_tables(project, capsys):
+    """tables/<unit> as a file, the project's only unit: build said 'tables/ 下没有公开表' (there are,
+    in a folder it could not read) and that the years' tables were 已不在 tables/ 中."""
+    _break(project / "tables" / UNIT, "file")
+    text = refused_unchanged(project, capsys)
+    assert "没有公开表" not in text and "已不在 tables/ 中" not in text
+    assert f"提示：{UNIT}：tables/{UNIT} 未能读取（见下方错误），已发布的 2020、2021 年度页面保持不变；改正后重新生成即可。\n" in text
+    listed = text.split("未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n")[1]
+    assert listed == (f"  tables/{UNIT}\n    错误：tables/{UNIT}：是一个文件，不是文件夹，无法读取。"
+                      "请把它换成文件夹（或改名移开）。这个单位已发布的页面保持不变。\n")
+
+
+def test_a_problem_of_one_unit_year_among_several_is_listed_under_it_alone(project, capsys):
+    """2020 and 2021 each with a problem of its own, and 2021 with last year's too: each line once,
+    under the unit-years it stops."""
+    set_cell(workbook(project, 2020), "收入决算表", "C8", "x")
+    set_cell(workbook(project, 2021), "支出决算表", "E9", "y")
+    text = refused_unchanged(project, capsys)
+    listed = text.split("未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n")[1]
+    assert listed == (f"  {UNIT}/2020、2021\n    错误：tables/{UNIT}/2020.xlsx，收入决算表!C8：“x”不是数字，请改为数字（空白、“-”或“—”表示0）。\n"
+                      f"  {UNIT}/2021\n    错误：tables/{UNIT}/2021.xlsx，支出决算表!E9：“y”不是数字，请改为数字（空白、“-”或“—”表示0）。\n"), listed

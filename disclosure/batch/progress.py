@@ -13,23 +13,68 @@ def _seconds(s: float) -> str:
 
 
 def failure_lines(summary: BatchSummary, verbose: bool = False) -> list[str]:
-    """The failed unit-years and their problems, one problem a line."""
+    """The failed unit-years and their problems, one problem a line, each problem said once: a problem
+    several unit-years share (a broken content/<unit>, last year's workbook, disclosure.toml) is listed
+    once under all the unit-years it stopped (``unit/2020、2021``)."""
     lines: list[str] = []
     if summary.failed:
         lines.append("未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：")
+    stopped: dict[tuple[str, str], list[str]] = {}  # a problem → the keys of the outcomes it stopped
     for o in summary.failed:
-        lines.append(f"  {o.key}")
-        lines += [f"    错误：{p}" for p in o.problems]
-        if verbose and o.detail:
-            lines += ["    " + line for line in o.detail.rstrip().splitlines()]
+        for p in o.problems:
+            keys = stopped.setdefault(_identity(o, p), [])
+            if o.key not in keys:
+                keys.append(o.key)
+    groups: dict[tuple[str, ...], list[str]] = {}  # the keys a problem stopped → its problems
+    for o in summary.failed:
+        for p in o.problems:
+            keys = tuple(stopped[_identity(o, p)])
+            if p not in groups.setdefault(keys, []):
+                groups[keys].append(p)
+    details = {o.key: o.detail for o in summary.failed if verbose and o.detail}
+    shown: set[str] = set()
+    for keys, problems in groups.items():
+        lines.append(f"  {_keys(keys)}")
+        lines += [f"    错误：{p}" for p in problems]
+        for key in keys:
+            if key in details and key not in shown:
+                shown.add(key)
+                lines += ["    " + line for line in details[key].rstrip().splitlines()]
+    for o in summary.failed:  # a failure without a problem line (its detail only)
+        if not o.problems:
+            lines.append(f"  {o.key}")
+            if o.key in details:
+                lines += ["    " + line for line in details[o.key].rstrip().splitlines()]
     return lines
+
+
+def _identity(outcome: Outcome, problem: str) -> tuple[str, str]:
+    """What makes two problem lines the same: the text, except for the heading of a refusal by the
+    checks (``有 N 项校验错误…``), which belongs to its own unit-year's list."""
+    return (problem, outcome.key if _is_check_heading(problem) else "")
+
+
+def _is_check_heading(problem: str) -> bool:
+    return problem.startswith("有 ") and "项校验错误" in problem
+
+
+def _keys(keys: tuple[str, ...]) -> str:
+    """``unit/2020、2021``: the unit-years a problem stopped, each unit named once."""
+    years: dict[str, list[str]] = {}
+    for key in keys:
+        unit, _, year = key.rpartition("/")
+        if not unit or not year.isdigit():  # a whole unit folder (tables/<unit>)
+            years.setdefault(key, [])
+        else:
+            years.setdefault(unit, []).append(year)
+    return "，".join(f"{unit}/{'、'.join(ys)}" if ys else unit for unit, ys in years.items())
 
 
 def failed_note(outcome: Outcome) -> str:
     """What a progress line says of a failed unit-year: how many problems and where they are listed
     (each problem is said once, in the list at the end, not also here)."""
     count = len(outcome.problems)
-    if count > 1 and outcome.problems[0].startswith("有 ") and "项校验错误" in outcome.problems[0]:
+    if count > 1 and _is_check_heading(outcome.problems[0]):
         count -= 1  # the refusal's own heading line
     return f"（{count} 条错误，详见末尾）" if count else "（详见末尾）"
 
@@ -41,9 +86,16 @@ def notice_lines(summary: BatchSummary) -> list[str]:
     blocked: dict[str, list[str]] = {}
     for o in summary.held:
         blocked.setdefault(o.unit, []).append(f"{o.year} 年度已生成但未替换已发布的页面")
+    unread = {o.unit for o in summary.failed if not o.year}  # the unit's folder itself could not be read
+    kept_years: dict[str, list[str]] = {}
     for key in summary.kept:
         unit, _, year = key.partition("/")
-        blocked.setdefault(unit, []).append(f"{year} 年度的公开表已不在 tables/ 中，但已发布的页面未删除")
+        if unit in unread:  # not gone from tables/: its folder could not be listed
+            kept_years.setdefault(unit, []).append(year)
+        else:
+            blocked.setdefault(unit, []).append(f"{year} 年度的公开表已不在 tables/ 中，但已发布的页面未删除")
+    for unit, years in sorted(kept_years.items()):
+        lines.append(f"提示：{unit}：tables/{unit} 未能读取（见下方错误），已发布的 {'、'.join(years)} 年度页面保持不变；改正后重新生成即可。")
     for unit, what in sorted(blocked.items()):
         why = ("本次有公开表或文件夹未能读取（见下方错误）" if any(o.unit == unit for o in summary.failed)
                else "本次有单位文件夹未能读取，它可能是改了名的本单位")

@@ -123,9 +123,11 @@ def run(args: argparse.Namespace) -> int:
         republish=frozenset(args.republish),
     )
     summary = run_batch(project, out, batch, make_reporter(verbose=args.verbose))
+    failed = {(o.unit, o.year) for o in summary.failed}
     for kept in summary.texts_kept:
-        print(kept_message(kept))
-    if summary.total == 0:
+        if (kept.unit, kept.year) not in failed:  # a year that failed is said in the list of errors
+            print(kept_message(kept))
+    if summary.total == 0 and not summary.failed:  # a unit folder that could not be read is not "no tables"
         print("tables/ 下没有公开表，只生成了栏目首页。请先用 disclosure init <单位> <年度> 创建公开表。")
     if args.review:
         print(f"审核版在 {out}（含校验结果与内部核对信息，仅供审核，不得上传），打开 {out / 'index.html'} 即可浏览。")
