@@ -724,6 +724,166 @@ def test_an_ods_cut_short_inside_a_table_is_refused_before_the_reader(project, c
     assert f"tables/{UNIT}/2021.ods：文件已损坏或不完整（其中的 content.xml 不是完整的 XML" in text
 
 
+# -- every kind of bad workbook or text the loader refuses, through a build over a published site ------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "load"
+BOOK = f"tables/{UNIT}/2021.xlsx"
+
+
+def _cells(sheet: str, values: dict[str, object], year: int = 2021):
+    def change(project: Path) -> None:
+        wb = openpyxl.load_workbook(workbook(project, year))
+        for ref, value in values.items():
+            wb[sheet][ref] = value
+        wb.save(workbook(project, year))
+    return change
+
+
+def _sheets(change_book):
+    def change(project: Path) -> None:
+        wb = openpyxl.load_workbook(workbook(project, 2021))
+        change_book(wb)
+        wb.save(workbook(project, 2021))
+    return change
+
+
+def _parts(change_part):
+    """Each part of the 2021 workbook's zip rewritten by ``change_part(name, data)``."""
+    def change(project: Path) -> None:
+        book = workbook(project, 2021)
+        with zipfile.ZipFile(book) as z:
+            items = [(i, z.read(i.filename)) for i in z.infolist()]
+        with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+            for info, data in items:
+                z.writestr(info, change_part(info.filename, data))
+    return change
+
+
+def _truncated(project: Path) -> None:
+    book = workbook(project, 2021)
+    data = book.read_bytes()
+    book.write_bytes(data[: len(data) // 2])
+
+
+def _corrupt_member(project: Path) -> None:
+    book = workbook(project, 2021)
+    data = bytearray(book.read_bytes())
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/worksheets/sheet3.xml")
+    start = info.header_offset + 30 + len(info.filename) + 40
+    data[start : start + 200] = b"\x00" * 200
+    book.write_bytes(bytes(data))
+
+
+def _encrypted(project: Path) -> None:
+    """An encrypted .xlsx is an OLE2 compound file holding an EncryptedPackage stream."""
+    header = bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504
+    directory = "EncryptedPackage".encode("utf-16-le") + b"\x00" * 32 + "EncryptionInfo".encode("utf-16-le")
+    workbook(project, 2021).write_bytes(header + b"\x00" * 512 + directory + b"\x00" * 1024)
+
+
+def _zip_without_workbook(project: Path) -> None:
+    with zipfile.ZipFile(workbook(project, 2021), "w") as z:
+        z.writestr("readme.txt", "hello")
+
+
+def _cut_fixture(name: str, keep: int):
+    """The 2021 workbook replaced by the first ``keep`` bytes of a fixture in another format."""
+    def change(project: Path) -> None:
+        workbook(project, 2021).unlink()
+        data = (FIXTURES / name).read_bytes()
+        (project / "tables" / UNIT / f"2021{Path(name).suffix}").write_bytes(data[:keep])
+    return change
+
+
+def _folder_without_spreadsheets(project: Path) -> None:
+    workbook(project, 2021).unlink()
+    folder = project / "tables" / UNIT / "2021"
+    folder.mkdir()
+    (folder / "说明.txt").write_text("x", encoding="utf-8")
+
+
+def _folder_with_a_broken_file(project: Path) -> None:
+    folder = project / "tables" / UNIT / "2021"
+    folder.mkdir()
+    shutil.move(str(workbook(project, 2021)), folder / "01.xlsx")
+    (folder / "02.xlsx").write_bytes(b"not a workbook")
+
+
+def _text(rel: str, data: bytes):
+    def change(project: Path) -> None:
+        (project / rel.format(unit=UNIT)).write_bytes(data)
+    return change
+
+
+_DTD = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><worksheet'
+LOAD_KINDS = [  # (case, how the input is broken, the message naming file, sheet and cell, the unit-years it stops)
+    ("text-in-a-number-cell", _cells("支出决算表", {"E9": "12,3O4.00"}),
+     f"{BOOK}，支出决算表!E9：“12,3O4.00”不是数字，请改为数字", "2021"),
+    ("formula-without-value", _cells("收入支出决算总表", {"C6": "=C7+C8"}),
+     f"{BOOK}，收入支出决算总表!C6：这个单元格是公式，但文件里没有保存计算结果", "2021"),
+    ("same-table-twice", _sheets(lambda wb: setattr(wb.copy_worksheet(wb["收入决算表"]), "title", "副本")),
+     f"{BOOK}，工作表“副本”：收入决算表出现了两次：工作表“收入决算表”和“副本”", "2021"),
+    ("missing-table", _sheets(lambda wb: wb.remove(wb["项目收入支出决算表"])),
+     f"{BOOK}：缺少1张公开表：公开05表 项目收入支出决算表", "2021"),
+    ("text-file-named-xlsx", _text(BOOK, "编制单位,金额\n测试,1\n".encode()),
+     f"{BOOK}：不是电子表格文件（.xlsx/.xls/.ods）", "2021"),
+    ("empty-file", _text(BOOK, b""), f"{BOOK}：不是电子表格文件（.xlsx/.xls/.ods）", "2021"),
+    ("zip-without-workbook", _zip_without_workbook, f"{BOOK}：不是电子表格文件（压缩包里没有工作簿）", "2021"),
+    ("truncated", _truncated, f"{BOOK}：文件已损坏或不完整（可能没有完整下载或复制）", "2021"),
+    ("corrupt-zip-member", _corrupt_member, f"{BOOK}：文件已损坏或不完整", "2021"),
+    ("encrypted", _encrypted, f"{BOOK}：文件设置了打开密码（已加密），无法读取", "2021"),
+    ("dtd-entities", _parts(lambda name, data: data.replace(b"<worksheet", _DTD, 1) if name == "xl/worksheets/sheet2.xml" else data),
+     f"{BOOK}：文件内部的 xl/worksheets/sheet2.xml 含有 DTD/实体声明（<!DOCTYPE>/<!ENTITY>），可能被篡改，出于安全考虑拒绝读取", "2021"),
+    ("no-unit-line", _cells("收入决算表", {"I3": None}), f"{BOOK}，收入决算表!A1：收入决算表没有写金额单位", "2021"),
+    ("unknown-unit-line", _cells("收入决算表", {"I3": "单位：千元"}), f"{BOOK}，收入决算表!I3：金额单位“千元”无法识别", "2021"),
+    ("wrong-year", _cells("收入决算表", {"E2": "2020年度"}),
+     f"{BOOK}，收入决算表!E2：表上写的是2020年度，但文件放在2021年的位置", "2021"),
+    ("other-unit-name", _cells("收入支出决算总表", {"A2": "编制单位：另一个单位"}),
+     f"{BOOK}，收入支出决算总表!A2：编制单位写的是“另一个单位”，与 content/{UNIT}/unit.toml 中的单位名称“巴彦淖尔市公安局交通管理支队”不一致", "2021"),
+    ("missing-column", _cells("支出决算表", {"D4": "基本支出数额"}), f"{BOOK}，支出决算表!A4：支出决算表找不到“基本支出”列", "2021"),
+    ("missing-item-row", _cells("收入支出决算总表", {"A35": "收入小计"}), "缺少“本年收入合计”行", "2021"),
+    ("code-of-wrong-length", _cells("一般公共预算财政拨款支出决算表", {"A8": "20402011"}),
+     f"{BOOK}，一般公共预算财政拨款支出决算表!A8：科目编码“20402011”位数不对", "2021"),
+    ("same-code-twice", _cells("一般公共预算财政拨款支出决算表", {"A10": "2040201"}),
+     f"{BOOK}，一般公共预算财政拨款支出决算表!B10：“其他公安支出”在本表出现了两次（另见第8行）", "2021"),
+    ("row-without-code", _cells("支出决算表", {"A8": None, "B8": "行政运行费"}),
+     f"{BOOK}，支出决算表!B8：“行政运行费”不是本表的项目，也没有科目编码", "2021"),
+    ("figures-without-label", _cells("收入决算表", {"A8": None, "B8": None}),
+     f"{BOOK}，收入决算表!B8：这一行有数字，但没有项目名称或科目编码", "2021"),
+    ("prior-year-workbook", _cells("收入决算表", {"C8": "x"}, year=2020),
+     f"tables/{UNIT}/2020.xlsx，收入决算表!C8：“x”不是数字", "2020、2021"),
+    ("truncated-xls", _cut_fixture("canonical.xls", 6000), f"tables/{UNIT}/2021.xls：文件已损坏，无法读取", "2021"),
+    ("truncated-ods", _cut_fixture("canonical.ods", 3000), f"tables/{UNIT}/2021.ods：文件已损坏或不完整", "2021"),
+    ("year-folder-without-spreadsheets", _folder_without_spreadsheets,
+     f"tables/{UNIT}/2021：文件夹里没有电子表格文件（.xlsx/.xls/.ods）", "2021"),
+    ("year-folder-with-a-broken-file", _folder_with_a_broken_file,
+     f"tables/{UNIT}/2021/02.xlsx：不是电子表格文件（.xlsx/.xls/.ods）", "2021"),
+    ("unit-toml-not-toml", _text("content/{unit}/unit.toml", b'name = "x\n'),
+     f"content/{UNIT}/unit.toml：文件格式有误：第 1 行第 10 列附近", "2021"),
+    ("reasons-toml-not-toml", _text("content/{unit}/2021/reasons.toml", b"[a\n"),
+     f"content/{UNIT}/2021/reasons.toml：文件格式有误：第 1 行第 3 列附近", "2021"),
+    ("contact-md-not-utf8", _text("content/{unit}/2021/contact.md", "联系电话：0478".encode("gbk")),
+     f"content/{UNIT}/2021/contact.md：文件不是 UTF-8 编码", "2021"),
+    ("unknown-table-set", _text("disclosure.toml", b'[project]\ntable_set = "nowhere"\n'),
+     "disclosure.toml：未知的公开表套表“nowhere”", "2020、2021"),
+]
+
+
+@pytest.mark.parametrize("kind, change, says, years", LOAD_KINDS, ids=[k[0] for k in LOAD_KINDS])
+def test_a_bad_input_fails_its_unit_years_and_changes_nothing(project, capsys, kind, change, says, years):
+    """One case per kind of input the loader (or the content reader) refuses (tests/test_load_errors.py
+    tests them one by one through the loader): through ``build`` over a published site, exit 2, one
+    Chinese message naming the file (and the sheet and cell), said once under every unit-year it stops,
+    no traceback, the inputs and the site byte-identical."""
+    change(project)
+    text = refused_unchanged(project, capsys)
+    assert text.count(says) == 1, text
+    listed = text.split("未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n")[1]
+    assert listed.startswith(f"  {UNIT}/{years}\n    错误："), listed
+    assert not [e for e in STRERRORS if e in text], text
+    assert "tables/ 下没有公开表" not in text
+
 
 def test_a_problem_of_every_year_is_said_once_naming_the_years(project, capsys):
     """content/<unit> as a file stops both years: the error was listed twice (once per year), and the
