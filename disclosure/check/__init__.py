@@ -10,8 +10,9 @@ Public API::
     Finding(severity, rule, message, cells, table).to_dict()
 
 Rules are data: ``rules/<table set>.toml`` (syntax in ``rulebook.py``), evaluated by ``rule_engine.py``;
-content warnings live in ``advisories.py``. ``run.check_unit_year(project, unit, year)`` loads,
-derives and checks one unit-year for the command line; ``report`` prints text or JSON.
+content warnings live in ``advisories.py``, the 元/万元 mix-up in ``magnitude.py``.
+``disclosure.pipeline.check_unit_year(project, unit, year)`` runs one unit-year for the command line
+into a ``record.UnitYearCheck``; ``formats`` writes those as text or JSON.
 """
 from __future__ import annotations
 
@@ -26,14 +27,15 @@ from disclosure.check.advisories import (
     missing_reasons,
     placeholders,
     prior_year,
+    review_marks,
     unknown_reasons,
 )
-from disclosure.check.rule_engine import chain_findings, evaluate
 from disclosure.check.finding import SEVERITIES, Finding, count_by_severity, errors_of, summary_line
-from disclosure.check.rulebook import ADJUSTMENT_REASON, Rule, load_rules
-from disclosure.check.yearly import review_marks
+from disclosure.check.magnitude import corrected, suspects
+from disclosure.check.rule_engine import chain_findings, evaluate
+from disclosure.check.rulebook import ADJUSTMENT_REASON, Rule, load_rules, rules_for
 from disclosure.content import UnitContent
-from disclosure.errors import ConfigError, Problem
+from disclosure.derive import derive
 from disclosure.model import Accounts
 from disclosure.project import Project
 
@@ -47,19 +49,6 @@ __all__ = [
     "rules_for",
     "summary_line",
 ]
-
-
-def rules_for(accounts: Accounts, project: Project) -> tuple[Rule, ...]:
-    """The rules of the accounts' table set (the project's when the accounts do not say).
-    A malformed rule file is a ConfigError naming it."""
-    import tomllib
-
-    name = accounts.table_set or project.table_set_for(accounts.year)
-    try:
-        return load_rules(name)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(Problem(f"校验规则文件有误：{exc}。请按 disclosure/check/rulebook.py 所述格式修改。",
-                                  file=str(name))) from exc
 
 
 def _order(findings: list[Finding], accounts: Accounts) -> list[Finding]:
@@ -98,8 +87,6 @@ def check_accounts(
     findings = _findings(accounts, project, content, facts, feature_checks)
     if not magnitude:
         return findings
-    from disclosure.check.magnitude import corrected, suspects
-
     wrong, tables = suspects(accounts, content, staff)
     if not wrong:
         return findings
@@ -107,8 +94,6 @@ def check_accounts(
     fixed_facts = None
     if facts is not None:
         try:
-            from disclosure.derive import derive
-
             fixed_facts = derive(fixed, project)
         except Exception:  # noqa: BLE001 - without facts the reason warnings are compared without them
             fixed_facts = None

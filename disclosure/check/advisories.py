@@ -1,5 +1,6 @@
 """Warnings about what the report will say rather than about the tables' arithmetic: no prior
-year to compare with, a 空表 without its 说明, a large change or a 决算 off its 预算 without a reason."""
+year to compare with, a 空表 without its 说明, a large change or a 决算 off its 预算 without a reason,
+a 请核对 mark left in a text copied from an earlier year."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -200,3 +201,19 @@ def budget_missing(accounts: Accounts, facts: Any) -> list[Finding]:
     where = (table.title_cell,) if table is not None and table.title_cell else ()
     return [Finding("warning", "budget.missing", message, where, "budget" if table is not None else None,
                     "与年初预算的比较需要年初预算数表")]
+
+
+def review_marks(content: UnitContent | None, project: Project) -> list[Finding]:
+    """Each ``请核对`` line left in a text copied from an earlier year: an error until deleted, so that
+    last year's staff count or date is not published as this year's without a person confirming it."""
+    if content is None:
+        return []
+    found = []
+    for mark in content.reviews:
+        where = f"{project.relative(mark.path)} 第 {mark.line} 行"
+        what = f"：{mark.what}" if mark.what else ""
+        message = (f"{where}还有待核对的标记“请核对{what}”。这段文字复制自上一年度："
+                   f"请改成 {content.year} 年度的实际情况后删去这一行")
+        found.append(Finding("error", "content.review", message, (), None,
+                             "复制自上一年度的文稿须核对后删去“请核对”标记"))
+    return found

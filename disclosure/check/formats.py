@@ -8,7 +8,6 @@ from typing import IO
 
 from disclosure.check.finding import SEVERITIES, SEVERITY_LABELS, Finding, summary_line
 from disclosure.check.record import UnitYearCheck
-from disclosure.check.yearly import texts_json
 
 UNIT_YEAR_GROUP = "本年度"  # heading of findings that belong to no single table
 STYLES = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
@@ -123,14 +122,14 @@ def write_rich(results: list[UnitYearCheck], out: IO[str], *, color: bool = True
 
 def to_json(results: list[UnitYearCheck], *, project: str = "", texts: dict[str, dict] | None = None) -> str:
     """Every unit-year's findings; keys sorted, findings in check order, stable bytes. ``texts``
-    (``yearly.year_texts``) adds to each unit-year which file each of its texts is read from."""
+    (``"unit/year"`` → its entry, as ``commands/text_sources.texts_json`` writes it) adds to each
+    unit-year which file each of its texts is read from."""
     texts = texts or {}
     rows = []
     for r in sorted(results, key=lambda r: (r.unit, r.year)):
         row = r.to_dict()
         if not r.folder:
-            own = texts.get(f"{r.unit}/{r.year}")
-            row["texts"] = texts_json(own) if own is not None else None
+            row["texts"] = texts.get(f"{r.unit}/{r.year}")
         rows.append(row)
     document = {"project": project, "summary": totals(results), "results": rows}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -17,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from disclosure.check.rule_engine import _label
-from disclosure.check.finding import Finding
+from disclosure.check.finding import Finding, errors_of
+from disclosure.check.rule_engine import _label, evaluate
+from disclosure.check.rulebook import rules_for
 from disclosure.model import Accounts, CellRef, Row, Table
 from disclosure.money import format_amount, round_half_up
 
@@ -216,9 +217,6 @@ def corrected(accounts: Accounts, suspects: dict[str, str]) -> Accounts:
 def _widened(accounts: Accounts, found: list[Evidence], direction: str) -> set[str]:
     """The suspect tables of one direction: those with evidence, or every money table of the same
     header unit in their files when that leaves fewer identities broken (a whole workbook in 元)."""
-    from disclosure.check import errors_of, rules_for
-    from disclosure.check.rule_engine import evaluate
-
     named = {e.table for e in found if e.direction == direction}
     unit = "万元" if direction == YUAN else "元"
     files = {accounts[k].file for k in named}

@@ -34,6 +34,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from disclosure.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from disclosure.model import Accounts
+    from disclosure.project import Project
 
 RULES_DIR = Path(__file__).parent / "rules"
 KINDS = ("equation", "columns", "tree", "match", "empty", "chain")
@@ -149,3 +156,14 @@ def load_rules(table_set: str) -> tuple[Rule, ...]:
     candidates += [RULES_DIR / f"{path.stem}.toml", RULES_DIR / "common.toml"]
     chosen = next(p for p in candidates if p.exists())
     return tuple(_read(chosen))
+
+
+def rules_for(accounts: Accounts, project: Project) -> tuple[Rule, ...]:
+    """The rules of the accounts' table set (the project's when the accounts do not say).
+    A malformed rule file is a ConfigError naming it."""
+    name = accounts.table_set or project.table_set_for(accounts.year)
+    try:
+        return load_rules(name)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(Problem(f"校验规则文件有误：{exc}。请按 disclosure/check/rulebook.py 所述格式修改。",
+                                  file=str(name))) from exc

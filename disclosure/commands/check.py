@@ -56,14 +56,15 @@ def run(args: argparse.Namespace) -> int:
     site = Path(args.out) if args.out else project.root / "site"
     notices = [f"提示：{n}" for n in inventory_notices(project, sorted({u for u, _ in pairs}), args.unit is None)]
     if args.format == "text":  # first which file each year's texts come from; the findings end the output
-        from disclosure.check.yearly import sources_report
+        from disclosure.commands.text_sources import sources_report
 
         for line in sources_report(project, pairs, site) + notices:
             print(line)
     if args.format == "json":  # the same, as each unit-year's "texts"
-        from disclosure.check.yearly import year_texts
+        from disclosure.commands.text_sources import texts_json, year_texts
 
-        sys.stdout.write(to_json(results, project=str(args.project), texts=year_texts(project, pairs, site)))
+        texts = {key: texts_json(entry) for key, entry in year_texts(project, pairs, site).items()}
+        sys.stdout.write(to_json(results, project=str(args.project), texts=texts))
     elif sys.stdout.isatty():
         write_rich(results, sys.stdout)
     else:

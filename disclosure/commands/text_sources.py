@@ -1,31 +1,14 @@
-"""What ``check`` says about a unit-year's yearly texts: the 请核对 marks still in them, and which
-file each text is read from (the year's own, the unit's default or the shared one)."""
+"""What ``disclosure check`` says about a unit-year's yearly texts besides its findings: which file
+each text is read from (the year's own, the unit's default or the shared one) and, for a year
+published in the site, which shared texts it keeps from its publication (``batch/pins.py``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from disclosure.batch.pins import kept_message, plan_texts
-from disclosure.check.finding import Finding
-from disclosure.content import LAYER_LABELS, UnitContent, load_content
+from disclosure.content import LAYER_LABELS, load_content
 from disclosure.errors import InputError
 from disclosure.project import Project
-
-
-def review_marks(content: UnitContent | None, project: Project) -> list[Finding]:
-    """Each ``请核对`` line left in a text copied from an earlier year: an error until deleted, so that
-    last year's staff count or date is not published as this year's without a person confirming it."""
-    if content is None:
-        return []
-    found = []
-    for mark in content.reviews:
-        where = f"{project.relative(mark.path)} 第 {mark.line} 行"
-        what = f"：{mark.what}" if mark.what else ""
-        message = (f"{where}还有待核对的标记“请核对{what}”。这段文字复制自上一年度："
-                   f"请改成 {content.year} 年度的实际情况后删去这一行")
-        found.append(Finding("error", "content.review", message, (), None,
-                             "复制自上一年度的文稿须核对后删去“请核对”标记"))
-    return found
-
 
 SHARED_NOTE = ("“共用”的文件改动后，各单位最新年度随之更新，已发布的往年报告保持原样"
                "（disclosure build --republish <年度> 才更新它）；只改某一年度时，把文件复制到 "
