@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from disclosure.links import cell_anchor
 from disclosure.model import Row, Table
@@ -148,16 +149,12 @@ def _grid(table: Table, caption: str, rows: list[Row], columns: list[ColumnSpec]
 #: 行次 | 决算数, totals level; 人员经费 | 公用经费); wider ones (公开04表's 支出 by fund) one above the other.
 SIDE_WIDTH = 4
 
-_LINES: dict[int, tuple[TableSpec, dict[str, tuple[int, int]]]] = {}
-
-
+@lru_cache(maxsize=64)
 def line_numbers(spec: TableSpec) -> dict[str, tuple[int, int]]:
     """Row key → (行次, row of the printed form counted from its first body row) of a side-by-side
     table's numbered blocks, as the blank template lays them out (公开01表: 收入 1–12, then 支出
-    13–45, the totals of both blocks level), once per spec object."""
-    hit = _LINES.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
+    13–45, the totals of both blocks level); kept per table spec (a frozen value), since laying out
+    the blank sheet is the costly part."""
     from disclosure.blank_workbook import sheet_layout
 
     lay = sheet_layout(spec)
@@ -167,9 +164,6 @@ def line_numbers(spec: TableSpec) -> dict[str, tuple[int, int]]:
         number = lay.texts.get((row, first - 1))
         if isinstance(number, int):
             lines[key] = (number, row - lay.data_start)
-    if len(_LINES) > 256:
-        _LINES.clear()
-    _LINES[id(spec)] = (spec, lines)
     return lines
 
 
