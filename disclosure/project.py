@@ -259,12 +259,10 @@ def load_project(root: Path | str = ".") -> Project:
         raise ConfigError(Problem(f"[project] 中的数值设置有误：{exc}。", file=CONFIG_NAME)) from exc
 
 
-YEAR_KEYS = {"table_set", "style", "switches"}  # what a [years.<year>] table may set
-
 _NUMBER = (int, float, str)  # a number may be typed as 10, 10.5 or "10.5"
 
 #: Every setting of disclosure.toml, declared once: section → key → (TOML kinds accepted, what it is).
-#: ``[site]`` takes the fields of SiteConfig; ``[years.<year>]`` takes YEAR_KEYS (checked on their own).
+#: ``[site]`` takes the fields of SiteConfig; each ``[years.<year>]`` takes YEAR_SETTINGS.
 CONFIG_KEYS: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
     "project": {
         "table_set": ((str,), "公开表套表"),
@@ -277,6 +275,13 @@ CONFIG_KEYS: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
     "site": {name: ((str, int), "网站设置") for name in SiteConfig.__dataclass_fields__},
     "publication": {name: ((str, date), meaning) for name, meaning in PUBLICATION_FIELDS.items()},
     "years": {},
+}
+
+#: What a ``[years.<year>]`` section may set: the table set, report style and switches the year keeps.
+YEAR_SETTINGS: dict[str, tuple[tuple[type, ...], str]] = {
+    "table_set": ((str,), "该年度的公开表套表"),
+    "style": ((str,), "该年度的报告样式"),
+    "switches": ((dict,), "该年度的单项句式开关（[years.<年度>.switches]）"),
 }
 
 
@@ -298,25 +303,33 @@ def validate_config(data: dict) -> None:
             what = f"[{name}]" if isinstance(value, dict) else name
             problems.append(Problem(f"有不认识的一节或设置“{what}”{_closest(name, sections)}可用的节：{'、'.join(f'[{s}]' for s in sections)}。",
                                     file=CONFIG_NAME))
-            continue
-        if name == "years":
-            continue  # [years.<year>] tables are checked by _year_table_sets
-        if not isinstance(value, dict):
+        elif name == "years":  # the years themselves (four digits, each a section) are checked by _year_pins
+            for year, table in value.items() if isinstance(value, dict) else ():
+                if isinstance(table, dict):
+                    problems += _setting_problems(f"years.{year}", table, YEAR_SETTINGS)
+        elif not isinstance(value, dict):
             problems.append(Problem(f"{name} 须写成一节 [{name}]，其下每行一个设置。", file=CONFIG_NAME))
-            continue
-        keys = CONFIG_KEYS[name]
-        for key, setting in value.items():
-            if key not in keys:
-                problems.append(Problem(f"[{name}] 中有不认识的设置：{key}{_closest(key, sorted(keys))}"
-                                        f"可用：{'、'.join(sorted(keys))}。", file=CONFIG_NAME))
-                continue
-            kinds, meaning = keys[key]
-            if isinstance(setting, bool) or not isinstance(setting, kinds):
-                shown = ("文字（加英文双引号）" if kinds[0] is str else
-                         f"成一节 [{name}.{key}]，其下每行一个设置" if kinds[0] is dict else "数字")
-                problems.append(Problem(f"[{name}] {key}（{meaning}）须写{shown}，现在写的是“{setting}”。", file=CONFIG_NAME))
+        else:
+            problems += _setting_problems(name, value, CONFIG_KEYS[name])
     if problems:
         raise ConfigError(problems)
+
+
+def _setting_problems(section: str, value: dict, keys: dict[str, tuple[tuple[type, ...], str]]) -> list[Problem]:
+    """Each key of ``[section]`` that ``keys`` does not declare (with the nearest one), or whose value
+    is not of a kind it takes."""
+    problems = []
+    for key, setting in value.items():
+        if key not in keys:
+            problems.append(Problem(f"[{section}] 中有不认识的设置：{key}{_closest(key, sorted(keys))}"
+                                    f"可用：{'、'.join(sorted(keys))}。", file=CONFIG_NAME))
+            continue
+        kinds, meaning = keys[key]
+        if isinstance(setting, bool) or not isinstance(setting, kinds):
+            shown = ("文字（加英文双引号）" if kinds[0] is str else
+                     f"成一节 [{section}.{key}]，其下每行一个设置" if kinds[0] is dict else "数字")
+            problems.append(Problem(f"[{section}] {key}（{meaning}）须写{shown}，现在写的是“{setting}”。", file=CONFIG_NAME))
+    return problems
 
 
 def _check_style(style: str, where: str) -> None:
@@ -349,18 +362,15 @@ def _year_pins(years: object) -> tuple[dict[int, str], dict[int, str], dict[int,
         where = f"[years.{year}]"
         if not YEAR.match(str(year)) or not isinstance(table, dict):
             raise ConfigError(Problem(f"{where} 不可用：年度须为四位数字年份，并写成一节，如 [years.2019]。", file=CONFIG_NAME))
-        unknown = sorted(set(table) - YEAR_KEYS)
-        if unknown:
-            raise ConfigError(Problem(f"{where} 中有不认识的设置：{'、'.join(unknown)}（可用：table_set、style、switches）。", file=CONFIG_NAME))
-        if "table_set" in table:
-            name = str(table["table_set"])
+        if "table_set" in table:  # each key and its kind: validate_config
+            name = table["table_set"]
             if name not in known and not (name.endswith(".toml") and Path(name).is_file()):
                 raise ConfigError(Problem(
                     f"{where} table_set = “{name}”不是已知的公开表套表。可用：{'、'.join(known)}。", file=CONFIG_NAME))
             pins[int(year)] = name
         if "style" in table:
-            _check_style(str(table["style"]), where)
-            styles[int(year)] = str(table["style"])
+            _check_style(table["style"], where)
+            styles[int(year)] = table["style"]
         if "switches" in table:
             _check_switches(table["switches"], f"[years.{year}.switches]")
             switches[int(year)] = dict(table["switches"])

@@ -257,7 +257,8 @@ def test_init_pins_a_new_years_table_set_and_style_so_a_later_default_change_lea
     [
         ('[years.2019]\ntable_set = "hainan-99"\n', "[years.2019] table_set = “hainan-99”不是已知的公开表套表。可用："),
         ('[years.19]\ntable_set = "national-9"\n', "[years.19] 不可用：年度须为四位数字年份"),
-        ('[years.2019]\ntables = "national-9"\n', "[years.2019] 中有不认识的设置：tables（可用：table_set、style、switches）"),
+        ('[years.2019]\ntables = "national-9"\n', "[years.2019] 中有不认识的设置：tables，是否想写 table_set？可用：style、switches、table_set。"),
+        ('[years.2019]\ntable_set = 9\n', "[years.2019] table_set（该年度的公开表套表）须写文字（加英文双引号），现在写的是“9”。"),
         ('[years.2019.switches]\nlist_zeros = true\n', "[years.2019.switches] 中没有名为“list_zeros”的开关，是否想写 list_zero？"),
         ('years = 2019\n', "[years] 须写成 [years.2019] 这样的表"),
     ],
