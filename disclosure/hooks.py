@@ -67,11 +67,14 @@ class UnitYearContext:
 @dataclass(frozen=True)
 class ReportSection:
     """A numbered section a feature closes 第二部分 with (三、预算绩效评价工作开展情况): an id for its
-    anchors, its title and its subsections."""
+    anchors, its title, its subsections and ``key``, the narrative section it stands for
+    (``wording/sections.toml``): the style numbers it as that section, in the part that section is
+    in, and a unit's own text of that section opens it."""
 
     id: str
     title: str
     blocks: tuple[ReportBlock, ...]
+    key: str
 
 
 PageProvider = Callable[[UnitYearContext], list[ExtraPage]]

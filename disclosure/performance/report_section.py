@@ -88,4 +88,4 @@ def performance_section(ctx: UnitYearContext, pages: list[ExtraPage]) -> ReportS
     if ctx.accounts is None or not any(p.filename == PAGE for p in pages):
         return None
     blocks = report_blocks(ctx.results.get("performance"), ctx.accounts.year, public=ctx.public)
-    return ReportSection("dc-s-perf", "三、预算绩效评价工作开展情况", tuple(blocks)) if blocks else None
+    return ReportSection("dc-s-perf", "三、预算绩效评价工作开展情况", tuple(blocks), key="performance") if blocks else None

@@ -262,11 +262,13 @@ def _report_parts(unit_year: UnitYear, sections: list, ctx: UnitYearContext, ext
     """The report page's parts in the style's order, the features' 第二部分 blocks closing theirs,
     numbered figures; what is internal left out of a public build."""
     project, content, year = unit_year.project, unit_year.content, unit_year.year
-    feature_blocks = _feature_blocks(ctx, extras) if sections else []
-    sections = _one_performance_section(sections, feature_blocks, table_keys)
+    feature_blocks = _feature_blocks(ctx, extras) if sections else {}
+    for key, blocks in feature_blocks.items():
+        sections = _one_section(sections, key, blocks, table_keys)
     parts = report_parts(sections, content, year, table_keys, style_for(project, year))
     if sections:  # 预算绩效评价工作开展情况 closes the part the style puts it in (the narrative's)
-        close_part(parts, "performance", feature_blocks, style_for(project, year))
+        for key, blocks in feature_blocks.items():
+            close_part(parts, key, blocks, style_for(project, year))
     if public:
         parts = public_parts(parts)
     return number_figures(parts)
@@ -325,23 +327,26 @@ def _finding_groups(findings: list, pages: set[str], pages_order: dict[str, int]
     return out
 
 
-def _feature_blocks(ctx: UnitYearContext, extras: list[ExtraPage]) -> list[Block]:
-    """The sections features close 第二部分 with (三、预算绩效评价工作开展情况 when there is a 绩效 page)."""
-    blocks: list[Block] = []
+def _feature_blocks(ctx: UnitYearContext, extras: list[ExtraPage]) -> dict[str, list[Block]]:
+    """The sections features close 第二部分 with (三、预算绩效评价工作开展情况 when there is a 绩效 page),
+    by the narrative section each stands for."""
+    out: dict[str, list[Block]] = {}
     for provider in feature_sections():
         section = provider(ctx, extras)
         if section is None:
             continue
+        blocks = out.setdefault(section.key, [])
         blocks.append(Block(section.id, section.title, 3, ""))
         blocks += [Block(f"{section.id}-{i}", b.title, 4, clean_html(b.html)) for i, b in enumerate(section.blocks, 1)]
-    return blocks
+    return out
 
 
-def _one_performance_section(sections: list, blocks: list[Block], table_pages: set[str]) -> list:
-    """One 绩效 section: when the feature writes it, the unit's own performance.md opens that section
-    (its text above the feature's subsections) instead of standing beside it as a second section of the
-    same title. ``blocks`` (the feature's) are changed in place; the sections are returned without it."""
-    own = next((s for s in sections if s.key == "performance"), None)
+def _one_section(sections: list, key: str, blocks: list[Block], table_pages: set[str]) -> list:
+    """One section of a title: where a feature writes section ``key`` (the 绩效 one), the unit's own
+    text of it (``performance.md``) opens the feature's (above its subsections) instead of standing
+    beside it as a second section of the same title. ``blocks`` (the feature's) are changed in place;
+    the sections are returned without the unit's."""
+    own = next((s for s in sections if s.key == key), None)
     if own is None or not blocks:
         return sections
     head = blocks[0]
