@@ -28,7 +28,9 @@ def table_page(table_key: str) -> str:
     return f"{TABLES_DIR}/{table_key}.html"
 
 
-def cell_href(ref: CellRef, *, from_tables_dir: bool = False) -> str:
-    """Link from the report page (or from a page inside tables/) to one cell of its table."""
+def cell_href(ref: CellRef, *, from_tables_dir: bool = False, other_year: int | None = None) -> str:
+    """Link from the report page (or from a page inside tables/) to one cell of its table; a cell of
+    ``other_year``'s tables (the prior year's) is on that year's pages, in the folder beside this one."""
     page = f"{ref.table}.html" if from_tables_dir else table_page(ref.table)
-    return f"{page}#{cell_anchor(ref.table, ref.cell)}"
+    href = f"{page}#{cell_anchor(ref.table, ref.cell)}"
+    return href if other_year is None else f"../{other_year}/{href}"

@@ -110,9 +110,8 @@ class _State:
     def anchor(self, fact: Fact, text: str) -> str:
         if not self.link or not fact.cells:
             return htmllib.escape(text, quote=False)
-        href = cell_href(fact.cells[0])
-        if fact.year is not None and fact.year != self.facts.year:
-            href = f"../{fact.year}/{href}"
+        other = fact.year if fact.year is not None and fact.year != self.facts.year else None
+        href = cell_href(fact.cells[0], other_year=other)
         cls = "dc-fig"  # the theme's name: the site renames every class to [site] css_prefix on writing
         esc = htmllib.escape
         return (f'<a class="{esc(cls)}" href="{esc(href)}" title="{esc(fact.formula)}" '

@@ -25,12 +25,11 @@ def _figure(f: Figure, linkable: Any = None) -> dict:
     src = f.source
     pages = None if linkable is None else linkable.get(f.year, set())
     has_page = isinstance(src, CellRef) and src.table and (pages is None or src.table in pages)
-    href = cell_href(src) if has_page else None
+    href = cell_href(src, other_year=f.year) if has_page else None  # f.year: a prior-year cell
     text = str(src) if src is not None else ""
     if isinstance(src, InputRef):  # the file is named once at the top of the page
         text = f"绩效输入 {src.key}"
-    if f.year is not None:  # a prior-year cell: its own unit-year folder, named with the year
-        href = f"../{f.year}/{href}" if href else None
+    if f.year is not None:  # a prior-year cell is named with its year
         text = f"{f.year}年 {text}"
     return {
         "label": f.label,

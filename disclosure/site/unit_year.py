@@ -82,11 +82,10 @@ def _finding_cells(finding: Any, pages: set[str], unit: str = "", year: int = 0)
     out = []
     other = re.compile(rf"^tables/{re.escape(unit)}/((?:19|20)\d\d)\b") if unit else None
     for ref in getattr(finding, "cells", ()) or ():
-        label, href = str(ref), cell_href(ref) if getattr(ref, "table", "") in pages else None
         m = other.match(getattr(ref, "file", "")) if other else None
-        if m and int(m.group(1)) != year:
-            label = f"{m.group(1)}年 {label}"
-            href = f"../{m.group(1)}/{href}" if href else None
+        of_year = int(m.group(1)) if m and int(m.group(1)) != year else None
+        label = f"{of_year}年 {ref}" if of_year else str(ref)
+        href = cell_href(ref, other_year=of_year) if getattr(ref, "table", "") in pages else None
         out.append((label, href))
     return out
 
