@@ -4,6 +4,12 @@ Each entry gives the fact's key, its label (used in formulas and tooltips), a de
 where it comes from: cells (``Cell`` with ``Source``s, first applicable wins), or other facts
 (``Sum``, ``Difference``, ``Ratio``). ``compare`` adds the change against the prior year;
 ``reason_key`` names the 变动原因 entry in ``reasons.toml``. Entries resolve in order.
+
+A key starts with the table it is read from (``summary.``, ``income.``, ``gov_fund.`` …), but two
+are short: ``gb.`` is 一般公共预算财政拨款 (table ``general_budget``, 05表) and ``tp.`` is “三公”经费
+(table ``three_public``, 07表). The keys are the words units write their ``reasons.toml`` in (and
+that ``check`` asks for), and a published year is rebuilt from its own ``reasons.toml``: renaming a
+key would silently drop every reason written under the old one, so the keys stay as they are.
 """
 from __future__ import annotations
 
