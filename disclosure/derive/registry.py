@@ -269,6 +269,16 @@ def _three_public() -> list:
         if k != "total":
             out.append(share(f"tp.{k}.share", f"{label}占“三公”经费的比重", f"tp.{k}.actual", "tp.total.actual",
                              f"{label}决算数除以“三公”经费决算数合计的百分比。"))
+    # 陕西 七 (three_public_meetings): 会议费 and 培训费 beside the 三公 columns, outside the 三公 total
+    for k, label in (("meeting", "会议费"), ("training", "培训费")):
+        out += [
+            cell(f"tp.{k}.budget", f"{label}预算数", f"“三公”经费及会议费、培训费支出决算表中{label}的预算数。",
+                 (t, None, f"budget_{k}")),
+            cell(f"tp.{k}.actual", f"{label}决算数", f"“三公”经费及会议费、培训费支出决算表中{label}的决算数。",
+                 (t, None, f"actual_{k}"), compare="pct"),
+            share(f"tp.{k}.completion", f"{label}完成预算的比例", f"tp.{k}.actual", f"tp.{k}.budget",
+                  f"{label}决算数除以预算数的百分比；预算为零时不计算。", reason_key=f"tp.{k}.completion"),
+        ]
     out += [
         cell("tp.vehicles_held", "公务用车保有量", "信息表中财政拨款开支的公务用车保有量。",
              ("info", "vehicles_held", "amount"), unit="辆"),
