@@ -24,6 +24,8 @@ NOTICES = {
     "shanghai-caizheng-2024": {"summary_expenditure.classes", "tree.function", "fiscal_general.classes",
                                "tree.economic_personnel", "tree.economic_public"},
     "shanghai-shegong-2024": {"general_basic.total", "tree.economic_public"},
+    "shanghai-guihua-2024": {"summary_expenditure.classes", "tree.fiscal_summary", "fiscal_general.classes",
+                             "general_budget.row", "tree.economic_public", "basic.personnel"},
 }
 # the figures each report states in its 第三部分 (万元 as the report page prints them)
 STATED = {
@@ -33,6 +35,9 @@ STATED = {
     "shanghai-shegong-2024": ["307.82万元", "105.58万元", "34.30%", "202.24万元", "65.70%", "264.87万元", "86.05%", "10.82万元",
                               "3.52%", "2.71万元", "0.88%", "29.42万元", "95.36万元", "10.23万元", "21.07万元", "51.32万元",
                               "11.31万元", "6.18万元", "4.64万元", "17.70万元", "11.72万元"],
+    "shanghai-guihua-2024": ["9,859.38万元", "9,746.50万元", "100.00%", "9,759.38万元", "5,377.64万元", "55.10%", "4,381.74万元",
+                             "44.90%", "754.75万元", "7.74%", "3,832.36万元", "39.32%", "4,461.67万元", "45.78%", "461.08万元",
+                             "4.73%", "480.66万元", "2.85万元", "0.39万元", "1,092.80万元", "2,739.56万元", "4,416.67万元"],
 }
 
 
@@ -79,3 +84,13 @@ def test_the_2024_section_of_social_work_is_placed_by_its_code():
     accounts = load_accounts(load_project(REAL / "shanghai-shegong-2024"), "putuo-shegong", 2024)
     assert accounts.tables["expenditure"].value("20139", "project") == Decimal("202.24")
     assert accounts.tables["three_public"].empty
+
+
+def test_a_department_of_five_units_with_names_indented_by_spaces_in_an_xls():
+    """规划和自然资源局: sheets 表一…表九, 基本支出 款 names after three spaces, 0.00 in the 项目支出 column, 项目支出
+    from 年初结转 (本年支出 9,759.38 over 本年收入 9,746.50)."""
+    accounts = load_accounts(load_project(REAL / "shanghai-guihua-2024"), "putuo-guihua", 2024)
+    basic = accounts.tables["basic"]
+    assert basic.sheet == "表六" and basic.value("personnel.30107", "amount") == Decimal("1594.02")
+    assert accounts.tables["expenditure"].value("2200199", "basic") == Decimal("0")
+    assert accounts.tables["summary"].value("income.opening_balance", "amount") == Decimal("112.88")
