@@ -15,7 +15,10 @@ content), then times, each in a fresh process of the command line:
 
 and the floor on the same files in the same run: every workbook read with python-calamine (all
 sheets) plus writing as many files and bytes as the cold build wrote, on the same number of
-processes. Prints a table, then as its last line one JSON object.
+processes; and the bytes' own cost: the floor plus the theme's page templates and grid macros
+rendered again from the contexts recorded while building ``--sample`` unit-years (``bytes_cost.py``).
+With ``--before REV`` the cold build also runs with the code of that commit, interleaved with the
+tree's (``--rounds``). Prints a table, then as its last line one JSON object.
 """
 from __future__ import annotations
 
@@ -91,14 +94,21 @@ def build_command(project: Path, out: Path, jobs: int, kit: bool = False) -> lis
             *(() if kit else ("--no-kit",))]
 
 
-def snapshot_code(work: Path) -> dict[str, str]:
+def snapshot_code(work: Path, revision: str | None = None, name: str = "code") -> dict[str, str]:
     """Copy the package into the work folder and compile its bytecode (as pip does on install), so
     that edits to the source tree during the run neither change the digests nor the timings; returns
-    the environment that runs the copy."""
-    code = work / "code"
-    shutil.copytree(HERE.parent / "disclosure", code / "disclosure", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
-    if (HERE.parent / "theme").is_dir():  # the built-in theme (disclosure/theme may link to it)
-        shutil.copytree(HERE.parent / "theme", code / "theme")
+    the environment that runs the copy. With ``revision``, the package and theme of that commit of
+    the repository (``git archive``) instead of the working tree."""
+    code = work / name
+    if revision is not None:
+        code.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", revision, "disclosure", "theme"],
+                                 stdout=subprocess.PIPE, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    else:
+        shutil.copytree(HERE.parent / "disclosure", code / "disclosure", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+        if (HERE.parent / "theme").is_dir():  # the built-in theme (disclosure/theme may link to it)
+            shutil.copytree(HERE.parent / "theme", code / "theme")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(code)], env=env, stdout=subprocess.DEVNULL, check=True)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
@@ -187,6 +197,17 @@ def floor(project: Path, out: Path, jobs: int, files: int, size: int) -> float:
     return time.perf_counter() - start
 
 
+def bytes_cost(project: Path, sample: int) -> dict:
+    """The templates' own cost (``bytes_cost.py``, in the code snapshot): the theme's page templates
+    and grid macros rendered again from the contexts recorded while building ``sample`` unit-years."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run([sys.executable, str(HERE / "bytes_cost.py"), str(project), "--sample", str(sample)],
+                         env=ENV, stdout=subprocess.PIPE, check=True, cwd=project.parent).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["bytes_cost"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
 def site_size(out: Path) -> tuple[int, int]:
     files = [p for p in out.rglob("*") if p.is_file() and ".disclosure-build" not in p.parts]
     return len(files), sum(p.stat().st_size for p in files)
@@ -200,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--distinct", type=int, default=20, help="distinct workbooks per year, cycled over the units")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the generated project and sites")
+    parser.add_argument("--before", metavar="REVISION", default=None,
+                        help="also build cold with the code of this commit (a snapshot), interleaved with the tree's, --rounds times")
+    parser.add_argument("--rounds", type=int, default=1, help="cold builds of each code with --before (order alternating)")
+    parser.add_argument("--sample", type=int, default=20, help="unit-years whose template calls are recorded for the bytes' cost")
     parser.add_argument("--dask", action="store_true",
                         help="build on a Dask LocalCluster of --jobs single-threaded worker processes (--scheduler)")
     args = parser.parse_args(argv)
@@ -216,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     cmd = build_command(project, site, args.jobs)
     global ENV, DASK
     ENV = snapshot_code(work)
+    before_env = snapshot_code(work, args.before, "code-before") if args.before else None
     cluster = None
     if args.dask:  # workers started here, so they run the code snapshot too
         from distributed import Client, LocalCluster
@@ -226,7 +252,22 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ["--scheduler", cluster.scheduler_address]
         print(f"Dask LocalCluster: {args.jobs} worker processes at {cluster.scheduler_address}", flush=True)
     load_before = os.getloadavg()[0]
+    colds: dict[str, list[float]] = {"before": [], "after": []}  # CPU seconds of each cold build, --before
+    if before_env is not None:
+        after_env, before_site = ENV, work / "site-before"
+        for r in range(args.rounds):
+            for side in (("before", "after") if r % 2 == 0 else ("after", "before")):
+                if side == "after" and r == args.rounds - 1:
+                    continue  # the last one is the cold build below, whose site the rebuilds use
+                ENV = before_env if side == "before" else after_env
+                target = before_site if side == "before" else site
+                shutil.rmtree(target, ignore_errors=True)
+                timed(build_command(project, target, args.jobs), log, "pair")
+                colds[side].append(CPU["pair"])
+        ENV = after_env
+        shutil.rmtree(site, ignore_errors=True)
     cold_s, cold_rc, cold_rss = timed(cmd, log, "cold")
+    colds["after"].append(CPU["cold"])
     files, size = site_size(site)
     found = re.findall(r"生成进程内存峰值 (\d+) MB", log.read_text(encoding="utf-8"))
     worker_mb = int(found[-1]) if found else 0
@@ -239,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
 
     per = max(unit_years, 1)
     floor_s = floor(project, work / "floor", args.jobs, max(1, round(files / per)), size // per)
+    render_ms = bytes_cost(project, min(args.sample, unit_years))["render_ms_per_unit_year"]
+    cold_ms, floor_ms = 1000 * CPU["cold"] / per, 1000 * CPU["floor"] / per
+    bytes_ms = floor_ms + render_ms
 
     single = work / "single"
     (single / "tables" / "u0000").mkdir(parents=True)
@@ -261,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
                                                      f"portal + search {cold_portal_s:.1f} s of it; {rebuilt('cold')}"),
         ("floor (calamine read + same bytes written)", floor_s, CPU["floor"], 0, f"cold / floor = {cold_s / floor_s:.2f} wall, "
          f"{CPU['cold'] / max(CPU['floor'], 1e-9):.1f} CPU; {1000 * CPU['floor'] / per:.1f} ms CPU per unit-year"),
+        ("bytes' own cost (floor + templates)", 0.0, bytes_ms * per / 1000, 0,
+         f"{bytes_ms:.1f} ms CPU per unit-year = floor {floor_ms:.1f} + page templates and grid macros re-rendered from "
+         f"recorded contexts {render_ms:.1f}; cold / bytes = {cold_ms / max(bytes_ms, 1e-9):.1f} (target ≤ 2, ≤ 18 ms)"),
         ("no-change rebuild", noop_s, CPU["noop"], noop_rc, f"{rebuilt('noop')}; target ≤ 0.15 s at 1,000"),
         ("one unit changed (its shared duties.md)", one_s, CPU["one_changed"], one_rc,
          f"{rebuilt('one_changed')} (its newest year: earlier ones keep their published texts) + portal and search; "
@@ -270,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'step':<44}{'wall s':>8}{'CPU s':>8}{'exit':>6}  note")
     for name, secs, cpu, rc, note in rows:
         print(f"{name:<44}{secs:>8.2f}{cpu:>8.2f}{rc:>6}  {note}")
+    if before_env is not None:
+        def median(xs: list[float]) -> float:
+            return sorted(xs)[len(xs) // 2]
+        for side in ("before", "after"):
+            ms = [1000 * c / per for c in colds[side]]
+            print(f"cold CPU per unit-year, {side} ({args.before if side == 'before' else 'tree'}): median {median(ms):.1f} ms "
+                  f"of {', '.join(f'{m:.1f}' for m in ms)}")
     print(f"load average before the cold build: {load_before:.1f} on {len(os.sched_getaffinity(0))} cores (other work on the machine inflates wall times)")
     peak = max(cold_rss, noop_rss, one_rss)
     if DASK is not None:
@@ -282,7 +336,11 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps({"unit_years": unit_years, "cold_s": round(cold_s, 2), "floor_s": round(floor_s, 2), "noop_s": round(noop_s, 2),
                       "one_changed_s": round(one_s, 2), "one_changed_built": built_count("one_changed")[0],
-                      "cold_failed": built_count("cold")[1], "cold_cpu_ms_per_unit_year": round(1000 * CPU["cold"] / per, 1),
+                      "cold_failed": built_count("cold")[1], "cold_cpu_ms_per_unit_year": round(cold_ms, 1),
+                      "floor_cpu_ms_per_unit_year": round(floor_ms, 1), "bytes_cpu_ms_per_unit_year": round(bytes_ms, 1),
+                      "cold_to_bytes": round(cold_ms / max(bytes_ms, 1e-9), 2),
+                      **({"before_cold_cpu_ms_per_unit_year": [round(1000 * c / per, 1) for c in colds["before"]],
+                          "after_cold_cpu_ms_per_unit_year": [round(1000 * c / per, 1) for c in colds["after"]]} if before_env else {}),
                       "peak_rss_mb": round(peak), "single_cli_s": round(single_s, 2)}))
     return 0
 
