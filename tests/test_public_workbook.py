@@ -1,0 +1,111 @@
+"""The public workbook is written directly: byte for byte what openpyxl saved for the same tables.
+
+``tests/workbook_reference.py`` is the first version of ``disclosure/site/workbook.py``, made with
+openpyxl (3.1.5, with lxml). Both are run on every unit-year of the example and acceptance projects
+and on tables made to be awkward (markup, spaces, control-free odd characters, formulas, error
+codes, long texts, quotes in sheet names, an empty unit name).
+"""
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from disclosure.pipeline import run_unit_year  # noqa: E402
+from disclosure.project import load_project  # noqa: E402
+from disclosure.site.tables import Cell, Grid, HeadCell, TableView, table_view  # noqa: E402
+from disclosure.site.workbook import IllegalCharacterError, public_workbook  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import workbook_reference  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECTS = [ROOT, *sorted(p for p in (ROOT / "tests" / "fixtures" / "acceptance").iterdir() if (p / "disclosure.toml").is_file())]
+SAME_VERSION = openpyxl.__version__ == "3.1.5"  # the version whose bytes the writer follows (docProps/app.xml names it)
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i.filename) for i in z.infolist()}
+
+
+def assert_same(views: list, specs: list, unit_name: str, year: int) -> None:
+    new = public_workbook(views, specs, unit_name, year)
+    old = workbook_reference.public_workbook(views, specs, unit_name, year)
+    if SAME_VERSION:
+        assert new == old
+    a, b = _members(new), _members(old)
+    assert list(a) == list(b)
+    for name in a:
+        if name != "docProps/app.xml":
+            assert a[name] == b[name], name
+
+
+def _views(unit_year) -> tuple[list, list]:  # noqa: ANN001
+    tables = sorted((t for t in unit_year.accounts.tables.values() if t.spec.published), key=lambda t: (t.spec.number, t.key))
+    return [table_view(t, unit_year.year) for t in tables], [t.spec for t in tables]
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
+def test_every_unit_year_of_the_example_and_acceptance_projects_gives_openpyxl_s_bytes(root: Path) -> None:
+    project = load_project(root)
+    seen = 0
+    for unit, year in project.select():
+        try:
+            unit_year = run_unit_year(project, unit, year)
+        except Exception:  # noqa: BLE001  a unit-year that does not load has no workbook
+            continue
+        if unit_year.accounts is None:
+            continue
+        views, specs = _views(unit_year)
+        if views:
+            assert_same(views, specs, unit_year.content.name or unit, year)
+            seen += 1
+    assert seen
+
+
+def _grid(texts: list[str], block: str = "") -> Grid:
+    head = [[HeadCell("科目编码", rowspan=2), HeadCell(texts[0], colspan=2), HeadCell("", rowspan=2)],
+            [HeadCell(texts[1]), HeadCell("  ")]]
+    body = []
+    for i, text in enumerate(texts):
+        body.append([Cell(f"20{i}", kind="code"), Cell(text, kind="label", level=i % 4),
+                     Cell("1", kind="value", value=Decimal("12345678901234567.891") if i == 2 else Decimal(i) / 7),
+                     Cell("", kind="line", value=Decimal(i + 1))])
+        body.append([])  # a filler row
+        body.append([Cell("", kind="code"), Cell("", kind="label"), Cell("3", kind="value", value=Decimal(3), count=True),
+                     Cell("", kind="unit", value=None)])
+    return Grid("caption", head, body, 4, block=block)
+
+
+AWKWARD = ["a & b < c > d", ' "quoted" ', "lead", "trail ", "line\nbreak\ttab\rcr", "emoji 😀 中文",
+           "=SUM(A1:A2)", "#N/A", "=", "x" * 40000, "'single'", "注"]
+
+
+def test_awkward_texts_spans_and_values_give_openpyxl_s_bytes() -> None:
+    spec = type("Spec", (), {})
+    specs, views = [], []
+    for i, title in enumerate(["收入支出决算总表", "O'Brien & <Co>", "收入支出决算总表", "x" * 40]):
+        s = spec()
+        s.title = title
+        specs.append(s)
+        grids = [_grid(AWKWARD[i:] + AWKWARD[:i], "收入"), _grid(AWKWARD[::-1], "支出")] if i % 2 == 0 else [_grid(AWKWARD)]
+        views.append(TableView(f"t{i}", f"公开0{i}表" if i != 1 else "", title, grids, empty=i == 3,
+                               empty_note="本表为空表。", notes=["注：一条", "另一条 & <说明>"] if i < 2 else []))
+    for unit_name in ("示范单位", "A & B <单位> \"引号\"", ""):
+        assert_same(views, specs, unit_name, 2021)
+
+
+def test_a_control_character_is_refused_as_openpyxl_refuses_it() -> None:
+    spec = type("Spec", (), {"title": "表"})()
+    view = TableView("t", "", "表", [_grid(["bad\x01text"] + AWKWARD)], empty=False, empty_note="")
+    with pytest.raises(IllegalCharacterError):
+        public_workbook([view], [spec], "单位", 2021)
+    with pytest.raises(openpyxl.utils.exceptions.IllegalCharacterError):
+        workbook_reference.public_workbook([view], [spec], "单位", 2021)
