@@ -15,12 +15,12 @@ from disclosure.check import FeatureCheck, check_accounts
 from disclosure.check.finding import Finding
 from disclosure.check.record import UnitYearCheck, checked, unreadable
 from disclosure.content import UnitContent, load_content
-from disclosure.derive import derive
+from disclosure.derive import Facts, derive
 from disclosure.errors import ConfigError, InputError
 from disclosure.features import evaluated_features, stated_staff_of
 from disclosure.load import load_accounts
 from disclosure.model import Accounts
-from disclosure.narrative import render_narrative
+from disclosure.narrative import Section, render_narrative
 from disclosure.project import Project
 
 
@@ -34,8 +34,8 @@ class UnitYear:
     year: int
     accounts: Accounts
     content: UnitContent
-    facts: Any
-    sections: tuple = ()
+    facts: Facts | None
+    sections: tuple[Section, ...] = ()
     findings: tuple[Finding, ...] = ()
     results: Mapping[str, Any] = field(default_factory=dict)  # each feature's evaluation, by name
     derive_error: Exception | None = None
