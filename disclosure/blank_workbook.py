@@ -51,9 +51,10 @@ from typing import TYPE_CHECKING, Callable
 
 from openpyxl.utils import get_column_letter
 
-from disclosure.standard import ColumnSpec, TableSet, TableSpec, classification_names
+from disclosure.standard import BlockSpec, ColumnSpec, TableSet, TableSpec, classification_names
 
 if TYPE_CHECKING:  # pragma: no cover
+    from openpyxl.styles import Border
     from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_TOP = 4  # first header row
@@ -225,6 +226,28 @@ class _Group:
 
 
 def _blocks(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
+    """Side-by-side blocks (收入 | 支出, 人员经费 | 公用经费): each block's rows from the top, its 合计 rows
+    level with the other blocks' at the foot, 行次 numbered across the blocks."""
+    paths, groups = _block_columns(spec)
+    headers, depth = _header_cells(paths, HEADER_TOP)
+    lay = SheetLayout(spec, sheet_name(spec), len(paths), depth, headers)
+    heads, tails = _block_rows(spec)
+    head_len = max(
+        BLOCK_CODE_ROWS if b.classification == "economic" else len(heads[b.key]) for b in spec.blocks
+    )
+    tail_len = max(len(t) for t in tails.values())
+    tail_start = lay.data_start + head_len
+    lay.last_row = tail_start + tail_len - 1
+    line_no = 0
+    for block in spec.blocks:
+        line_no = _lay_block(lay, spec, block, groups[block.key], heads[block.key], tails[block.key],
+                             tail_start, line_no)
+    return lay
+
+
+def _block_columns(spec: TableSpec) -> tuple[list[tuple[str, ...]], dict[str, list[_Group]]]:
+    """The header path of every column, blocks side by side (a repeated block twice), and each
+    block's column groups."""
     paths: list[tuple[str, ...]] = []
     groups: dict[str, list[_Group]] = {}
     for block in spec.blocks:
@@ -237,10 +260,13 @@ def _blocks(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
             values = {c.key: len(paths) + 1 + i for i, c in enumerate(block.columns)}
             paths += [(block.title, *p) for p in block_paths]
             groups[block.key].append(_Group(start, labels, values))
-    headers, depth = _header_cells(paths, HEADER_TOP)
-    lay = SheetLayout(spec, sheet_name(spec), len(paths), depth, headers)
-    classes = classification_names()["function_classes"]
+    return paths, groups
 
+
+def _block_rows(spec: TableSpec) -> tuple[dict[str, list], dict[str, list]]:
+    """Each block's rows above its first 合计 (with the 功能分类 类 of a function-class block, as
+    ``(code, name)``) and its 合计 rows from there down."""
+    classes = classification_names()["function_classes"]
     heads: dict[str, list] = {}
     tails: dict[str, list] = {}
     for block in spec.blocks:
@@ -250,56 +276,52 @@ def _blocks(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
             head += [(code, name) for code, name in classes.items()]
         heads[block.key] = head
         tails[block.key] = list(block.items[split:])
-    head_len = max(
-        BLOCK_CODE_ROWS if b.classification == "economic" else len(heads[b.key]) for b in spec.blocks
-    )
-    tail_len = max(len(t) for t in tails.values())
-    first = lay.data_start
-    tail_start = first + head_len
-    lay.last_row = tail_start + tail_len - 1
-    line_no = 0
+    return heads, tails
 
-    for block in spec.blocks:
-        gs = groups[block.key]
-        g = gs[0]
-        numbered = g.labels[-1] == "行次"
-        lay.label_cols.add(g.start)
-        for other in gs:
-            if not numbered:
-                lay.text_cols.add(other.start)
-                lay.label_cols.add(other.start + 1)
-        if block.classification == "economic":
-            lay.slots[block.key] = [
-                CodeSlot(first + i, grp.start, grp.start + 1, dict(grp.values))
-                for grp in gs
-                for i in range(BLOCK_CODE_ROWS)
-            ]
-            for s in lay.slots[block.key]:
-                lay.money.update((s.row, c) for c in s.value_cols.values())
-        rows = [(first + i, e) for i, e in enumerate(heads[block.key])]
-        tail = tails[block.key]
-        rows += [(tail_start + i, it) for i, it in enumerate(tail[:-1])]
-        if tail:
-            rows.append((lay.last_row, tail[-1]))
-        for row, entry in rows:
-            if isinstance(entry, tuple):
-                code, label = entry
-                key = f"{block.key}.{code}"
-            else:
-                label, key = entry.label, spec.item_key(block.key, entry.key)
-            if numbered:
-                line_no += 1
-                lay.texts[(row, g.start)] = label
-                lay.texts[(row, g.start + 1)] = line_no
-                _value_row(lay, key, row, g.values)
-            else:  # label over code and name (and over the first groups of a repeated block)
-                last = gs[-1]
-                end = min(last.values.values()) - 1
-                lay.texts[(row, g.start)] = label
-                if end > g.start:
-                    lay.merges.append((row, g.start, row, end))
-                _value_row(lay, key, row, last.values)
-    return lay
+
+def _lay_block(lay: SheetLayout, spec: TableSpec, block: BlockSpec, gs: list[_Group], head: list, tail: list,
+               tail_start: int, line_no: int) -> int:
+    """One block's label, 行次 and value cells (an economic block: its code slots); returns the last
+    行次 used, for the next block to go on from."""
+    first = lay.data_start
+    g = gs[0]
+    numbered = g.labels[-1] == "行次"
+    lay.label_cols.add(g.start)
+    for other in gs:
+        if not numbered:
+            lay.text_cols.add(other.start)
+            lay.label_cols.add(other.start + 1)
+    if block.classification == "economic":
+        lay.slots[block.key] = [
+            CodeSlot(first + i, grp.start, grp.start + 1, dict(grp.values))
+            for grp in gs
+            for i in range(BLOCK_CODE_ROWS)
+        ]
+        for s in lay.slots[block.key]:
+            lay.money.update((s.row, c) for c in s.value_cols.values())
+    rows = [(first + i, e) for i, e in enumerate(head)]
+    rows += [(tail_start + i, it) for i, it in enumerate(tail[:-1])]
+    if tail:
+        rows.append((lay.last_row, tail[-1]))
+    for row, entry in rows:
+        if isinstance(entry, tuple):
+            code, label = entry
+            key = f"{block.key}.{code}"
+        else:
+            label, key = entry.label, spec.item_key(block.key, entry.key)
+        if numbered:
+            line_no += 1
+            lay.texts[(row, g.start)] = label
+            lay.texts[(row, g.start + 1)] = line_no
+            _value_row(lay, key, row, g.values)
+        else:  # label over code and name (and over the first groups of a repeated block)
+            last = gs[-1]
+            end = min(last.values.values()) - 1
+            lay.texts[(row, g.start)] = label
+            if end > g.start:
+                lay.merges.append((row, g.start, row, end))
+            _value_row(lay, key, row, last.values)
+    return line_no
 
 
 def _record(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
@@ -352,11 +374,17 @@ SUPPLEMENTARY_NOTE = "本表不公开：所填数字只用于报告正文的说�
 
 
 def _draw(ws: "Worksheet", lay: SheetLayout, unit_name: str, year: int | None) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    """One sheet as a unit fills it in: title lines, header, the body's cells, widths and printing."""
+    _draw_title(ws, lay, unit_name, year)
+    _draw_header(ws, lay)
+    _draw_body(ws, lay)
+    _draw_columns(ws, lay)
 
-    thin = Side(style="thin", color="808080")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+def _draw_title(ws: "Worksheet", lay: SheetLayout, unit_name: str, year: int | None) -> None:
+    """The title, 编制单位 · 年度 · 公开NN表 and 单位 lines above the table; a supplementary sheet's note below it."""
+    from openpyxl.styles import Alignment, Font
+
     w = lay.width
     ws.cell(1, 1, lay.spec.title).font = Font(bold=True, size=16)
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
@@ -374,9 +402,23 @@ def _draw(ws: "Worksheet", lay: SheetLayout, unit_name: str, year: int | None) -
         ws.merge_cells(start_row=lay.last_row + 2, start_column=1, end_row=lay.last_row + 2, end_column=w)
         ws.row_dimensions[lay.last_row + 2].height = 32
 
+
+def _box() -> "Border":
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="808080")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _draw_header(ws: "Worksheet", lay: SheetLayout) -> None:
+    """The header rows: boxed, shaded, bold and centred, each header cell merged over its span."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    box = _box()
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     head_fill = PatternFill("solid", fgColor="F2F2F2")
     for r in range(HEADER_TOP, lay.data_start):
-        for c in range(1, w + 1):
+        for c in range(1, lay.width + 1):
             cell = ws.cell(r, c)
             cell.border, cell.fill, cell.alignment = box, head_fill, centre
             cell.font = Font(bold=True)
@@ -385,8 +427,14 @@ def _draw(ws: "Worksheet", lay: SheetLayout, unit_name: str, year: int | None) -
         if h.height > 1 or h.width > 1:
             ws.merge_cells(start_row=h.row, start_column=h.col, end_row=h.row + h.height - 1, end_column=h.col + h.width - 1)
 
+
+def _draw_body(ws: "Worksheet", lay: SheetLayout) -> None:
+    """The body: boxed cells with the number format of money, counts or text; labels and 行次; merges."""
+    from openpyxl.styles import Alignment
+
+    box = _box()
     for r in range(lay.data_start, lay.last_row + 1):
-        for c in range(1, w + 1):
+        for c in range(1, lay.width + 1):
             cell = ws.cell(r, c)
             cell.border = box
             if (r, c) in lay.money:
@@ -402,7 +450,10 @@ def _draw(ws: "Worksheet", lay: SheetLayout, unit_name: str, year: int | None) -
     for r1, c1, r2, c2 in lay.merges:
         ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
 
-    for c in range(1, w + 1):
+
+def _draw_columns(ws: "Worksheet", lay: SheetLayout) -> None:
+    """Column widths by what a column holds, frozen header, and printing landscape one page wide."""
+    for c in range(1, lay.width + 1):
         leaf = next((h.text for h in reversed(lay.headers) if h.col <= c < h.col + h.width), "")
         if c in lay.label_cols:
             width = 34
