@@ -144,6 +144,32 @@ def test_adding_and_removing_unit_years_renumbers_like_a_full_merge(tmp_path: Pa
     assert digest_tree(site / "assets") == digest_tree(full / "assets")
 
 
+def test_a_full_merge_that_spills_its_rows_to_disk_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure.site import search_index
+
+    texts = {f"u{i:03d}/2021": f"第{i}单位 住房公积金 决算 基本支出 项目支出 三公经费 {i * 7919}" for i in range(30)}
+    parts = _parts(texts)
+    held = tmp_path / "held"
+    _merge(held, parts, tmp_path / "cache-held")
+    spills: list[int] = []
+    real = search_index._ShardRows.spill
+
+    def counted(self) -> None:
+        spills.append(self.held)
+        real(self)
+
+    monkeypatch.setattr(search_index, "SPILL_BYTES", 200)  # a few rows in memory at a time
+    monkeypatch.setattr(search_index._ShardRows, "spill", counted)
+    for cache in (tmp_path / "cache", None):
+        site = tmp_path / ("spilled" if cache else "spilled-nocache")
+        spills.clear()
+        _merge(site, parts, cache)
+        assert len(spills) > 10  # the rows went through the spill files many times
+        assert digest_tree(site / "assets") == digest_tree(held / "assets")
+        if cache is not None:
+            assert not list(cache.glob(".spill-*"))  # removed when the merge ends
+
+
 def test_a_damaged_cache_falls_back_to_a_full_merge(tmp_path: Path) -> None:
     texts = {f"u{i}/2021": f"第{i}单位" for i in range(3)}
     site, cache = tmp_path / "site", tmp_path / "cache"

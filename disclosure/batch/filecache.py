@@ -37,17 +37,27 @@ def _signature(info: os.stat_result) -> list[int]:
 class FileCache:
     """Values derived from files, by absolute path and kind, valid while the stat data matches.
 
-    ``FileCache(None)`` keeps nothing between builds (every value computed once per build)."""
+    ``FileCache(None)`` keeps nothing between builds (every value computed once per build); ``name``
+    is the file in ``folder``; a ``lazy`` cache reads it only when a value is first asked for, and
+    one never asked leaves it as it is."""
 
-    def __init__(self, folder: Path | None, scope: str = "") -> None:
-        self.path = None if folder is None else Path(folder) / NAME
+    def __init__(self, folder: Path | None, scope: str = "", *, name: str = NAME, lazy: bool = False) -> None:
+        self.path = None if folder is None else Path(folder) / name
         self.scope = scope  # what the values also depend on (the project folder): another scope starts afresh
         self.started_ns = _now_ns()  # before any file is looked at
-        self._old: dict[str, list] = {}
+        self._loaded: dict[str, list] | None = None
         self._new: dict[str, list] = {}  # looked at in this build: [signature, {kind: value}, trusted]
         self.computed = 0  # values computed from a file's bytes in this build (the rest came from the cache)
-        if self.path is not None:
-            self._old = self._read()
+        if self.path is None:
+            self._loaded = {}
+        elif not lazy:
+            self._loaded = self._read()
+
+    @property
+    def _old(self) -> dict[str, list]:
+        if self._loaded is None:
+            self._loaded = self._read()
+        return self._loaded
 
     def _read(self) -> dict[str, list]:
         try:
@@ -93,6 +103,15 @@ class FileCache:
             if key not in self._new and isinstance(old, list) and len(old) == 2 and isinstance(old[1], dict):
                 self._new[key] = [old[0], dict(old[1]), True]
 
+    def retain(self, test: Callable[[str], bool]) -> None:
+        """Keep, unlooked at, the entries of the earlier build whose path passes ``test`` (files of
+        units whose plan was taken from their summary: ``batch.summary``)."""
+        if self._loaded is None:
+            return  # nothing asked: saving leaves the file as it is
+        for key, old in self._old.items():
+            if key not in self._new and isinstance(old, list) and len(old) == 2 and isinstance(old[1], dict) and test(key):
+                self._new[key] = [old[0], dict(old[1]), True]
+
     def changed(self) -> bool:
         """Whether saving would write other entries than the build read (a no-change rebuild writes nothing)."""
         return self._kept() != self._old
@@ -103,7 +122,7 @@ class FileCache:
     def save(self) -> None:
         """Keep the entries of the files looked at in this build (others are forgotten), atomically;
         nothing is written when they are what the build read."""
-        if self.path is None:
+        if self.path is None or self._loaded is None:
             return
         kept = self._kept()
         if kept == self._old:

@@ -36,6 +36,7 @@ from disclosure.batch.state import (
     state_dir,
 )
 from disclosure.batch.pins import KeptTexts, plan_texts, record_published
+from disclosure.batch.summary import NAME as SUMMARIES, Summaries, project_paths, unit_paths
 from disclosure.batch.worker import Builder, Outcome, Setup, Task, commit, staging_root
 from disclosure.file_modes import TMP_MARK, make_dirs
 from disclosure.listing import Listing
@@ -43,7 +44,9 @@ from disclosure.inventory import content_notices, table_notices, year_notices
 from disclosure.project import Project
 from disclosure.safe_files import check_tree
 
-PORTAL_FILES = "portal"  # the key under which the state lists the files the portal step wrote
+PORTAL_FILES = "portal"
+SHARED_FILES = "files-shared.json"
+WRITING = "writing"  # in the state folder while a build writes the site (a killed build leaves it)  # the stat-data cache of the files every unit-year shares  # the key under which the state lists the files the portal step wrote
 
 #: The portal step and its check: ``step(project, out_dir, results[, options]) -> None``.
 PortalStep = Callable[..., None]
@@ -141,14 +144,16 @@ class SilentReporter:
 def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions,
          units: list[str] | None = None, texts: dict[str, dict[str, str]] | None = None, *,
          cache: FileCache | None = None, sources: dict[str, dict[int, list[Path]]] | None = None,
-         listing: Listing | None = None) -> tuple[list[Task], int, int]:
+         listing: Listing | None = None, shared: str | None = None,
+         digests: dict[str, str] | None = None) -> tuple[list[Task], int, int]:
     """Tasks to run, number skipped, number of unit-years in the project (of ``units``, default
     every unit; a unit whose folder cannot be listed is left to the caller); ``texts``: the digests
     of each unit-year's shared texts when already known (``TextPlan.digests``); ``cache``: digests of
     the files whose stat data did not change since an earlier build; ``sources``: each unit's
-    ``Project.year_sources`` when already listed."""
-    options_key = batch.options_key if batch.options_key is not None else repr(batch.options)
-    shared = shared_digest(project, options_key, cache)
+    ``Project.year_sources`` when already listed; ``shared``: ``shared_digest`` when already made;
+    ``digests``: filled with every unit-year's input digest (``unit/year`` → digest)."""
+    if shared is None:
+        shared = shared_digest(project, _options_key(batch), cache)
     tasks: list[Task] = []
     skipped = total = 0
     results = state_dir(out_dir) / "results"
@@ -165,6 +170,8 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
             known = (texts or {}).get(key)
             digest = unit_year_digest(project, unit, year, shared, years, text_digests=known, sources=found,
                                       cache=cache, listing=listing)
+            if digests is not None:
+                digests[key] = digest
             entry = state.entries.get(key)
             fresh = entry is not None and entry.digest == digest and entry.published == digest
             if fresh and not batch.force and os.path.isdir(out_dir / unit / str(year)) and os.path.isfile(results / unit / f"{year}.pickle"):
@@ -172,6 +179,10 @@ def plan(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions
             else:
                 tasks.append(Task(unit, year, digest))
     return tasks, skipped, total
+
+
+def _options_key(batch: BatchOptions) -> str:
+    return batch.options_key if batch.options_key is not None else repr(batch.options)
 
 
 def _remove_owned(out_dir: Path, state: BuildState, key: str) -> None:
@@ -306,10 +317,9 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Re
         os.umask(mask)
 
 
-def _unit_folders(project: Project, summary: BatchSummary, listing: Listing) -> tuple[dict[str, dict[int, list[Path]]], bool]:
-    """The units that can be read, with their ``year_sources``; the others fail alone (a name that
-    cannot be a slug, a folder that cannot be listed). True when one could not be read at all (it
-    may be a renamed unit)."""
+def _project_units(project: Project, summary: BatchSummary, listing: Listing) -> tuple[list[str], list[str], list[str]]:
+    """The unit folders under tables/ that can be units, the others (each fails alone: a name that
+    cannot be a slug) and the project-wide notices (tables/ and content/ themselves)."""
     from disclosure.errors import InputError, Problem
     from disclosure.errors import folder_message
 
@@ -317,10 +327,19 @@ def _unit_folders(project: Project, summary: BatchSummary, listing: Listing) -> 
         names, bad = project.unit_folders()
     except OSError as exc:
         raise InputError(Problem(folder_message(exc), file="tables")) from exc
-    summary.notices += table_notices(project) + content_notices(project, None, listing)
     for name in bad:
         summary.failed.append(Outcome(name, 0, "", ok=False, problems=[str(project.bad_unit_problem(name))], exit_code=2))
-    readable = {}
+    return names, bad, table_notices(project) + content_notices(project, None, listing)
+
+
+def _read_units(project: Project, names: list[str], summary: BatchSummary,
+                listing: Listing) -> tuple[dict[str, dict[int, list[Path]]], dict[str, list[str]]]:
+    """The units of ``names`` that can be read, with their ``year_sources`` and their notices; a unit
+    whose folder cannot be listed fails alone."""
+    from disclosure.errors import Problem
+    from disclosure.errors import folder_message
+
+    readable, notices = {}, {}
     for name in names:
         try:
             readable[name] = project.year_sources(name, listing)
@@ -328,8 +347,42 @@ def _unit_folders(project: Project, summary: BatchSummary, listing: Listing) -> 
             problem = str(Problem(folder_message(exc), file=f"tables/{name}"))
             summary.failed.append(Outcome(name, 0, "", ok=False, problems=[problem], exit_code=2))
             continue
-        summary.notices += year_notices(project, name, readable[name], listing) + content_notices(project, name, listing)
-    return readable, bool(bad) or len(readable) < len(names)
+        notices[name] = year_notices(project, name, readable[name], listing) + content_notices(project, name, listing)
+    return readable, notices
+
+
+def _under_units(folders: list[str], units: set[str]) -> Callable[[str], bool]:
+    """Whether a path is inside ``<folder>/<unit>/`` for one of ``folders`` and ``units``."""
+    prefixes = [os.path.join(f, "") for f in folders]
+
+    def test(key: str) -> bool:
+        for prefix in prefixes:
+            if key.startswith(prefix):
+                return key[len(prefix):].split(os.sep, 1)[0] in units
+        return False
+
+    return test
+
+
+def _unchanged_unit(record: dict | None, unit: str, site: str, results: str, state: BuildState) -> list[int] | None:
+    """The years of a unit whose summary matched, when every one of its unit-years is published with
+    the recorded digest and its pages and result are there (else None: the unit is planned in full)."""
+    if record is None:
+        return None
+    sep = os.sep
+    try:
+        years = [int(y) for y in record["years"]]
+        digests = record["digests"]
+        for year in years:
+            entry = state.entries.get(f"{unit}/{year}")
+            digest = digests[str(year)]
+            if entry is None or entry.digest != digest or entry.published != digest:
+                return None
+            if not os.path.isdir(f"{site}{sep}{unit}{sep}{year}") or not os.path.isfile(f"{results}{sep}{unit}{sep}{year}.pickle"):
+                return None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return years
 
 
 def _site_files(out_dir: Path, unit_years: set[str]) -> set[str]:
@@ -391,24 +444,92 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     start = time.perf_counter()
     project = replace(project, root=Path(os.path.abspath(project.root)))  # its files named once, whatever the working folder
     make_dirs(out_dir)
-    clean_stale_temporaries(out_dir)
+    writing = state_dir(out_dir) / WRITING
+    # what a killed build left is looked for when one was writing (or the state is from before the mark)
+    interrupted = writing.exists() or not (state_dir(out_dir) / SUMMARIES).exists()
+    clean_stale_temporaries(out_dir, results=interrupted)
     state = load_state(out_dir)
-    _clean_interrupted(out_dir, set(state.files) | set(state.entries))  # on every build, also one with nothing to do
+    if interrupted:
+        _clean_interrupted(out_dir, set(state.files) | set(state.entries))
     summary = BatchSummary()
     listing = Listing()  # each folder of the project listed once
-    sources, unreadable_folder = _unit_folders(project, summary, listing)
-    units = list(sources)
-    if batch.only is not None:
-        units = [u for u in units if any(u == o for o, _ in batch.only)]
-        summary.failed = [o for o in summary.failed if any(o.unit == u for u, _ in batch.only)]
-    cache = FileCache(state_dir(out_dir), str(project.root))  # digests of unchanged files are not made again
+    root, folder = str(project.root), str(state_dir(out_dir))
+    site_folder, results_folder = os.fspath(out_dir), os.path.join(folder, "results")
+    summaries, planned_whole = None, False
+    if batch.only is None and not batch.force and not batch.republish:
+        summaries = Summaries(state_dir(out_dir), root, _options_key(batch))
+    else:  # planned in full; the next build too
+        (state_dir(out_dir) / SUMMARIES).unlink(missing_ok=True)
+    # digests of unchanged files are not made again: the package's, theme's and settings' (looked at
+    # on every build) apart from the units' (read only when a unit is planned in full)
+    shared_cache = FileCache(state_dir(out_dir), root, name=SHARED_FILES)
+    cache = FileCache(state_dir(out_dir), root, lazy=True)
     try:
+        shared = shared_digest(project, _options_key(batch), shared_cache)  # every input of it is looked at every build
+        recorded = summaries.project_unchanged(shared) if summaries is not None else None
+        # looked at before anything they cover is read (content/*.md by the text plan)
+        project_paths_now = project_paths(root) if summaries is not None and recorded is None else None
+        unit_notices: dict[str, list[str]] = {}
+        years_of: dict[str, list[int]] = {}  # of every readable unit
+        same: dict[str, dict] = {}  # units whose recorded plan holds
+        if recorded is not None:
+            names, bad, project_notices = list(recorded["units"]), [], list(recorded["notices"])
+            for name in names:
+                record = summaries.unit(name)  # type: ignore[union-attr]
+                years = _unchanged_unit(record, name, site_folder, results_folder, state)
+                if years is not None:
+                    same[name] = record  # type: ignore[assignment]
+                    years_of[name] = years
+                    unit_notices[name] = list(record["notices"])  # type: ignore[index]
+        else:
+            names, bad, project_notices = _project_units(project, summary, listing)
+        todo = [n for n in names if n not in same]
+        paths = {n: unit_paths(root, folder, n) for n in todo} if summaries is not None else {}
+        sources, notices = _read_units(project, todo, summary, listing)
+        unit_notices.update(notices)
+        unreadable_folder = bool(bad) or len(sources) < len(todo)
+        for name, found in sources.items():
+            years_of[name] = list(found)
+        summary.notices += project_notices
+        for name in names:
+            summary.notices += unit_notices.get(name, [])
+        units = [n for n in names if n in years_of]
+        if batch.only is not None:
+            units = [u for u in units if any(u == o for o, _ in batch.only)]
+            summary.failed = [o for o in summary.failed if any(o.unit == u for u, _ in batch.only)]
+        planned = [u for u in units if u not in same]
         # earlier published years keep their shared texts
-        texts = plan_texts(project, out_dir, batch.republish, units, cache=cache, listing=listing, sources=sources)
-        summary.texts_kept = texts.kept
-        tasks, summary.skipped, summary.total = plan(project, out_dir, state, batch, units, texts.digests,
-                                                     cache=cache, sources=sources, listing=listing)
+        texts = plan_texts(project, out_dir, batch.republish, planned, cache=cache, listing=listing, sources=sources)
+        digests: dict[str, str] = {}
+        tasks, skipped, total = plan(project, out_dir, state, batch, planned, texts.digests,
+                                     cache=cache, sources=sources, listing=listing, shared=shared, digests=digests)
+        kept_by_unit: dict[str, list[KeptTexts]] = {}
+        for kept in texts.kept:
+            kept_by_unit.setdefault(kept.unit, []).append(kept)
+        for name, record in same.items():
+            kept_by_unit[name] = [KeptTexts(name, int(y), tuple(changed)) for y, changed in record["kept"]]
+            skipped += len(years_of[name])
+            total += len(years_of[name])
+        summary.skipped, summary.total = skipped, total
+        summary.texts_kept = [k for u in units for k in kept_by_unit.get(u, [])]
+        if summaries is not None:
+            for name in units:
+                if name in same:
+                    summaries.keep_unit(name, same[name])
+                else:
+                    summaries.record_unit(name, paths.get(name), years_of[name],
+                                          {str(y): digests[BuildState.key(name, y)] for y in years_of[name]},
+                                          unit_notices.get(name, []),
+                                          [[k.year, list(k.changed)] for k in kept_by_unit.get(name, [])])
+            if recorded is not None:
+                summaries.project = recorded
+            elif not bad and not unreadable_folder:
+                summaries.record_project(project_paths_now, shared, names, project_notices)
+            cache.retain(_under_units([os.path.join(root, "tables"), os.path.join(root, "content"),
+                                       os.path.join(folder, "texts")], set(same)))
+            planned_whole = True
     finally:
+        shared_cache.save()
         cache.save()
     texts.load(project, out_dir, [BuildState.key(t.unit, t.year) for t in tasks])
     project = replace(project, text_pins=texts.pins)
@@ -419,7 +540,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     for task in tasks:
         pending[task.unit] = pending.get(task.unit, 0) + 1
     waiting: dict[str, list[Outcome]] = {}
-    owned = {f for files in state.files.values() for f in files}
+    owned: list[set[str]] = []  # the files earlier builds published (commit keeps the others), made at the first commit
     unreadable = {o.unit for o in summary.failed}
 
     def settle(unit: str) -> None:
@@ -433,10 +554,18 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 state.entries[key] = Entry(None, previous.published)
                 summary.held.append(outcome)
                 continue
-            state.files[key] = commit(out_dir, outcome, owned)
+            if not owned:
+                owned.append({f for files in state.files.values() for f in files})
+            state.files[key] = commit(out_dir, outcome, owned[0])
             state.entries[key] = Entry(outcome.digest, outcome.digest)
             summary.built.append(outcome)
 
+    current = {BuildState.key(u, y) for u in units for y in years_of[u]}
+    idle = (not tasks and not (batch.only is None and set(state.entries) - current)
+            and (batch.portal is None or (not batch.force and _portal_key(state, batch.portal) == state.portal
+                                          and (out_dir / "index.html").exists())))
+    if not idle:  # from here on the site is written: a build killed before the end leaves the mark
+        writing.touch()
     if batch.portal_check and tasks:  # a portal that would be refused stops the build before anything is published
         _call_portal(batch.portal_check, project, out_dir, Results(out_dir, _published(state)), batch)
     try:
@@ -460,7 +589,6 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 if not pending[outcome.unit]:
                     settle(outcome.unit)
         if batch.only is None:
-            current = {BuildState.key(u, y) for u in units for y in sources[u]}
             summary.removed, summary.kept = _remove_stale(current, out_dir, state, unreadable, unreadable_folder)
         if batch.portal:
             key = _portal_key(state, batch.portal)
@@ -481,8 +609,11 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             state.portal = key
     finally:
         save_state(out_dir, state)
+        if summaries is not None and planned_whole:
+            summaries.save()
         record_published(out_dir, texts, state, summary.built)
         shutil.rmtree(staging_root(out_dir), ignore_errors=True)
+    writing.unlink(missing_ok=True)  # finished: nothing half-written is left
     summary.built.sort(key=lambda o: (o.unit, o.year))
     summary.failed.sort(key=lambda o: (o.unit, o.year))
     summary.seconds = time.perf_counter() - start

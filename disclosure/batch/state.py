@@ -159,7 +159,7 @@ def load_state(out_dir: Path) -> BuildState:
         return BuildState()
     entries = {k: Entry(v.get("digest"), v.get("published")) for k, v in data.get("unit_years", {}).items()}
     files = data.get("files", {})
-    files = {k: [str(p) for p in v] for k, v in files.items() if isinstance(v, list)} if isinstance(files, dict) else {}
+    files = {k: list(map(str, v)) for k, v in files.items() if isinstance(v, list)} if isinstance(files, dict) else {}
     state = BuildState(entries=entries, portal=data.get("portal"), files=files)
     state.saved = data
     return state
@@ -187,11 +187,12 @@ def save_state(out_dir: Path, state: BuildState) -> None:
     state.saved = data
 
 
-def clean_stale_temporaries(out_dir: Path) -> None:
-    """Remove what an interrupted build left in the state folder (``state.json.<pid>.tmp``, result
-    pickles half written). Called under the build lock, when no other build can be writing."""
+def clean_stale_temporaries(out_dir: Path, results: bool = True) -> None:
+    """Remove what an interrupted build left in the state folder (``state.json.<pid>.tmp``, and with
+    ``results`` result pickles half written). Called under the build lock, when no other build can
+    be writing."""
     folder = state_dir(out_dir)
-    for tmp in list(folder.glob("*.tmp")) + list((folder / "results").glob("*/.*.tmp")):
+    for tmp in list(folder.glob("*.tmp")) + (list((folder / "results").glob("*/.*.tmp")) if results else []):
         tmp.unlink(missing_ok=True)
 
 

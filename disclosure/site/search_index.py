@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -107,22 +108,71 @@ def write_search_index(out: Path, parts: list[tuple[str, str]], load: Loader, ca
     return _full(out, cache, keys, digests, shards, load)
 
 
+#: Rows a full merge holds in memory before it appends them to one spill file per shard (on disk
+#: beside the site): the driver's memory stays flat however many unit-years the index covers.
+SPILL_BYTES = 32 * 1024 * 1024
+
+
+class _ShardRows:
+    """Each shard's rows in order, in memory up to ``budget`` bytes in all, then appended to
+    ``<folder>/<n>`` (one file per shard, opened for one append at a time)."""
+
+    def __init__(self, shards: int, folder: Path, budget: int | None = None) -> None:
+        self.rows = [bytearray() for _ in range(shards)]
+        self.folder, self.held = folder, 0
+        self.budget = SPILL_BYTES if budget is None else budget
+        self.spilled: set[int] = set()
+
+    def add(self, n: int, row: bytes) -> None:
+        self.rows[n] += row
+        self.held += len(row)
+        if self.held > self.budget:
+            self.spill()
+
+    def spill(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for n, body in enumerate(self.rows):
+            if body:
+                with open(self.folder / str(n), "ab") as f:
+                    f.write(body)
+                self.spilled.add(n)
+                self.rows[n] = bytearray()
+        self.held = 0
+
+    def body(self, n: int) -> bytes:
+        """Shard ``n``'s rows, all of them (its spill file read back, then removed)."""
+        if n not in self.spilled:
+            return bytes(self.rows[n])
+        path = self.folder / str(n)
+        data = path.read_bytes() + self.rows[n]
+        path.unlink()
+        self.rows[n] = bytearray()
+        return data
+
+
 def _full(out: Path, cache: Path | None, keys: list[str], digests: dict[str, str], shards: int, load: Loader) -> dict[str, int]:
     if cache is not None:
         (cache / _INDEX).unlink(missing_ok=True)
         shutil.rmtree(cache / _FRAGS, ignore_errors=True)
     shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
-    rows = [bytearray() for _ in range(shards)]
+    # beside the site, never in it: the cache folder, else a temporary folder
+    spill = cache / f".spill-{os.getpid()}" if cache is not None else Path(tempfile.mkdtemp(prefix="disclosure-spill-"))
+    for old in cache.glob(".spill-*") if cache is not None else ():  # a killed merge's
+        shutil.rmtree(old, ignore_errors=True)
+    rows = _ShardRows(shards, spill)
     touched: dict[str, str] = {}
-    for uid, key in enumerate(keys):
-        frags = fragments(load(key), shards)
-        for s, f in frags.items():
-            rows[s] += shard_row(uid, f)
-        touched[key] = _touched(frags)
-        if cache is not None:
-            _atomic(_frag_path(cache, key), _frag_digests(frags, shards))
-    for n, body in enumerate(rows):
-        write(out / SEARCH_DIR / shard_name(n), shard_script(n, bytes(body)))
+    try:
+        for uid, key in enumerate(keys):
+            frags = fragments(load(key), shards)
+            for s, f in frags.items():
+                rows.add(s, shard_row(uid, f))
+            touched[key] = _touched(frags)
+            if cache is not None:
+                _atomic(_frag_path(cache, key), _frag_digests(frags, shards))
+        for n in range(shards):
+            write(out / SEARCH_DIR / shard_name(n), shard_script(n, rows.body(n)))
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
     write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
     if cache is not None:
         _save_index(cache, shards, keys, digests, touched)
