@@ -446,7 +446,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     make_dirs(out_dir)
     writing = state_dir(out_dir) / WRITING
     # what a killed build left is looked for when one was writing (or the state is from before the mark)
-    interrupted = writing.exists() or not (state_dir(out_dir) / SUMMARIES).exists()
+    interrupted = batch.force or writing.exists() or not (state_dir(out_dir) / SUMMARIES).exists()
     clean_stale_temporaries(out_dir, results=interrupted)
     state = load_state(out_dir)
     if interrupted:
