@@ -35,7 +35,7 @@ PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a
 #: a markdown line that is only a review comment: ``<!-- 请核对：编制人数 -->``
 _MD_REVIEW_LINE = re.compile(r"^\s*<!--\s*" + REVIEW_MARK + r"[：:]?\s*(?P<what>.*?)\s*-->\s*$")
 #: a TOML comment line carrying the mark: ``# 请核对：联系电话``
-_TOML_REVIEW_LINE = re.compile(r"^\s*#\s*" + REVIEW_MARK + r"[：:]?\s*(?P<what>.*?)\s*$")
+TOML_REVIEW_LINE = re.compile(r"^\s*#\s*" + REVIEW_MARK + r"[：:]?\s*(?P<what>.*?)\s*$")
 UNIT_FILE = "unit.toml"
 
 #: where a text comes from, as ``check`` and the README name it
@@ -137,7 +137,7 @@ def toml_review_marks(text: str, path: Path) -> list[ReviewMark]:
     return [
         ReviewMark(path, number, m.group("what"))
         for number, line in enumerate(text.splitlines(), start=1)
-        if (m := _TOML_REVIEW_LINE.match(line))
+        if (m := TOML_REVIEW_LINE.match(line))
     ]
 
 

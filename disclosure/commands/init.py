@@ -7,16 +7,20 @@ checks every planned file before writing any, so a refusal leaves nothing behind
 from __future__ import annotations
 
 import argparse
+import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from disclosure.commands.blank_texts import blank_texts, blank_unit_toml, toml_string
-from disclosure.content import PLACEHOLDER
+from disclosure.commands.new_year import copied_texts
+from disclosure.content import PLACEHOLDER, load_content, year_folders
 from disclosure.errors import ConfigError, InputError, Problem
+from disclosure.features import feature_scaffolds
 from disclosure.hooks import InitContext, PlannedFile, Scaffold
 from disclosure.project import CONFIG_NAME, UNIT_SLUG, YEAR, load_project
 from disclosure.standard import DEFAULT_TABLE_SET, TableSet, load_table_set
+from disclosure.wording.style import style_for
 
 CONFIG_TEXT = """\
 # disclosure 项目设置（由 disclosure init 生成，可按需修改）
@@ -53,8 +57,6 @@ def _plan_content(ctx: InitContext) -> list[PlannedFile]:
     请核对 marks on what changes from year to year), else blank guidance texts. A text the unit
     already has as its default (content/<unit>/<file>) is left to that default when no earlier
     year exists to copy from."""
-    from disclosure.commands.new_year import copied_texts
-
     unit_dir = ctx.root / "content" / ctx.unit
     folder = unit_dir / str(ctx.year)
     if ctx.previous is not None:
@@ -76,8 +78,6 @@ CORE_SCAFFOLDS: tuple[Scaffold, ...] = (
 
 def scaffolds() -> tuple[Scaffold, ...]:
     """The scaffolds of one ``init`` run: the core ones, then each feature's (listed in features.py)."""
-    from disclosure.features import feature_scaffolds
-
     return (*CORE_SCAFFOLDS, *feature_scaffolds())
 
 
@@ -108,8 +108,6 @@ def validate_year(year: str) -> int:
 
 def previous_year(root: Path, unit: str, year: int) -> int | None:
     """The latest year before ``year`` that the unit has tables or a content folder for."""
-    from disclosure.content import year_folders
-
     project = load_project(root) if root.is_dir() else None
     if project is None:
         return None
@@ -121,8 +119,6 @@ def _unit_name(root: Path, unit: str, year: int, previous: int | None, given: st
     """The name for the workbook: ``--name``, else the one the year's texts give (its own unit.toml,
     else the one it starts from). A ``--name`` that contradicts it is refused (the loader would
     reject the workbook later)."""
-    from disclosure.content import load_content
-
     known, where = "", f"content/{unit}/{year}/unit.toml"
     if root.is_dir():
         project = load_project(root)
@@ -180,10 +176,6 @@ def pin_year(ctx: InitContext) -> str | None:
     """Add ``[years.<year>]`` with the year's table set and report style to disclosure.toml, so that
     the year keeps the rules it was written with when the project's defaults change later. A year
     that already has its section is left as it is. Returns the section written, or None."""
-    import tomllib
-
-    from disclosure.wording.style import style_for
-
     config = ctx.root / CONFIG_NAME
     text = config.read_text(encoding="utf-8") if config.is_file() else ""
     try:

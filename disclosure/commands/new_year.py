@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from disclosure.commands.blank_texts import blank_texts, blank_unit_toml
-from disclosure.content import LAYER_SHARED, REVIEW_MARK, load_content
+from disclosure.content import LAYER_SHARED, REVIEW_MARK, TOML_REVIEW_LINE, load_content
 from disclosure.project import load_project
 
 if TYPE_CHECKING:
@@ -87,6 +87,4 @@ def copied_texts(ctx: "InitContext") -> list[tuple[str, str]]:
 
 def _without_review_comments(text: str) -> str:
     """A unit.toml without the review comments left from an earlier copy (new ones are added)."""
-    from disclosure.content import _TOML_REVIEW_LINE
-
-    return "".join(l for l in text.splitlines(keepends=True) if not _TOML_REVIEW_LINE.match(l))
+    return "".join(l for l in text.splitlines(keepends=True) if not TOML_REVIEW_LINE.match(l))
