@@ -250,17 +250,24 @@ THREE_PUBLIC = [
 ]
 
 
+def _budget_and_actual(k: str, label: str, table_title: str) -> list:
+    """预算数, 决算数 (against the prior year) and 完成预算的比例 of one item of the 三公 table."""
+    t = "three_public"
+    return [
+        cell(f"tp.{k}.budget", f"{label}预算数", f"{table_title}中{label}的预算数。", (t, None, f"budget_{k}")),
+        cell(f"tp.{k}.actual", f"{label}决算数", f"{table_title}中{label}的决算数。", (t, None, f"actual_{k}"),
+             compare="pct"),
+        share(f"tp.{k}.completion", f"{label}完成预算的比例", f"tp.{k}.actual", f"tp.{k}.budget",
+              f"{label}决算数除以预算数的百分比；预算为零时不计算。", reason_key=f"tp.{k}.completion"),
+    ]
+
+
 def _three_public() -> list:
     t = "three_public"
     out: list = []
     for k, label in THREE_PUBLIC:
+        out += _budget_and_actual(k, label, "财政拨款“三公”经费支出决算表")
         out += [
-            cell(f"tp.{k}.budget", f"{label}预算数", f"财政拨款“三公”经费支出决算表中{label}的预算数。",
-                 (t, None, f"budget_{k}")),
-            cell(f"tp.{k}.actual", f"{label}决算数", f"财政拨款“三公”经费支出决算表中{label}的决算数。",
-                 (t, None, f"actual_{k}"), compare="pct"),
-            share(f"tp.{k}.completion", f"{label}完成预算的比例", f"tp.{k}.actual", f"tp.{k}.budget",
-                  f"{label}决算数除以预算数的百分比；预算为零时不计算。", reason_key=f"tp.{k}.completion"),
             Difference(key=f"tp.{k}.diff", label=f"{label}决算数与预算数之差", description=f"{label}决算数减预算数。",
                        minuend=f"tp.{k}.actual", subtrahend=f"tp.{k}.budget", reason_key=f"tp.{k}.completion"),
             share(f"tp.{k}.diff_pct", f"{label}决算数与预算数的差异率", f"tp.{k}.diff", f"tp.{k}.budget",
@@ -271,14 +278,7 @@ def _three_public() -> list:
                              f"{label}决算数除以“三公”经费决算数合计的百分比。"))
     # 陕西 七 (three_public_meetings): 会议费 and 培训费 beside the 三公 columns, outside the 三公 total
     for k, label in (("meeting", "会议费"), ("training", "培训费")):
-        out += [
-            cell(f"tp.{k}.budget", f"{label}预算数", f"“三公”经费及会议费、培训费支出决算表中{label}的预算数。",
-                 (t, None, f"budget_{k}")),
-            cell(f"tp.{k}.actual", f"{label}决算数", f"“三公”经费及会议费、培训费支出决算表中{label}的决算数。",
-                 (t, None, f"actual_{k}"), compare="pct"),
-            share(f"tp.{k}.completion", f"{label}完成预算的比例", f"tp.{k}.actual", f"tp.{k}.budget",
-                  f"{label}决算数除以预算数的百分比；预算为零时不计算。", reason_key=f"tp.{k}.completion"),
-        ]
+        out += _budget_and_actual(k, label, "“三公”经费及会议费、培训费支出决算表")
     out += [
         cell("tp.vehicles_held", "公务用车保有量", "信息表中财政拨款开支的公务用车保有量。",
              ("info", "vehicles_held", "amount"), unit="辆"),
