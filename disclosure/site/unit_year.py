@@ -154,9 +154,7 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
         raise unit_year.derive_error  # a report without its figures is never published
     project, unit, year = unit_year.project, unit_year.unit, unit_year.year
     accounts, content, facts = unit_year.accounts, unit_year.content, unit_year.facts
-    sections, findings = list(unit_year.sections), list(unit_year.findings)
-    unit_name = content.name or getattr(accounts, "unit_name", "") or unit
-    findings = _sort_findings(findings)
+    unit_name, findings = unit_year.unit_name, _sort_findings(list(unit_year.findings))
     has_errors = any(f.severity == "error" for f in findings)
     result = RenderedUnitYear(unit, year, unit_name, "published", findings, facts=facts)
     if has_errors and not options.allow_errors:
@@ -186,8 +184,20 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
         pages.render("page.html", f"{folder}/{extra.filename}", extra.title, "extra", body=clean_html(extra.body_html),
                      charts=[ChartView.of(c) for c in extra.charts])
 
+    _render_report_page(pages, unit_year, out_dir, views, downloads, ctx, extras, options)
+    result.pages = pages.pages
+    result.search_docs = pages.docs
+    return result
+
+
+def _render_report_page(pages: _Pages, unit_year: UnitYear, out_dir: Path, views: list, downloads: Any,
+                        ctx: UnitYearContext, extras: list[ExtraPage], options: BuildOptions) -> None:
+    """The report page (index.html): its parts, charts, tables and downloads; then, for a public
+    build with the kit, the publication kit made of the page as written."""
+    project, unit, year, facts = unit_year.project, unit_year.unit, unit_year.year, unit_year.facts
+    folder, review, unit_name = f"{unit}/{year}", not options.public, unit_year.unit_name
     charts: list[ChartView] = unit_year_charts(facts, year)
-    parts = _report_parts(unit_year, sections, ctx, extras, {v.key for v in views}, options.public)
+    parts = _report_parts(unit_year, list(unit_year.sections), ctx, extras, {v.key for v in views}, options.public)
     kit = options.kit and options.public
     report_html = pages.render(
         "report.html", f"{folder}/index.html", pages.report_title, "report",
@@ -209,9 +219,6 @@ def render_unit_year(unit_year: UnitYear, out_dir: Path, options: BuildOptions =
                            unit_name, year, pages.report_title, pages.publisher, pages.publish_date,
                            parts, views, charts, pages.fields,
                            f"{TABLES_DIR}/{PUBLIC_WORKBOOK.format(year=year)}"))
-    result.pages = pages.pages
-    result.search_docs = pages.docs
-    return result
 
 
 def _write_data_files(unit_year: UnitYear, tables: list, views: list, unit_name: str, folder: Path,
