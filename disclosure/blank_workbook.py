@@ -205,7 +205,7 @@ def _classified(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
     lay.text_cols, lay.label_cols = {1}, {2}
     value_cols = {c.key: i + 3 for i, c in enumerate(columns)}
     row = lay.data_start
-    for item in spec.items:
+    for item in (i for i in spec.items if i.template):
         lay.texts[(row, 2)] = item.label
         _value_row(lay, item.key, row, value_cols)
         row += 1
@@ -270,12 +270,13 @@ def _block_rows(spec: TableSpec) -> tuple[dict[str, list], dict[str, list]]:
     heads: dict[str, list] = {}
     tails: dict[str, list] = {}
     for block in spec.blocks:
-        split = next((i for i, it in enumerate(block.items) if "合计" in it.label), len(block.items))
-        head: list = [it for it in block.items[:split]]
+        written = [it for it in block.items if it.template]
+        split = next((i for i, it in enumerate(written) if "合计" in it.label), len(written))
+        head: list = [it for it in written[:split]]
         if block.classification == "function-class":
             head += [(code, name) for code, name in classes.items()]
         heads[block.key] = head
-        tails[block.key] = list(block.items[split:])
+        tails[block.key] = list(written[split:])
     return heads, tails
 
 
@@ -341,7 +342,7 @@ def _items(spec: TableSpec, table_set: TableSet | None) -> SheetLayout:
     lay = SheetLayout(spec, sheet_name(spec), len(paths), depth, headers)
     lay.label_cols = {1}
     row = lay.data_start
-    for item in spec.items:
+    for item in (i for i in spec.items if i.template):
         lay.texts[(row, 1)] = item.label
         lay.texts[(row, 2)] = item.unit or MONEY_UNIT
         _value_row(lay, item.key, row, {c.key: i + 3 for i, c in enumerate(columns)}, "count" if item.unit else "money")

@@ -37,6 +37,7 @@ class ItemSpec:
     aliases: tuple[str, ...] = ()
     required: bool = True
     unit: str | None = None
+    template: bool = True  # init writes the row; False: a row only older exports print (read when present)
 
     @cached_property
     def label_keys(self) -> frozenset[str]:
@@ -153,6 +154,7 @@ def _item(d: dict) -> ItemSpec:
         aliases=tuple(d.get("aliases", ())),
         required=d.get("required", True),
         unit=d.get("unit"),
+        template=d.get("template", True),
     )
 
 

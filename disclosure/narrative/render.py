@@ -299,11 +299,12 @@ def f_empty_table(ctx: Context, table_key: str) -> str:
     year = state.facts.year
     unit_word = str(ctx.get("U") or "本单位")
     spec = load_table_set(state.project.table_set_for(year)).get(table_key)
-    if spec is not None and spec.empty_note:
+    if spec is None:  # the year's set has no such table (national-8: no 国有资本经营 table): nothing to say
+        return ""
+    if spec.empty_note:
         note = spec.empty_note.replace("{year}", str(year))
         return unit_word + note[3:] if note.startswith(("本单位", "本部门")) else note
-    title = spec.title if spec else table_key
-    return f"{unit_word}{year}年度无{title}相关收支，故本表为空表。"
+    return f"{unit_word}{year}年度无{spec.title}相关收支，故本表为空表。"
 
 
 @pass_context
