@@ -921,3 +921,29 @@ def test_a_problem_of_one_unit_year_among_several_is_listed_under_it_alone(proje
     listed = text.split("未能生成的单位年度（其已发布的页面保持不变，门户只链接已发布的内容）：\n")[1]
     assert listed == (f"  {UNIT}/2020、2021\n    错误：tables/{UNIT}/2020.xlsx，收入决算表!C8：“x”不是数字，请改为数字（空白、“-”或“—”表示0）。\n"
                       f"  {UNIT}/2021\n    错误：tables/{UNIT}/2021.xlsx，支出决算表!E9：“y”不是数字，请改为数字（空白、“-”或“—”表示0）。\n"), listed
+
+
+# -- just under the caps: still read; just over: refused -----------------------------------------------
+
+def _pad(project: Path, name: str, size: int, compress: int) -> None:
+    with zipfile.ZipFile(workbook(project, 2021), "a", compress) as z:
+        z.writestr(zipfile.ZipInfo(name), b"0" * size, compress_type=compress)
+
+
+@pytest.mark.parametrize("name, size, compress", [
+    ("xl/media/padding.xml", 127 * 1024 * 1024, zipfile.ZIP_DEFLATED),  # a part under the 128 MB cap
+    ("xl/media/image1.png", 63 * 1024 * 1024, zipfile.ZIP_STORED),  # a file under the 64 MB cap
+], ids=["part-127MB", "file-63MB"])
+def test_a_workbook_just_under_a_cap_is_read(project, capsys, name, size, compress):
+    """Each is read a piece at a time (benchmarks/README.md: 315 → 73 MB and 187 → 63 MB peak)."""
+    _pad(project, name, size, compress)
+    before = site(project)
+    code, text = run(project, capsys)
+    assert code == 0 and f"完成 {UNIT}/2021" in text, text
+    assert site(project) == before  # rebuilt (its workbook changed), every published byte the same
+
+
+def test_a_workbook_just_over_the_file_cap_is_refused(project, capsys):
+    _pad(project, "xl/media/image1.png", 65 * 1024 * 1024, zipfile.ZIP_STORED)
+    text = refused_unchanged(project, capsys)
+    assert text.count(f"{BOOK}：文件有 65 MB，超过了 64 MB 的上限") == 1, text

@@ -14,7 +14,7 @@ from disclosure import __version__
 from disclosure.batch.filecache import FileCache
 from disclosure.listing import Listing
 from disclosure.project import CONFIG_NAME, Project
-from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, read_bytes
+from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, file_hash
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _PACKAGE_SUFFIXES = {".py", ".toml", ".md", ".html", ".htm", ".css", ".js", ".j2", ".jinja", ".json", ".svg", ".txt", ".woff2"}
@@ -39,11 +39,10 @@ def file_digest(path: Path) -> str:
     """A digest of a file's bytes; what is not a regular file of a sensible size (a FIFO, a link to
     a device) only by its kind, never read: the build reports it."""
     try:
-        data = read_bytes(path, limit=WORKBOOK_LIMIT)
+        return file_hash(path, limit=WORKBOOK_LIMIT).hexdigest()  # a piece at a time, never held whole
     except UnsafeFile as exc:
         data = f"\0unreadable\0{exc.problems[0].message}".encode()
         return "!" + hashlib.blake2b(data, digest_size=16).hexdigest()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _add_file(h: "hashlib.blake2b", path: Path, name: str, cache: FileCache | None = None) -> None:

@@ -1,7 +1,6 @@
 """One unit-year's `Accounts`: its tables, its display name, and the prior year's when present."""
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from disclosure.errors import ConfigError, InputError, Problem
 from disclosure.load.reader import SPREADSHEET_SUFFIXES, LoadedTables, read_tables
 from disclosure.model import Accounts
 from disclosure.project import Project
-from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, read_bytes
+from disclosure.safe_files import WORKBOOK_LIMIT, UnsafeFile, file_hash
 from disclosure.standard import TableSet, load_table_set, normalize_label
 
 # Tables read in this process, by source and the bytes of every file in it: a unit-year's prior year
@@ -27,7 +26,7 @@ def _fingerprint(source: Path) -> tuple | None:
         paths = sorted(
             p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
         ) if source.is_dir() else [source]
-        return tuple((str(p), hashlib.blake2b(read_bytes(p, limit=WORKBOOK_LIMIT), digest_size=16).digest()) for p in paths)
+        return tuple((str(p), file_hash(p, limit=WORKBOOK_LIMIT).digest()) for p in paths)
     except (OSError, UnsafeFile):  # read_book says what is wrong with the file
         return None
 

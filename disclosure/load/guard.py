@@ -130,6 +130,7 @@ def _xlsx_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
                 data = rest + chunk
                 cut = data.rfind(b">") + 1
                 data, rest = data[:cut], data[cut:]
+                rest = _tag_in_progress(rest)
                 if too_large:  # only how far it goes, for the message: the last cell of each piece
                     m = _REF.search(data, max(data.rfind(b"<c "), 0))
                     rows = max(rows, int(m.group(2))) if m else rows
@@ -147,6 +148,20 @@ def _xlsx_problem(zf: zipfile.ZipFile, display: str) -> Problem | None:
                 file=display,
             )
     return None
+
+
+def _tag_in_progress(rest: bytes) -> bytes:
+    """What of a piece after its last ``>`` is carried into the next: only a tag that has begun (the
+    text before it holds no cell reference), its runs of blanks made one (a part padded with 100 MB
+    of blanks, inside a tag or between two, is measured in pieces, never held)."""
+    lt = rest.find(b"<")
+    if lt == -1:
+        return b""
+    rest = rest[lt:]
+    return _BLANKS.sub(b" ", rest) if len(rest) > MiB else rest
+
+
+_BLANKS = re.compile(rb"\s+")
 
 
 def _piece_extent(data: bytes) -> tuple[int, int]:

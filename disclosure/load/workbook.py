@@ -179,32 +179,116 @@ def _calamine_message(exc: Exception) -> str:
     return f"文件已损坏或不完整，无法读取（{text}）。请在 Excel/WPS 中打开并另存为 .xlsx 后重试。"
 
 
+_KEPT_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "mimetype")  # small, read whole
+_PIECE = 4 * 1024 * 1024  # a part is decompressed and searched this much at a time
+_TAG_TAIL = re.compile(rb"<(?:!\s*[A-Za-z]{0,6}|\w{0,32}:?)?\Z")  # a tag (a declaration, a cell) cut at a piece's end
+
+
 def _inspect_zip(path: Path, display: str) -> tuple[dict, bool]:
     """Validate a zip-based workbook; return, for .xlsx, each sheet's formula cells without values
-    and alignment indents (see _scan_xlsx), and whether it is .ods."""
+    and alignment indents (see _scan_sheet), and whether it is .ods.
+
+    Every XML part is decompressed once, a piece at a time, searched for a DTD and (a worksheet)
+    scanned: memory stays at one piece (4 MB), whatever the size of a part under the caps (a sheet,
+    sharedStrings.xml, a 127 MB part), never the whole workbook unpacked; only xl/workbook.xml, its
+    relationships and xl/styles.xml are held whole."""
+    dtd = None
     try:
         with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            parts: dict[str, bytes] = {}
-            for name in names:
-                if name.endswith((".xml", ".rels")) or name == "mimetype":
-                    parts[name] = zf.read(name)
+            infos = [i for i in zf.infolist() if i.filename.endswith((".xml", ".rels")) or i.filename == "mimetype"]
+            kept = {i.filename: zf.read(i) for i in infos if i.filename in _KEPT_PARTS}
+            dtd = next((n for n, data in kept.items() if _declares_dtd(data)), None)
+            sheets = _sheet_parts(kept) if dtd is None and "xl/workbook.xml" in kept else {}
+            indents = _xf_indents(kept.get("xl/styles.xml", b""))
+            scanned: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], int]]] = {}
+            for info in infos:
+                if dtd is not None:
+                    break
+                name = info.filename
+                if name in kept:
+                    continue
+                found = _stream_part(zf, info, indents if name in sheets else None)
+                if found is _DECLARES_DTD:
+                    dtd = name
+                elif found is not None:
+                    scanned.update((sheet, found) for sheet in sheets[name])
     except Exception as exc:  # BadZipFile, zlib.error, EOFError, a name that is not UTF-8 …
         if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
             raise _fail(display, "文件设置了密码（已加密），无法读取。请取消密码后另存，再重试。") from exc
         raise _fail(display, "文件已损坏或不完整（可能没有完整下载或复制），无法读取。请重新获取文件，或在 Excel/WPS 中打开并另存后重试。") from exc
-    for name, data in parts.items():
-        if _DTD.search(data[:65536]) or (b"<!" in data and _DTD.search(data)):
-            raise _fail(
-                display,
-                f"文件内部的 {name} 含有 DTD/实体声明（<!DOCTYPE>/<!ENTITY>），可能被篡改，出于安全考虑拒绝读取。"
-                "请在 Excel/WPS 中把内容复制到新建的工作簿后另存，再重试。",
-            )
-    if parts.get("mimetype", b"").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+    if dtd is not None:
+        raise _fail(
+            display,
+            f"文件内部的 {dtd} 含有 DTD/实体声明（<!DOCTYPE>/<!ENTITY>），可能被篡改，出于安全考虑拒绝读取。"
+            "请在 Excel/WPS 中把内容复制到新建的工作簿后另存，再重试。",
+        )
+    if kept.get("mimetype", b"").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
         return {}, True
-    if "xl/workbook.xml" not in parts:
+    if "xl/workbook.xml" not in kept:
         raise _fail(display, "不是电子表格文件（压缩包里没有工作簿）。请用 Excel 或 WPS 另存为 .xlsx 后重试。")
-    return _scan_xlsx(parts), False
+    return scanned, False
+
+
+def _declares_dtd(data: bytes) -> bool:
+    return bool(_DTD.search(data[:65536]) or (b"<!" in data and _DTD.search(data)))
+
+
+_DECLARES_DTD = ((), {})  # what _stream_part gives for a part that declares a DTD
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b")
+
+
+def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, indents: dict[str, int] | None):
+    """Read one part a piece at a time: _DECLARES_DTD when it declares a DTD; else, for a worksheet
+    (``indents`` given), what _scan_sheet finds in it (None for another part).
+
+    A piece ends before the last cell that starts in it (that cell goes on into the next piece), so
+    every cell is scanned whole; the start of a declaration cut at a piece's end is carried too."""
+    uncomputed: set[tuple[int, int]] = set()
+    indented: dict[tuple[int, int], int] = {}
+    scanned = False
+    carry = b""
+    with zf.open(info) as handle:
+        while True:
+            chunk = handle.read(_PIECE)
+            data = carry + chunk if carry else chunk
+            if b"<!" in data and _DTD.search(data):
+                return _DECLARES_DTD
+            cut = len(data)  # the piece scanned now; the rest is carried into the next
+            last_piece = len(chunk) < _PIECE  # read() gives a whole piece unless the part ends
+            if chunk and not last_piece:
+                if indents is not None:
+                    last = _last_cell_start(data)
+                    if last != -1 and _CELL.match(data, last) is None:  # a cell that goes on
+                        cut = last
+                if cut == len(data):
+                    lt = data.rfind(b"<")
+                    if lt != -1 and _TAG_TAIL.match(data, lt):  # a tag cut short
+                        cut = lt
+            if indents is not None and cut:
+                found = _scan_sheet(data[:cut] if cut < len(data) else data, indents)
+                if found is not None:
+                    scanned = True
+                    uncomputed |= found[0]
+                    indented.update(found[1])
+            if last_piece:
+                break
+            carry = data[cut:]
+            if carry.startswith(b"<!") and len(carry) > 16:  # only blanks after "<!" so far (_TAG_TAIL)
+                carry = b"<! " + carry[2:].strip()
+    return (uncomputed, indented) if scanned else None
+
+
+def _last_cell_start(data: bytes) -> int:
+    """Where the last cell tag of a piece of sheet XML starts; -1 when none does."""
+    window = 65536
+    while True:
+        start = max(len(data) - window, 0)
+        last = -1
+        for m in _CELL_START.finditer(data, start):
+            last = m.start()
+        if last != -1 or start == 0:
+            return last
+        window *= 8
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
@@ -229,37 +313,42 @@ def _xf_indents(styles: bytes) -> dict[str, int]:
     return out
 
 
-def _scan_xlsx(parts: dict[str, bytes]) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], int]]]:
-    """Sheet name → (cells holding a formula whose value was never saved, cells' alignment indents)."""
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, list[str]]:
+    """Worksheet part → the names of the sheets it holds, as xl/workbook.xml and its relationships say."""
     rels: dict[str, str] = {}
     for tag in _REL_TAG.findall(parts.get("xl/_rels/workbook.xml.rels", b"")):
         a = _attrs(tag)
         target = a.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         rels[a.get("Id", "")] = target
-    indents = _xf_indents(parts.get("xl/styles.xml", b""))
-    out: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], int]]] = {}
+    out: dict[str, list[str]] = {}
     for tag in _SHEET_TAG.findall(parts["xl/workbook.xml"]):
         a = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
         rid = next((v for k, v in a.items() if k.endswith(":id")), "")
-        data = parts.get(rels.get(rid, ""), b"")
-        formulas = bool(_FORMULA.search(data))
-        if not formulas and not indents:
-            continue
-        uncomputed: set[tuple[int, int]] = set()
-        indented: dict[tuple[int, int], int] = {}
-        for attrs, inner in _CELL.findall(data):
-            cell = dict(_ATTR.findall(attrs))
-            ref = cell.get(b"r")
-            if not ref:
-                continue
-            if formulas and inner and _FORMULA.search(inner) and not _VALUE.search(inner) and cell.get(b"t") != b"str":
-                uncomputed.add(parse_a1(ref.decode()))
-            style = cell.get(b"s")
-            if style is not None and style.decode() in indents:
-                indented[parse_a1(ref.decode())] = indents[style.decode()]
-        out[_unescape(a.get("name", ""))] = (uncomputed, indented)
+        if rid in rels:
+            out.setdefault(rels[rid], []).append(_unescape(a.get("name", "")))
     return out
+
+
+def _scan_sheet(data: bytes, indents: dict[str, int]) -> tuple[set[tuple[int, int]], dict[tuple[int, int], int]] | None:
+    """A sheet's cells holding a formula whose value was never saved, and cells' alignment indents
+    (None when it has neither formulas nor indenting styles to look for)."""
+    formulas = bool(_FORMULA.search(data))
+    if not formulas and not indents:
+        return None
+    uncomputed: set[tuple[int, int]] = set()
+    indented: dict[tuple[int, int], int] = {}
+    for attrs, inner in _CELL.findall(data):
+        cell = dict(_ATTR.findall(attrs))
+        ref = cell.get(b"r")
+        if not ref:
+            continue
+        if formulas and inner and _FORMULA.search(inner) and not _VALUE.search(inner) and cell.get(b"t") != b"str":
+            uncomputed.add(parse_a1(ref.decode()))
+        style = cell.get(b"s")
+        if style is not None and style.decode() in indents:
+            indented[parse_a1(ref.decode())] = indents[style.decode()]
+    return uncomputed, indented
 
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
