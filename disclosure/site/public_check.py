@@ -65,11 +65,66 @@ class Leak:
         return f"{self.page}：含有{self.label}“{self.text}”"
 
 
+#: What the patterns above look for, as found faster: each match of ``_ATTR_TEXT`` starts at one of
+#: these words; each of ``_LINK_ATTR`` and ``_DATA_ATTR`` one character (the space) before one of
+#: theirs, in any case (``re.I``). ``_matches_at`` tries the pattern only there.
+_ATTR_WORDS = ("title", "aria-label", "alt", "content")
+_LINK_WORDS = ("href", "src", "action", "poster", "formaction", "data")  # srcset starts with src
+_DATA_WORDS = ("data-",)
+#: The characters other than A–Z that ``re.I`` matches to an ASCII letter (İ, ı → i, ſ → s, K → k);
+#: İ is also the one character whose ``lower()`` is two long. A text without them, lowered, has an
+#: ASCII letter exactly where a case-insensitive pattern's letter can match, at the same positions.
+_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _lowered(html: str) -> str | None:
+    """``html.lower()`` when a case-insensitive search for ASCII words may look in it (see ``_FOLDS``)."""
+    for c in _FOLDS:
+        if c in html:
+            return None
+    return html.lower()
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, haystack: str, words: tuple[str, ...], before: int) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` when every match starts ``before`` characters ahead of an
+    occurrence of one of ``words`` in ``haystack`` (``text`` itself, or it lowered): the pattern is
+    tried only there, in order, each try after the last match's end, as ``finditer`` goes."""
+    starts = set()
+    for word in words:
+        i = haystack.find(word)
+        while i >= 0:
+            if i >= before:
+                starts.add(i - before)
+            i = haystack.find(word, i + 1)
+    found, end = [], 0
+    match = pattern.match
+    for start in sorted(starts):
+        if start < end:
+            continue
+        m = match(text, start)
+        if m is not None:
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def _link_matches(html: str, lowered: str | None) -> list[re.Match[str]]:
+    if lowered is None:
+        return list(_LINK_ATTR.finditer(html))
+    return _matches_at(_LINK_ATTR, html, lowered, _LINK_WORDS, 1)
+
+
+def _data_matches(html: str, lowered: str | None) -> list[re.Match[str]]:
+    if lowered is None:
+        return list(_DATA_ATTR.finditer(html))
+    return _matches_at(_DATA_ATTR, html, lowered, _DATA_WORDS, 1)
+
+
 def _visible(html: str) -> str:
     """Text a reader meets: the page's text (its title included) and its tooltip, label, alt and
     meta texts (not scripts, styles or comments)."""
     body = _SKIP.sub(" ", html)
-    attrs = " ".join(m.group(1) for m in _ATTR_TEXT.finditer(body))
+    attrs = " ".join(m.group(1) for m in _matches_at(_ATTR_TEXT, body, body, _ATTR_WORDS, 0))
     return unescape(_TAG.sub(" ", body) + " " + attrs)
 
 
@@ -170,16 +225,17 @@ def page_leaks(html: str, page: str = "") -> list[Leak]:
     then its comments, inline scripts and styles, ``data-*`` attributes and links (each kind of
     place read as one text, so a page with a thousand links is still one pass per pattern)."""
     found = text_leaks(_visible(html), page)
+    lowered = _lowered(html)
     if "<!--" in html:
         found += text_leaks("\n".join(m.group(1) for m in _COMMENT.finditer(html)), page, "（注释中）")
     if "<script" in html or "<style" in html:
         found += code_leaks("\n".join(m.group(2) for m in _CODE.finditer(html)), page, "（页面的脚本或样式中）",
                             review=False)
     if "data-" in html:
-        values = "\n".join(m.group(1) or m.group(2) or "" for m in _DATA_ATTR.finditer(html))
+        values = "\n".join(m.group(1) or m.group(2) or "" for m in _data_matches(html, lowered))
         found += text_leaks(unescape(values), page, "（data-属性中）")
     rests = []
-    for m in _LINK_ATTR.finditer(html):
+    for m in _link_matches(html, lowered):
         target = m.group(1) if m.group(1) is not None else m.group(2)
         if "&" in target:
             target = unescape(target)
@@ -190,7 +246,7 @@ def page_leaks(html: str, page: str = "") -> list[Leak]:
             rests.append(_link_rest(target))
     if rests:
         found += text_leaks("\n".join(rests), page, "（链接中）")
-    if _REVIEW_WORD.search(html):  # a link to it, or its name anywhere in the file
+    if ("review.html" in lowered) if lowered is not None else _REVIEW_WORD.search(html):  # a link to it, or its name anywhere
         found += [Leak(page, "review", "审核页面链接", m.group(0)) for m in _REVIEW_ANY.finditer(html)]
     return found
 
