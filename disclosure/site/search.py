@@ -74,7 +74,10 @@ def page_text(html: str) -> str:
 
 
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    # is_normalized is a quick check (a page's text nearly always is NFKC already); normalize is not
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def grams(text: str) -> set[str]:
@@ -130,18 +133,33 @@ def js_json(value: object) -> str:
     return body.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def _masks(runs: dict[str, int]) -> dict[str, int]:
+    """Gram → the OR of the masks of the word runs it is a unigram or bigram of."""
+    out: dict[str, int] = {}
+    get = out.get
+    for run, mask in runs.items():
+        for g in run:
+            out[g] = get(g, 0) | mask
+        for g in map(add, run, run[1:]):
+            out[g] = get(g, 0) | mask
+    return out
+
+
 def make_part(key: str, docs: list[SearchDoc]) -> SearchPart:
-    """A unit-year's (or the portal's) part of the index from its pages."""
+    """A unit-year's (or the portal's) part of the index from its pages. A page's grams are those of
+    its word runs (``grams``), so each distinct run is split into grams once, with the pages it is on
+    as a mask: the pages repeat most of their runs (the all-tables page is the table pages again)."""
     docs = sorted(docs, key=lambda d: d.url)
-    body: dict[str, int] = {}
-    title: dict[str, int] = {}
+    body_runs: dict[str, int] = {}
+    title_runs: dict[str, int] = {}
     for n, doc in enumerate(docs):
         bit = 1 << n
-        for g in grams(doc.title):
-            title[g] = title.get(g, 0) | bit
-            body[g] = body.get(g, 0) | bit
-        for g in grams(doc.text):
-            body[g] = body.get(g, 0) | bit
+        for run in set(_WORD.findall(normalize(doc.title))):
+            title_runs[run] = title_runs.get(run, 0) | bit
+            body_runs[run] = body_runs.get(run, 0) | bit
+        for run in set(_WORD.findall(normalize(doc.text))):
+            body_runs[run] = body_runs.get(run, 0) | bit
+    body, title = _masks(body_runs), _masks(title_runs)
     entries = []
     for g, mask in body.items():
         entry = f"{g}:{mask:x}"

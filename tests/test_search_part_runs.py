@@ -1,0 +1,60 @@
+"""A unit-year's search part, made from each distinct word run once, equals the plain formula: every
+page's grams (``grams``) ORed into a mask per gram, title grams into the title mask too."""
+from __future__ import annotations
+
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from disclosure.site.search import SearchDoc, grams, gram_hash, make_part, normalize, page_text
+
+
+def plain_entries(docs: list[SearchDoc]) -> tuple[str, ...]:
+    docs = sorted(docs, key=lambda d: d.url)
+    body: dict[str, int] = {}
+    title: dict[str, int] = {}
+    for n, doc in enumerate(docs):
+        bit = 1 << n
+        for g in grams(doc.title):
+            title[g] = title.get(g, 0) | bit
+            body[g] = body.get(g, 0) | bit
+        for g in grams(doc.text):
+            body[g] = body.get(g, 0) | bit
+    entries = sorted((gram_hash(g), f"{g}:{m:x}" + (f"/{title[g]:x}" if g in title else "")) for g, m in body.items())
+    return tuple(e for _, e in entries)
+
+
+def test_normalize_is_nfkc_lowered() -> None:
+    for text in ["ＡＢＣ１２３", "ﬁ", "三公经费", "Ⅻ", "㈱", "e\u0301", "ＫＥＬＶＩＮ", ""]:
+        assert normalize(text) == unicodedata.normalize("NFKC", text).lower()
+
+
+@pytest.fixture(scope="module")
+def example_docs(tmp_path_factory: pytest.TempPathFactory) -> list[SearchDoc]:
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_site_support import build, copy_example
+
+    root = copy_example(tmp_path_factory.mktemp("example"))
+    assert build(root, root / "site") == 0
+    pages = sorted((root / "site").rglob("*.html"))
+    return [SearchDoc(p.relative_to(root).as_posix(), p.stem, page_text(p.read_text(encoding="utf-8"))) for p in pages]
+
+
+def test_the_example_s_pages(example_docs: list[SearchDoc]) -> None:
+    by_year: dict[str, list[SearchDoc]] = {}
+    for d in example_docs:
+        by_year.setdefault(str(Path(d.url).parent.parent), []).append(d)
+    for docs in by_year.values():
+        assert make_part("k", docs).entries == plain_entries(docs)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_generated_pages(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["三公", "经费", "公积金", "2021", "A", "ｂ", "，", " ", "ﬁ", "Ⅻ", "-", "一般公共预算", "x1", "住房"]
+    docs = [SearchDoc(f"p{n}.html", "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))),
+                      "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))) for n in range(rng.randint(1, 14))]
+    assert make_part("k", docs).entries == plain_entries(docs)
