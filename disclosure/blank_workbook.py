@@ -49,13 +49,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from openpyxl.utils import get_column_letter
-
 from disclosure.standard import BlockSpec, ColumnSpec, TableSet, TableSpec, classification_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.styles import Border
     from openpyxl.worksheet.worksheet import Worksheet
+
+
+
+def get_column_letter(index: int) -> str:
+    """A column's letters (1 → A, 27 → AA), as ``openpyxl.utils.get_column_letter``, without
+    importing openpyxl here: the site reads the layouts of this module for every unit-year's line
+    numbers, and openpyxl imports numpy when it is installed (about 0.4 s of CPU in a process that
+    builds one unit-year, for nothing: no workbook is drawn there)."""
+    if not 1 <= index <= 18278:
+        raise ValueError(f"Invalid column index {index}")
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
 
 HEADER_TOP = 4  # first header row
 CODE_ROWS = 30  # blank 类/款/项 rows of a classified sheet

@@ -78,3 +78,42 @@ def test_a_rebuild_renders_only_the_pages_of_units_that_changed(bureau: Path, tm
     assert build(bureau, out, "--jobs", "1") == 0
     assert len(rendered) == 2
     assert (out / UNIT / "index.html").read_bytes() == before[UNIT]
+
+
+def test_the_portal_reads_again_only_the_results_that_changed_and_gives_a_full_portals_bytes(
+        bureau: Path, tmp_path: Path, monkeypatch) -> None:
+    from disclosure.batch.state import Results
+    from disclosure.site import builder
+
+    out = tmp_path / "site"
+    assert build(bureau, out, "--jobs", "1") == 0
+    reads: list[str] = []
+    real, real_portal = Results.__getitem__, builder.write_portal
+    in_portal = []
+
+    def counted(self, index):
+        if in_portal:  # in the portal step (the public check before it reads a sample of its own)
+            reads.append("/".join(map(str, self.keys[index])))
+        return real(self, index)
+
+    def portal_step(*args, **kw):
+        in_portal.append(True)
+        try:
+            return real_portal(*args, **kw)
+        finally:
+            in_portal.clear()
+
+    monkeypatch.setattr(Results, "__getitem__", counted)
+    monkeypatch.setattr(builder, "write_portal", portal_step)
+    duties = bureau / "content" / SECOND / "duties.md"
+    duties.write_text(duties.read_text(encoding="utf-8") + "\n本年度新增一项职责。\n", encoding="utf-8")
+    assert build(bureau, out, "--jobs", "1") == 0
+    # the changed unit-year's row, then the figures of its unit's page; no other result is read
+    assert reads == [f"{SECOND}/2021", f"{SECOND}/2020", f"{SECOND}/2021"]
+    incremental = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    shutil.rmtree(out.parent / f".{out.name}-build-state" / "portal")
+    (out / "index.html").unlink()
+    reads.clear()
+    assert build(bureau, out, "--jobs", "1") == 0
+    assert set(reads) == {f"{u}/{y}" for u in (UNIT, SECOND) for y in (2020, 2021)}  # every row read again
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == incremental

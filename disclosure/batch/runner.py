@@ -387,17 +387,35 @@ def _unchanged_unit(record: dict | None, unit: str, site: str, results: str, sta
 
 def _site_files(out_dir: Path, unit_years: set[str]) -> set[str]:
     """Files of the site outside its unit-year folders (what the portal step writes among); a
-    temporary file an interrupted write left behind is removed on the way."""
-    files = set()
-    for folder, dirs, names in os.walk(out_dir):
-        rel = Path(folder).relative_to(out_dir)
-        if len(rel.parts) == 1:
-            dirs[:] = [d for d in dirs if f"{rel.parts[0]}/{d}" not in unit_years]
-        for name in names:
-            if TMP_MARK in name:
-                (Path(folder) / name).unlink(missing_ok=True)
-                continue
-            files.add((rel / name).as_posix())
+    temporary file an interrupted write left behind is removed on the way. As ``os.walk``: a link
+    to a folder is neither listed nor followed, a folder that cannot be listed is passed over."""
+    files: set[str] = set()
+    stack = [(os.fspath(out_dir), "", 0)]
+    while stack:
+        folder, rel, depth = stack.pop()
+        try:
+            listed = os.scandir(folder)
+        except OSError:
+            continue
+        with listed:
+            for entry in listed:
+                name = entry.name
+                path = f"{rel}/{name}" if rel else name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if (depth == 1 and path in unit_years) or entry.is_symlink():
+                        continue
+                    stack.append((entry.path, path, depth + 1))
+                elif TMP_MARK in name:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+                else:
+                    files.add(path)
     return files
 
 

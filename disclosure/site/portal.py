@@ -13,7 +13,7 @@ import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 from disclosure.errors import ConfigError
 from disclosure.money import format_amount
@@ -79,15 +79,33 @@ def _compare(results: list[KeptResult]) -> dict | None:
     return {"years": [r.year for r in with_facts], "rows": rows}
 
 
-def _units(results: list[KeptResult], public: bool) -> list[dict[str, Any]]:
-    by_unit: dict[str, list[KeptResult]] = {}
-    for r in results:
+class PortalRow(NamedTuple):
+    """What the portal's list shows of one published unit-year (``portal/rows.pickle`` keeps these
+    by the unit-year's input digest, so that a rebuild reads again only the results that changed)."""
+
+    unit: str
+    year: int
+    unit_name: str
+    status: str
+    extras: tuple[tuple[str, str], ...]  # (title, path) of the extra pages
+    search_digest: str
+
+
+def _row(k: KeptResult) -> PortalRow:
+    return PortalRow(k.unit, k.year, k.unit_name, k.status, tuple((p.title, p.path) for p in k.pages if p.kind == "extra"),
+                     k.search_digest)
+
+
+def _units(rows: Sequence[PortalRow], public: bool) -> list[dict[str, Any]]:
+    """Each unit with its years, newest first (the unit's views, ``compare`` and ``charts``, are
+    added by ``_add_views`` only where a page shows them)."""
+    by_unit: dict[str, list[PortalRow]] = {}
+    for r in rows:
         if r.status != "refused":
             by_unit.setdefault(r.unit, []).append(r)
     units = []
     for slug in sorted(by_unit):
         rs = sorted(by_unit[slug], key=lambda r: r.year, reverse=True)
-        name = rs[0].unit_name
         years = []
         for r in rs:
             base = f"{r.unit}/{r.year}/"
@@ -98,11 +116,17 @@ def _units(results: list[KeptResult], public: bool) -> list[dict[str, Any]]:
                 "href": base + "index.html",
                 "tables_href": base + "tables/index.html",
                 "review_href": "" if public else base + "review.html",
-                "extras": [(p.title, p.path) for p in r.pages if p.kind == "extra"],
+                "extras": list(r.extras),
             })
-        charts = trend_charts(name, [(r.year, r.facts) for r in rs])
-        units.append({"slug": slug, "name": name, "years": years, "compare": _compare(rs), "charts": charts})
+        units.append({"slug": slug, "name": rs[0].unit_name, "years": years, "compare": None, "charts": []})
     return units
+
+
+def _add_views(u: dict[str, Any], results: list[KeptResult]) -> None:
+    """A unit's year-over-year table and trend charts, from its published results."""
+    rs = sorted((r for r in results if r.status != "refused"), key=lambda r: r.year, reverse=True)
+    u["charts"] = trend_charts(u["name"], [(r.year, r.facts) for r in rs])
+    u["compare"] = _compare(rs)
 
 
 #: Up to this many units the portal shows each unit's year-over-year view itself; a larger bureau's
@@ -114,12 +138,13 @@ _UNIT_PAGES = "unit-pages.json"  # in the portal's cache: what each unit page wa
 
 
 def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: dict, css_prefix: str,
-                      keys: dict[str, str] | None = None, cache: Path | None = None) -> int:
+                      keys: dict[str, str] | None = None, cache: Path | None = None,
+                      views: Callable[[dict[str, Any]], None] | None = None) -> int:
     """Each unit's own page (its years and 历年对比); a page whose bytes would not change is not
     rewritten, so a rebuild after one unit changed touches one page. With ``keys`` (slug → what the
     page is made from: its unit-years' input digests and the site-wide flags) and a ``cache`` folder,
     a page whose key is the one it was last written with, and that is still there, is not rendered
-    again. Returns pages written."""
+    again. ``views(u)`` adds a unit's views before its page is rendered. Returns pages written."""
     site = common["site"]
     written = 0
     template = env.get_template("unit.html")
@@ -137,6 +162,8 @@ def _write_unit_pages(env: Any, units: list[dict[str, Any]], out: Path, common: 
         if key is not None and old.get(u["slug"]) == key and path.is_file():
             done[u["slug"]] = key
             continue
+        if views is not None:
+            views(u)
         html = template.render(
             **{**common, "root": "../", "unit_name": u["name"], "source": u["name"]},
             title=f"{u['name']}历年部门决算", crumbs=[(site.name, "../index.html")], u=u,
@@ -174,30 +201,85 @@ def _unit_page_keys(results: Sequence[Any], common: dict, inline: bool) -> dict[
             for unit, rows in by_unit.items()}
 
 
-def _slim(results: Sequence[Any], out: Path) -> tuple[list[KeptResult], dict[str, SearchPart]]:
-    """The published results in slim form, read one at a time, sorted by unit and year; the search
-    parts that came with them (results built in this process) by key."""
-    kept: list[KeptResult] = []
-    parts: dict[str, SearchPart] = {}
-    for i in range(len(results)):
-        r = results[i]
+_ROWS = "rows.pickle"  # in the portal's cache: each published unit-year's PortalRow by its input digest
+_ROWS_VERSION = 1
+
+
+class _Slim:
+    """The published results as the portal uses them: a ``PortalRow`` of each (from the cache when
+    the unit-year's digest is the one it was kept with, else read from its result), sorted by unit
+    and year; the search parts that came with them (results built in this process) by key; and a
+    unit's whole results (``of``), read again only for the pages that show its figures."""
+
+    def __init__(self, results: Sequence[Any], out: Path) -> None:
+        self.results, self.out = results, out
+        self.parts: dict[str, SearchPart] = {}
+        self._kept: dict[str, list[KeptResult]] = {}  # results held here (not read from disk by index)
+        self._index: dict[str, list[int]] = {}
+        keys, digests = getattr(results, "keys", None), getattr(results, "digests", None)
+        cache = getattr(results, "cache", None)
+        if isinstance(keys, list) and isinstance(digests, list) and len(digests) == len(keys) and cache is not None:
+            self.rows = self._cached(results, keys, digests, Path(cache), out)
+            for i, (unit, _) in enumerate(keys):
+                self._index.setdefault(unit, []).append(i)
+        else:
+            self.rows = []
+            for i in range(len(results)):
+                k = self._keep(results[i], out)
+                if k is not None:
+                    self._kept.setdefault(k.unit, []).append(k)
+                    self.rows.append(_row(k))
+        self.rows.sort(key=lambda r: (r.unit, r.year))
+
+    def _keep(self, r: Any, out: Path) -> KeptResult | None:
         if getattr(r, "status", None) == "refused":
-            continue
+            return None
         k = keep(r, None if isinstance(r, KeptResult) else out)
         if k.search is not None:
-            parts[f"{k.unit}/{k.year}"] = k.search
+            self.parts[f"{k.unit}/{k.year}"] = k.search
             k = k.kept_apart()[0]
-        kept.append(k)
-    kept.sort(key=lambda r: (r.unit, r.year))
-    return kept, parts
+        return k
+
+    def _cached(self, results: Sequence[Any], keys: list, digests: list, cache: Path, out: Path) -> list[PortalRow]:
+        try:
+            data = pickle.loads((cache / _ROWS).read_bytes())
+            old = data["rows"] if isinstance(data, dict) and data.get("version") == _ROWS_VERSION else {}
+        except (OSError, EOFError, ValueError, KeyError, TypeError, pickle.UnpicklingError, AttributeError):
+            old = {}
+        rows, new = [], {}
+        for i, (unit, year) in enumerate(keys):
+            key = f"{unit}/{year}"
+            hit = old.get(key) if isinstance(old, dict) else None
+            if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digests[i] and isinstance(hit[1], tuple):
+                row = PortalRow._make(hit[1]) if hit[1] else None
+            else:
+                k = self._keep(results[i], out)
+                row = None if k is None else _row(k)
+            new[key] = (digests[i], tuple(row) if row is not None else ())
+            if row is not None:
+                rows.append(row)
+        if new != old:
+            cache.mkdir(parents=True, exist_ok=True)
+            write(cache / _ROWS, pickle.dumps({"version": _ROWS_VERSION, "rows": new}, protocol=pickle.HIGHEST_PROTOCOL))
+        return rows
+
+    def of(self, unit: str) -> list[KeptResult]:
+        """The unit's published results (refused ones left out)."""
+        if unit in self._kept:
+            return self._kept[unit]
+        found = []
+        for i in self._index.get(unit, []):
+            k = self._keep(self.results[i], self.out)
+            if k is not None:
+                found.append(k)
+        return found
 
 
 @dataclass
 class RenderedPortal:
     """The portal step's pages, rendered and (for the public site) checked, not yet written."""
 
-    kept: list[KeptResult]
-    parts: dict[str, SearchPart]
+    slim: _Slim
     units: list[dict[str, Any]]
     common: dict[str, Any]
     portal: str
@@ -213,16 +295,19 @@ def _render_portal(project: Project, out: Path, results: Sequence[Any], public: 
     and search scripts are checked here, before anything is written."""
     env = environment(theme_dirs(project.root))
     site = project.site
-    kept, parts = _slim(results, out)
-    draft = any(r.status == "draft" for r in kept)
+    slim = _Slim(results, out)
+    draft = any(r.status == "draft" for r in slim.rows)
     common = dict(
         site=site, root="", here="", unit_name=site.organizer or site.name, year="", draft=draft,
         draft_link="", print_css="", keywords=f"部门决算,决算公开,{site.column_name}",
         description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
         publisher=site.organizer or site.name, publish_date=site.publish_date, review_build=not public,
     )
-    units = _units(kept, public)
+    units = _units(slim.rows, public)
     inline = len(units) <= INLINE_UNITS
+    if inline:  # the portal shows each unit's views itself
+        for u in units:
+            _add_views(u, slim.of(u["slug"]))
     css_prefix = prefix.checked(site.css_prefix)
     portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=units, inline=inline, **common)
     search = env.get_template("search.html").render(
@@ -234,7 +319,7 @@ def _render_portal(project: Project, out: Path, results: Sequence[Any], public: 
         require_public(search, "search.html", "门户首页与站内搜索")
         for n, script in enumerate(portal_part.doc_scripts):
             require_public_text(script.decode("utf-8") if isinstance(script, bytes) else script, doc_path(PORTAL_KEY, n))
-    return RenderedPortal(kept, parts, units, common, portal, search, portal_part, inline, css_prefix, env)
+    return RenderedPortal(slim, units, common, portal, search, portal_part, inline, css_prefix, env)
 
 
 def check_portal(project: Project, out: Path, results: Sequence[Any]) -> None:
@@ -261,12 +346,13 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
     the published results (``KeptResult`` or ``RenderedUnitYear``, refused ones left out). Returns the
     search merge's counts."""
     rendered = _render_portal(project, out, results, public)
-    kept, parts, units, common = rendered.kept, rendered.parts, rendered.units, rendered.common
+    slim, units, common = rendered.slim, rendered.units, rendered.common
+    kept, parts = slim.rows, slim.parts
     portal, search, portal_part = rendered.portal, rendered.search, rendered.portal_part
     inline, css_prefix, env = rendered.inline, rendered.css_prefix, rendered.env
     if not inline:
         _write_unit_pages(env, units, out, common, css_prefix, _unit_page_keys(results, common, inline),
-                          getattr(results, "cache", None))
+                          getattr(results, "cache", None), lambda u: _add_views(u, slim.of(u["slug"])))
     write(out / "index.html", prefix.html(portal, css_prefix))
     write(out / "search.html", prefix.html(search, css_prefix))
     index = {f"{r.unit}/{r.year}": i for i, r in enumerate(kept)}
