@@ -279,7 +279,7 @@ CONFIG_KEYS: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
 YEAR_SETTINGS: dict[str, tuple[tuple[type, ...], str]] = {
     "table_set": ((str,), "该年度的公开表套表"),
     "style": ((str,), "该年度的报告样式"),
-    "switches": ((dict,), "该年度的单项句式开关（[years.<年度>.switches]）"),
+    "switches": ((dict,), "该年度的单项句式开关"),
 }
 
 
