@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -94,11 +94,20 @@ def to_wan(value: Decimal, unit: str) -> Decimal:
     return value
 
 
+_QUANTA: dict[int, Decimal] = {}
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """四舍五入 to ``places`` decimals (2.675 → 2.68, 0.125 → 0.13)."""
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+    need = value.adjusted() + places + 2
+    if need <= getcontext().prec:  # the context has digits enough (nearly always): a widened copy would equal it
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
     with localcontext() as ctx:  # enough digits for any value (a rate over a tiny base has many)
-        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        ctx.prec = need
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def percent(part: Decimal, whole: Decimal, places: int = 2) -> Decimal | None:
