@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import struct
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -33,36 +34,32 @@ from disclosure.site.search import (
     shard_script,
 )
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _INDEX = "index.json"
 
 Loader = Callable[[str], SearchPart]
 
 
-def _touched(shards: set[int] | dict[int, str]) -> str:
-    bits = 0
-    for s in shards:
-        bits |= 1 << s
-    return f"{bits:x}"
-
-
-def _untouch(hex_bits: str) -> set[int]:
-    bits = int(hex_bits, 16)
-    return {i for i in range(bits.bit_length()) if bits >> i & 1}
-
-
-_FRAGS = "frags"  # in the cache: per part, an 8-byte digest of its fragment in each shard (zeros: none)
+_FRAGS = "frags"  # in the cache: per part, the shards it has entries in, each with an 8-byte digest of its fragment
+_FRAG = struct.Struct("<H8s")  # a shard number (< 8192) and the digest of the part's fragment in it
 
 
 def _frag_path(cache: Path, key: str) -> Path:
     return cache / _FRAGS / f"{key or '_portal'}.bin"
 
 
-def _frag_digests(frags: dict[int, str], shards: int) -> bytes:
-    out = bytearray(8 * shards)
-    for n, frag in frags.items():
-        out[8 * n:8 * n + 8] = hashlib.blake2b(frag.encode("utf-8"), digest_size=8).digest()
-    return bytes(out)
+def _frag_digests(frags: dict[int, str]) -> bytes:
+    """The shards a part has entries in, ascending, each with its fragment's digest (10 bytes a shard:
+    a part's file is the size of the shards it touches, not of the whole index)."""
+    return b"".join(_FRAG.pack(n, hashlib.blake2b(frags[n].encode("utf-8"), digest_size=8).digest()) for n in sorted(frags))
+
+
+def _read_frags(cache: Path, key: str) -> dict[int, bytes]:
+    """A part's recorded shard digests; ValueError (a full merge follows) when the file is damaged."""
+    data = _frag_path(cache, key).read_bytes()
+    if len(data) % _FRAG.size:
+        raise ValueError(f"{key}: damaged shard digests")
+    return dict(_FRAG.iter_unpack(data))
 
 
 def _atomic(path: Path, data: bytes) -> None:
@@ -72,9 +69,8 @@ def _atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _save_index(cache: Path, shards: int, keys: list[str], digests: dict[str, str], touched: dict[str, str]) -> None:
-    data = {"version": CACHE_VERSION, "shards": shards, "keys": keys,
-            "parts": {k: [digests[k], touched[k]] for k in keys}}
+def _save_index(cache: Path, shards: int, keys: list[str], digests: dict[str, str]) -> None:
+    data = {"version": CACHE_VERSION, "shards": shards, "keys": keys, "parts": {k: digests[k] for k in keys}}
     _atomic(cache / _INDEX, json.dumps(data, sort_keys=True).encode("utf-8"))
 
 
@@ -110,7 +106,7 @@ def write_search_index(out: Path, parts: list[tuple[str, str]], load: Loader, ca
 
 #: Rows a full merge holds in memory before it appends them to one spill file per shard (on disk
 #: beside the site): the driver's memory stays flat however many unit-years the index covers.
-SPILL_BYTES = 32 * 1024 * 1024
+SPILL_BYTES = 16 * 1024 * 1024
 
 
 class _ShardRows:
@@ -160,22 +156,20 @@ def _full(out: Path, cache: Path | None, keys: list[str], digests: dict[str, str
     for old in cache.glob(".spill-*") if cache is not None else ():  # a killed merge's
         shutil.rmtree(old, ignore_errors=True)
     rows = _ShardRows(shards, spill)
-    touched: dict[str, str] = {}
     try:
         for uid, key in enumerate(keys):
             frags = fragments(load(key), shards)
             for s, f in frags.items():
                 rows.add(s, shard_row(uid, f))
-            touched[key] = _touched(frags)
             if cache is not None:
-                _atomic(_frag_path(cache, key), _frag_digests(frags, shards))
+                _atomic(_frag_path(cache, key), _frag_digests(frags))
         for n in range(shards):
             write(out / SEARCH_DIR / shard_name(n), shard_script(n, rows.body(n)))
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
     if cache is not None:
-        _save_index(cache, shards, keys, digests, touched)
+        _save_index(cache, shards, keys, digests)
     return {"parts_read": len(keys), "shards_written": shards}
 
 
@@ -188,33 +182,24 @@ def _read_shard(out: Path, n: int, keys: list[str]) -> dict[str, str]:
 
 
 def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: dict[str, str], shards: int, load: Loader) -> dict[str, int]:
-    old_parts: dict[str, list[str]] = old["parts"]
+    old_parts: dict[str, str] = old["parts"]
     old_keys: list[str] = old["keys"]
     ids = {k: i for i, k in enumerate(keys)}
     renumbered = old_keys != keys
-    changed = [k for k in keys if old_parts.get(k, [None])[0] != digests[k]]
+    changed = [k for k in keys if old_parts.get(k) != digests[k]]
     removed = [k for k in old_keys if k not in ids]
-    touched = {k: v[1] for k, v in old_parts.items() if k in ids}
     new_frags: dict[str, dict[int, str]] = {}
     dirty: set[int] = set(range(shards)) if renumbered else set()
     for key in removed:
-        dirty |= _untouch(old_parts[key][1])
+        dirty |= set(_read_frags(cache, key))
     new_digests: dict[str, bytes] = {}
     for key in changed:
         frags = fragments(load(key), shards)
         new_frags[key] = frags
-        new_digests[key] = digests_now = _frag_digests(frags, shards)
-        try:
-            before = _frag_path(cache, key).read_bytes() if key in old_parts and not renumbered else b""
-        except OSError:
-            before = b""
-        if len(before) == len(digests_now):  # only the shards where its fragment changed
-            dirty |= {n for n in range(shards) if before[8 * n:8 * n + 8] != digests_now[8 * n:8 * n + 8]}
-        else:
-            dirty |= set(frags)
-            if key in old_parts:
-                dirty |= _untouch(old_parts[key][1])
-        touched[key] = _touched(frags)
+        new_digests[key] = data = _frag_digests(frags)
+        now = dict(_FRAG.iter_unpack(data))
+        before = _read_frags(cache, key) if key in old_parts else {}
+        dirty |= {n for n in now.keys() | before.keys() if now.get(n) != before.get(n)}  # where its fragment changed
     (cache / _INDEX).unlink()  # a merge interrupted from here on is redone in full next time
     for key in removed:
         _frag_path(cache, key).unlink(missing_ok=True)
@@ -236,7 +221,7 @@ def _incremental(out: Path, cache: Path, old: dict, keys: list[str], digests: di
             write(out / SEARCH_DIR / shard_name(n), shard_script(n, body))
             written += 1
     write(out / SEARCH_DIR / "manifest.js", manifest_script(keys, shards))
-    _save_index(cache, shards, keys, digests, touched)
+    _save_index(cache, shards, keys, digests)
     return {"parts_read": len(changed), "shards_read": len(dirty), "shards_written": written}
 
 
