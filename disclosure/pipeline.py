@@ -93,4 +93,5 @@ def check_unit_year(project: Project, unit: str, year: int) -> UnitYearCheck:
         exc = unit_year.derive_error
         message = f"无法计算报告中的数字（{type(exc).__name__}: {exc}），未检查变动原因是否齐全"
         findings.insert(0, Finding("warning", "reason.unchecked", message, (), None, "变动原因检查需要报告数字"))
-    return checked(project, unit_year.accounts, unit_year.content.name or unit_year.accounts.unit_name, findings)
+    return checked(project, unit_year.accounts, unit_year.content.name or unit_year.accounts.unit_name, findings,
+                   unit_year.content)

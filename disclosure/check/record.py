@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from disclosure.check.finding import Finding, count_by_severity, errors_of
+from disclosure.content import UnitContent
 from disclosure.errors import Problem
 from disclosure.model import Accounts
 from disclosure.project import Project
@@ -24,6 +25,7 @@ class UnitYearCheck:
     problems: list[Problem] = field(default_factory=list)  # input that could not be read
     table_titles: dict[str, str] = field(default_factory=dict)  # key → 公开01表 收入支出决算总表
     folder: str = ""  # set for a tables/ folder that cannot be a unit at all (year is then 0)
+    content: UnitContent | None = field(default=None, repr=False, compare=False)  # its texts, as read
 
     @property
     def readable(self) -> bool:
@@ -90,8 +92,9 @@ def unreadable(project: Project, unit: str, year: int, problems: list[Problem]) 
                           problems=merged_problems(problems))
 
 
-def checked(project: Project, accounts: Accounts, unit_name: str, findings: list[Finding]) -> UnitYearCheck:
+def checked(project: Project, accounts: Accounts, unit_name: str, findings: list[Finding],
+            content: UnitContent | None = None) -> UnitYearCheck:
     """A unit-year read and checked (``disclosure.pipeline.check_unit_year``)."""
     table_set = accounts.table_set or project.table_set_for(accounts.year)
     return UnitYearCheck(accounts.unit, accounts.year, unit_name=unit_name, table_set=table_set,
-                          table_titles=_titles(table_set), findings=findings)
+                          table_titles=_titles(table_set), findings=findings, content=content)

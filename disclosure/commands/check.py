@@ -54,16 +54,17 @@ def run(args: argparse.Namespace) -> int:
     if args.unit is None:  # a folder that cannot be a unit fails alone; the other units are checked
         results = [folder_result(project, name) for name in project.unit_folders()[1]] + results
     site = Path(args.out) if args.out else project.root / "site"
+    read = {(r.unit, r.year): r.content for r in results if r.content is not None}  # texts read once
     notices = [f"提示：{n}" for n in inventory_notices(project, sorted({u for u, _ in pairs}), args.unit is None)]
     if args.format == "text":  # first which file each year's texts come from; the findings end the output
         from disclosure.commands.text_sources import sources_report
 
-        for line in sources_report(project, pairs, site) + notices:
+        for line in sources_report(project, pairs, site, read) + notices:
             print(line)
     if args.format == "json":  # the same, as each unit-year's "texts"
         from disclosure.commands.text_sources import texts_json, year_texts
 
-        texts = {key: texts_json(entry) for key, entry in year_texts(project, pairs, site).items()}
+        texts = {key: texts_json(entry) for key, entry in year_texts(project, pairs, site, read).items()}
         sys.stdout.write(to_json(results, project=str(args.project), texts=texts))
     elif sys.stdout.isatty():
         write_rich(results, sys.stdout)

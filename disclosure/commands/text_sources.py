@@ -3,10 +3,11 @@ each text is read from (the year's own, the unit's default or the shared one) an
 published in the site, which shared texts it keeps from its publication (``batch/pins.py``)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from disclosure.batch.pins import kept_message, plan_texts
-from disclosure.content import LAYER_LABELS, load_content
+from disclosure.content import LAYER_LABELS, UnitContent, load_content
 from disclosure.errors import InputError
 from disclosure.project import Project
 
@@ -15,14 +16,16 @@ SHARED_NOTE = ("“共用”的文件改动后，各单位最新年度随之更�
                "content/<单位>/<年度>/ 中再改。")
 
 
-def year_texts(project: Project, pairs: list[tuple[str, int]], site: Path) -> dict[str, dict]:
+def year_texts(project: Project, pairs: list[tuple[str, int]], site: Path,
+               read: Mapping[tuple[str, int], UnitContent] | None = None) -> dict[str, dict]:
     """For each checked unit-year (``"unit/year"``): the file each of its texts is read from and,
-    when the year published in ``site`` keeps shared texts that changed since, which ones."""
+    when the year published in ``site`` keeps shared texts that changed since, which ones. ``read``:
+    the texts the check has read already (a unit-year whose tables could not be read has none)."""
     kept = {k.key: k for k in plan_texts(project, site).kept}
     out: dict[str, dict] = {}
     for unit, year in pairs:
         try:
-            content = load_content(project, unit, year)
+            content = (read or {}).get((unit, year)) or load_content(project, unit, year)
         except InputError:
             continue  # the unreadable file is reported with the unit-year's problems
         files = [(key + ".md", source) for key, source in sorted(content.sources.items())]
@@ -49,11 +52,12 @@ def texts_json(texts: dict) -> dict:
     }
 
 
-def sources_report(project: Project, pairs: list[tuple[str, int]], site: Path) -> list[str]:
+def sources_report(project: Project, pairs: list[tuple[str, int]], site: Path,
+                   read: Mapping[tuple[str, int], UnitContent] | None = None) -> list[str]:
     """For ``check``'s text output: which file each checked year reads each text from, and which
     years published in ``site`` keep shared texts that have changed since."""
     lines: list[str] = []
-    for key, texts in year_texts(project, pairs, site).items():
+    for key, texts in year_texts(project, pairs, site, read).items():
         unit, _, year = key.rpartition("/")
         lines.append(f"{unit} {year} 年度使用的文稿：")
         lines += [f"  {f['text']}：{f['file']}（{f['layer_label']}）" for f in texts["files"]]
