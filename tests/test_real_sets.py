@@ -35,12 +35,15 @@ STATED = {
                          # 陕西 reports state 会议费 and 培训费 beside the 三公 (柞水县审计局 2020: 三公、培训费及会议费支出情况说明)
                          "会议费预算为0.00万元，支出决算为0.00万元；培训费预算为5.00万元，支出决算为4.05万元，完成预算的81.00%"],
     "set-neimenggu-2024": ["307.82万元", "202.24万元", "10.23万元", "21.07万元"],
-    "set-yunnan-2024": ["2,946.25万元", "99.79%", "79.49%", "2,940.05万元", "2,336.91万元", "603.14万元", "184.65万元"],
+    "set-yunnan-2024": ["2,946.25万元", "99.79%", "79.49%", "2,940.05万元", "2,336.91万元", "603.14万元", "184.65万元",
+                        "251.25万元", "4.79万元", "246.47万元"],
 }
 
 
 def _notices(name: str) -> set[str]:
-    return NOTICES["社工部" if "社会工作部" in PROJECTS[name][1] else "财政局"]
+    notices = NOTICES["社工部" if "社会工作部" in PROJECTS[name][1] else "财政局"]
+    # 云南's 补充信息表 carries 政府采购 251.25 = 4.79 + 0 + 246.47 as the report states it (0.01 off)
+    return notices | {"info.procurement"} if name == "set-yunnan-2024" else notices
 
 
 def test_every_set_project_is_written_and_its_sources_named_in_the_readme():
@@ -99,3 +102,15 @@ def test_the_tables_only_these_sets_have_are_read_with_their_figures():
     # 中央 八 国有资本经营预算财政拨款支出决算表 before 九 三公
     _, central = load("set-central-2024")
     assert (central.tables["state_capital"].sheet, central.tables["three_public"].sheet) == ("GK08", "GK09")
+
+
+def test_a_blank_cell_of_the_supplementary_sheet_leaves_the_figure_to_the_table_that_states_it():
+    """云南: 机关运行经费 is in 十 (三公 with 机关运行经费); the 补充信息表 leaves its row blank. The blank is not a 0 —
+    neither for the report (184.65 from 十) nor for the check (no 机关运行经费 0.00 ≠ 公用经费合计 warning)."""
+    slug, _, year, *_ = PROJECTS["set-yunnan-2024"]
+    project = load_project(REAL / "set-yunnan-2024")
+    accounts = load_accounts(project, slug, year)
+    assert "operating_cost" not in accounts.tables["info"].row("operating_cost").values
+    facts = derive(accounts, project)
+    assert facts["operating_cost"].value == Decimal("184.65") and facts["procurement.total"].value == Decimal("251.25")
+    assert "info.operating_cost" not in {f.rule for f in check_unit_year(project, slug, year).findings}

@@ -134,6 +134,8 @@ def _resolve(accounts: Accounts, term: Term) -> Value | None:
     row = table.row(term.row) if term.row else (table.rows[0] if table.rows else None)
     block = row.block if row else (term.row.split(".", 1)[0] if "." in term.row else None)
     present = row is not None and _column_spec(table, block, term.column) is not None
+    if present and table.spec.supplementary and term.column not in row.values:
+        present = False  # a blank cell of the 补充信息表 is not stated, not 0 (as derive reads it)
     if not present:
         if term.optional:
             return None

@@ -181,7 +181,8 @@ class Cell(Spec):
                 formula = f"{table.spec.title}无“{self.label}”一行，按0计"
                 return self.fact(scope, ZERO, unit, (), formula)
             if not table.spec.published and src.column not in row.values and self.family is None:
-                return None  # a blank cell of an input sheet (补充信息表: 车辆数 not stated) is "not given", not 0
+                continue  # a blank cell of an input sheet (补充信息表: 车辆数 not stated) is "not given", not 0:
+                # the next source may give it (机关运行经费 in 云南's 三公 table)
             value = row.value(src.column)
             cell = row.cells.get(src.column)
             unit = self.unit or row.unit or MONEY
