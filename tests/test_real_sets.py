@@ -33,7 +33,8 @@ STATED = {
     "set-central-2024": ["307.82万元", "105.58万元", "34.30%", "202.24万元", "65.70%", "264.87万元", "10.23万元", "21.07万元"],
     "set-shaanxi-2024": ["2,995.39万元", "2,946.25万元", "2,940.05万元", "2,336.91万元", "603.14万元", "4.05万元",
                          # 陕西 reports state 会议费 and 培训费 beside the 三公 (柞水县审计局 2020: 三公、培训费及会议费支出情况说明)
-                         "会议费预算为0.00万元，支出决算为0.00万元；培训费预算为5.00万元，支出决算为4.05万元，完成预算的81.00%"],
+                         "会议费预算为0.00万元，支出决算为0.00万元；培训费预算为5.00万元，支出决算为4.05万元，完成预算的81.00%",
+                         "184.65万元", "251.25万元", "246.47万元"],
     "set-neimenggu-2024": ["307.82万元", "202.24万元", "10.23万元", "21.07万元"],
     "set-yunnan-2024": ["2,946.25万元", "99.79%", "79.49%", "2,940.05万元", "2,336.91万元", "603.14万元", "184.65万元",
                         "251.25万元", "4.79万元", "246.47万元"],
@@ -43,7 +44,7 @@ STATED = {
 def _notices(name: str) -> set[str]:
     notices = NOTICES["社工部" if "社会工作部" in PROJECTS[name][1] else "财政局"]
     # 云南's 补充信息表 carries 政府采购 251.25 = 4.79 + 0 + 246.47 as the report states it (0.01 off)
-    return notices | {"info.procurement"} if name == "set-yunnan-2024" else notices
+    return notices | {"info.procurement"} if name in ("set-yunnan-2024", "set-shaanxi-2024") else notices
 
 
 def test_every_set_project_is_written_and_its_sources_named_in_the_readme():
