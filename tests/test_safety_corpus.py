@@ -947,3 +947,23 @@ def test_a_workbook_just_over_the_file_cap_is_refused(project, capsys):
     _pad(project, "xl/media/image1.png", 65 * 1024 * 1024, zipfile.ZIP_STORED)
     text = refused_unchanged(project, capsys)
     assert text.count(f"{BOOK}：文件有 65 MB，超过了 64 MB 的上限") == 1, text
+
+
+@pytest.mark.parametrize("fmt", ["plain", "rich"])
+def test_check_says_a_problem_of_every_year_once_naming_the_years(project, capsys, monkeypatch, fmt):
+    """``check`` listed content/<unit> as a file (and last year's broken workbook) under each year."""
+    import disclosure.check.formats as formats
+
+    if fmt == "rich":  # the terminal's format, without colour codes
+        real = formats.write_rich
+        monkeypatch.setattr(formats, "write_plain", lambda results, out: real(results, out, color=False))
+    _break(project / "content" / UNIT, "file")
+    set_cell(workbook(project, 2020), "收入决算表", "C8", "x")
+    before = inputs(project)
+    capsys.readouterr()
+    code = main(["check", str(project)])
+    out = capsys.readouterr().out
+    assert code == 2 and "Traceback" not in out
+    assert out.count(f"content/{UNIT}：是一个文件，不是文件夹") == 1, out
+    assert out.count(f"{UNIT} 2020、2021 年度\n") == 1, out
+    assert inputs(project) == before

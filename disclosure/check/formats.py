@@ -20,6 +20,30 @@ def _heading(result: UnitYearCheck) -> str:
     return f"{name} {result.year} 年度"
 
 
+def _sections(results: list[UnitYearCheck]) -> list[tuple[str, UnitYearCheck]]:
+    """Each result under its heading, except that the unit-years of one unit stopped by the same
+    unreadable input (content/<unit>, last year's workbook) are said once under one heading
+    (``单位 2020、2021 年度``), where they first come."""
+    merged: dict[tuple, list[UnitYearCheck]] = {}
+    order: list[tuple] = []
+    for i, r in enumerate(results):
+        key = ("unreadable", r.unit, tuple(map(str, r.problems))) if not r.readable and not r.folder else ("own", i)
+        if key not in merged:
+            merged[key] = []
+            order.append(key)
+        merged[key].append(r)
+    out = []
+    for key in order:
+        group = merged[key]
+        first = group[0]
+        if len(group) == 1:
+            out.append((_heading(first), first))
+        else:
+            name = f"{first.unit_name}（{first.unit}）" if first.unit_name else first.unit
+            out.append((f"{name} {'、'.join(str(r.year) for r in group)} 年度", first))
+    return out
+
+
 def _labelled(result: UnitYearCheck, cell) -> bool:
     """Whether a cell needs its file named: always in a folder of one file per table (every sheet
     may be called Sheet1), otherwise only for cells outside this year's workbook (the prior year's)."""
@@ -70,8 +94,8 @@ def final_line(results: list[UnitYearCheck]) -> str:
 
 def write_plain(results: list[UnitYearCheck], out: IO[str]) -> None:
     """Plain text, columns aligned with spaces: for pipes, files and CI logs."""
-    for result in results:
-        print(_heading(result), file=out)
+    for heading, result in _sections(results):
+        print(heading, file=out)
         if not result.readable:
             for p in result.problems:
                 print(f"  无法读取：{p}", file=out)
@@ -96,8 +120,8 @@ def write_rich(results: list[UnitYearCheck], out: IO[str], *, color: bool = True
     from rich.text import Text
 
     console = Console(file=out, highlight=False, force_terminal=color or None)
-    for result in results:
-        console.print(Text(_heading(result), style="bold"))
+    for heading, result in _sections(results):
+        console.print(Text(heading, style="bold"))
         if not result.readable:
             for p in result.problems:
                 console.print(Text(f"  无法读取：{p}", style=STYLES["error"]))
