@@ -28,7 +28,7 @@ from pathlib import Path
 from disclosure.errors import InputError, Problem, describe_toml_error, folder_message
 from disclosure.listing import Listing
 from disclosure.project import YEAR, Project
-from disclosure.safe_files import kind_problem, read_text, shown_path
+from disclosure.safe_files import TEXT_LIMIT, UnsafeFile, kind_problem, read_bytes, read_text, shown_path
 
 REVIEW_MARK = "请核对"
 PLACEHOLDER = "请填写"  # the mark ``disclosure init`` leaves in every text a person must write
@@ -161,13 +161,22 @@ def default_text_files(project: Project, unit: str, year: int, listing: Listing 
     return files
 
 
+UNREADABLE_TEXT = "\0unreadable\0"  # what default_text gives, before the reason, for a file it does not read
+
+
 def default_text(project: Project, path: Path) -> str:
-    """One shared text as a pin records it (a file that cannot be read as text: its bytes decoded
-    with replacement, or nothing; ``load_content`` reports it)."""
+    """One shared text as a pin records it (``load_content`` reports a file that cannot be read as
+    text: one that is not UTF-8 gives its bytes decoded with replacement, so that the digest changes
+    with the file; one that is not a regular file of sensible size inside the project gives
+    UNREADABLE_TEXT and why, and is never read: a link to a large file elsewhere was read whole)."""
     try:
-        return read_text(path, root=project.root)
-    except InputError:  # load_content reports it; the digest still changes with the file
-        return path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+        data = read_bytes(path, limit=TEXT_LIMIT, root=project.root)
+    except UnsafeFile as exc:
+        return UNREADABLE_TEXT + exc.problems[0].message
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
 
 
 def current_default_texts(project: Project, unit: str, year: int, listing: Listing | None = None) -> dict[str, str]:

@@ -967,3 +967,53 @@ def test_check_says_a_problem_of_every_year_once_naming_the_years(project, capsy
     assert out.count(f"content/{UNIT}：是一个文件，不是文件夹") == 1, out
     assert out.count(f"{UNIT} 2020、2021 年度\n") == 1, out
     assert inputs(project) == before
+
+
+def test_check_says_an_amount_of_1e26_is_too_large(project, capsys):
+    """The issue's first report of it: ``check`` raised decimal.InvalidOperation."""
+    set_cell(workbook(project, 2021), "支出决算表", "C8", "1E+26")
+    before = inputs(project)
+    capsys.readouterr()
+    code = main(["check", str(project)])
+    out = capsys.readouterr().out
+    assert code == 2 and "Traceback" not in out and "InvalidOperation" not in out
+    assert out.count("支出决算表!C8：“1E+26”数值过大") == 1, out
+    assert inputs(project) == before
+
+
+@pytest.mark.parametrize("how", ["fifo", "/dev/urandom"])
+def test_an_unreadable_shared_text_is_said_once_not_as_changed(project, capsys, how):
+    """unit.toml as a FIFO or a link to a device: the newest year fails naming it; the earlier year,
+    which keeps the unit.toml it was published with, was also said to keep it because it 已改动."""
+    path = project / "content" / UNIT / "unit.toml"
+    path.unlink()
+    os.mkfifo(path) if how == "fifo" else path.symlink_to(how)
+    text = refused_unchanged(project, capsys)
+    assert text.count(f"content/{UNIT}/unit.toml") == 1, text
+    assert "已改动" not in text
+
+
+def test_a_shared_text_linked_to_a_large_file_is_never_read(project, tmp_path):
+    """content/<unit>/duties.md linked to a 256 MB file outside the project: the digest of the shared
+    texts read it whole (its bytes decoded, without a size cap), though the build then refuses it."""
+    import tracemalloc
+
+    from disclosure.content import UNREADABLE_TEXT, default_text
+    from disclosure.project import Project
+
+    big = tmp_path / "elsewhere.bin"
+    with open(big, "wb") as f:
+        f.truncate(256 * 1024 * 1024)  # sparse: nothing is written
+    duties = project / "content" / UNIT / "duties.md"
+    duties.unlink()
+    duties.symlink_to(big)
+    inside = project / "content" / UNIT / "2021" / "organization.md"
+    with open(inside, "wb") as f:
+        f.truncate(64 * 1024 * 1024)  # inside the project, over the 4 MB cap of a text
+    tracemalloc.start()
+    try:
+        said = [default_text(Project(root=project), p) for p in (duties, inside)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert all(s.startswith(UNREADABLE_TEXT) for s in said) and peak < 8 * 1024 * 1024, peak

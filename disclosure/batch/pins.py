@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from disclosure.batch.state import BuildState, state_dir
 from disclosure.batch.digest import text_digest
 from disclosure.batch.filecache import FileCache
-from disclosure.content import current_default_texts, default_text, default_text_files
+from disclosure.content import UNREADABLE_TEXT, current_default_texts, default_text, default_text_files
 from disclosure.errors import ConfigError, DisclosureError
 from disclosure.listing import Listing
 from disclosure.project import Project
@@ -121,8 +121,8 @@ def plan_texts(project: Project, out_dir: Path, republish: frozenset[int] | set[
         newest = max(years, default=None)
         for year in years:
             key = f"{unit}/{year}"
-            current = {names.relative(path): cache.value(path, "text", lambda p: text_digest(default_text(project, p)))
-                       for path, _ in default_text_files(project, unit, year, listing)}
+            files = {names.relative(path): path for path, _ in default_text_files(project, unit, year, listing)}
+            current = {rel: cache.value(path, "text", lambda p: text_digest(default_text(project, p))) for rel, path in files.items()}
             kept = None
             if year != newest and year not in republish:
                 kept = cache.value(pins_path(out_dir, unit, year), "pins", lambda p, u=unit, y=year: _pin_digests(out_dir, u, y))
@@ -131,7 +131,8 @@ def plan_texts(project: Project, out_dir: Path, republish: frozenset[int] | set[
                 continue
             plan.digests[key] = kept
             plan.pinned.add(key)
-            changed = tuple(sorted(p for p in {*current, *kept} if current.get(p) != kept.get(p)))
+            changed = tuple(sorted(p for p in {*current, *kept} if current.get(p) != kept.get(p)
+                                   and not _unreadable(project, files.get(p, project.root / p))))  # said as an error
             if changed:
                 plan.kept.append(KeptTexts(unit, year, changed))
     known = {int(key.rpartition("/")[2]) for key in plan.digests}
@@ -167,6 +168,12 @@ def record_published(out_dir: Path, plan: TextPlan, state: BuildState, built: It
         entry = state.entries.get(key)
         if key in plan.texts and entry is not None and entry.published == outcome.digest:
             write_pins(out_dir, outcome.unit, outcome.year, plan.texts[key])
+
+
+def _unreadable(project: Project, path: Path) -> bool:
+    """A shared text that cannot be read now (a FIFO, a link out of the project): the newest year says
+    so as an error, and an earlier year does not say that it 已改动."""
+    return os.path.lexists(path) and default_text(project, path).startswith(UNREADABLE_TEXT)
 
 
 def kept_message(kept: KeptTexts) -> str:
