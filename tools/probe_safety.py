@@ -200,6 +200,7 @@ class Ctx:
     work: Path
     name: str
     project: Path = field(init=False)
+    last_out: str = field(init=False, default="")  # everything the last refused command printed
 
     def __post_init__(self) -> None:
         self.project = self.work / self.name
@@ -221,13 +222,15 @@ class Ctx:
         before_in, before_site = self.inputs(), self.site()
         before_extra = tree_digest(extra) if extra else None
         r = run([command, *args], self.project, **kw)
+        self.last_out = r.out
         row = self.row(r, [command, *args])
         row.inputs_same = self.inputs() == before_in and (extra is None or tree_digest(extra) == before_extra)
         row.site_kept = self.site() == before_site
         wanted = (says,) if isinstance(says, str) else says
         missing = [w for w in wanted if w not in r.out]
         row.said = _said(r.out, wanted[-1] if command == "check" else wanted[0])
-        row.ok = (r.code == code and not row.traceback and row.inputs_same and row.site_kept and not missing)
+        row.ok = (r.code == code and not row.traceback and row.inputs_same and row.site_kept and not missing
+                  and (row.said or 0) <= 1)
         if missing:
             row.note = "output lacks " + " / ".join(repr(m) for m in missing)
         elif row.said and row.said > 1:
@@ -499,7 +502,7 @@ def _(ctx: Ctx) -> Row:
 def _(ctx: Ctx) -> Row:
     add_rows(ctx.book, sheet_index(ctx.book, "支出决算表"), 49_000 - 40,
              lambda r: "".join(f'<c r="{_col(c)}{r}" t="inlineStr"><is><t>x</t></is></c>' for c in range(20)))
-    return ctx.refused(["."], "2021.xlsx", code=2)
+    return ctx.refused(["."], ("表格之外多余的内容", "2021.xlsx"), code=2)  # refused as rows below the table
 
 
 def _col(c: int) -> str:
@@ -568,7 +571,7 @@ def _(ctx: Ctx) -> Row:
     org = ctx.project / "content" / UNIT / "2021" / "organization.md"
     org.unlink()
     org.symlink_to("/dev/urandom")
-    return ctx.refused(["."], "organization.md", command="check", timeout=120)
+    return ctx.refused(["."], "2021/organization.md：是一个指向项目文件夹之外的链接", command="check", timeout=120)
 
 
 @case("contact-passwd", "contact.md linked to /etc/passwd")
@@ -603,6 +606,72 @@ def _(ctx: Ctx) -> Row:
     if review.exists() and any(first in p.read_bytes() for p in review.rglob("*") if p.is_file()):
         r.ok, r.note = False, "passwd in the review site"
     return r
+
+
+# -- the cases: a path that is there but is not what it should be ---------------------------------
+
+def _replace(path: Path, how: str) -> None:
+    """Put something else where ``path`` was: a file, a link that leads nowhere, a link to itself,
+    a folder, a FIFO."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+    if how == "file":
+        path.write_text("x\n", encoding="utf-8")
+    elif how == "dangling":
+        path.symlink_to("/nonexistent/place")
+    elif how == "loop":
+        path.symlink_to(path.name)
+    elif how == "folder":
+        path.mkdir()
+    elif how == "fifo":
+        os.mkfifo(path)
+
+
+_NOT_WHAT = {"file": "是一个文件，不是文件夹", "dangling": "是一个链接，但它指向的“/nonexistent/place”不存在",
+             "loop": "是一个循环的符号链接", "folder": "是一个文件夹，不是普通文件", "fifo": "是一个管道（FIFO），不是普通文件"}
+for _rel, _how in [(f"tables/{UNIT}", "file"), (f"tables/{UNIT}", "dangling"), (f"tables/{UNIT}", "loop"),
+                   ("tables", "file"), ("tables", "dangling"), ("tables", "loop"), (f"tables/{UNIT}/2021", "dangling"),
+                   (f"content/{UNIT}", "file"), (f"content/{UNIT}", "dangling"), (f"content/{UNIT}", "loop"),
+                   (f"content/{UNIT}/2021", "file"), (f"content/{UNIT}/2021", "dangling"),
+                   ("content", "file"), ("content", "loop"), ("theme", "file"), ("theme", "dangling"), ("theme", "loop"),
+                   ("disclosure.toml", "folder"), ("disclosure.toml", "dangling"), ("disclosure.toml", "loop"),
+                   ("disclosure.toml", "fifo")]:
+    def _make(rel: str = _rel, how: str = _how):
+        def body(ctx: Ctx) -> Row:
+            if rel == f"tables/{UNIT}/2021":
+                ctx.book.unlink()  # the year's workbook replaced by a link where its folder would be
+            _replace(ctx.project / rel, how)
+            row = ctx.refused(["."], f"{rel}：{_NOT_WHAT[how]}", timeout=120)
+            if "tables/ 下没有公开表" in ctx.last_out:
+                row.ok, row.note = False, "says tables/ 下没有公开表"
+            if not (ctx.project / "site" / UNIT / "2021" / "index.html").is_file():
+                row.ok, row.note = False, "published pages deleted"
+            return row
+        return body
+    case(f"{_how}-{_rel.replace(UNIT, 'unit').replace('/', '_')}", f"{_rel.replace(UNIT, '<unit>')} is {'a ' + _how if _how != 'dangling' else 'a dangling link'}")(_make())
+
+
+for _rel, _target, _says in [("theme/templates/base.html", "/etc/passwd", "是一个指向项目文件夹之外的链接"),
+                             ("theme/assets/passwd.txt", "/etc/passwd", "是一个指向项目文件夹之外的链接"),
+                             ("theme/assets/dc.css", "/dev/zero", "是一个指向项目文件夹之外的链接"),
+                             ("theme/assets/dc.css", "fifo", "是一个管道（FIFO），不是普通文件")]:
+    def _make(rel: str = _rel, target: str = _target, says: str = _says):
+        def body(ctx: Ctx) -> Row:
+            path = ctx.project / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if target == "fifo":
+                os.mkfifo(path)
+            else:
+                path.symlink_to(target)
+            row = ctx.refused([".", "--force"], f"{rel}：{says}", timeout=120)
+            first = Path("/etc/passwd").read_bytes().splitlines()[0]
+            if any(first in p.read_bytes() for p in (ctx.project / "site").rglob("*") if p.is_file()):
+                row.ok, row.note = False, "passwd published"
+            return row
+        return body
+    case(f"theme-{_rel.rsplit('/', 1)[-1]}-{_target.rsplit('/', 1)[-1]}", f"{_rel} is {'a FIFO' if _target == 'fifo' else 'a link to ' + _target}")(_make())
 
 
 # -- the cases: a full disk --------------------------------------------------------------------------
