@@ -92,3 +92,20 @@ def test_the_2016_fiscal_row_is_held_to_the_income_total_and_the_income_table():
     off = with_value(accounts, "summary", "income.fiscal", "amount", "480.01")
     rules = {f.rule for f in errors_of(check_accounts(off, project))}
     assert {"summary.income_year_total", "summary_income.fiscal"} <= rules
+
+
+@pytest.mark.parametrize("row, value, rule", [
+    ("income.fiscal", "470.00", "summary_fiscal.fiscal"),
+    ("income.fiscal_gov_fund", "5.00", "summary_fiscal.fiscal_gov_fund"),
+])
+def test_the_2016_fiscal_rows_are_held_to_the_fiscal_summary(row, value, rule):
+    """财政拨款收入 = 04表 本年收入合计; its 其中：政府性基金预算财政拨款 = 04表 政府性基金预算财政拨款, each naming its cell."""
+    from disclosure.check import check_accounts, errors_of
+    from factories import with_value
+
+    project = load_project(REAL / "dongfang-2016")
+    accounts = load_accounts(project, "dongfang-xiaoxue", 2016, with_prior=False)
+    assert not [f for f in check_accounts(accounts, project) if f.rule == rule]
+    off = with_value(accounts, "summary", row, "amount", value)
+    fired = [f for f in errors_of(check_accounts(off, project)) if f.rule == rule]
+    assert fired and any(c.sheet == "Sheet1" and c == off["summary"].row(row).cells["amount"] for c in fired[0].cells)
