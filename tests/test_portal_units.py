@@ -105,11 +105,13 @@ def test_the_portal_reads_again_only_the_results_that_changed_and_gives_a_full_p
 
     monkeypatch.setattr(Results, "__getitem__", counted)
     monkeypatch.setattr(builder, "write_portal", portal_step)
+    portal_stamp = (out / "index.html").stat().st_mtime_ns
     duties = bureau / "content" / SECOND / "duties.md"
     duties.write_text(duties.read_text(encoding="utf-8") + "\n本年度新增一项职责。\n", encoding="utf-8")
     assert build(bureau, out, "--jobs", "1") == 0
     # the changed unit-year's row, then the figures of its unit's page; no other result is read
     assert reads == [f"{SECOND}/2021", f"{SECOND}/2020", f"{SECOND}/2021"]
+    assert (out / "index.html").stat().st_mtime_ns == portal_stamp  # the portal's list did not change: not rewritten
     incremental = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     shutil.rmtree(out.parent / f".{out.name}-build-state" / "portal")
     (out / "index.html").unlink()

@@ -614,7 +614,8 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 reporter.portal()
                 portal_start = time.perf_counter()
                 published = _published(state)
-                results = Results(out_dir, published, [state.entries[BuildState.key(u, y)].published for u, y in published])
+                results = Results(out_dir, published, [state.entries[BuildState.key(u, y)].published for u, y in published],
+                                  shared)
                 if batch.force:  # the portal's incremental cache too: everything merged afresh
                     shutil.rmtree(results.cache, ignore_errors=True)
                 unit_years = set(state.files) | set(state.entries)

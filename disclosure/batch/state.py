@@ -124,12 +124,14 @@ class Results(Sequence):
     portal step streams them). ``part(index, name)`` reads what a result kept apart; ``cache``
     is a folder beside the site where the portal step may keep what makes its next run incremental;
     ``digests`` are the unit-years' published input digests (a unit-year's result and pages change
-    only with its digest)."""
+    only with its digest), ``shared`` the digest of what they all share (``digest.shared_digest``)."""
 
-    def __init__(self, out_dir: Path, keys: list[tuple[str, int]], digests: list[str] | None = None):
+    def __init__(self, out_dir: Path, keys: list[tuple[str, int]], digests: list[str] | None = None,
+                 shared: str | None = None):
         self.out_dir = Path(out_dir)
         self.keys = keys
         self.digests = digests  # of each unit-year's inputs as published (what its pages are made from), when known
+        self.shared = shared  # what every unit-year's pages are made from (package, theme, settings, options), when known
         state = state_dir(out_dir)
         self.cache = state / "portal"
         self._results = state / "results"  # resolved once: a thousand results read in a row

@@ -277,22 +277,81 @@ class _Slim:
 
 @dataclass
 class RenderedPortal:
-    """The portal step's pages, rendered and (for the public site) checked, not yet written."""
+    """The portal step's pages, rendered and (for the public site) checked, not yet written; or, when
+    ``portal`` is None, found to be the pages already written (``portal_digest``: their search part's)."""
 
     slim: _Slim
     units: list[dict[str, Any]]
     common: dict[str, Any]
-    portal: str
-    search: str
-    portal_part: SearchPart
+    portal: str | None
+    search: str | None
+    portal_part: SearchPart | None
     inline: bool
     css_prefix: str
     env: Any
+    portal_digest: str = ""
+    public: bool = True
+    key: str | None = None  # what the two pages are made from, when known (``_PAGES``)
+
+    def render(self) -> None:
+        """Render and check the two pages (when they were found written)."""
+        if self.portal is None:
+            self.portal, self.search, self.portal_part = _render_pages(self.env, self.common, self.units, self.inline, self.public)
+            self.portal_digest = self.portal_part.digest
 
 
-def _render_portal(project: Project, out: Path, results: Sequence[Any], public: bool) -> RenderedPortal:
+_PAGES = "pages.json"  # in the portal's cache: what index.html and search.html were last written from
+
+
+def _pages_key(results: Sequence[Any], slim: _Slim, public: bool) -> str | None:
+    """What ``index.html`` and ``search.html`` are made from, when the results say: the digest all
+    unit-years share (package, theme, settings, build options: ``Results.shared``), the kind of site
+    and every published unit-year's row but its search digest."""
+    shared = getattr(results, "shared", None)
+    if not isinstance(shared, str) or getattr(results, "cache", None) is None:
+        return None
+    rows = [r[:-1] for r in slim.rows]  # all but the search digest: the pages do not show it
+    data = json.dumps([shared, public, rows], ensure_ascii=False).encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _written_pages(out: Path, cache: Path, key: str) -> str | None:
+    """The portal's search digest when the pages written were made from ``key`` and are all there."""
+    try:
+        data = json.loads((cache / _PAGES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("digest"), str):
+        return None
+    docs = data.get("docs")
+    if not isinstance(docs, int) or not all((out / doc_path(PORTAL_KEY, n)).is_file() for n in range(docs)):
+        return None
+    if not (out / "index.html").is_file() or not (out / "search.html").is_file():
+        return None
+    return data["digest"]
+
+
+def _render_pages(env: Any, common: dict[str, Any], units: list[dict[str, Any]], inline: bool,
+                  public: bool) -> tuple[str, str, SearchPart]:
+    site = common["site"]
+    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=units, inline=inline, **common)
+    search = env.get_template("search.html").render(
+        title="站内搜索", crumbs=[(site.name, "index.html")], **common
+    )
+    portal_part = make_part(PORTAL_KEY, [SearchDoc("index.html", site.name, page_text(portal))])
+    if public:
+        require_public(portal, "index.html", "门户首页与站内搜索")
+        require_public(search, "search.html", "门户首页与站内搜索")
+        for n, script in enumerate(portal_part.doc_scripts):
+            require_public_text(script.decode("utf-8") if isinstance(script, bytes) else script, doc_path(PORTAL_KEY, n))
+    return portal, search, portal_part
+
+
+def _render_portal(project: Project, out: Path, results: Sequence[Any], public: bool, *,
+                   reuse: bool = False) -> RenderedPortal:
     """Render ``index.html`` and ``search.html`` over the published results; the public site's pages
-    and search scripts are checked here, before anything is written."""
+    and search scripts are checked here, before anything is written. With ``reuse``, pages already
+    written from the same inputs (``_pages_key``) are not rendered again."""
     env = environment(theme_dirs(project.root))
     site = project.site
     slim = _Slim(results, out)
@@ -309,17 +368,13 @@ def _render_portal(project: Project, out: Path, results: Sequence[Any], public: 
         for u in units:
             _add_views(u, slim.of(u["slug"]))
     css_prefix = prefix.checked(site.css_prefix)
-    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=units, inline=inline, **common)
-    search = env.get_template("search.html").render(
-        title="站内搜索", crumbs=[(site.name, "index.html")], **common
-    )
-    portal_part = make_part(PORTAL_KEY, [SearchDoc("index.html", site.name, page_text(portal))])
-    if public:
-        require_public(portal, "index.html", "门户首页与站内搜索")
-        require_public(search, "search.html", "门户首页与站内搜索")
-        for n, script in enumerate(portal_part.doc_scripts):
-            require_public_text(script.decode("utf-8") if isinstance(script, bytes) else script, doc_path(PORTAL_KEY, n))
-    return RenderedPortal(slim, units, common, portal, search, portal_part, inline, css_prefix, env)
+    key = _pages_key(results, slim, public) if reuse else None
+    written = _written_pages(out, Path(getattr(results, "cache")), key) if key is not None else None
+    rendered = RenderedPortal(slim, units, common, None, None, None, inline, css_prefix, env,
+                              written or "", public, key)
+    if written is None:
+        rendered.render()
+    return rendered
 
 
 def check_portal(project: Project, out: Path, results: Sequence[Any]) -> None:
@@ -344,17 +399,20 @@ def _sample(results: Sequence[Any]) -> Sequence[Any]:
 def write_portal(project: Project, out: Path, results: Sequence[Any], *, public: bool) -> dict[str, int]:
     """Write ``index.html`` (portal), ``search.html`` and the search index (``assets/search/``) over
     the published results (``KeptResult`` or ``RenderedUnitYear``, refused ones left out). Returns the
-    search merge's counts."""
-    rendered = _render_portal(project, out, results, public)
+    search merge's counts. The two pages are not rendered again when what they are made from is what
+    they were written from (``_pages_key``: a rebuild after a unit's text changed leaves them)."""
+    rendered = _render_portal(project, out, results, public, reuse=True)
     slim, units, common = rendered.slim, rendered.units, rendered.common
     kept, parts = slim.rows, slim.parts
-    portal, search, portal_part = rendered.portal, rendered.search, rendered.portal_part
     inline, css_prefix, env = rendered.inline, rendered.css_prefix, rendered.env
+    cache = getattr(results, "cache", None)
     if not inline:
         _write_unit_pages(env, units, out, common, css_prefix, _unit_page_keys(results, common, inline),
-                          getattr(results, "cache", None), lambda u: _add_views(u, slim.of(u["slug"])))
-    write(out / "index.html", prefix.html(portal, css_prefix))
-    write(out / "search.html", prefix.html(search, css_prefix))
+                          cache, lambda u: _add_views(u, slim.of(u["slug"])))
+    fresh = rendered.portal is not None
+    if fresh:
+        write(out / "index.html", prefix.html(rendered.portal, css_prefix))  # type: ignore[arg-type]
+        write(out / "search.html", prefix.html(rendered.search, css_prefix))  # type: ignore[arg-type]
     index = {f"{r.unit}/{r.year}": i for i, r in enumerate(kept)}
     positions = {}
     if hasattr(results, "part"):
@@ -362,7 +420,8 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
 
     def load(key: str) -> SearchPart:
         if key == PORTAL_KEY:
-            return portal_part
+            rendered.render()  # a full merge needs the portal's own part
+            return rendered.portal_part  # type: ignore[return-value]
         if key in parts:
             return parts[key]
         try:
@@ -370,8 +429,14 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
         except (OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:
             raise ConfigError(f"{key} 保存的搜索索引部分缺失或已损坏，无法更新站内搜索。请加 --force 重新生成全部单位。") from exc
 
-    entries = [(PORTAL_KEY, portal_part.digest)] + [(k, kept[i].search_digest) for k, i in index.items()]
-    counts = write_search_index(out, entries, load, getattr(results, "cache", None))
-    for n, script in enumerate(portal_part.doc_scripts):
-        write(out / doc_path(PORTAL_KEY, n), script)
+    entries = [(PORTAL_KEY, rendered.portal_digest)] + [(k, kept[i].search_digest) for k, i in index.items()]
+    counts = write_search_index(out, entries, load, cache)
+    part = rendered.portal_part
+    if part is not None:  # rendered now (a full merge also removed the portal's doc scripts)
+        for n, script in enumerate(part.doc_scripts):  # type: ignore[union-attr]
+            write(out / doc_path(PORTAL_KEY, n), script)
+        if rendered.key is not None and cache is not None:
+            Path(cache).mkdir(parents=True, exist_ok=True)
+            write(Path(cache) / _PAGES, json.dumps({"key": rendered.key, "digest": part.digest,  # type: ignore[union-attr]
+                                                    "docs": len(part.doc_scripts)}))  # type: ignore[union-attr]
     return counts
