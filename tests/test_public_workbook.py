@@ -109,3 +109,78 @@ def test_a_control_character_is_refused_as_openpyxl_refuses_it() -> None:
         public_workbook([view], [spec], "单位", 2021)
     with pytest.raises(openpyxl.utils.exceptions.IllegalCharacterError):
         workbook_reference.public_workbook([view], [spec], "单位", 2021)
+
+
+def _drive(seed: int):  # noqa: ANN202
+    """The same random calls on an openpyxl worksheet and on the writer's sheet model."""
+    import random
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from disclosure.site import workbook as w
+
+    rng = random.Random(seed)
+    wb = Workbook()
+    ws = wb.active
+    book = w._Book()
+    sheet = w._Sheet(book, "Sheet")
+    fonts = [(Font(bold=True), w._BOLD), (Font(bold=True, size=16), w._TITLE_FONT)]
+    aligns = [(Alignment(horizontal="center"), w._CENTER), (Alignment(horizontal="right"), w._RIGHT),
+              (Alignment(horizontal="center", vertical="center"), w._CENTER_BOTH),
+              (Alignment(horizontal="center", vertical="center", wrap_text=True), w._HEAD),
+              (Alignment(wrap_text=True, vertical="top"), w._NOTE), (Alignment(indent=1), (None, None, None, 1)),
+              (Alignment(indent=3), (None, None, None, 3))]
+    formats = [("General", w._NUM_GENERAL), ("#,##0.00", w._NUM_MONEY), ("#,##0", w._NUM_COUNT), ("@", w._NUM_TEXT)]
+    values = [None, "", "文字", " 空格", "=A1", "#N/A", "a&b<c>", Decimal("1.25"), Decimal("-0.5"), 7, 0]
+    for _ in range(rng.randint(5, 60)):
+        r, c = rng.randint(1, 9), rng.randint(1, 7)
+        op = rng.random()
+        merged = type(ws._cells.get((r, c))).__name__ == "MergedCell"
+        if op < 0.45 and not merged:
+            v = rng.choice(values)
+            ws.cell(r, c, v)
+            sheet.cell(r, c, v)
+        elif op < 0.7 and not merged:
+            cell, mine = ws.cell(r, c), sheet.cell(r, c)
+            kind = rng.randint(0, 2)
+            if kind == 0:
+                f = rng.choice(fonts)
+                cell.font, mine[2] = f[0], book.font(f[1])
+            elif kind == 1:
+                a = rng.choice(aligns)
+                cell.alignment, mine[4] = a[0], book.alignment(a[1])
+            else:
+                f = rng.choice(formats)
+                cell.number_format, mine[3] = f[0], f[1]
+        elif op < 0.8:
+            b, right = min(r + rng.randint(0, 2), 9), min(c + rng.randint(0, 2), 7)
+            if (b, right) != (r, c):
+                ws.merge_cells(start_row=r, start_column=c, end_row=b, end_column=right)
+                sheet.merge(r, c, b, right)
+        elif op < 0.9:
+            width = rng.choice([7, 10, 12, 16, 34])
+            ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = width
+            sheet.widths[c] = width
+        else:
+            ws.row_dimensions[r].height = 32
+            sheet.heights[r] = 32
+    ws.freeze_panes = ws.cell(10, 1)  # below the cells touched (the writer's sheets freeze their first body row)
+    sheet.cell(10, 1)
+    sheet.pane = 10
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    theirs = _members(buf.getvalue())
+    mine = sheet.xml()
+    return theirs["xl/worksheets/sheet1.xml"], mine, theirs["xl/styles.xml"], book.styles()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_cells_merges_and_styles_give_openpyxl_s_sheet(seed: int) -> None:
+    their_sheet, my_sheet, their_styles, my_styles = _drive(seed)
+    assert my_sheet == their_sheet
+    assert my_styles == their_styles

@@ -156,7 +156,9 @@ class _Sheet:
             raise ValueError(f"Cannot convert {value!r} to Excel")
 
     def merge(self, top: int, left: int, bottom: int, right: int) -> None:
-        self.merged.add((top, left, bottom, right))
+        # openpyxl keeps a range only when no kept range holds it (its cells are merged all the same)
+        if not any(t <= top and bottom <= b and l <= left and right <= r for t, l, b, r in self.merged):
+            self.merged.add((top, left, bottom, right))
         if (top, left) not in self.cells:
             self.cells[top, left] = ["n", None, 0, 0, 0]
         for r in range(top, bottom + 1):
