@@ -30,16 +30,15 @@ def assert_same(html: str) -> None:
     body = pc._SKIP.sub(" ", html)
     assert _spans(pc._matches_at(pc._ATTR_TEXT, body, body, pc._ATTR_WORDS, 0)) == _spans(pc._ATTR_TEXT.finditer(body))
     if lowered is not None:
-        assert ("review.html" in lowered) == bool(pc._REVIEW_WORD.search(html))
+        assert len(lowered) == len(html)
+        assert (b"review.html" in lowered) == bool(pc._REVIEW_WORD.search(html))
 
 
 def test_the_folding_characters_are_all_there_are() -> None:
-    """Every character besides A–Z and a–z that ``re.I`` matches to an ASCII letter is in _FOLDS,
-    and İ is the only one whose ``lower()`` changes the length."""
+    """Every character besides A–Z and a–z that ``re.I`` matches to an ASCII letter is in _FOLDS."""
     pattern = re.compile("[a-z]", re.I)
     found = {chr(c) for c in range(128, 0x110000) if pattern.fullmatch(chr(c))}
     assert found == set(pc._FOLDS)
-    assert {chr(c) for c in range(0x110000) if len(chr(c).lower()) != 1} <= set(pc._FOLDS)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +58,7 @@ def test_the_example_s_public_pages(example_pages: list[str]) -> None:
         assert_same(html)
 
 
-PIECES = ["href", "HREF", "hRef", "src", "SRC", "ſrc", "srcset", "SrcSet", "action", "ACTİON", "actıon", "formaction",
+PIECES = ["\U0001f600", "\ud800", "é", "href", "HREF", "hRef", "src", "SRC", "ſrc", "srcset", "SrcSet", "action", "ACTİON", "actıon", "formaction",
           "poster", "data", "DATA", "data-x", "Data-Y-z", "dAta-", "title", "Title", "subtitle", "aria-label", "alt",
           "halt", "content", "contents", "review.html", "REVIEW.HTML", "revİew.html", "K", "=", " = ", '"', "'", " ",
           "\n", "\t", "<a ", "<img ", ">", "x", "中文", '="', "='", "&quot;", "?q=1#f"]

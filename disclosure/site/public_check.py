@@ -69,25 +69,26 @@ class Leak:
 #: these words; each of ``_LINK_ATTR`` and ``_DATA_ATTR`` one character (the space) before one of
 #: theirs, in any case (``re.I``). ``_matches_at`` tries the pattern only there.
 _ATTR_WORDS = ("title", "aria-label", "alt", "content")
-_LINK_WORDS = ("href", "src", "action", "poster", "formaction", "data")  # srcset starts with src
-_DATA_WORDS = ("data-",)
-#: The characters other than A–Z that ``re.I`` matches to an ASCII letter (İ, ı → i, ſ → s, K → k);
-#: İ is also the one character whose ``lower()`` is two long. A text without them, lowered, has an
-#: ASCII letter exactly where a case-insensitive pattern's letter can match, at the same positions.
+_LINK_WORDS = (b"href", b"src", b"action", b"poster", b"formaction", b"data")  # srcset starts with src
+_DATA_WORDS = (b"data-",)
+#: The characters other than A–Z that ``re.I`` matches to an ASCII letter (İ, ı → i, ſ → s, K → k).
 _FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _lowered(html: str) -> str | None:
-    """``html.lower()`` when a case-insensitive search for ASCII words may look in it (see ``_FOLDS``)."""
+def _lowered(html: str) -> bytes | None:
+    """The page as ASCII bytes, lowered, every other character a ``?`` (so at the page's positions),
+    when a case-insensitive search for ASCII words may look in it: there an ASCII letter stands
+    exactly where a ``re.I`` pattern's letter can match, unless the page holds one of ``_FOLDS``
+    (then None: the plain scans run). A third of the cost of ``html.lower()``."""
     for c in _FOLDS:
         if c in html:
             return None
-    return html.lower()
+    return html.encode("ascii", "replace").lower()
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, haystack: str, words: tuple[str, ...], before: int) -> list[re.Match[str]]:
+def _matches_at(pattern: re.Pattern[str], text: str, haystack: str | bytes, words: tuple, before: int) -> list[re.Match[str]]:
     """``list(pattern.finditer(text))`` when every match starts ``before`` characters ahead of an
-    occurrence of one of ``words`` in ``haystack`` (``text`` itself, or it lowered): the pattern is
+    occurrence of one of ``words`` in ``haystack`` (``text`` itself, or ``_lowered(text)``): the pattern is
     tried only there, in order, each try after the last match's end, as ``finditer`` goes."""
     starts = set()
     for word in words:
@@ -108,13 +109,13 @@ def _matches_at(pattern: re.Pattern[str], text: str, haystack: str, words: tuple
     return found
 
 
-def _link_matches(html: str, lowered: str | None) -> list[re.Match[str]]:
+def _link_matches(html: str, lowered: bytes | None) -> list[re.Match[str]]:
     if lowered is None:
         return list(_LINK_ATTR.finditer(html))
     return _matches_at(_LINK_ATTR, html, lowered, _LINK_WORDS, 1)
 
 
-def _data_matches(html: str, lowered: str | None) -> list[re.Match[str]]:
+def _data_matches(html: str, lowered: bytes | None) -> list[re.Match[str]]:
     if lowered is None:
         return list(_DATA_ATTR.finditer(html))
     return _matches_at(_DATA_ATTR, html, lowered, _DATA_WORDS, 1)
@@ -246,7 +247,7 @@ def page_leaks(html: str, page: str = "") -> list[Leak]:
             rests.append(_link_rest(target))
     if rests:
         found += text_leaks("\n".join(rests), page, "（链接中）")
-    if ("review.html" in lowered) if lowered is not None else _REVIEW_WORD.search(html):  # a link to it, or its name anywhere
+    if (b"review.html" in lowered) if lowered is not None else _REVIEW_WORD.search(html):  # a link to it, or its name anywhere
         found += [Leak(page, "review", "审核页面链接", m.group(0)) for m in _REVIEW_ANY.finditer(html)]
     return found
 
