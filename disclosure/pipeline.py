@@ -16,9 +16,9 @@ from disclosure.check.finding import Finding
 from disclosure.check.record import UnitYearCheck, checked, unreadable
 from disclosure.content import UnitContent, load_content
 from disclosure.derive import Facts, derive
-from disclosure.errors import ConfigError, InputError
+from disclosure.errors import ConfigError, InputError, Problem
 from disclosure.features import evaluated_features, stated_staff_of
-from disclosure.load import load_accounts
+from disclosure.load import load_accounts, locate
 from disclosure.model import Accounts
 from disclosure.narrative import Section, render_narrative
 from disclosure.project import Project
@@ -49,8 +49,7 @@ def run_unit_year(project: Project, unit: str, year: int, *, narrative: bool = T
     """Load, derive, evaluate the features, write the narrative (unless ``narrative`` is False: the
     check command needs no text) and check one unit-year. Raises InputError when its tables or texts
     cannot be read."""
-    accounts = load_accounts(project, unit, year)
-    content = load_content(project, unit, year)
+    accounts, content = _accounts_and_content(project, unit, year)
     try:
         facts, derive_error = derive(accounts, project), None
     except (ConfigError, InputError):
@@ -62,6 +61,32 @@ def run_unit_year(project: Project, unit: str, year: int, *, narrative: bool = T
     findings = tuple(check_accounts(accounts, project, content=content, facts=facts, staff=stated_staff_of(results),
                                     feature_checks=_feature_checks(project, accounts, results)))
     return UnitYear(project, unit, year, accounts, content, facts, sections, findings, results, derive_error)
+
+
+def _accounts_and_content(project: Project, unit: str, year: int) -> tuple[Accounts, UnitContent]:
+    """The unit-year's tables and texts, each read once; load is handed the unit's name the texts
+    state (this year's and the prior year's), which every 编制单位 is compared with.
+
+    What is wrong is said in this order: no tables or an unknown table set; this year's unreadable
+    texts (alone); this year's table problems; then the prior year's unreadable texts, or its table
+    problems."""
+    locate(project, unit, year)
+    content = load_content(project, unit, year)
+    names = {year: content.name}
+    prior_problems: list[Problem] = []
+    if project.source(unit, year - 1) is not None:
+        locate(project, unit, year - 1)
+        try:
+            names[year - 1] = load_content(project, unit, year - 1).name
+        except InputError as exc:  # said after this year's table problems; its tables are not read
+            prior_problems = list(exc.problems)
+    try:
+        accounts = load_accounts(project, unit, year, with_prior=not prior_problems, stated_names=names)
+    except InputError as exc:
+        raise InputError([*exc.problems, *prior_problems]) from exc
+    if prior_problems:
+        raise InputError(prior_problems)
+    return accounts, content
 
 
 def _feature_checks(project: Project, accounts: Accounts, results: Mapping[str, Any]) -> tuple[FeatureCheck, ...]:

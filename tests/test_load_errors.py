@@ -10,6 +10,7 @@ import pytest
 
 from disclosure.errors import InputError
 from disclosure.load import load_accounts, read_tables
+from disclosure.pipeline import run_unit_year
 from disclosure.project import Project
 from disclosure.standard import load_table_set
 
@@ -195,10 +196,11 @@ def _project(tmp_path: Path, name: str) -> Project:
 
 
 def test_unit_name_other_than_content(tmp_path):
+    """The name the texts state is read by the pipeline and handed to load, which compares it."""
     project = _project(tmp_path, "另一个单位")
     wbk.write_canonical(tmp_path / "tables" / "demo" / "2021.xlsx")
     with pytest.raises(InputError) as exc:
-        load_accounts(project, "demo", 2021)
+        run_unit_year(project, "demo", 2021, narrative=False)
     (p,) = exc.value.problems
     assert (p.file, p.sheet, p.cell) == ("tables/demo/2021.xlsx", "收入支出决算总表", "A2")
     assert f"编制单位写的是“{wbk.NAME}”" in p.message and "“另一个单位”不一致" in p.message
@@ -302,3 +304,25 @@ def test_folder_with_one_broken_file_names_it_and_the_tables_it_should_hold(tmp_
     broken, missing = exc.value.problems
     assert broken.file == "tables/demo/2021/05.xlsx" and "不是电子表格文件" in broken.message
     assert "缺少1张公开表：公开05表 项目收入支出决算表" in missing.message
+
+
+def test_load_is_handed_the_stated_name_and_reads_no_texts(tmp_path):
+    """Data flows one way: load compares the 编制单位 with the name it is handed, and neither it nor
+    anything it imports reads ``content/`` (the pipeline reads the texts once)."""
+    project = _project(tmp_path, "另一个单位")
+    wbk.write_canonical(tmp_path / "tables" / "demo" / "2021.xlsx")
+    assert load_accounts(project, "demo", 2021).unit_name == wbk.NAME  # no name handed: none compared
+    with pytest.raises(InputError) as exc:
+        load_accounts(project, "demo", 2021, stated_names={2021: "另一个单位"})
+    (p,) = exc.value.problems
+    assert (p.file, p.sheet, p.cell) == ("tables/demo/2021.xlsx", "收入支出决算总表", "A2")
+    import subprocess
+
+    code = ("import sys, disclosure.load; "
+            "print(sorted(m for m in sys.modules if m.startswith(('disclosure.content', 'disclosure.pipeline'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    package = Path(__file__).parent.parent / "disclosure" / "load"
+    for module in package.glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        assert "disclosure.content" not in text and "content_dir" not in text, module.name

@@ -2,8 +2,12 @@
 
 Public entries:
 
-* `load_accounts(project, unit, year, *, with_prior=True) -> Accounts` — one unit-year of a
-  project, with the prior year's Accounts attached when its tables exist;
+* `load_accounts(project, unit, year, *, with_prior=True, stated_names=None) -> Accounts` — one
+  unit-year of a project, with the prior year's Accounts attached when its tables exist; every
+  编制单位 is compared with the name the unit's texts state (``stated_names``, by year, handed in
+  by `disclosure.pipeline`: load reads no texts);
+* `locate(project, unit, year) -> (source, TableSet)` — where a unit-year's tables are and the set
+  they are read with, or the error that there are none;
 * `read_tables(source, table_set, *, display_path, year=None) -> LoadedTables` — one workbook or
   folder against a table set (used by load_accounts, tests and benchmarks).
 
@@ -21,8 +25,8 @@ tables), reader (a source → tables), accounts (a project's unit-year), classif
 政府收支分类科目 by year). The one normalisation of row labels and column headers is
 `disclosure.labels`, below both this package and `disclosure.standard`.
 """
-from disclosure.load.accounts import load_accounts
+from disclosure.load.accounts import load_accounts, locate
 from disclosure.load.reader import LoadedTables, read_tables
 from disclosure.load.tables import RECORD_ROW
 
-__all__ = ["LoadedTables", "RECORD_ROW", "load_accounts", "read_tables"]
+__all__ = ["LoadedTables", "RECORD_ROW", "load_accounts", "locate", "read_tables"]

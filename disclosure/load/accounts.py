@@ -1,10 +1,15 @@
-"""One unit-year's `Accounts`: its tables, its display name, and the prior year's when present."""
+"""One unit-year's `Accounts`: its tables, its display name, and the prior year's when present.
+
+load reads tables only: the unit's name as its texts state it (``content/<unit>/unit.toml``) is
+handed in by the caller (``stated_names``, by year), which reads the texts once
+(`disclosure.pipeline`); the 编制单位 of every table is compared with it here.
+"""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 
-from disclosure.content import load_content
 from disclosure.errors import ConfigError, InputError, Problem
 from disclosure.load.reader import SPREADSHEET_SUFFIXES, LoadedTables, read_tables
 from disclosure.model import Accounts
@@ -47,11 +52,9 @@ def cached_read_tables(source: Path, table_set: TableSet, *, display_path: str, 
     return loaded
 
 
-def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = True) -> Accounts:
-    """Load ``tables/<unit>/<year>…`` with the project's table set; attach the prior year if it exists.
-
-    Raises InputError listing every problem found (in this year's and the prior year's tables).
-    """
+def locate(project: Project, unit: str, year: int) -> tuple[Path, TableSet]:
+    """A unit-year's tables and the table set they are read with: InputError when there are none,
+    ConfigError when the project names an unknown set. Both are said before anything is read."""
     source = project.source(unit, year)
     if source is None:
         raise InputError(
@@ -65,8 +68,20 @@ def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = 
         table_set = load_table_set(project.table_set_for(year))
     except ValueError as exc:
         raise ConfigError(Problem(str(exc), file="disclosure.toml")) from exc
+    return source, table_set
+
+
+def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = True,
+                  stated_names: Mapping[int, str] | None = None) -> Accounts:
+    """Load ``tables/<unit>/<year>…`` with the project's table set; attach the prior year if it exists.
+
+    ``stated_names`` gives, by year, the unit's name its texts state: every 编制单位 is compared with
+    it, and it is the accounts' name (else the workbook's, else the unit's folder name).
+    Raises InputError listing every problem found (in this year's and the prior year's tables).
+    """
+    source, table_set = locate(project, unit, year)
     problems: list[Problem] = []
-    content_name = load_content(project, unit, year).name
+    content_name = (stated_names or {}).get(year, "")
     loaded = None
     try:
         loaded = cached_read_tables(source, table_set, display_path=project.relative(source), year=year)
@@ -89,7 +104,7 @@ def load_accounts(project: Project, unit: str, year: int, *, with_prior: bool = 
     prior = None
     if with_prior and project.source(unit, year - 1) is not None:
         try:
-            prior = load_accounts(project, unit, year - 1, with_prior=False)
+            prior = load_accounts(project, unit, year - 1, with_prior=False, stated_names=stated_names)
         except InputError as exc:
             problems += exc.problems
     if problems:
