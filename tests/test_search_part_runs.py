@@ -58,3 +58,29 @@ def test_generated_pages(seed: int) -> None:
     docs = [SearchDoc(f"p{n}.html", "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))),
                       "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))) for n in range(rng.randint(1, 14))]
     assert make_part("k", docs).entries == plain_entries(docs)
+
+
+def _plain_nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_by_pieces_between_spaces_equals_nfkc_of_the_whole_text_for_every_bmp_character() -> None:
+    from disclosure.site.search import _nfkc
+
+    for c in map(chr, range(0x10000)):
+        for text in (f"a{c} {c}b {c}", f" {c}\u0301 \u0301{c} ", f"{c} \u1161 \u11a8{c} （{c}）"):
+            assert _nfkc(text) == _plain_nfkc(text), repr(text)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_nfkc_by_pieces_on_generated_texts(seed: int) -> None:
+    from disclosure.site.search import _nfkc
+
+    rng = random.Random(seed)
+    alphabet = [" ", "  ", "a", "A", "1", "中", "（", "）", "：", "，", "\u0301", "\u0308", "\u0323", "\u00a8", "\ufb01",
+                "\u2460", "\u3392", "\u1100", "\u1161", "\u11a8", "\uac00", "e", "\u00e9", "\u212b", "\u0b47", "\u0b3e",
+                "\uff21", "\u3000", "\u00a0", "\U0001d400", "\u0345", "\u0f73"]
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert _nfkc(text) == _plain_nfkc(text), repr(text)
+        assert normalize(text) == _plain_nfkc(text).lower()

@@ -73,11 +73,34 @@ def page_text(html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_PIECES: dict[str, str] = {}  # piece after a space → NFKC of the space and it, less the space (bounded)
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, the pieces between spaces each normalized once per
+    process: a page's text is its words between spaces, and the words repeat (labels, headings,
+    wording) across pages and unit-years. Exact: normalization never reaches across the boundary
+    before a character of combining class 0 that is NFKC_QC=Yes, such as U+0020 (UAX #15's safe
+    boundary, which ICU's normalizer uses too), and no character composes with a space."""
+    if unicodedata.is_normalized("NFKC", text):  # a quick check; normalize is not
+        return text
+    first, *rest = text.split(" ")
+    out = [unicodedata.normalize("NFKC", first)]
+    cache = _PIECES
+    if len(cache) >= 100_000:
+        cache.clear()
+    for piece in rest:
+        found = cache.get(piece)
+        if found is None:
+            found = unicodedata.normalize("NFKC", " " + piece)[1:]
+            if len(piece) <= 64:
+                cache[piece] = found
+        out.append(found)
+    return " ".join(out)
+
+
 def normalize(text: str) -> str:
-    # is_normalized is a quick check (a page's text nearly always is NFKC already); normalize is not
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.lower()
+    return _nfkc(text).lower()
 
 
 def grams(text: str) -> set[str]:
