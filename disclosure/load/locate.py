@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from disclosure.labels import is_note
 from disclosure.load.text import norm
 from disclosure.load.workbook import Sheet
 from disclosure.standard import TableSet, TableSpec
@@ -67,12 +68,13 @@ def _title_score(cell: str, spec: TableSpec, unit_name: str | None) -> tuple[int
     return best
 
 
-def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
-    """Scan the top rows of a sheet for the table it holds and the lines above its header."""
+def read_meta(sheet: Sheet, table_set: TableSet, first: int = 0) -> SheetMeta:
+    """Scan the top rows of a sheet (of a table stacked on it: from its row ``first``) for the table it
+    holds and the lines above its header."""
     meta = SheetMeta()
     cells = [
         Found(_norm(v), r, c)
-        for r in range(min(TOP_ROWS, sheet.height))
+        for r in range(first, min(first + TOP_ROWS, sheet.height))
         for c, v in enumerate(sheet.grid[r])
         if isinstance(v, str) and v.strip()
     ]
@@ -114,7 +116,7 @@ def read_meta(sheet: Sheet, table_set: TableSet) -> SheetMeta:
     if meta.spec is None:  # no title in the sheet: its name may still say which table it is
         meta.spec = _by_sheet_name(sheet.name, table_set)
         meta.strength = -1
-    meta.last_row = _last_meta_row(sheet, meta)
+    meta.last_row = _last_meta_row(sheet, meta, first)
     for f in cells:  # the year stated above the header (a header like 2021年预算数 does not count)
         if f.row <= meta.last_row and (m := _YEAR.search(f.text)):
             meta.year = Found(m.group(1), f.row, f.col)
@@ -169,10 +171,10 @@ def _is_meta_text(text: str, meta: SheetMeta) -> bool:
     )
 
 
-def _last_meta_row(sheet: Sheet, meta: SheetMeta) -> int:
+def _last_meta_row(sheet: Sheet, meta: SheetMeta, first: int = 0) -> int:
     """The last of the top rows that holds only title, marker, unit, year and 编制单位 cells."""
-    last = meta.title.row if meta.title else -1
-    for r in range(min(TOP_ROWS, sheet.height)):
+    last = meta.title.row if meta.title else first - 1
+    for r in range(first, min(first + TOP_ROWS, sheet.height)):
         texts = [_norm(str(v)) for v in sheet.grid[r] if str(v).strip()]
         if not texts:
             continue
@@ -181,6 +183,67 @@ def _last_meta_row(sheet: Sheet, meta: SheetMeta) -> int:
         elif r > last:
             break
     return last
+
+
+# -- several tables stacked one below another on one sheet (a PDF-to-Excel conversion, some accounting exports) --
+TITLE_ROW_CELLS = 3  # a title row holds the title and at most a 公开NN表 marker and a unit line
+MIN_BODY_ROWS = 2  # a stacked table has at least a header and a line under its title (a 目录 lists titles row by row)
+
+
+def _title_row(row: list[object], table_set: TableSet) -> bool:
+    """Whether a row is a table's title line: few cells, one of them a table's title (exact, or ending in it)."""
+    texts = [_norm(v) for v in row if isinstance(v, str) and v.strip()]
+    if not texts or len(texts) > TITLE_ROW_CELLS or sum(1 for v in row if v not in (None, "")) > TITLE_ROW_CELLS:
+        return False
+    for text in texts:
+        if "表" not in text or _MAKER.search(text) or is_note(text):
+            continue
+        if any((score := _title_score(text, spec, None)) and score[0] >= 2 for spec in table_set):
+            return True
+    return False
+
+
+def _lead_row(row: list[object]) -> bool:
+    """A line that may stand above a title and belongs to its table: a 公开NN表 marker or a year alone."""
+    texts = [_norm(str(v)) for v in row if str(v).strip()]
+    return bool(texts) and all(_MARKER.fullmatch(t) or re.fullmatch(r"(?:19|20)\d{2}\s*年度?", t) for t in texts)
+
+
+def stacked_blocks(sheet: Sheet, table_set: TableSet) -> list[tuple[int, int]] | None:
+    """The row ranges [first, end) of the tables stacked on one sheet, each from its title (with a
+    公开NN表 or year line just above it) to the next table's; None for a sheet with one table (or a 目录,
+    whose titles stand row by row with no table under them), which is read as a whole."""
+    grid = sheet.grid
+    titles = [r for r, row in enumerate(grid) if _title_row(row, table_set)]
+    if len(titles) < 2:
+        return None
+    content = [r for r, row in enumerate(grid) if any(str(v).strip() for v in row)]
+
+    def body(r: int, end: int) -> int:  # the non-blank rows under a title before the next one
+        return sum(1 for x in content if r < x < end and not _lead_row(grid[x]))
+
+    heads = [r for i, r in enumerate(titles) if body(r, titles[i + 1] if i + 1 < len(titles) else len(grid)) >= MIN_BODY_ROWS]
+    if len(heads) < 2:
+        return None
+    starts = []
+    for r in heads:
+        first = r
+        while first > 0 and (not any(str(v).strip() for v in grid[first - 1]) or _lead_row(grid[first - 1])):
+            first -= 1
+        while first < r and not any(str(v).strip() for v in grid[first]):  # blank rows above stay with the table before
+            first += 1
+        starts.append(first)
+    if heads[0] < TOP_ROWS and not any(t < heads[0] for t in titles):  # the first table keeps the sheet's top rows
+        starts[0] = 0
+    return [(first, end) for first, end in zip(starts, starts[1:] + [len(grid)])]
+
+
+def block_view(sheet: Sheet, first: int, end: int) -> Sheet:
+    """The sheet as one stacked table sees it: the rows [first, end) at their own row numbers (every
+    cell keeps its address on the sheet), the rows around them blank."""
+    grid = [[] for _ in range(first)] + sheet.grid[first:end]
+    merges = [m for m in sheet.merges if first <= m[0] and m[2] < end]
+    return replace(sheet, grid=grid, merges=merges)
 
 
 _HEADER_UNIT = re.compile(r"[（(]\s*(?:金额)?(?:单位)?[:：]?\s*(万元|元|亿元)\s*[)）]\s*$")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from disclosure.errors import InputError, Problem, folder_message
 from disclosure.load.codes import borrow_codes
-from disclosure.load.locate import MONEY_UNITS, SheetMeta, header_unit, read_meta
+from disclosure.load.locate import MONEY_UNITS, SheetMeta, block_view, header_unit, read_meta, stacked_blocks
 from disclosure.load.tables import SheetReader
 from disclosure.load.workbook import BookError, Sheet, a1, read_book
 from disclosure.model import CellRef, Table
@@ -100,6 +100,16 @@ def _check_meta(sheet: Sheet, meta: SheetMeta, spec: TableSpec, year: int | None
     return unit
 
 
+def _claims(sheet: Sheet, table_set: TableSet) -> list[tuple[Sheet, SheetMeta]]:
+    """The table a sheet holds; of a sheet with tables stacked one below another, each block as a sheet of
+    its own (its rows at their row numbers, the others blank: every cell keeps its address)."""
+    blocks = stacked_blocks(sheet, table_set)
+    if blocks is None:
+        return [(sheet, read_meta(sheet, table_set))]
+    views = [(block_view(sheet, first, end), first) for first, end in blocks]
+    return [(view, read_meta(view, table_set, first)) for view, first in views]
+
+
 def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: int | None = None) -> LoadedTables:
     """Read every table of ``table_set`` from a workbook or folder; raise InputError with every problem."""
     source = Path(source)
@@ -113,13 +123,13 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
     for sheet in sheets:
         if not any(str(v).strip() for row in sheet.grid for v in row):
             continue
-        meta = read_meta(sheet, table_set)
-        if meta.listing:
-            notices.append(f"{sheet.file}：工作表“{sheet.name}”列出了多张表的标题，看来是目录或封面，已忽略。")
-        elif meta.spec is None:
-            notices.append(f"{sheet.file}：工作表“{sheet.name}”不是本套公开表（{table_set.name}）中的任何一张，已忽略。")
-        else:
-            candidates.setdefault(meta.spec.key, []).append((sheet, meta))
+        for part, meta in _claims(sheet, table_set):
+            if meta.listing:
+                notices.append(f"{sheet.file}：工作表“{sheet.name}”列出了多张表的标题，看来是目录或封面，已忽略。")
+            elif meta.spec is None:
+                notices.append(f"{sheet.file}：工作表“{sheet.name}”不是本套公开表（{table_set.name}）中的任何一张，已忽略。")
+            else:
+                candidates.setdefault(meta.spec.key, []).append((part, meta))
     chosen: list[tuple[Sheet, SheetMeta]] = []
     for key, group in candidates.items():
         # the strongest claim wins (exact title > title with a prefix > title inside > 公开NN表 marker;
