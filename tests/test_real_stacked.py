@@ -47,7 +47,8 @@ def test_every_stacked_project_is_written_and_named_in_the_readme():
 def test_the_stacked_sheet_loads_to_the_figures_of_the_original_at_its_own_cells(name, source, sheet, fmt):
     original, stacked = _accounts(source), _accounts(name)
     assert list(stacked.tables) == list(original.tables)
-    shift = offsets(SHANGHAI[source][3]())
+    grids = SHANGHAI[source][3]()
+    shift = {g.name: row for g, row in zip(grids, offsets(grids))}
     for key, table in original.tables.items():
         other = stacked.tables[key]
         assert other.sheet == sheet
@@ -145,3 +146,53 @@ def test_a_sheet_with_one_table_and_a_contents_sheet_are_read_as_before():
     from disclosure.load.workbook import Sheet
     contents = Sheet("目录", "x", [["目录"]] + [[s.title, i + 3] for i, s in enumerate(table_set)])
     assert stacked_blocks(contents, table_set) is None
+
+
+def _stacked_book(tmp_path: Path, grids) -> Path:
+    from make_shanghai import save
+    from make_stacked import stack
+
+    path = tmp_path / "2024.xlsx"
+    save([stack(grids, "Sheet1")], path)
+    return path
+
+
+def _contents(lines: list[str]):
+    from make_shanghai import Grid
+
+    g = Grid("目录")
+    for r, text in enumerate(lines):
+        g.put(r, 0, text)
+        if r:
+            g.put(r, 1, r + 2)  # its page number
+    return g
+
+
+def test_a_contents_list_above_the_stacked_tables_is_not_read_as_a_table(tmp_path):
+    """A PDF's 目录 converted with it: its titles row by row (each with a page number), two lines of text
+    before the first table: the tables are read below it, the 目录 left aside."""
+    from make_shanghai import caizheng
+
+    table_set = load_table_set("national-9")
+    head = _contents(["目录"] + [f"{s.marker}　{s.title}" if s.marker else s.title for s in table_set]
+                     + ["第三部分　2024年度部门决算表", "上海市普陀区财政局"])
+    path = _stacked_book(tmp_path, [head, *caizheng()])
+    loaded = read_tables(path, table_set, display_path="tables/x/2024.xlsx", year=2024)
+    original = _accounts("shanghai-caizheng-2024")
+    assert list(loaded.tables) == list(original.tables)
+    for key, table in original.tables.items():
+        assert [r.values for r in loaded.tables[key].rows] == [r.values for r in table.rows], key
+
+
+def test_a_table_stacked_twice_is_named_at_its_second_title(tmp_path):
+    from make_shanghai import caizheng
+
+    grids = caizheng()
+    again = caizheng()[6]  # the 三公 table a second time, at the foot of the sheet
+    path = _stacked_book(tmp_path, [*grids, again])
+    with pytest.raises(InputError) as caught:
+        read_tables(path, load_table_set("national-9"), display_path="tables/x/2024.xlsx", year=2024)
+    row = offsets([*grids, again])[-1] + 1  # the title of the last block (its first row)
+    [problem] = caught.value.problems
+    assert "出现了两次" in problem.message and f"第{row}行" in problem.message
+    assert (problem.sheet, problem.cell) == ("Sheet1", f"A{row}")

@@ -188,12 +188,17 @@ def _last_meta_row(sheet: Sheet, meta: SheetMeta, first: int = 0) -> int:
 # -- several tables stacked one below another on one sheet (a PDF-to-Excel conversion, some accounting exports) --
 TITLE_ROW_CELLS = 3  # a title row holds the title and at most a 公开NN表 marker and a unit line
 MIN_BODY_ROWS = 2  # a stacked table has at least a header and a line under its title (a 目录 lists titles row by row)
+HEADER_CELLS = 3  # and a row of three cells or more (its header: a 目录 line is a title and a page number)
+
+
+def _filled(row: list[object]) -> int:
+    return sum(1 for v in row if v is not None and str(v).strip())
 
 
 def _title_row(row: list[object], table_set: TableSet) -> bool:
     """Whether a row is a table's title line: few cells, one of them a table's title (exact, or ending in it)."""
     texts = [_norm(v) for v in row if isinstance(v, str) and v.strip()]
-    if not texts or len(texts) > TITLE_ROW_CELLS or sum(1 for v in row if v not in (None, "")) > TITLE_ROW_CELLS:
+    if not texts or len(texts) > TITLE_ROW_CELLS or _filled(row) > TITLE_ROW_CELLS:
         return False
     for text in texts:
         if "表" not in text or _MAKER.search(text) or is_note(text):
@@ -219,10 +224,11 @@ def stacked_blocks(sheet: Sheet, table_set: TableSet) -> list[tuple[int, int]] |
         return None
     content = [r for r, row in enumerate(grid) if any(str(v).strip() for v in row)]
 
-    def body(r: int, end: int) -> int:  # the non-blank rows under a title before the next one
-        return sum(1 for x in content if r < x < end and not _lead_row(grid[x]))
+    def heads_table(r: int, end: int) -> bool:  # lines under the title before the next one, a header among them
+        body = [x for x in content if r < x < end and not _lead_row(grid[x])]
+        return len(body) >= MIN_BODY_ROWS and any(_filled(grid[x]) >= HEADER_CELLS for x in body)
 
-    heads = [r for i, r in enumerate(titles) if body(r, titles[i + 1] if i + 1 < len(titles) else len(grid)) >= MIN_BODY_ROWS]
+    heads = [r for i, r in enumerate(titles) if heads_table(r, titles[i + 1] if i + 1 < len(titles) else len(grid))]
     if len(heads) < 2:
         return None
     starts = []

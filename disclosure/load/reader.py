@@ -100,6 +100,19 @@ def _check_meta(sheet: Sheet, meta: SheetMeta, spec: TableSpec, year: int | None
     return unit
 
 
+def _twice(best: Sheet, best_meta: SheetMeta, sheet: Sheet, meta: SheetMeta) -> Problem:
+    """A table found twice at the same strength: on two sheets, or twice stacked on one (named at its title)."""
+    if (best.file, best.name) == (sheet.file, sheet.name) and best_meta.title and meta.title:
+        return Problem(
+            f"{meta.spec.title}出现了两次：工作表“{sheet.name}”的第{best_meta.title.row + 1}行和第{meta.title.row + 1}行。"
+            "请删去多余的一张。",
+            **_where(sheet, meta.title.row, meta.title.col),
+        )
+    where = f"“{best.name}”" if best.file == sheet.file else f"{best.file} 的“{best.name}”"
+    return Problem(f"{meta.spec.title}出现了两次：工作表{where}和“{sheet.name}”。请删去多余的一张。",
+                   file=sheet.file, sheet=sheet.name)
+
+
 def _claims(sheet: Sheet, table_set: TableSet) -> list[tuple[Sheet, SheetMeta]]:
     """The table a sheet holds; of a sheet with tables stacked one below another, each block as a sheet of
     its own (its rows at their row numbers, the others blank: every cell keeps its address)."""
@@ -137,15 +150,7 @@ def read_tables(source: Path, table_set: TableSet, *, display_path: str, year: i
         group.sort(key=lambda sm: (-sm[1].strength, sm[0].hidden))
         best, best_meta = group[0]
         rivals = [sm for sm in group[1:] if (sm[1].strength, sm[0].hidden) == (best_meta.strength, best.hidden)]
-        for sheet, meta in rivals:
-            where = f"“{best.name}”" if best.file == sheet.file else f"{best.file} 的“{best.name}”"
-            problems.append(
-                Problem(
-                    f"{meta.spec.title}出现了两次：工作表{where}和“{sheet.name}”。请删去多余的一张。",
-                    file=sheet.file,
-                    sheet=sheet.name,
-                )
-            )
+        problems += [_twice(best, best_meta, sheet, meta) for sheet, meta in rivals]
         rival_ids = {id(sm[0]) for sm in rivals}
         for sheet, meta in group[1:]:
             if id(sheet) in rival_ids:
