@@ -87,7 +87,7 @@ def _nfkc(text: str) -> str:
     first, *rest = text.split(" ")
     out = [unicodedata.normalize("NFKC", first)]
     cache = _PIECES
-    if len(cache) >= 100_000:
+    if len(cache) >= 20_000:  # about 4 MB
         cache.clear()
     for piece in rest:
         found = cache.get(piece)
