@@ -129,7 +129,9 @@ def test_touched_but_identical_files_rebuild_nothing(tmp_path, later, monkeypatc
     calls = digest_calls(monkeypatch)
     summary = build(project, out, jobs=1)
     assert summary.built == [] and summary.skipped == len(UNITS) * len(YEARS)
-    assert sorted(set(calls)) == ["bytes:2021.xlsx", "text:unit.toml"]  # read again, found the same
+    # read again, found the same (a kept-texts record the build wrote is digested the first time the
+    # unit is planned in full after it: it is not an input)
+    assert sorted({c for c in calls if not c.startswith("pins:")}) == ["bytes:2021.xlsx", "text:unit.toml"]
     assert tree(out) == before
 
 

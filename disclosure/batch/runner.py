@@ -36,7 +36,7 @@ from disclosure.batch.state import (
     state_dir,
 )
 from disclosure.batch.pins import KeptTexts, plan_texts, record_published
-from disclosure.batch.summary import NAME as SUMMARIES, Summaries, project_paths, unit_paths
+from disclosure.batch.summary import NAME as SUMMARIES, Summaries, pins_paths, project_paths, unit_paths
 from disclosure.batch.worker import Builder, Outcome, Setup, Task, commit, staging_root
 from disclosure.file_modes import TMP_MARK, make_dirs
 from disclosure.listing import Listing
@@ -502,7 +502,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
         else:
             names, bad, project_notices = _project_units(project, summary, listing)
         todo = [n for n in names if n not in same]
-        paths = {n: unit_paths(root, folder, n) for n in todo} if summaries is not None else {}
+        paths = {n: (unit_paths(root, folder, n), pins_paths(folder, n)) for n in todo} if summaries is not None else {}
         sources, notices = _read_units(project, todo, summary, listing)
         unit_notices.update(notices)
         unreadable_folder = bool(bad) or len(sources) < len(todo)
@@ -535,7 +535,7 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
                 if name in same:
                     summaries.keep_unit(name, same[name])
                 else:
-                    summaries.record_unit(name, paths.get(name), years_of[name],
+                    summaries.record_unit(name, *paths.get(name, (None, None)), years_of[name],
                                           {str(y): digests[BuildState.key(name, y)] for y in years_of[name]},
                                           unit_notices.get(name, []),
                                           [[k.year, list(k.changed)] for k in kept_by_unit.get(name, [])])
@@ -628,9 +628,11 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             state.portal = key
     finally:
         save_state(out_dir, state)
-        if summaries is not None and planned_whole:
-            summaries.save()
         record_published(out_dir, texts, state, summary.built)
+        if summaries is not None and planned_whole:
+            for unit in {o.unit for o in summary.built}:
+                summaries.pins_written(unit, folder)
+            summaries.save()
         shutil.rmtree(staging_root(out_dir), ignore_errors=True)
     writing.unlink(missing_ok=True)  # finished: nothing half-written is left
     summary.built.sort(key=lambda o: (o.unit, o.year))

@@ -29,7 +29,7 @@ from disclosure.batch import filecache
 from disclosure.project import SPREADSHEET_SUFFIXES, YEAR
 
 NAME = "units.pickle"  # read on every build: pickle loads these nested lists several times faster than JSON
-VERSION = 1
+VERSION = 2
 
 ABSENT = (0, 0, 0, 0, 0, 0)  # the stat data of a path that is not there
 
@@ -135,9 +135,13 @@ def unit_paths(root: str, state: str, unit: str) -> Record | None:
         return None
     if not _listed(os.path.join(root, "content", unit), out, year_folders=True):
         return None
-    if not _listed(os.path.join(state, "texts", unit), out):
-        return None
     return out.record()
+
+
+def pins_paths(state: str, unit: str) -> Record | None:
+    """The stat data of the shared texts a unit's published years keep (``texts/<unit>/``)."""
+    out = _Paths()
+    return out.record() if _listed(os.path.join(state, "texts", unit), out) else None
 
 
 def project_paths(root: str) -> Record | None:
@@ -236,7 +240,7 @@ class Summaries:
         if not isinstance(old, dict):
             return None
         try:
-            return old if same(old["paths"]) else None
+            return old if same(old["paths"]) and same(old["pins"]) else None
         except (TypeError, ValueError, KeyError):
             return None
 
@@ -244,12 +248,26 @@ class Summaries:
         """Keep a unit's recorded plan as it was (it was found unchanged)."""
         self.units[unit] = record
 
-    def record_unit(self, unit: str, paths: Record | None, years: list[int], digests: dict[str, str],
-                    notices: list[str], kept: list[list]) -> None:
-        """Record a unit's plan made in full in this build (``paths`` looked at before it)."""
-        if paths is None or not _settled(paths, self.started_ns):
+    def record_unit(self, unit: str, paths: Record | None, pins: Record | None, years: list[int],
+                    digests: dict[str, str], notices: list[str], kept: list[list]) -> None:
+        """Record a unit's plan made in full in this build (``paths`` and ``pins`` looked at before it)."""
+        if paths is None or pins is None or not _settled(paths, self.started_ns):
             return
-        self.units[unit] = {"paths": paths, "years": years, "digests": digests, "notices": notices, "kept": kept}
+        self.units[unit] = {"paths": paths, "pins": pins, "years": years, "digests": digests, "notices": notices,
+                            "kept": kept}
+
+    def pins_written(self, unit: str, state: str) -> None:
+        """After this build recorded a unit's kept texts: their stat data as written now. Only a build
+        writes them, with the texts the recorded plan was made from (a newest year's digest follows
+        the files, an earlier year's the texts it keeps, which are what is written), so they are not
+        held back by the racy window as the inputs are."""
+        record = self.units.get(unit)
+        if record is not None:
+            pins = pins_paths(state, unit)
+            if pins is None:
+                del self.units[unit]
+            else:
+                self.units[unit] = {**record, "pins": pins}
 
     def record_project(self, paths: Record | None, shared_key: str, units: list[str], notices: list[str]) -> None:
         if paths is None or not _settled(paths, self.started_ns):
