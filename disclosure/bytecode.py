@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -45,7 +44,6 @@ def cache_dir() -> Path | None:
     return Path(base) / "disclosure"
 
 
-@lru_cache(maxsize=8)
 def _cache_at(folder: str, namespace: str) -> jinja2.BytecodeCache | None:
     path = Path(folder) / f"templates-jinja{jinja2.__version__}"
     try:

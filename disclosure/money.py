@@ -94,14 +94,12 @@ def to_wan(value: Decimal, unit: str) -> Decimal:
     return value
 
 
-_QUANTA: dict[int, Decimal] = {}
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(10))  # 1, 0.1 … 1E-9: made once, never added to
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """四舍五入 to ``places`` decimals (2.675 → 2.68, 0.125 → 0.13)."""
-    quantum = _QUANTA.get(places)
-    if quantum is None:
-        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+    quantum = _QUANTA[places] if 0 <= places < len(_QUANTA) else Decimal(1).scaleb(-places)
     need = value.adjusted() + places + 2
     if need <= getcontext().prec:  # the context has digits enough (nearly always): a widened copy would equal it
         return value.quantize(quantum, rounding=ROUND_HALF_UP)

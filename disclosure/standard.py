@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from disclosure.labels import normalize_label  # the one normalisation, re-exported for the specs
+from disclosure.package_data import package_toml
 
 STANDARDS_DIR = Path(__file__).parent / "standards"
 DEFAULT_TABLE_SET = "neimenggu-11"
@@ -233,11 +234,9 @@ def available_table_sets() -> list[str]:
     )
 
 
-@lru_cache(maxsize=None)
 def classification_names() -> dict[str, dict[str, str]]:
     """``function_classes``, ``economic_classes`` (code → name) and name → code aliases."""
-    with open(STANDARDS_DIR / "classification.toml", "rb") as f:
-        return tomllib.load(f)
+    return package_toml("standards/classification.toml")
 
 
 def function_class_code(name: str) -> str | None:

@@ -19,8 +19,9 @@ from disclosure.standard import TableSet, load_table_set, normalize_label
 
 # Tables read in this process, by source and the bytes of every file in it: a unit-year's prior year
 # is the next unit-year's own year (and the other way round), so a worker that builds both reads the
-# workbook once. The tables are never changed after loading, so sharing them is safe.
-_READ_CACHE: OrderedDict[tuple, tuple[object, LoadedTables]] = OrderedDict()
+# workbook once. The tables are never changed after loading, so sharing them is safe. The key holds
+# the table set itself (frozen and hashable: two sets equal field for field read a workbook alike).
+_READ_CACHE: OrderedDict[tuple, LoadedTables] = OrderedDict()
 _READ_CACHE_SIZE = 8
 
 
@@ -39,14 +40,13 @@ def _fingerprint(source: Path) -> tuple | None:
 def cached_read_tables(source: Path, table_set: TableSet, *, display_path: str, year: int) -> LoadedTables:
     """`read_tables`, remembered per process while the source's files are unchanged (errors are not kept)."""
     stamp = _fingerprint(Path(source))
-    # the table set by identity (the entry keeps it alive, so its id is not reused meanwhile)
-    key = (str(source), stamp, id(table_set), display_path, year)
+    key = (str(source), stamp, table_set, display_path, year)
     if stamp is not None and key in _READ_CACHE:
         _READ_CACHE.move_to_end(key)
-        return _READ_CACHE[key][1]
+        return _READ_CACHE[key]
     loaded = read_tables(source, table_set, display_path=display_path, year=year)
     if stamp is not None:
-        _READ_CACHE[key] = (table_set, loaded)
+        _READ_CACHE[key] = loaded
         while len(_READ_CACHE) > _READ_CACHE_SIZE:
             _READ_CACHE.popitem(last=False)
     return loaded

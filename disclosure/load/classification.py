@@ -5,12 +5,11 @@ with the official one, and a row that cannot be placed gets the nearest official
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from disclosure.labels import normalize_label, strip_numbering
-from disclosure.standard import STANDARDS_DIR
+from disclosure.package_data import package_toml
 
 FIRST_YEAR, LAST_YEAR = 2016, 2026
 FILES = {"function": "classification-function.toml", "economic": "classification-economic.toml"}
@@ -40,19 +39,15 @@ def name_key(name: str) -> str:
 @lru_cache(maxsize=None)
 def all_subjects(scheme: str) -> tuple[Subject, ...]:
     """Every entry of a scheme's data file, every year."""
-    with open(STANDARDS_DIR / FILES[scheme], "rb") as f:
-        data = tomllib.load(f)
     return tuple(
         Subject(e["code"], e["name"], e["since"], e.get("until"), e["source"], tuple(e.get("seen", ())))
-        for e in data["entries"]
+        for e in package_toml(f"standards/{FILES[scheme]}")["entries"]
     )
 
 
-@lru_cache(maxsize=None)
 def complete_parents(scheme: str) -> dict[str, int]:
     """Codes whose children the data file lists completely, from a year on (an unknown child is reported)."""
-    with open(STANDARDS_DIR / FILES[scheme], "rb") as f:
-        return dict(tomllib.load(f).get("complete_children", {}))
+    return package_toml(f"standards/{FILES[scheme]}").get("complete_children", {})
 
 
 def _year(year: int | None) -> int:
@@ -128,7 +123,6 @@ def year_list(scheme: str, year: int | None) -> YearList:
     return YearList(scheme, y, {s.code: s.name for s in all_subjects(scheme) if s.holds_in(y)})
 
 
-@lru_cache(maxsize=4096)
 def any_year_code(scheme: str, name: str, parent: str | None = None) -> str | None:
     """The code a name has among parent's children in any year (a 科目 retired or not yet listed in
     the year asked for), when exactly one code fits."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import calendar
 import re
-import tomllib
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 from disclosure.errors import InputError, Problem
@@ -27,8 +25,8 @@ from disclosure.monitoring.model import (
     StatedRow,
     StatedSchedule,
 )
+from disclosure.package_data import package_toml
 
-FORMAT_PATH = Path(__file__).with_name("format.toml")
 HEADER_SCAN_ROWS = 20
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_IN_TEXT = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -42,10 +40,8 @@ _NUMBERING = re.compile(r"^(\d+(?:[.．]\d+)+|\d+(?=[.．、\s]))[.．、]?\s*")
 _NOTE_WORDS = ("注", "说明", "填表", "填报人", "审核", "负责人", "备注", "序时进度", "时间进度", "制表", "编制日期")
 
 
-@lru_cache(maxsize=1)
 def monitoring_format() -> dict:
-    with open(FORMAT_PATH, "rb") as f:
-        return tomllib.load(f)
+    return package_toml("monitoring/format.toml")
 
 
 def _norm(text: object) -> str:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+from disclosure.package_data import package_toml
 
 WORDING_PACKAGE = "disclosure.wording"
 
@@ -39,9 +40,8 @@ class PartDef:
         return self.title.split(" ", 1)[0]
 
 
-@lru_cache(maxsize=8)
 def _section_list(name: str) -> dict:
-    return tomllib.loads(resources.files(WORDING_PACKAGE).joinpath(name).read_text(encoding="utf-8"))
+    return package_toml(f"wording/{name}")
 
 
 def section_defs(name: str = "sections.toml") -> tuple[SectionDef, ...]:

@@ -227,21 +227,10 @@ def load_performance_inputs(project: Project, unit: str, year: int) -> Performan
     return parse_performance_inputs(_read_toml(path, file), file)
 
 
-_PARSED: dict[Path, tuple[bytes, dict]] = {}
-
-
 def _read_toml(path: Path, file: str) -> dict:
-    """The file's TOML data, parsed again only when its bytes changed: the check stage and the 绩效
-    page both read it for the same unit-year. Callers only read the data, never change it."""
+    """The file's TOML data (read once per unit-year: the pipeline evaluates 绩效 once)."""
     raw = read_bytes(path, limit=TEXT_LIMIT, display=file)  # a regular file of sensible size (safe_files)
-    hit = _PARSED.get(path)
-    if hit is not None and hit[0] == raw:
-        return hit[1]
     try:
-        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"文件格式有误：{describe_toml_error(exc)}。", file=file)) from exc
-    if len(_PARSED) > 64:
-        _PARSED.clear()
-    _PARSED[path] = (raw, data)
-    return data

@@ -6,16 +6,15 @@ Which charts exist and which facts feed them is data: ``charts.toml`` beside thi
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from disclosure.hooks import ChartSpec
 from disclosure.money import format_amount
+from disclosure.package_data import package_toml
 from disclosure.site.svgchart import draw, legend
 
 CHARTS_TOML = Path(__file__).with_name("charts.toml")
@@ -41,10 +40,8 @@ class ChartView(ChartSpec):
         return legend(json.loads(self.spec_json), [vals for _, vals in self.rows])
 
 
-@lru_cache(maxsize=None)
-def chart_specs(path: Path = CHARTS_TOML) -> dict[str, list[dict]]:
-    with open(path, "rb") as f:
-        return tomllib.load(f)
+def chart_specs() -> dict[str, list[dict]]:
+    return package_toml("site/charts.toml")
 
 
 def _value(facts: Mapping[str, Any], key: str) -> Decimal | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,6 @@ class KeptResult:
         return replace(self, search=None), {"search": self.search}
 
 
-@lru_cache(maxsize=1)
 def figure_keys() -> tuple[str, ...]:
     """The facts the portal uses: its year-over-year rows and trend series (charts.toml)."""
     from disclosure.site.charts import chart_specs

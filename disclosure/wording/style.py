@@ -11,12 +11,11 @@ its kind, default and meaning); a project may turn single switches on or off ove
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from disclosure.package_data import package_toml
 
 WORDING_PACKAGE = "disclosure.wording"
 DEFAULT_STYLE = "neimenggu-11"
@@ -77,10 +76,8 @@ def cn_number(n: int) -> str:
 DEFAULT_NUMBERING = {"top": "{cn}、", "group": "（{cn}）", "sub": "{n}、", "item": "（{n}）"}
 
 
-@lru_cache(maxsize=1)
 def _data() -> dict[str, dict]:
-    text = resources.files(WORDING_PACKAGE).joinpath("styles.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return package_toml("wording/styles.toml")
 
 
 def _styles() -> dict[str, dict]:
@@ -98,13 +95,10 @@ def closest(word: str, known: list[str]) -> str:
     return max(known, key=lambda name: difflib.SequenceMatcher(None, word, name).ratio())
 
 
-@lru_cache(maxsize=1)
 def _section_keys() -> frozenset[str]:
     """The section keys of every section list a style names (for switches of kind "sections")."""
     lists = {"sections.toml"} | {str(d["sections"]) for d in _styles().values() if "sections" in d}
-    folder = resources.files(WORDING_PACKAGE)
-    return frozenset(str(d["key"]) for name in sorted(lists)
-                     for d in tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))["section"])
+    return frozenset(str(d["key"]) for name in sorted(lists) for d in package_toml(f"wording/{name}")["section"])
 
 
 def _shown(value: Any) -> str:
@@ -150,7 +144,6 @@ def style_names() -> tuple[str, ...]:
     return tuple(_styles())
 
 
-@lru_cache(maxsize=16)
 def load_style(name: str) -> Style:
     """A style by name; its ``base`` style's settings first (switches merged key by key)."""
     styles = _styles()
