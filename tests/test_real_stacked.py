@@ -196,3 +196,40 @@ def test_a_table_stacked_twice_is_named_at_its_second_title(tmp_path):
     [problem] = caught.value.problems
     assert "出现了两次" in problem.message and f"第{row}行" in problem.message
     assert (problem.sheet, problem.cell) == ("Sheet1", f"A{row}")
+
+
+def _page_break(g, at: int, lines: list[str]):
+    """The grid with a page break before its row ``at``, as a PDF converts it: the page's lines (第 1 页，共 2 页 …),
+    then the table's header rows (its rows 2–4) printed again, then the rest of the table."""
+    from make_shanghai import Grid
+
+    out = Grid(g.name)
+    down = len(lines) + 3
+    for (r, c), value in g.cells.items():
+        out.put(r + (down if r >= at else 0), c, value)
+        if 2 <= r <= 4:
+            out.put(at + len(lines) + r - 2, c, value)
+    for r0, c0, r1, c1 in g.merges:
+        d = down if r0 >= at else 0
+        out.merge(r0 + d, c0, r1 + d, c1)
+        if 2 <= r0 <= 4:
+            out.merge(at + len(lines) + r0 - 2, c0, at + len(lines) + r1 - 2, c1)
+    for i, text in enumerate(lines):
+        out.put(at + i, 0, text)
+    return out
+
+
+@pytest.mark.parametrize("lines", [[], ["第 1 页，共 2 页"], ["第 1 页，共 2 页", "支出决算表（续）"]])
+def test_a_header_printed_again_after_a_page_break_is_not_read_as_a_row(tmp_path, lines):
+    """The 支出决算表 broken over two pages: the header rows printed again mid-table were “不是数字”; now they
+    are skipped, the page's own lines are notices, and the figures are the original's."""
+    from make_shanghai import caizheng
+
+    grids = caizheng()
+    grids[2] = _page_break(grids[2], 12, lines)
+    loaded = read_tables(_stacked_book(tmp_path, grids), load_table_set("national-9"),
+                         display_path="tables/x/2024.xlsx", year=2024)
+    original = _accounts("shanghai-caizheng-2024").tables["expenditure"]
+    assert [(r.key, r.values) for r in loaded.tables["expenditure"].rows] == [(r.key, r.values) for r in original.rows]
+    assert [n for n in loaded.notices if "不是本表的项目" in n] == [
+        f"tables/x/2024.xlsx，Sheet1!A{offsets(grids)[2] + 13 + i}：“{t}”不是本表的项目，已忽略。" for i, t in enumerate(lines)]

@@ -253,12 +253,18 @@ class SheetReader:
         in_note = False
         end = self.first_data
         blank_before = False
+        # the header printed again on each page of a long table (a PDF-to-Excel conversion): its rows, cell by cell
+        header = {self._row_shape(h) for h in self.header_rows}
         for r in range(self.first_data, self.sheet.height):
             texts = [t for t in self.row_texts(r) if t]
             if not texts:
                 blank_before = end > self.first_data
                 continue
             numeric = any(looks_numeric(v) for v in self.sheet.grid[r])
+            if not numeric and self._row_shape(r) in header:  # the table goes on under it
+                self.skipped.add(r)
+                blank_before = False
+                continue
             if blank_before and is_note(texts[0]):  # blank rows, then 注：…: the table has ended here
                 self._read_tail(r)
                 return end
@@ -274,6 +280,9 @@ class SheetReader:
                 continue
             end = r + 1
         return end
+
+    def _row_shape(self, r: int) -> tuple[tuple[int, str], ...]:
+        return tuple((c, t) for c, t in enumerate(self.row_texts(r)) if t)
 
     def _read_tail(self, start: int) -> None:
         """Below the table's end (blank rows, then a note): the note lines are kept, nothing is read."""
