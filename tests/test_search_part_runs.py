@@ -84,3 +84,24 @@ def test_nfkc_by_pieces_on_generated_texts(seed: int) -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert _nfkc(text) == _plain_nfkc(text), repr(text)
         assert normalize(text) == _plain_nfkc(text).lower()
+
+
+def test_split_splits_at_what_backslash_s_matches() -> None:
+    """page_text collapses whitespace with str.split: the characters are those of ``\\s``."""
+    import re
+
+    space = re.compile(r"\s")
+    assert all(bool(space.fullmatch(c)) == c.isspace() for c in map(chr, range(0x110000)))
+    for text in [" a  b ", "\u3000中\u00a0文\u2028x\x1c", "", "   ", "a\tb\nc\r\x0b\x0cd"]:
+        assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_printed_tables_are_left_out_as_the_pattern_leaves_them(seed: int) -> None:
+    from disclosure.site import search as s
+
+    rng = random.Random(seed)
+    pieces = [s._PRINT_OPEN, s._PRINT_CLOSE, "x", "<!--", "-->", "表", " ", "<!--dc-print-tables", "/dc-print-tables-->"]
+    for _ in range(200):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert s._without_print_only(body) == s._PRINT_ONLY.sub(" ", body)

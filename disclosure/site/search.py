@@ -65,12 +65,33 @@ _TAG = re.compile(r"<[^>]+>")
 _PRINT_ONLY = re.compile(r"<!--dc-print-tables-->.*?<!--/dc-print-tables-->", re.S)  # the report's printed copy of the tables
 
 
+_PRINT_OPEN, _PRINT_CLOSE = "<!--dc-print-tables-->", "<!--/dc-print-tables-->"
+
+
+def _without_print_only(body: str) -> str:
+    """``_PRINT_ONLY.sub(" ", body)`` with ``str.find`` (the lazy ``.*?`` tried every character)."""
+    i = body.find(_PRINT_OPEN)
+    if i < 0:
+        return body
+    out, pos = [], 0
+    while i >= 0:
+        j = body.find(_PRINT_CLOSE, i + len(_PRINT_OPEN))
+        if j < 0:
+            break
+        out += (body[pos:i], " ")
+        pos = j + len(_PRINT_CLOSE)
+        i = body.find(_PRINT_OPEN, pos)
+    out.append(body[pos:])
+    return "".join(out)
+
+
 def page_text(html: str) -> str:
-    """The visible text of a page's main content (scripts and chart specs left out), whitespace collapsed."""
+    """The visible text of a page's main content (scripts and chart specs left out), whitespace
+    collapsed (``str.split`` splits at what ``\\s`` matches: the same test of a character)."""
     m = _MAIN.search(html)
-    body = _PRINT_ONLY.sub(" ", _SCRIPT.sub(" ", m.group(1) if m else ""))
+    body = _without_print_only(_SCRIPT.sub(" ", m.group(1) if m else ""))
     text = unescape(_TAG.sub(" ", _INLINE.sub("", body)))
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 _PIECES: dict[str, str] = {}  # piece after a space → NFKC of the space and it, less the space (bounded)
