@@ -233,3 +233,18 @@ def test_a_header_printed_again_after_a_page_break_is_not_read_as_a_row(tmp_path
     assert [(r.key, r.values) for r in loaded.tables["expenditure"].rows] == [(r.key, r.values) for r in original.rows]
     assert [n for n in loaded.notices if "不是本表的项目" in n] == [
         f"tables/x/2024.xlsx，Sheet1!A{offsets(grids)[2] + 13 + i}：“{t}”不是本表的项目，已忽略。" for i, t in enumerate(lines)]
+
+
+@pytest.mark.parametrize("form", ["{title}（公开{n:02d}表）", "{title}　公开{n:02d}表", "{title}（2024年度）"])
+def test_stacked_titles_with_their_marker_or_year_after_them_split_the_sheet(tmp_path, form):
+    from make_shanghai import caizheng
+
+    grids = caizheng()
+    for n, g in enumerate(grids, 1):
+        g.put(0, 0, form.format(title=g.cells[(0, 0)], n=n))
+    loaded = read_tables(_stacked_book(tmp_path, grids), load_table_set("national-9"),
+                         display_path="tables/x/2024.xlsx", year=2024)
+    original = _accounts("shanghai-caizheng-2024")
+    assert list(loaded.tables) == list(original.tables)
+    for key, table in original.tables.items():
+        assert [(r.key, r.values) for r in loaded.tables[key].rows] == [(r.key, r.values) for r in table.rows], key

@@ -191,18 +191,24 @@ MIN_BODY_ROWS = 2  # a stacked table has at least a header and a line under its 
 HEADER_CELLS = 3  # and a row of three cells or more (its header: a 目录 line is a title and a page number)
 
 
+_TITLE_MARKER = re.compile(r"[（(]?\s*公开\s*\d{1,2}\s*表\s*[)）]?")
+_TITLE_TAIL = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*$")
+
+
 def _filled(row: list[object]) -> int:
     return sum(1 for v in row if v is not None and str(v).strip())
 
 
 def _title_row(row: list[object], table_set: TableSet) -> bool:
     """Whether a row is a table's title line: few cells, one of them a table's title (exact, or ending in it)."""
-    texts = [_norm(v) for v in row if isinstance(v, str) and v.strip()]
-    if not texts or len(texts) > TITLE_ROW_CELLS or _filled(row) > TITLE_ROW_CELLS:
+    cells = [v for v in row if v is not None and v != ""]
+    if not any(isinstance(v, str) and "表" in v for v in cells) or _filled(cells) > TITLE_ROW_CELLS:
         return False
+    texts = [_norm(v) for v in cells if isinstance(v, str) and v.strip()]
     for text in texts:
         if "表" not in text or _MAKER.search(text) or is_note(text):
             continue
+        text = _TITLE_TAIL.sub("", _TITLE_MARKER.sub("", text)) or text  # 收入支出决算总表（公开01表） / （2024年度）
         if any((score := _title_score(text, spec, None)) and score[0] >= 2 for spec in table_set):
             return True
     return False
