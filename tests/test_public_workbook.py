@@ -102,6 +102,17 @@ def test_awkward_texts_spans_and_values_give_openpyxl_s_bytes() -> None:
         assert_same(views, specs, unit_name, 2021)
 
 
+def test_texts_that_are_markup_are_written_as_their_plain_text() -> None:
+    """A str subclass whose replace escapes its arguments (markupsafe.Markup) is written as openpyxl
+    writes it: as the plain text."""
+    from markupsafe import Markup
+
+    spec = type("Spec", (), {"title": Markup("收入 & 支出")})()
+    view = TableView("t", Markup("公开01表"), Markup("A & B"), [_grid([Markup("a & b <c>"), Markup(" x "), "y"])],
+                     empty=False, empty_note="", notes=[Markup("注：& <说明>")])
+    assert_same([view], [spec], Markup("单位 & <名>"), 2021)
+
+
 def test_a_control_character_is_refused_as_openpyxl_refuses_it() -> None:
     spec = type("Spec", (), {"title": "表"})()
     view = TableView("t", "", "表", [_grid(["bad\x01text"] + AWKWARD)], empty=False, empty_note="")

@@ -145,7 +145,7 @@ class _Sheet:
         if value is None:
             cell[0], cell[1] = "n", None
         elif isinstance(value, str):
-            value = value[:32767]
+            value = str(value)[:32767]  # a plain str (a Markup's replace would escape its arguments)
             if _ILLEGAL.search(value):
                 raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
             cell[0] = "f" if len(value) > 1 and value.startswith("=") else "e" if value in _ERROR_CODES else "s"
@@ -320,10 +320,11 @@ def public_workbook(views: Sequence[TableView], specs: Sequence[object], unit_na
     """The .xlsx bytes of the published tables: one sheet per view (named like the blank template's
     sheet for its spec), nothing else; the same tables give the same bytes."""
     book = _Book()
+    unit_name = str(unit_name)  # plain strs throughout (a Markup's replace would escape its arguments)
     sheets: list[_Sheet] = []
     used: set[str] = set()
     for view, spec in zip(views, specs):
-        name = sheet_name(spec)  # type: ignore[arg-type]
+        name = str(sheet_name(spec))  # type: ignore[arg-type]
         n = 2
         while name in used:
             name = f"{sheet_name(spec)[:28]}({n})"  # type: ignore[arg-type]
