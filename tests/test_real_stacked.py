@@ -157,25 +157,29 @@ def _stacked_book(tmp_path: Path, grids) -> Path:
     return path
 
 
-def _contents(lines: list[str]):
+def _contents(lines: list[str], leaders: bool):
     from make_shanghai import Grid
 
     g = Grid("目录")
     for r, text in enumerate(lines):
         g.put(r, 0, text)
-        if r:
-            g.put(r, 1, r + 2)  # its page number
+        if r:  # its page number, after dot leaders in a cell of their own
+            g.put(r, 1 + leaders, r + 2)
+            if leaders:
+                g.put(r, 1, "……………")
     return g
 
 
-def test_a_contents_list_above_the_stacked_tables_is_not_read_as_a_table(tmp_path):
+@pytest.mark.parametrize("leaders", [False, True])
+def test_a_contents_list_above_the_stacked_tables_is_not_read_as_a_table(tmp_path, leaders):
     """A PDF's 目录 converted with it: its titles row by row (each with a page number), two lines of text
     before the first table: the tables are read below it, the 目录 left aside."""
     from make_shanghai import caizheng
 
     table_set = load_table_set("national-9")
     head = _contents(["目录"] + [f"{s.marker}　{s.title}" if s.marker else s.title for s in table_set]
-                     + ["第三部分　2024年度部门决算表", "上海市普陀区财政局"])
+                     + ["第四部分　名词解释"]
+                     + ["第三部分　2024年度部门决算表", "上海市普陀区财政局"], leaders)
     path = _stacked_book(tmp_path, [head, *caizheng()])
     loaded = read_tables(path, table_set, display_path="tables/x/2024.xlsx", year=2024)
     original = _accounts("shanghai-caizheng-2024")
@@ -248,3 +252,26 @@ def test_stacked_titles_with_their_marker_or_year_after_them_split_the_sheet(tmp
     assert list(loaded.tables) == list(original.tables)
     for key, table in original.tables.items():
         assert [(r.key, r.values) for r in loaded.tables[key].rows] == [(r.key, r.values) for r in table.rows], key
+
+
+@pytest.mark.parametrize("layout", ["tianshui-split", "putuo-neimenggu-11"])
+def test_other_layouts_stacked_read_as_their_sheets_do(tmp_path, layout):
+    """make_real.py's layouts (编制单位 and 公开NN表 under each title; 内蒙古's two-column information table
+    last, 项目 | 统计数, its lines a label and a figure) stacked on one sheet read as their own sheets do."""
+    from make_real import PUTUO, TIANSHUI, national, neimenggu
+    from make_shanghai import save
+
+    def sheet(n):
+        return f"Sheet{n}"
+
+    unit, grids = {"tianshui-split": (TIANSHUI, lambda: national(TIANSHUI, sheet, "split")),
+                   "putuo-neimenggu-11": (PUTUO, lambda: neimenggu(PUTUO, sheet))}[layout]
+    table_set = load_table_set(unit.table_set)
+    apart = tmp_path / "apart.xlsx"
+    save(grids(), apart)
+    want = read_tables(apart, table_set, display_path="x", year=unit.year)
+    got = read_tables(_stacked_book(tmp_path, grids()), table_set, display_path="x", year=unit.year)
+    assert list(got.tables) == list(want.tables)
+    for key, table in want.tables.items():
+        assert [(r.key, r.values) for r in got.tables[key].rows] == [(r.key, r.values) for r in table.rows], key
+    assert got.unit_name == want.unit_name

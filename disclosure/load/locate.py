@@ -188,7 +188,24 @@ def _last_meta_row(sheet: Sheet, meta: SheetMeta, first: int = 0) -> int:
 # -- several tables stacked one below another on one sheet (a PDF-to-Excel conversion, some accounting exports) --
 TITLE_ROW_CELLS = 3  # a title row holds the title and at most a 公开NN表 marker and a unit line
 MIN_BODY_ROWS = 2  # a stacked table has at least a header and a line under its title (a 目录 lists titles row by row)
-HEADER_CELLS = 3  # and a row of three cells or more (its header: a 目录 line is a title and a page number)
+# and a header or a line of figures under it: a row of two texts, or of three cells; a 目录 line (a title, its
+# page number, dot leaders) is neither
+_LEADER_OR_NUMBER = re.compile(r"^[\d\s,.，．·…\-—_]*$")
+
+
+def _tabular(row: list[object]) -> bool:
+    texts = numbers = 0
+    for v in row:
+        if isinstance(v, str):
+            if not v.strip():
+                continue
+            if _LEADER_OR_NUMBER.match(v):
+                numbers += any(ch.isdigit() for ch in v)
+                continue
+            texts += 1
+        elif v is not None and v != "":
+            numbers += 1
+    return texts >= 2 or texts + numbers >= 3
 
 
 _TITLE_MARKER = re.compile(r"[（(]?\s*公开\s*\d{1,2}\s*表\s*[)）]?")
@@ -232,7 +249,7 @@ def stacked_blocks(sheet: Sheet, table_set: TableSet) -> list[tuple[int, int]] |
 
     def heads_table(r: int, end: int) -> bool:  # lines under the title before the next one, a header among them
         body = [x for x in content if r < x < end and not _lead_row(grid[x])]
-        return len(body) >= MIN_BODY_ROWS and any(_filled(grid[x]) >= HEADER_CELLS for x in body)
+        return len(body) >= MIN_BODY_ROWS and any(_tabular(grid[x]) for x in body)
 
     heads = [r for i, r in enumerate(titles) if heads_table(r, titles[i + 1] if i + 1 < len(titles) else len(grid))]
     if len(heads) < 2:
