@@ -44,9 +44,9 @@ from disclosure.inventory import content_notices, table_notices, year_notices
 from disclosure.project import Project
 from disclosure.safe_files import check_tree
 
-PORTAL_FILES = "portal"
-SHARED_FILES = "files-shared.json"
-WRITING = "writing"  # in the state folder while a build writes the site (a killed build leaves it)  # the stat-data cache of the files every unit-year shares  # the key under which the state lists the files the portal step wrote
+PORTAL_FILES = "portal"  # the key under which the state lists the files the portal step wrote
+SHARED_FILES = "files-shared.json"  # the stat-data cache of the files every unit-year shares
+WRITING = "writing"  # in the state folder while a build writes the site (a killed build leaves it)
 
 #: The portal step and its check: ``step(project, out_dir, results[, options]) -> None``.
 PortalStep = Callable[..., None]
@@ -458,6 +458,24 @@ def _call_portal(step: PortalStep, project: Project, out_dir: Path, results: Res
         step(project, out_dir, results, batch.options)
 
 
+@dataclass
+class _Plan:
+    """What planning decided: the units read, what to build and what each unit's pins keep."""
+    units: list[str]  # readable units, in the project's order (narrowed by ``--only``)
+    years_of: dict[str, list[int]]  # the years of every readable unit
+    tasks: list[Task]
+    texts: Any  # the shared-text plan (pins.TextPlan)
+    shared: str  # digest of the inputs every unit-year shares
+    unreadable_folder: bool  # a unit folder (or a unit's file) could not be read
+    summaries: Summaries | None  # per-unit plan summaries, when this build keeps them
+    planned_whole: bool  # planning finished, so the summaries may be saved
+
+    @property
+    def current(self) -> set[str]:
+        """State keys of every unit-year the project holds now."""
+        return {BuildState.key(u, y) for u in self.units for y in self.years_of[u]}
+
+
 def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Reporter) -> BatchSummary:
     start = time.perf_counter()
     project = replace(project, root=Path(os.path.abspath(project.root)))  # its files named once, whatever the working folder
@@ -470,6 +488,46 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     if interrupted:
         _clean_interrupted(out_dir, set(state.files) | set(state.entries))
     summary = BatchSummary()
+    found = _plan_build(project, out_dir, state, batch, summary)
+    found.texts.load(project, out_dir, [BuildState.key(t.unit, t.year) for t in found.tasks])
+    project = replace(project, text_pins=found.texts.pins)
+    summary.units = set(found.units) | {o.unit for o in summary.failed}
+    reporter.plan(summary.total, len(found.tasks), summary.skipped)
+    current = found.current
+    idle = (not found.tasks and not (batch.only is None and set(state.entries) - current)
+            and (batch.portal is None or (not batch.force and _portal_key(state, batch.portal) == state.portal
+                                          and (out_dir / "index.html").exists())))
+    if not idle:  # from here on the site is written: a build killed before the end leaves the mark
+        writing.touch()
+    if batch.portal_check and found.tasks:  # a portal that would be refused stops the build before anything is published
+        _call_portal(batch.portal_check, project, out_dir, Results(out_dir, _published(state)), batch)
+    try:
+        unreadable = _publish_built(project, out_dir, state, batch, found.tasks, summary, reporter)
+        if batch.only is None:
+            summary.removed, summary.kept = _remove_stale(current, out_dir, state, unreadable, found.unreadable_folder)
+        if batch.portal:
+            _write_portal(batch.portal, project, out_dir, state, batch, found.shared, summary, reporter)
+    finally:
+        save_state(out_dir, state)
+        record_published(out_dir, found.texts, state, summary.built)
+        if found.summaries is not None and found.planned_whole:
+            for unit in {o.unit for o in summary.built}:
+                found.summaries.pins_written(unit, str(state_dir(out_dir)))
+            found.summaries.save()
+        shutil.rmtree(staging_root(out_dir), ignore_errors=True)
+    writing.unlink(missing_ok=True)  # finished: nothing half-written is left
+    summary.built.sort(key=lambda o: (o.unit, o.year))
+    summary.failed.sort(key=lambda o: (o.unit, o.year))
+    summary.seconds = time.perf_counter() - start
+    reporter.finish(summary)
+    return summary
+
+
+def _plan_build(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions,
+                summary: BatchSummary) -> _Plan:
+    """Decide what to build: units whose recorded plan still holds (their folders' stat data unchanged)
+    are taken as recorded; the others are listed, read and digested. Fills the summary's counts,
+    notices and failures; the stat-data caches are saved whatever happens."""
     listing = Listing()  # each folder of the project listed once
     root, folder = str(project.root), str(state_dir(out_dir))
     site_folder, results_folder = os.fspath(out_dir), os.path.join(folder, "results")
@@ -549,17 +607,22 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
     finally:
         shared_cache.save()
         cache.save()
-    texts.load(project, out_dir, [BuildState.key(t.unit, t.year) for t in tasks])
-    project = replace(project, text_pins=texts.pins)
-    summary.units = set(units) | {o.unit for o in summary.failed}
-    reporter.plan(summary.total, len(tasks), summary.skipped)
+    return _Plan(units, years_of, tasks, texts, shared, unreadable_folder, summaries, planned_whole)
+
+
+def _publish_built(project: Project, out_dir: Path, state: BuildState, batch: BatchOptions, tasks: list[Task],
+                   summary: BatchSummary, reporter: Reporter) -> set[str]:
+    """Build the tasks and publish each unit's unit-years once all of them are in; returns the units
+    that could not be read (their published pages are held as they are)."""
+    unreadable = {o.unit for o in summary.failed}
+    if not tasks:
+        return unreadable
     setup = Setup(replace(project, root=project.root.resolve()), str(out_dir), batch.builder, batch.options, batch.prepare)
     pending: dict[str, int] = {}
     for task in tasks:
         pending[task.unit] = pending.get(task.unit, 0) + 1
     waiting: dict[str, list[Outcome]] = {}
     owned: list[set[str]] = []  # the files earlier builds published (commit keeps the others), made at the first commit
-    unreadable = {o.unit for o in summary.failed}
 
     def settle(unit: str) -> None:
         """Publish a unit's built unit-years once all of them are in. When one could not be read,
@@ -578,65 +641,45 @@ def _run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: R
             state.entries[key] = Entry(outcome.digest, outcome.digest)
             summary.built.append(outcome)
 
-    current = {BuildState.key(u, y) for u in units for y in years_of[u]}
-    idle = (not tasks and not (batch.only is None and set(state.entries) - current)
-            and (batch.portal is None or (not batch.force and _portal_key(state, batch.portal) == state.portal
-                                          and (out_dir / "index.html").exists())))
-    if not idle:  # from here on the site is written: a build killed before the end leaves the mark
-        writing.touch()
-    if batch.portal_check and tasks:  # a portal that would be refused stops the build before anything is published
-        _call_portal(batch.portal_check, project, out_dir, Results(out_dir, _published(state)), batch)
-    try:
-        if tasks:
-            for outcome in _outcomes(setup, tasks, batch, reporter):
-                key = BuildState.key(outcome.unit, outcome.year)
-                if outcome.ok:
-                    waiting.setdefault(outcome.unit, []).append(outcome)
-                else:
-                    if outcome.exit_code == 2:
-                        unreadable.add(outcome.unit)
-                    previous = state.entries.get(key)
-                    kept = previous.published if previous else None
-                    if kept and _unpublishable(out_dir, outcome.unit, outcome.year, batch.options):
-                        _withdraw(out_dir, state, outcome.unit, outcome.year)
-                        kept = None
-                    state.entries[key] = Entry(None, kept)
-                    summary.failed.append(outcome)
-                reporter.done(outcome)
-                pending[outcome.unit] -= 1
-                if not pending[outcome.unit]:
-                    settle(outcome.unit)
-        if batch.only is None:
-            summary.removed, summary.kept = _remove_stale(current, out_dir, state, unreadable, unreadable_folder)
-        if batch.portal:
-            key = _portal_key(state, batch.portal)
-            if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
-                reporter.portal()
-                portal_start = time.perf_counter()
-                published = _published(state)
-                results = Results(out_dir, published, [state.entries[BuildState.key(u, y)].published for u, y in published],
-                                  shared)
-                if batch.force:  # the portal's incremental cache too: everything merged afresh
-                    shutil.rmtree(results.cache, ignore_errors=True)
-                unit_years = set(state.files) | set(state.entries)
-                before = _site_files(out_dir, unit_years)
-                foreign = before - set(state.files.get(PORTAL_FILES, []))
-                _call_portal(batch.portal, project, out_dir, results, batch)
-                state.files[PORTAL_FILES] = sorted(_site_files(out_dir, unit_years) - foreign)
-                summary.portal_written = True
-                summary.portal_seconds = time.perf_counter() - portal_start
-            state.portal = key
-    finally:
-        save_state(out_dir, state)
-        record_published(out_dir, texts, state, summary.built)
-        if summaries is not None and planned_whole:
-            for unit in {o.unit for o in summary.built}:
-                summaries.pins_written(unit, folder)
-            summaries.save()
-        shutil.rmtree(staging_root(out_dir), ignore_errors=True)
-    writing.unlink(missing_ok=True)  # finished: nothing half-written is left
-    summary.built.sort(key=lambda o: (o.unit, o.year))
-    summary.failed.sort(key=lambda o: (o.unit, o.year))
-    summary.seconds = time.perf_counter() - start
-    reporter.finish(summary)
-    return summary
+    for outcome in _outcomes(setup, tasks, batch, reporter):
+        key = BuildState.key(outcome.unit, outcome.year)
+        if outcome.ok:
+            waiting.setdefault(outcome.unit, []).append(outcome)
+        else:
+            if outcome.exit_code == 2:
+                unreadable.add(outcome.unit)
+            previous = state.entries.get(key)
+            kept = previous.published if previous else None
+            if kept and _unpublishable(out_dir, outcome.unit, outcome.year, batch.options):
+                _withdraw(out_dir, state, outcome.unit, outcome.year)
+                kept = None
+            state.entries[key] = Entry(None, kept)
+            summary.failed.append(outcome)
+        reporter.done(outcome)
+        pending[outcome.unit] -= 1
+        if not pending[outcome.unit]:
+            settle(outcome.unit)
+    return unreadable
+
+
+def _write_portal(step: PortalStep, project: Project, out_dir: Path, state: BuildState, batch: BatchOptions,
+                  shared: str, summary: BatchSummary, reporter: Reporter) -> None:
+    """Run the portal step when what it is made from changed (or its page is missing), and record
+    the files it wrote as the portal's own."""
+    key = _portal_key(state, step)
+    if batch.force or key != state.portal or summary.removed or not (out_dir / "index.html").exists():
+        reporter.portal()
+        portal_start = time.perf_counter()
+        published = _published(state)
+        results = Results(out_dir, published, [state.entries[BuildState.key(u, y)].published for u, y in published],
+                          shared)
+        if batch.force:  # the portal's incremental cache too: everything merged afresh
+            shutil.rmtree(results.cache, ignore_errors=True)
+        unit_years = set(state.files) | set(state.entries)
+        before = _site_files(out_dir, unit_years)
+        foreign = before - set(state.files.get(PORTAL_FILES, []))
+        _call_portal(step, project, out_dir, results, batch)
+        state.files[PORTAL_FILES] = sorted(_site_files(out_dir, unit_years) - foreign)
+        summary.portal_written = True
+        summary.portal_seconds = time.perf_counter() - portal_start
+    state.portal = key
