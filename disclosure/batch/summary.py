@@ -71,6 +71,15 @@ class _Paths:
         return tuple(self.paths), tuple(v for sig in self.sigs for v in sig)
 
 
+def _entries(folder: str) -> list[os.DirEntry] | None:
+    """The entries of ``folder`` by name; None when it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError:
+        return None
+
+
 def _listed(folder: str, out: _Paths, *, year_folders: bool = False, workbooks: bool = False) -> bool:
     """Record ``folder`` and every entry in it (a year folder, with ``year_folders``, with its own
     entries); False when one is a link or something other than a file or a folder, or when a folder
@@ -83,10 +92,8 @@ def _listed(folder: str, out: _Paths, *, year_folders: bool = False, workbooks: 
         return True
     if not stat.S_ISDIR(sig[0]):
         return False
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    entries = _entries(folder)
+    if entries is None:
         return False
     for entry in entries:
         s = _entry_sig(entry)
@@ -111,10 +118,8 @@ def _files_only(folder: str, out: _Paths) -> bool:
     if sig is None or sig == ABSENT:
         return False
     out.add(folder, sig)
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    entries = _entries(folder)
+    if entries is None:
         return False
     for entry in entries:
         s = _entry_sig(entry)
@@ -163,10 +168,8 @@ def project_paths(root: str) -> Record | None:
         return out.record()
     if not stat.S_ISDIR(sig[0]):
         return None
-    try:
-        with os.scandir(content) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    entries = _entries(content)
+    if entries is None:
         return None
     for entry in entries:
         try:
