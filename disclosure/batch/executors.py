@@ -12,6 +12,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
+from disclosure.errors import ConfigError
 from disclosure.batch.worker import Outcome, Setup, Task, init_worker, prepare, ready, run_in_worker, run_task
 
 OnStart = Callable[[Task], None]
@@ -126,10 +127,7 @@ def run_dask(setup: Setup, tasks: Iterable[Task], address: str, on_start: OnStar
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - dask is an optional dependency
-        from disclosure.errors import ConfigError
-
         raise ConfigError("使用 --scheduler 需要安装 dask[distributed]：pip install 'disclosure[distributed]'。") from exc
-    from disclosure.errors import ConfigError
 
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from disclosure.batch.digest import PACKAGE_DIR, builtin_theme_dir
 from disclosure.batch.state import STATE_NAME, state_dir
 from disclosure.errors import ConfigError, Problem
 from disclosure.project import CONFIG_NAME, Project
@@ -78,8 +79,6 @@ def check_out_dir(project: Project, out: Path) -> Path:
 
 def _over_the_program(target: Path) -> str | None:
     """The program's own files (its package and built-in theme) are never an output folder."""
-    from disclosure.batch.digest import PACKAGE_DIR, builtin_theme_dir
-
     for folder, what in ((builtin_theme_dir(), "内置主题"), (PACKAGE_DIR, "程序本身")):
         if folder is not None and (target.is_relative_to(folder) or folder.is_relative_to(target)):
             return f"与本工具的{what}文件夹重叠（会覆盖程序文件）"

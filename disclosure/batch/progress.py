@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from disclosure.batch.runner import BatchSummary
+from disclosure.batch.runner import BatchSummary, SilentReporter
 from disclosure.batch.worker import Outcome, Task
 
 
@@ -239,8 +239,6 @@ class RichReporter:
 
 def make_reporter(stream: TextIO | None = None, *, verbose: bool = False, quiet: bool = False):
     """Rich on a terminal, plain lines when output goes to a file or a pipe."""
-    from disclosure.batch.runner import SilentReporter
-
     if quiet:
         return SilentReporter()
     if (stream or sys.stdout).isatty():

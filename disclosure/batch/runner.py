@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator, Protocol
 
 from disclosure.batch.digest import shared_digest, unit_year_digest
 from disclosure.batch.filecache import FileCache
+from disclosure.batch.outdir import check_out_dir
 from disclosure.batch.state import (
     BuildState,
     Entry,
@@ -38,6 +39,7 @@ from disclosure.batch.state import (
 from disclosure.batch.pins import KeptTexts, plan_texts, record_published
 from disclosure.batch.summary import NAME as SUMMARIES, Summaries, pins_paths, project_paths, unit_paths
 from disclosure.batch.worker import Builder, Outcome, Setup, Task, commit, staging_root
+from disclosure.errors import InputError, Problem, folder_message, input_read_message, system_message
 from disclosure.file_modes import TMP_MARK, make_dirs
 from disclosure.listing import Listing
 from disclosure.inventory import content_notices, table_notices, year_notices
@@ -300,9 +302,6 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Re
 
     Raises ConfigError when another build holds the same output folder or the folder may not be
     written (``outdir.check_out_dir``), InputError when the disk is full or cannot be written."""
-    from disclosure.batch.outdir import check_out_dir
-    from disclosure.errors import InputError, input_read_message, system_message
-
     out_dir = check_out_dir(project, Path(out_dir))
     if (project.root / "theme").is_dir():  # its templates and assets are published: regular files, inside the project
         check_tree(project.root / "theme", project.root)
@@ -320,9 +319,6 @@ def run_batch(project: Project, out_dir: Path, batch: BatchOptions, reporter: Re
 def _project_units(project: Project, summary: BatchSummary, listing: Listing) -> tuple[list[str], list[str], list[str]]:
     """The unit folders under tables/ that can be units, the others (each fails alone: a name that
     cannot be a slug) and the project-wide notices (tables/ and content/ themselves)."""
-    from disclosure.errors import InputError, Problem
-    from disclosure.errors import folder_message
-
     try:
         names, bad = project.unit_folders()
     except OSError as exc:
@@ -336,9 +332,6 @@ def _read_units(project: Project, names: list[str], summary: BatchSummary,
                 listing: Listing) -> tuple[dict[str, dict[int, list[Path]]], dict[str, list[str]]]:
     """The units of ``names`` that can be read, with their ``year_sources`` and their notices; a unit
     whose folder cannot be listed fails alone."""
-    from disclosure.errors import Problem
-    from disclosure.errors import folder_message
-
     readable, notices = {}, {}
     for name in names:
         try:

@@ -16,6 +16,8 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
+from disclosure.errors import ConfigError
+
 STATE_SUFFIX = "-build-state"
 STATE_NAME = "state.json"
 STATE_VERSION = 2
@@ -209,8 +211,6 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         try:
             _lock(handle)
         except OSError as exc:
-            from disclosure.errors import ConfigError
-
             raise ConfigError(f"另一个生成正在写入“{out_dir}”。请等它结束后再试。") from exc
         try:
             yield
