@@ -162,6 +162,7 @@ class Cell(Spec):
 
     sources: tuple[Source, ...] = ()
     unit: str | None = None
+    blank_is_zero: bool = True  # False: a blank cell of a published table is 未填报 (no fact), not 0
 
     def _templated(self) -> tuple[str, ...]:
         return (*super()._templated(), "sources")
@@ -183,6 +184,8 @@ class Cell(Spec):
             if not table.spec.published and src.column not in row.values and self.family is None:
                 continue  # a blank cell of an input sheet (补充信息表: 车辆数 not stated) is "not given", not 0:
                 # the next source may give it (机关运行经费 in 云南's 三公 table)
+            if not self.blank_is_zero and src.column not in row.values:
+                continue  # a blank cell (国有资产使用情况表: 无形资产 left empty) is 未填报: see ``Unfilled``
             value = row.value(src.column)
             cell = row.cells.get(src.column)
             unit = self.unit or row.unit or MONEY
@@ -190,6 +193,26 @@ class Cell(Spec):
             formula = f"{cell}（{what}）" if cell is not None else f"{table.spec.title}{what}"
             return self.fact(scope, value, unit, (cell,) if cell else (), formula)
         return None
+
+
+@dataclass(frozen=True)
+class Unfilled(Spec):
+    """1 with the cell when the table has the column but its cell is blank (未填报, which is not
+    0.00); no fact when the table or the column is absent or the cell holds a figure."""
+
+    source: Source | None = None
+
+    def resolve(self, scope: Scope) -> Fact | None:
+        src = self.source
+        table = scope.accounts.get(src.table) if src else None
+        if table is None:
+            return None
+        row = _record_row(table) if src.row is None else table.row(src.row)
+        cell = row.cells.get(src.column) if row is not None else None
+        if cell is None or src.column in row.values:
+            return None
+        what = _scoped_column_label(scope, table, src.column)
+        return self.fact(scope, Decimal(1), "", (cell,), f"{cell}（{what}）未填报")
 
 
 def _operands(scope: Scope, keys: Iterable[str]) -> list[Fact] | None:

@@ -13,7 +13,8 @@ key would silently drop every reason written under the old one, so the keys stay
 """
 from __future__ import annotations
 
-from disclosure.derive.entry_kinds import Cell, Difference, EmptyTable, Family, Ratio, Registry, Source, Sum, TableGiven
+from disclosure.derive.entry_kinds import (Cell, Difference, EmptyTable, Family, Ratio, Registry, Source, Sum, TableGiven,
+                                           Unfilled)
 from disclosure.load.classification import year_list
 from disclosure.model import Row, Table
 
@@ -372,7 +373,34 @@ def _info() -> list:
     return out
 
 
+ASSET_PARTS = [  # 国有资产使用情况表 (云南 十二), in the table's order; fixed_* are parts of 固定资产
+    ("current", "流动资产"), ("fixed", "固定资产"), ("fixed_buildings", "房屋构筑物"), ("fixed_vehicles", "车辆"),
+    ("fixed_other", "其他固定资产"), ("investment", "对外投资"), ("construction", "在建工程"), ("intangible", "无形资产"),
+    ("other", "其他资产"),
+]
+
+
+def _asset_holdings() -> list:
+    """资产总额 and its parts at year end, each from its cell of the 国有资产使用情况表, with each part's
+    share of 资产总额 (固定资产's own parts: of 固定资产). A blank cell is 未填报 (``.unfilled``), not 0."""
+    a = "assets"
+    title = "国有资产使用情况表"
+    out: list = []
+    for k, label in [("total", "资产总额"), *ASSET_PARTS]:
+        out += [
+            cell(f"assets.{k}", label, f"{title}中的{label}（年末数）。", (a, None, k), unit=M, blank_is_zero=False),
+            Unfilled(key=f"assets.{k}.unfilled", label=f"{label}未填报",
+                     description=f"{title}有“{label}”栏而未填数时为1（未填报，不按0计）。", source=Source(a, None, k)),
+        ]
+        if k == "total":
+            continue
+        whole, whole_label = ("assets.fixed", "固定资产") if k.startswith("fixed_") else ("assets.total", "资产总额")
+        out.append(share(f"assets.{k}.share", f"{label}占{whole_label}的比重", f"assets.{k}", whole,
+                         f"{label}除以{whole_label}的百分比。"))
+    return out
+
+
 REGISTRY = Registry(entries=tuple(
     _summary() + _fiscal() + _budget_execution() + _income_expenditure() + _general_budget() + _basic()
-    + _three_public() + _funds() + _projects() + _info()
+    + _three_public() + _funds() + _projects() + _info() + _asset_holdings()
 ))
