@@ -115,3 +115,69 @@ def test_a_blank_cell_of_the_supplementary_sheet_leaves_the_figure_to_the_table_
     facts = derive(accounts, project)
     assert facts["operating_cost"].value == Decimal("184.65") and facts["procurement.total"].value == Decimal("251.25")
     assert "info.operating_cost" not in {f.rule for f in check_unit_year(project, slug, year).findings}
+
+
+# --- 云南 十二 国有资产使用情况表 stated in 第四部分 二、国有资产占用情况 -------------------------------------------
+# Published 云南 2023 reports carry the table (十二) and state 国有资产占用情况 under 第四部分 (蒙自市林业和草原局
+# 2023, https://www.hhmz.gov.cn/info/5571/443231.htm); the sentence is ours.
+_FIG = re.compile(r'<a class="dc-fig"[^>]*href="tables/assets\.html\?from=[^#"]*#cell-assets-([A-Z]+[0-9]+)"[^>]*>([^<]+)</a>')
+
+
+def _yunnan_copy(tmp_path: Path, **cells) -> Path:
+    """The yunnan-14 fixture with cells of its 公开12表 changed (None: left blank)."""
+    import shutil
+
+    import openpyxl
+
+    root = tmp_path / "yunnan"
+    shutil.copytree(REAL / "set-yunnan-2024", root)
+    book = root / "tables" / "cz-yunnan" / "2024.xlsx"
+    wb = openpyxl.load_workbook(book)
+    for ref, value in cells.items():
+        wb["公开12表"][ref] = value
+    wb.save(book)
+    return root
+
+
+def _assets_paragraph(root: Path, tmp_path: Path) -> tuple[str, str]:
+    out = tmp_path / "site"
+    assert main(["build", "--no-kit", str(root), "--out", str(out)]) == 0
+    html = (out / "cz-yunnan" / "2024" / "index.html").read_text(encoding="utf-8")
+    found = html.index("年末，本部门资产总额")
+    start = html.index(">", html.rindex("<p", 0, found)) + 1
+    raw = html[start: html.index("</p>", found)]
+    return raw, re.sub(r"<[^>]+>", "", raw)
+
+
+def test_the_assets_table_is_stated_each_figure_equal_to_its_cell(tmp_path):
+    import openpyxl
+
+    raw, text = _assets_paragraph(REAL / "set-yunnan-2024", tmp_path)
+    assert text == ("2024年末，本部门资产总额1,250.00万元，其中：流动资产800.00万元，占资产总额的64.00%；"
+                    "固定资产350.00万元（含其他固定资产350.00万元），占资产总额的28.00%；"
+                    "无形资产100.00万元，占资产总额的8.00%。")
+    sheet = openpyxl.load_workbook(REAL / "set-yunnan-2024" / "tables" / "cz-yunnan" / "2024.xlsx")["公开12表"]
+    money = [(ref, shown) for ref, shown in _FIG.findall(raw) if shown.endswith("万元")]
+    assert [ref for ref, _ in money] == ["A5", "B5", "C5", "F5", "I5"]
+    for ref, shown in money:
+        assert Decimal(shown.removesuffix("万元").replace(",", "")) == Decimal(str(sheet[ref].value).replace(",", ""))
+
+
+def test_a_changed_cell_changes_the_sentence_and_a_blank_one_is_not_stated_as_zero(tmp_path):
+    root = _yunnan_copy(tmp_path, A5="1,050.00", B5="700.00", I5=None)
+    _, text = _assets_paragraph(root, tmp_path)
+    # 700 ÷ 1,050 = 66.666… → 66.67%; 350 ÷ 1,050 = 33.333… → 33.33%; 无形资产 blank: 未填报, no share
+    assert text == ("2024年末，本部门资产总额1,050.00万元，其中：流动资产700.00万元，占资产总额的66.67%；"
+                    "固定资产350.00万元（含其他固定资产350.00万元），占资产总额的33.33%；无形资产未填报。")
+    project = load_project(root)
+    facts = derive(load_accounts(project, "cz-yunnan", 2024), project)
+    assert "assets.intangible" not in facts and "assets.intangible.share" not in facts
+    assert facts["assets.intangible.unfilled"].cells[0].cell == "I5"
+
+
+def test_a_set_without_the_assets_table_states_nothing_of_it():
+    for name in ("set-shaanxi-2024", "set-central-2024"):
+        slug, _, year, *_ = PROJECTS[name]
+        project = load_project(REAL / name)
+        facts = derive(load_accounts(project, slug, year), project)
+        assert not [k for k in facts.keys() if k.startswith("assets.") and not k.startswith(("assets.vehicles.", "assets.equipment"))]
