@@ -139,9 +139,9 @@ def _yunnan_copy(tmp_path: Path, **cells) -> Path:
     return root
 
 
-def _assets_paragraph(root: Path, tmp_path: Path) -> tuple[str, str]:
+def _assets_paragraph(root: Path, tmp_path: Path, *options: str) -> tuple[str, str]:
     out = tmp_path / "site"
-    assert main(["build", "--no-kit", str(root), "--out", str(out)]) == 0
+    assert main(["build", "--no-kit", *options, str(root), "--out", str(out)]) == 0
     html = (out / "cz-yunnan" / "2024" / "index.html").read_text(encoding="utf-8")
     found = html.index("年末，本部门资产总额")
     start = html.index(">", html.rindex("<p", 0, found)) + 1
@@ -153,7 +153,7 @@ def test_the_assets_table_is_stated_each_figure_equal_to_its_cell(tmp_path):
     import openpyxl
 
     raw, text = _assets_paragraph(REAL / "set-yunnan-2024", tmp_path)
-    assert text == ("2024年末，本部门资产总额1,250.00万元，其中：流动资产800.00万元，占资产总额的64.00%；"
+    assert text == ("2024年末，本部门资产总额1,250.00万元。其中：流动资产800.00万元，占资产总额的64.00%；"
                     "固定资产350.00万元（含其他固定资产350.00万元），占资产总额的28.00%；"
                     "无形资产100.00万元，占资产总额的8.00%。")
     sheet = openpyxl.load_workbook(REAL / "set-yunnan-2024" / "tables" / "cz-yunnan" / "2024.xlsx")["公开12表"]
@@ -167,7 +167,7 @@ def test_a_changed_cell_changes_the_sentence_and_a_blank_one_is_not_stated_as_ze
     root = _yunnan_copy(tmp_path, A5="1,050.00", B5="700.00", I5=None)
     _, text = _assets_paragraph(root, tmp_path)
     # 700 ÷ 1,050 = 66.666… → 66.67%; 350 ÷ 1,050 = 33.333… → 33.33%; 无形资产 blank: 未填报, no share
-    assert text == ("2024年末，本部门资产总额1,050.00万元，其中：流动资产700.00万元，占资产总额的66.67%；"
+    assert text == ("2024年末，本部门资产总额1,050.00万元。其中：流动资产700.00万元，占资产总额的66.67%；"
                     "固定资产350.00万元（含其他固定资产350.00万元），占资产总额的33.33%；无形资产未填报。")
     project = load_project(root)
     facts = derive(load_accounts(project, "cz-yunnan", 2024), project)
@@ -181,3 +181,17 @@ def test_a_set_without_the_assets_table_states_nothing_of_it():
         project = load_project(REAL / name)
         facts = derive(load_accounts(project, slug, year), project)
         assert not [k for k in facts.keys() if k.startswith("assets.") and not k.startswith(("assets.vehicles.", "assets.equipment"))]
+
+
+def test_the_assets_total_is_compared_with_the_prior_year_when_that_year_has_the_table(tmp_path):
+    import openpyxl
+
+    root = _yunnan_copy(tmp_path)
+    prior = root / "tables" / "cz-yunnan" / "2023.xlsx"
+    prior.write_bytes((root / "tables" / "cz-yunnan" / "2024.xlsx").read_bytes())
+    wb = openpyxl.load_workbook(prior)
+    wb["公开12表"]["A5"], wb["公开12表"]["B5"] = "1,000.00", "550.00"
+    wb.save(prior)
+    # --allow-errors: the copied 2023 workbook's 年末结转和结余 is not 2024's 年初 (rule chain.summary)
+    _, text = _assets_paragraph(root, tmp_path, "--allow-errors")
+    assert text.startswith("2024年末，本部门资产总额1,250.00万元，较上年增加250.00万元，增长25.00%。其中：流动资产800.00万元")

@@ -388,7 +388,8 @@ def _asset_holdings() -> list:
     out: list = []
     for k, label in [("total", "资产总额"), *ASSET_PARTS]:
         out += [
-            cell(f"assets.{k}", label, f"{title}中的{label}（年末数）。", (a, None, k), unit=M, blank_is_zero=False),
+            cell(f"assets.{k}", label, f"{title}中的{label}（年末数）。", (a, None, k), unit=M, blank_is_zero=False,
+                 compare="pct" if k == "total" else None, ask_reason=False),
             Unfilled(key=f"assets.{k}.unfilled", label=f"{label}未填报",
                      description=f"{title}有“{label}”栏而未填数时为1（未填报，不按0计）。", source=Source(a, None, k)),
         ]
