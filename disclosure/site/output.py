@@ -67,6 +67,38 @@ def write(path: Path, data: bytes | str) -> None:
         raise
 
 
+class StagedFile:
+    """A file written in pieces (``add``) beside ``path`` that appears there only on ``commit``, as
+    ``write`` makes it (UTF-8, mode 0644); ``restart`` empties it, ``discard`` removes it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fd, self.tmp = _open_temp(path)
+        self.file = open(fd, "wb", closefd=True)
+        if hasattr(os, "fchmod"):
+            os.fchmod(self.file.fileno(), FILE_MODE)
+
+    def add(self, text: str) -> None:
+        self.file.write(text.encode("utf-8"))
+
+    def restart(self) -> None:
+        self.file.seek(0)
+        self.file.truncate()
+
+    def commit(self) -> None:
+        try:
+            self.file.close()
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            _discard(self.tmp)
+            raise
+
+    def discard(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+        _discard(self.tmp)
+
+
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 

@@ -20,10 +20,11 @@ from disclosure.money import format_amount
 from disclosure.project import Project
 from disclosure.site import prefix
 from disclosure.site.charts import chart_specs, trend_charts
-from disclosure.site.output import copy, write
+from disclosure.site.output import StagedFile, copy, write
 from disclosure.site.kept import KeptResult, keep
-from disclosure.site.public_check import link_leaks, refuse, require_public, require_public_code, require_public_text
-from disclosure.site.search import PORTAL_KEY, SearchDoc, SearchPart, doc_path, make_part, page_text
+from disclosure.site.public_check import (PageCheck, closed, cut_point, link_leaks, refuse, require_public,
+                                          require_public_code, require_public_text)
+from disclosure.site.search import PORTAL_KEY, PageText, SearchDoc, SearchPart, doc_path, make_part, page_text
 from disclosure.site.search_index import write_search_index
 from disclosure.site.theme import asset_files, environment, theme_dirs
 
@@ -103,23 +104,50 @@ def _units(rows: Sequence[PortalRow], public: bool) -> list[dict[str, Any]]:
     for r in rows:
         if r.status != "refused":
             by_unit.setdefault(r.unit, []).append(r)
-    units = []
-    for slug in sorted(by_unit):
-        rs = sorted(by_unit[slug], key=lambda r: r.year, reverse=True)
-        years = []
-        for r in rs:
-            base = f"{r.unit}/{r.year}/"
-            years.append({
-                "year": r.year,
-                "name": r.unit_name,  # the unit's name that year (a unit renamed keeps its old name there)
-                "status": r.status,
-                "href": base + "index.html",
-                "tables_href": base + "tables/index.html",
-                "review_href": "" if public else base + "review.html",
-                "extras": list(r.extras),
-            })
-        units.append({"slug": slug, "name": rs[0].unit_name, "years": years, "compare": None, "charts": []})
-    return units
+    return [_unit(slug, by_unit[slug], public) for slug in sorted(by_unit)]
+
+
+class _Units(Sequence):
+    """``_units(rows, public)`` made one unit at a time as it is read (``rows`` sorted by unit), each
+    read a new dict: a large bureau's portal and unit pages go through the list once each, and one
+    dict per unit-year of the whole list is not held."""
+
+    def __init__(self, rows: Sequence[PortalRow], public: bool) -> None:
+        self.rows, self.public = rows, public
+        self.spans: list[tuple[int, int]] = []
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i].unit != rows[start].unit:
+                if any(r.status != "refused" for r in rows[start:i]):
+                    self.spans.append((start, i))
+                start = i
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        start, end = self.spans[index]
+        rs = [r for r in self.rows[start:end] if r.status != "refused"]
+        return _unit(rs[0].unit, rs, self.public)
+
+
+def _unit(slug: str, unit_rows: list[PortalRow], public: bool) -> dict[str, Any]:
+    rs = sorted(unit_rows, key=lambda r: r.year, reverse=True)
+    years = []
+    for r in rs:
+        base = f"{r.unit}/{r.year}/"
+        years.append({
+            "year": r.year,
+            "name": r.unit_name,  # the unit's name that year (a unit renamed keeps its old name there)
+            "status": r.status,
+            "href": base + "index.html",
+            "tables_href": base + "tables/index.html",
+            "review_href": "" if public else base + "review.html",
+            "extras": list(r.extras),
+        })
+    return {"slug": slug, "name": rs[0].unit_name, "years": years, "compare": None, "charts": []}
 
 
 def _add_views(u: dict[str, Any], results: list[KeptResult]) -> None:
@@ -292,11 +320,22 @@ class RenderedPortal:
     portal_digest: str = ""
     public: bool = True
     key: str | None = None  # what the two pages are made from, when known (``_PAGES``)
+    staged: StagedFile | None = None  # index.html, written as it was rendered (``render(out)``)
 
-    def render(self) -> None:
-        """Render and check the two pages (when they were found written)."""
+    def render(self, out: Path | None = None) -> None:
+        """Render and check the two pages (when they were found written); with ``out``, index.html
+        is written beside ``<out>/index.html`` as it is rendered (``staged``), for ``write_portal``
+        to put in place."""
         if self.portal is None:
-            self.portal, self.search, self.portal_part = _render_pages(self.env, self.common, self.units, self.inline, self.public)
+            self.staged = StagedFile(out / "index.html") if out is not None else None
+            try:
+                portal, self.search, self.portal_part = _render_pages(self.env, self.common, self.units, self.inline,
+                                                                      self.public, self.css_prefix, self.staged)
+            except BaseException:
+                if self.staged is not None:
+                    self.staged.discard()
+                raise
+            self.portal = "" if portal is None else portal  # "": in ``staged`` (or not kept)
             self.portal_digest = self.portal_part.digest
 
 
@@ -331,40 +370,93 @@ def _written_pages(out: Path, cache: Path, key: str) -> str | None:
     return data["digest"]
 
 
-def _render_pages(env: Any, common: dict[str, Any], units: list[dict[str, Any]], inline: bool,
-                  public: bool) -> tuple[str, str, SearchPart]:
+#: Characters of the portal page read at a time (it lists every unit-year: 35 MB at 10⁵).
+PIECE_CHARS = 1 << 18
+
+
+def _pieces(chunks: Any, size: int) -> Any:
+    """The text of ``chunks`` (a template's ``generate()``) in pieces of about ``size`` characters or
+    more, each cut where ``cut_point`` finds a place (a page that has none is one piece)."""
+    buf: list[str] = []
+    held, wanted = 0, size
+    for chunk in chunks:
+        buf.append(chunk)
+        held += len(chunk)
+        if held >= wanted:
+            text = "".join(buf)
+            cut = cut_point(text)
+            if cut:
+                yield text[:cut]
+                text = text[cut:]
+                wanted = size
+            else:
+                wanted = 2 * len(text)  # no place near the end: try again with twice as much
+            buf, held = [text], len(text)
+    yield "".join(buf)
+
+
+def _render_pages(env: Any, common: dict[str, Any], units: Sequence[dict[str, Any]], inline: bool,
+                  public: bool, css_prefix: str = prefix.THEME, staged: StagedFile | None = None,
+                  piece_chars: int = PIECE_CHARS) -> tuple[str | None, str, SearchPart]:
+    """The portal page (None when it went to ``staged``, with the class prefix, as it was rendered:
+    it is read in pieces, for its search text and the public check, and not held whole), the search
+    page and the portal's search part; the public site's are checked (``require_public``)."""
     site = common["site"]
-    portal = env.get_template("portal.html").render(title=site.name, crumbs=[], units=units, inline=inline, **common)
+    template = env.get_template("portal.html")
+    context = dict(title=site.name, crumbs=[], units=units, inline=inline, **common)
+    check, text = PageCheck(), PageText(closed)
+    for piece in _pieces(template.generate(**context), piece_chars):
+        if public:
+            check.feed(piece)
+        text.feed(piece)
+        if staged is not None:
+            staged.add(prefix.html(piece, css_prefix))
+    portal: str | None = None
+    if text.failed or (public and check.suspect):  # read whole: the same text, the check's own message
+        portal = template.render(**context)
+        if public:
+            require_public(portal, "index.html", "门户首页与站内搜索")
+        doc = SearchDoc("index.html", site.name, page_text(portal))
+        portal_part = make_part(PORTAL_KEY, [doc])
+        if staged is not None:
+            staged.restart()
+            staged.add(prefix.html(portal, css_prefix))
+            portal = None
+    else:
+        portal_part = make_part(PORTAL_KEY, [SearchDoc("index.html", site.name, text.snippet)], {"index.html": text.runs})
     search = env.get_template("search.html").render(
         title="站内搜索", crumbs=[(site.name, "index.html")], **common
     )
-    portal_part = make_part(PORTAL_KEY, [SearchDoc("index.html", site.name, page_text(portal))])
     if public:
-        require_public(portal, "index.html", "门户首页与站内搜索")
         require_public(search, "search.html", "门户首页与站内搜索")
         for n, script in enumerate(portal_part.doc_scripts):
             require_public_text(script.decode("utf-8") if isinstance(script, bytes) else script, doc_path(PORTAL_KEY, n))
     return portal, search, portal_part
 
 
+def _common(site: Any, draft: bool, public: bool) -> dict[str, Any]:
+    """What the portal's pages share of the base template's context."""
+    return dict(
+        site=site, root="", here="", unit_name=site.organizer or site.name, year="", draft=draft,
+        draft_link="", print_css="", keywords=f"部门决算,决算公开,{site.column_name}",
+        description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
+        publisher=site.organizer or site.name, publish_date=site.publish_date, review_build=not public,
+    )
+
+
 def _render_portal(project: Project, out: Path, results: Sequence[Any], public: bool, *,
-                   reuse: bool = False) -> RenderedPortal:
+                   reuse: bool = False, stage: bool = False) -> RenderedPortal:
     """Render ``index.html`` and ``search.html`` over the published results; the public site's pages
     and search scripts are checked here, before anything is written. With ``reuse``, pages already
     written from the same inputs (``_pages_key``) are not rendered again."""
     env = environment(theme_dirs(project.root))
     site = project.site
     slim = _Slim(results, out)
-    draft = any(r.status == "draft" for r in slim.rows)
-    common = dict(
-        site=site, root="", here="", unit_name=site.organizer or site.name, year="", draft=draft,
-        draft_link="", print_css="", keywords=f"部门决算,决算公开,{site.column_name}",
-        description=f"{site.name}：各部门（单位）年度部门决算公开", source=site.organizer or site.name,
-        publisher=site.organizer or site.name, publish_date=site.publish_date, review_build=not public,
-    )
-    units = _units(slim.rows, public)
+    common = _common(site, any(r.status == "draft" for r in slim.rows), public)
+    units: Sequence[dict[str, Any]] = _Units(slim.rows, public)
     inline = len(units) <= INLINE_UNITS
     if inline:  # the portal shows each unit's views itself
+        units = list(units)
         for u in units:
             _add_views(u, slim.of(u["slug"]))
     css_prefix = prefix.checked(site.css_prefix)
@@ -373,7 +465,7 @@ def _render_portal(project: Project, out: Path, results: Sequence[Any], public: 
     rendered = RenderedPortal(slim, units, common, None, None, None, inline, css_prefix, env,
                               written or "", public, key)
     if written is None:
-        rendered.render()
+        rendered.render(out if stage else None)
     return rendered
 
 
@@ -401,7 +493,15 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
     the published results (``KeptResult`` or ``RenderedUnitYear``, refused ones left out). Returns the
     search merge's counts. The two pages are not rendered again when what they are made from is what
     they were written from (``_pages_key``: a rebuild after a unit's text changed leaves them)."""
-    rendered = _render_portal(project, out, results, public, reuse=True)
+    rendered = _render_portal(project, out, results, public, reuse=True, stage=True)
+    try:
+        return _write_rendered(out, results, rendered)
+    finally:
+        if rendered.staged is not None:
+            rendered.staged.discard()  # nothing when it was put in place
+
+
+def _write_rendered(out: Path, results: Sequence[Any], rendered: RenderedPortal) -> dict[str, int]:
     slim, units, common = rendered.slim, rendered.units, rendered.common
     kept, parts = slim.rows, slim.parts
     inline, css_prefix, env = rendered.inline, rendered.css_prefix, rendered.env
@@ -411,7 +511,10 @@ def write_portal(project: Project, out: Path, results: Sequence[Any], *, public:
                           cache, lambda u: _add_views(u, slim.of(u["slug"])))
     fresh = rendered.portal is not None
     if fresh:
-        write(out / "index.html", prefix.html(rendered.portal, css_prefix))  # type: ignore[arg-type]
+        if rendered.staged is not None:
+            rendered.staged.commit()
+        else:
+            write(out / "index.html", prefix.html(rendered.portal, css_prefix))  # type: ignore[arg-type]
         write(out / "search.html", prefix.html(rendered.search, css_prefix))  # type: ignore[arg-type]
     index = {f"{r.unit}/{r.year}": i for i, r in enumerate(kept)}
     positions = {}

@@ -274,3 +274,129 @@ def require_public_text(text: str, page: str, what: str = "门户与站内搜索
 def require_public_code(code: str, page: str, what: str = "网站的样式与脚本") -> None:
     """The same for one of the theme's scripts or stylesheets."""
     refuse(code_leaks(code, page), what)
+
+
+#: A piece of a page whose text, checked on its own, finds what the whole page would there: one
+#: cut after a tag's ``>`` and before a white-space character (``cut_point``), outside any tag,
+#: comment, script, style or quoted attribute value.
+_TAIL = 64  # characters of a stream kept for the next piece (a command match spans white space)
+
+
+def _tail(text: str) -> str:
+    stripped = text.rstrip()
+    return stripped[-_TAIL:] + (" " if len(stripped) < len(text) else "")
+
+
+def _head(text: str) -> str:
+    stripped = text.lstrip()
+    return (" " if len(stripped) < len(text) else "") + stripped[:_TAIL]
+
+
+class _Stream:
+    """One kind of place of a page (its text, its attribute texts, its comments …), read piece by
+    piece: each piece's values are checked after the last characters of the pieces before
+    (``_TAIL``), so that a match across the cut is still found."""
+
+    def __init__(self, sep: str, code: bool = False) -> None:
+        self.sep, self.code = sep, code
+        self.carry: str | None = None
+        self.head: str | None = None
+        self.found = False
+
+    def feed(self, value: str) -> None:
+        if not value:
+            return
+        if self.head is None:
+            self.head = _head(value)
+        text = value if self.carry is None else self.carry + self.sep + value
+        leaks = code_leaks(text, review=False) if self.code else text_leaks(text)
+        self.found = self.found or bool(leaks)
+        self.carry = _tail(text)
+
+
+class PageCheck:
+    """``page_leaks`` over a page given in pieces cut where ``cut_point`` cuts (each piece passed to
+    ``feed`` in order, then ``suspect``). It never misses what ``page_leaks`` of the whole page
+    finds; it may report a match the whole page does not have (a look-behind at a cut), so a caller
+    that is told ``suspect`` checks the whole page (``require_public``) for the message."""
+
+    def __init__(self) -> None:
+        self.text, self.attrs = _Stream(""), _Stream(" ")
+        self.comments, self.codes = _Stream("\n"), _Stream("\n", code=True)
+        self.data, self.rests = _Stream("\n"), _Stream("\n")
+        self.found = False
+
+    def feed(self, html: str) -> None:
+        body = _SKIP.sub(" ", html)
+        self.text.feed(unescape(_TAG.sub(" ", body)))
+        self.attrs.feed(unescape(" ".join(m.group(1) for m in _matches_at(_ATTR_TEXT, body, body, _ATTR_WORDS, 0))))
+        lowered = _lowered(html)
+        self.comments.feed("\n".join(m.group(1) for m in _COMMENT.finditer(html)))
+        self.codes.feed("\n".join(m.group(2) for m in _CODE.finditer(html)))
+        self.data.feed(unescape("\n".join(m.group(1) or m.group(2) or "" for m in _data_matches(html, lowered))))
+        rests = []
+        for m in _link_matches(html, lowered):
+            target = m.group(1) if m.group(1) is not None else m.group(2)
+            if "&" in target:
+                target = unescape(target)
+            if _link_path_leak(target.strip(), ""):
+                self.found = True
+            if "?" in target or "#" in target:
+                rests.append(_link_rest(target))
+        self.rests.feed("\n".join(rests))
+        if _REVIEW_WORD.search(html):
+            self.found = True
+
+    @property
+    def suspect(self) -> bool:
+        """Whether the page may hold internal text (the page's text meets its attribute texts at the end)."""
+        if self.text.carry is not None and self.attrs.head is not None and text_leaks(self.text.carry + " " + self.attrs.head):
+            return True
+        return self.found or any(s.found for s in (self.text, self.attrs, self.comments, self.codes, self.data, self.rests))
+
+
+_OPENER = re.compile(r"""=\s*(["'])""")
+_CODE_OPEN = {name: (re.compile(rf"<{name}\b"), re.compile(rf"<{name}\b", re.I), f"</{name}>",
+                     re.compile(rf"</{name}\s*>", re.I)) for name in ("script", "style")}
+
+
+def closed(html: str) -> bool:
+    """Whether ``html`` (a page's start, or a piece after a cut) ends outside any tag, comment, script,
+    style and quoted attribute value, as each pattern of the checks and of the search text reads it."""
+    if html.rfind("<") > html.rfind(">"):
+        return False
+    i = html.rfind("<!--")
+    if i >= 0 and html.find("-->", i + 4) < 0:
+        return False
+    for exact, folded, close, close_folded in _CODE_OPEN.values():
+        last = None
+        for last in exact.finditer(html):
+            pass
+        if last is not None and html.find(close, last.end()) < 0:
+            return False
+        last = None
+        for last in folded.finditer(html):
+            pass
+        if last is not None and not close_folded.search(html, last.end()):
+            return False
+    for m in _OPENER.finditer(html):
+        if html.find(m.group(1), m.end()) < 0:
+            return False
+    return True
+
+
+def cut_point(html: str, tries: int = 8) -> int:
+    """A place to cut ``html`` (the text after the last cut) into a piece ``PageCheck`` and
+    ``search.PageText`` read on their own, as near its end as found: after a ``>`` and before a white
+    space character, with ``closed`` before it; 0 when none of the last ``tries`` such places is."""
+    end = len(html)
+    for _ in range(tries):
+        i = html.rfind(">", 0, end)
+        while i >= 0 and not (i + 1 < len(html) and html[i + 1].isspace()):
+            i = html.rfind(">", 0, i)
+        if i < 0:
+            return 0
+        if closed(html[: i + 1]):
+            return i + 1
+        end = i
+    return 0

@@ -94,6 +94,71 @@ def page_text(html: str) -> str:
     return " ".join(text.split())
 
 
+_MAIN_OPEN = re.compile(r"<main\b[^>]*>")
+_MAIN_CLOSE = "</main>"
+
+
+class PageText:
+    """``page_text`` of a page given in pieces cut where ``public_check.cut_point`` cuts: its word
+    runs (``runs``, as ``make_part`` takes them) and the first ``MAX_TEXT`` characters of its text
+    (``snippet``), without the whole text held. ``failed`` when the pieces cannot be read apart
+    (the report's printed tables, or a ``</main>`` inside a tag, comment or script): then the caller
+    takes the text of the whole page."""
+
+    def __init__(self, closed) -> None:
+        self._closed = closed  # public_check.closed
+        self.inside = False
+        self.runs: set[str] = set()  # the runs up to the last </main> read
+        self.words: list[str] = []  # the text's first words, up to MAX_TEXT characters
+        self.size = -1  # " ".join(self.words)'s length
+        self._runs: set[str] = set()  # after the last </main> read: the page's text only if another follows
+        self._words: list[str] = []
+        self.failed = False
+
+    def _take(self, segment: str) -> None:
+        body = _without_print_only(_SCRIPT.sub(" ", segment))
+        words = unescape(_TAG.sub(" ", _INLINE.sub("", body))).split()
+        if words:
+            self._runs.update(_WORD.findall(normalize(" ".join(words))))
+            size = self.size + sum(len(w) + 1 for w in self._words)
+            for w in words:
+                if size >= MAX_TEXT:
+                    break
+                self._words.append(w)
+                size += len(w) + 1
+
+    def _commit(self) -> None:
+        self.runs |= self._runs
+        self.words += self._words
+        self.size += sum(len(w) + 1 for w in self._words)
+        self._runs, self._words = set(), []
+
+    def feed(self, piece: str) -> None:
+        if _PRINT_OPEN in piece or _PRINT_CLOSE in piece:
+            self.failed = True
+        if self.failed:
+            return
+        if not self.inside:
+            m = _MAIN_OPEN.search(piece)
+            if m is None:
+                return
+            self.inside, piece = True, piece[m.end():]
+        j = piece.rfind(_MAIN_CLOSE)
+        if j < 0:
+            self._take(piece)
+            return
+        if not self._closed(piece[:j]):
+            self.failed = True
+            return
+        self._take(piece[:j])
+        self._commit()
+        self._take(piece[j:])
+
+    @property
+    def snippet(self) -> str:
+        return " ".join(self.words)[:MAX_TEXT]
+
+
 _PIECES: dict[str, str] = {}  # piece after a space → NFKC of the space and it, less the space (bounded)
 
 
@@ -189,10 +254,12 @@ def _masks(runs: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def make_part(key: str, docs: list[SearchDoc]) -> SearchPart:
+def make_part(key: str, docs: list[SearchDoc], runs: dict[str, set[str]] | None = None) -> SearchPart:
     """A unit-year's (or the portal's) part of the index from its pages. A page's grams are those of
     its word runs (``grams``), so each distinct run is split into grams once, with the pages it is on
-    as a mask: the pages repeat most of their runs (the all-tables page is the table pages again)."""
+    as a mask: the pages repeat most of their runs (the all-tables page is the table pages again).
+    ``runs`` (url → the word runs of the page's whole text) stands for the runs of a page whose
+    ``text`` is only its snippet's (the portal's, read in pieces: ``PageText``)."""
     docs = sorted(docs, key=lambda d: d.url)
     body_runs: dict[str, int] = {}
     title_runs: dict[str, int] = {}
@@ -201,7 +268,8 @@ def make_part(key: str, docs: list[SearchDoc]) -> SearchPart:
         for run in set(_WORD.findall(normalize(doc.title))):
             title_runs[run] = title_runs.get(run, 0) | bit
             body_runs[run] = body_runs.get(run, 0) | bit
-        for run in set(_WORD.findall(normalize(doc.text))):
+        text_runs = runs.get(doc.url) if runs is not None else None
+        for run in (text_runs if text_runs is not None else set(_WORD.findall(normalize(doc.text)))):
             body_runs[run] = body_runs.get(run, 0) | bit
     body, title = _masks(body_runs), _masks(title_runs)
     entries = []
