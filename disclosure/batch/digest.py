@@ -26,13 +26,36 @@ def _hasher() -> "hashlib.blake2b":
 
 def _files_under(folder: Path) -> list[Path]:
     """Every file below a folder, sorted, hidden files and caches left out."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts)
-    )
+    return [Path(path) for _, path in _named_files(folder)]
+
+
+def _named_files(folder: Path) -> list[tuple[str, str]]:
+    """``_files_under`` as (name below ``folder`` with ``/``, path) strings, in the same order (by the
+    names' parts); links to folders are not followed, as ``Path.rglob`` does not."""
+    found: list[tuple[str, str]] = []
+
+    def walk(top: str, prefix: str) -> None:
+        try:
+            with os.scandir(top) as listed:
+                entries = list(listed)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found.append((prefix + entry.name, entry.path))
+            except OSError:
+                continue
+
+    if folder.is_dir():
+        walk(os.fspath(folder), "")
+    found.sort(key=lambda named: named[0].split("/"))
+    return found
 
 
 def file_digest(path: Path) -> str:
@@ -45,10 +68,10 @@ def file_digest(path: Path) -> str:
         return "!" + hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _add_file(h: "hashlib.blake2b", path: Path, name: str, cache: FileCache | None = None) -> None:
+def _add_file(h: "hashlib.blake2b", path: Path | str, name: str, cache: FileCache | None = None) -> None:
     """A file's name and the digest of its bytes (``cache``: from an earlier build while the file's
     stat data is unchanged)."""
-    digest = file_digest(path) if cache is None else cache.value(path, "bytes", file_digest)
+    digest = file_digest(Path(path)) if cache is None else cache.value(path, "bytes", file_digest)
     h.update(f"{name}\0{digest}\0".encode())
 
 
@@ -81,18 +104,20 @@ def package_fingerprint(cache: FileCache | None = None) -> str:
 package_fingerprint.cache_clear = _FINGERPRINT.clear  # type: ignore[attr-defined]
 
 
-def _fingerprint(cache: FileCache | None) -> tuple[str, list[Path]]:
+def _fingerprint(cache: FileCache | None) -> tuple[str, list[str]]:
     h = _hasher()
     h.update(__version__.encode())
-    files = [p for p in _files_under(PACKAGE_DIR) if p.suffix in _PACKAGE_SUFFIXES]
-    _add_files(h, PACKAGE_DIR, files, cache)
+    named = [(n, p) for n, p in _named_files(PACKAGE_DIR) if os.path.splitext(n)[1] in _PACKAGE_SUFFIXES]
     theme = builtin_theme_dir()
+    for name, path in named:
+        _add_file(h, path, name, cache)
     if theme is not None:
         h.update(b"\0theme\0")
-        themed = _files_under(theme)
-        _add_files(h, theme, themed, cache)
-        files += themed
-    return h.hexdigest(), files
+        themed = _named_files(theme)
+        for name, path in themed:
+            _add_file(h, path, name, cache)
+        named += themed
+    return h.hexdigest(), [path for _, path in named]
 
 
 def shared_digest(project: Project, options_key: str = "", cache: FileCache | None = None) -> str:

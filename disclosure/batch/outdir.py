@@ -2,6 +2,7 @@
 a folder of someone else's files. Checked before anything is written."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from disclosure.batch.digest import PACKAGE_DIR, builtin_theme_dir
@@ -86,11 +87,12 @@ def _over_the_program(target: Path) -> str | None:
 
 
 def _foreign(folder: Path) -> bool:
-    """A non-empty folder without the build state this tool keeps beside every site it writes."""
-    try:
-        next(folder.iterdir())
-    except StopIteration:
+    """A non-empty folder without the build state this tool keeps beside every site it writes
+    (the state looked for first: a site's folder is not listed)."""
+    if (state_dir(folder) / STATE_NAME).is_file():
         return False
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is not None
     except OSError:
         return False  # the build itself reports what it cannot do
-    return not (state_dir(folder) / STATE_NAME).is_file()

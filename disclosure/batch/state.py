@@ -1,8 +1,9 @@
 """The build state kept beside the site: each unit-year's input digest and what its build returned.
 
 Kept beside the site in ``.<site>-build-state/`` (so it is never published with the site):
-``state.json`` (digests, sorted JSON) and ``results/<unit>/<year>.pickle`` (what each unit-year's
-build returned, written by the worker that built it). A later build skips unchanged unit-years and
+``state.json`` (digests, sorted JSON), ``written.json`` (the files each unit-year wrote) and
+``results/<unit>/<year>.pickle`` (what each unit-year's build returned, written by the worker that
+built it). A later build skips unchanged unit-years and
 still hands the portal step the results of every published unit-year. Pickle, because the portal
 reads every result on each change (about 1 ms a result, against 5–8 ms for a JSON codec).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
@@ -20,7 +21,8 @@ from disclosure.errors import ConfigError
 
 STATE_SUFFIX = "-build-state"
 STATE_NAME = "state.json"
-STATE_VERSION = 2
+STATE_VERSION = 3  # 2: the files lists were in state.json itself (still read)
+FILES_NAME = "written.json"  # the files each unit-year (and the portal) wrote, read only when needed
 
 
 @dataclass
@@ -33,12 +35,31 @@ class Entry:
     published: str | None = None
 
 
-@dataclass
 class BuildState:
-    entries: dict[str, Entry] = field(default_factory=dict)  # "unit/year" → entry
-    portal: str | None = None  # digest of the portal's inputs when it was last written
-    files: dict[str, list[str]] = field(default_factory=dict)  # "unit/year" or "portal" → files written
-    saved: dict | None = field(default=None, repr=False, compare=False)  # what the state file holds (as read or written)
+    """What the last build published: ``entries`` ("unit/year" → entry), ``portal`` (digest of the
+    portal's inputs when it was last written) and ``files`` ("unit/year" or "portal" → files
+    written). ``files`` is kept in a file of its own (``written.json``) and read only when first
+    used (a rebuild that commits or removes nothing never reads it)."""
+
+    def __init__(self, entries: dict[str, Entry] | None = None, portal: str | None = None,
+                 files: dict[str, list[str]] | None = None):
+        self.entries: dict[str, Entry] = entries if entries is not None else {}
+        self.portal = portal
+        self._files = files if files is not None else {}
+        self._files_from: Path | None = None  # the lists are still in this file (not read yet)
+        self.saved: dict | None = None  # what state.json holds (as read or written)
+        self.saved_files: dict | None = None  # what the files' file holds (as read or written)
+
+    @property
+    def files(self) -> dict[str, list[str]]:
+        if self._files_from is not None:
+            path, self._files_from = self._files_from, None
+            self._files, self.saved_files = _read_files(path)
+        return self._files
+
+    @files.setter
+    def files(self, value: dict[str, list[str]]) -> None:
+        self._files, self._files_from = value, None
 
     @staticmethod
     def key(unit: str, year: int) -> str:
@@ -153,33 +174,62 @@ class Results(Sequence):
 
 
 def load_state(out_dir: Path) -> BuildState:
-    """The state of the last build into ``out_dir``; empty when missing or unreadable."""
-    path = state_dir(out_dir) / STATE_NAME
+    """The state of the last build into ``out_dir``; empty when missing or unreadable. The files
+    lists are read when first used; a state of version 2 (lists in ``state.json``) is read too."""
+    folder = state_dir(out_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return BuildState()
-    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+    if not isinstance(data, dict) or data.get("version") not in (2, STATE_VERSION):
         return BuildState()
     entries = {k: Entry(v.get("digest"), v.get("published")) for k, v in data.get("unit_years", {}).items()}
-    files = data.get("files", {})
-    files = {k: list(map(str, v)) for k, v in files.items() if isinstance(v, list)} if isinstance(files, dict) else {}
-    state = BuildState(entries=entries, portal=data.get("portal"), files=files)
+    state = BuildState(entries=entries, portal=data.get("portal"))
+    if data["version"] == 2:
+        state.files = _files_of(data.get("files", {}))
+    else:
+        state._files_from = folder / FILES_NAME
     state.saved = data
     return state
 
 
+def _files_of(files: Any) -> dict[str, list[str]]:
+    return {k: list(map(str, v)) for k, v in files.items() if isinstance(v, list)} if isinstance(files, dict) else {}
+
+
+def _read_files(path: Path) -> tuple[dict[str, list[str]], dict | None]:
+    """The files lists kept in ``path`` and what the file holds (None when missing or unreadable:
+    no lists, as in a state from before they were kept — a removal then takes the whole folder)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, None
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+        return {}, None
+    return _files_of(data.get("files")), data
+
+
 def save_state(out_dir: Path, state: BuildState) -> None:
-    """Write the state atomically, keys sorted (same inputs, same bytes)."""
+    """Write the state atomically, keys sorted (same inputs, same bytes): the files lists first
+    (only when they were read or set, and changed), then ``state.json``."""
+    folder = state_dir(out_dir)
+    if state._files_from is None:
+        files = {"version": STATE_VERSION, "files": {k: sorted(v) for k, v in sorted(state._files.items())}}
+        if files != state.saved_files or not (folder / FILES_NAME).is_file():
+            _write_json(folder / FILES_NAME, files)
+            state.saved_files = files
     data = {
         "version": STATE_VERSION,
         "portal": state.portal,
         "unit_years": {k: {"digest": e.digest, "published": e.published} for k, e in sorted(state.entries.items())},
-        "files": {k: sorted(v) for k, v in sorted(state.files.items())},
     }
-    if data == state.saved and (state_dir(out_dir) / STATE_NAME).is_file():
+    if data == state.saved and (folder / STATE_NAME).is_file():
         return  # a rebuild that changed nothing writes nothing
-    path = state_dir(out_dir) / STATE_NAME
+    _write_json(folder / STATE_NAME, data)
+    state.saved = data
+
+
+def _write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     try:
@@ -188,7 +238,6 @@ def save_state(out_dir: Path, state: BuildState) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    state.saved = data
 
 
 def clean_stale_temporaries(out_dir: Path, results: bool = True) -> None:
