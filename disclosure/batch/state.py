@@ -216,7 +216,7 @@ def save_state(out_dir: Path, state: BuildState) -> None:
     if state._files_from is None:
         files = {"version": STATE_VERSION, "files": {k: sorted(v) for k, v in sorted(state._files.items())}}
         if files != state.saved_files or not (folder / FILES_NAME).is_file():
-            _write_json(folder / FILES_NAME, files)
+            _write_json(folder / FILES_NAME, files, indent=None)  # 1.4 MB at 1,000: the C encoder (no indent)
             state.saved_files = files
     data = {
         "version": STATE_VERSION,
@@ -225,15 +225,17 @@ def save_state(out_dir: Path, state: BuildState) -> None:
     }
     if data == state.saved and (folder / STATE_NAME).is_file():
         return  # a rebuild that changed nothing writes nothing
-    _write_json(folder / STATE_NAME, data)
+    _write_json(folder / STATE_NAME, data, indent=1)
     state.saved = data
 
 
-def _write_json(path: Path, data: dict) -> None:
+def _write_json(path: Path, data: dict, indent: int | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+        separators = (",", ":") if indent is None else None
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=indent, separators=separators)
+        tmp.write_text(text + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
