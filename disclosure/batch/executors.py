@@ -5,15 +5,19 @@ does not grow with the number of units. ``on_start(task)`` is called as a task i
 """
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from disclosure.errors import ConfigError
 from disclosure.batch.worker import Outcome, Setup, Task, init_worker, prepare, ready, run_in_worker, run_task
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures (8 ms of imports) are imported by the pool's functions:
+# a build of one unit-year runs inline and needs neither
 
 OnStart = Callable[[Task], None]
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler
@@ -31,6 +35,8 @@ def run_inline(setup: Setup, tasks: Iterable[Task], on_start: OnStart = _noop) -
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     # fork shares the already prepared builder (its imports) with the workers; elsewhere spawn is the only choice
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
@@ -48,11 +54,15 @@ def _broken(task: Task, exc: BaseException) -> Outcome:
 
 
 def _pool(setup: Setup, jobs: int) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=init_worker, initargs=(setup,))
 
 
 def _isolated(setup: Setup, task: Task) -> Outcome:
     """Run one task alone in a fresh process: only the task that kills its worker fails."""
+    from concurrent.futures.process import BrokenProcessPool
+
     with _pool(setup, 1) as pool:
         try:
             return pool.submit(run_in_worker, task).result()
@@ -70,6 +80,9 @@ def run_pool(
     the memory killer), the tasks it may have been running are each run again alone, so that only
     the one that kills its process fails, and the rest continue in a new pool.
     """
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     prepare(setup)  # here, so that forked workers inherit what the builder imported
     pending = iter(tasks)
     limit = jobs * 4
