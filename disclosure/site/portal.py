@@ -516,10 +516,14 @@ def _write_rendered(out: Path, results: Sequence[Any], rendered: RenderedPortal)
         else:
             write(out / "index.html", prefix.html(rendered.portal, css_prefix))  # type: ignore[arg-type]
         write(out / "search.html", prefix.html(rendered.search, css_prefix))  # type: ignore[arg-type]
-    index = {f"{r.unit}/{r.year}": i for i, r in enumerate(kept)}
-    positions = {}
+    positions: dict[tuple, int] = {}  # by the results' own (unit, year) tuples: no key string made for it
     if hasattr(results, "part"):
-        positions = {f"{u}/{y}": i for i, (u, y) in enumerate(getattr(results, "keys"))}
+        positions = {k: i for i, k in enumerate(getattr(results, "keys"))}
+
+    def position(key: str) -> int:
+        unit, year = key.rsplit("/", 1)
+        found = positions.get((unit, int(year))) if year.isdigit() else None
+        return positions[(unit, year)] if found is None else found
 
     def load(key: str) -> SearchPart:
         if key == PORTAL_KEY:
@@ -528,11 +532,15 @@ def _write_rendered(out: Path, results: Sequence[Any], rendered: RenderedPortal)
         if key in parts:
             return parts[key]
         try:
-            return results.part(positions[key], "search")  # type: ignore[attr-defined]
+            return results.part(position(key), "search")  # type: ignore[attr-defined]
         except (OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:
             raise ConfigError(f"{key} 保存的搜索索引部分缺失或已损坏，无法更新站内搜索。请加 --force 重新生成全部单位。") from exc
 
-    entries = [(PORTAL_KEY, rendered.portal_digest)] + [(k, kept[i].search_digest) for k, i in index.items()]
+    entries = [(PORTAL_KEY, rendered.portal_digest)]
+    for i, r in enumerate(kept):  # sorted by unit and year: a unit-year given twice is one entry, its last row's
+        if i + 1 < len(kept) and kept[i + 1].unit == r.unit and kept[i + 1].year == r.year:
+            continue
+        entries.append((f"{r.unit}/{r.year}", r.search_digest))
     counts = write_search_index(out, entries, load, cache)
     part = rendered.portal_part
     if part is not None:  # rendered now (a full merge also removed the portal's doc scripts)
