@@ -288,7 +288,13 @@ class _Slim:
                 rows.append(row)
         if new != old:
             cache.mkdir(parents=True, exist_ok=True)
-            write(cache / _ROWS, pickle.dumps({"version": _ROWS_VERSION, "rows": new}, protocol=pickle.HIGHEST_PROTOCOL))
+            staged = StagedFile(cache / _ROWS)  # pickled into the file: the same bytes, not held once more
+            try:
+                pickle.dump({"version": _ROWS_VERSION, "rows": new}, staged.file, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                staged.discard()
+                raise
+            staged.commit()
         return rows
 
     def of(self, unit: str) -> list[KeptResult]:
