@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import unescape
+from typing import Iterator
 
 from disclosure.errors import InputError, Problem
 
@@ -121,12 +122,36 @@ def _data_matches(html: str, lowered: bytes | None) -> list[re.Match[str]]:
     return _matches_at(_DATA_ATTR, html, lowered, _DATA_WORDS, 1)
 
 
+def _attr_texts(body: str) -> str:
+    """The tooltip, label, alt and meta texts of a page (``body``: its scripts and styles blanked)."""
+    return " ".join(m.group(1) for m in _matches_at(_ATTR_TEXT, body, body, _ATTR_WORDS, 0))
+
+
 def _visible(html: str) -> str:
     """Text a reader meets: the page's text (its title included) and its tooltip, label, alt and
     meta texts (not scripts, styles or comments)."""
     body = _SKIP.sub(" ", html)
-    attrs = " ".join(m.group(1) for m in _matches_at(_ATTR_TEXT, body, body, _ATTR_WORDS, 0))
-    return unescape(_TAG.sub(" ", body) + " " + attrs)
+    return unescape(_TAG.sub(" ", body) + " " + _attr_texts(body))
+
+
+def _comments(html: str) -> str:
+    return "\n".join(m.group(1) for m in _COMMENT.finditer(html))
+
+
+def _codes(html: str) -> str:
+    """The page's inline scripts and styles."""
+    return "\n".join(m.group(2) for m in _CODE.finditer(html))
+
+
+def _data_values(html: str, lowered: bytes | None) -> str:
+    return unescape("\n".join(m.group(1) or m.group(2) or "" for m in _data_matches(html, lowered)))
+
+
+def _link_targets(html: str, lowered: bytes | None) -> Iterator[str]:
+    """Where the page's links lead, entities resolved."""
+    for m in _link_matches(html, lowered):
+        target = m.group(1) if m.group(1) is not None else m.group(2)
+        yield unescape(target) if "&" in target else target
 
 
 #: Every path match ends in one of these; a page without one has no path (most pages have one:
@@ -228,18 +253,13 @@ def page_leaks(html: str, page: str = "") -> list[Leak]:
     found = text_leaks(_visible(html), page)
     lowered = _lowered(html)
     if "<!--" in html:
-        found += text_leaks("\n".join(m.group(1) for m in _COMMENT.finditer(html)), page, "（注释中）")
+        found += text_leaks(_comments(html), page, "（注释中）")
     if "<script" in html or "<style" in html:
-        found += code_leaks("\n".join(m.group(2) for m in _CODE.finditer(html)), page, "（页面的脚本或样式中）",
-                            review=False)
+        found += code_leaks(_codes(html), page, "（页面的脚本或样式中）", review=False)
     if "data-" in html:
-        values = "\n".join(m.group(1) or m.group(2) or "" for m in _data_matches(html, lowered))
-        found += text_leaks(unescape(values), page, "（data-属性中）")
+        found += text_leaks(_data_values(html, lowered), page, "（data-属性中）")
     rests = []
-    for m in _link_matches(html, lowered):
-        target = m.group(1) if m.group(1) is not None else m.group(2)
-        if "&" in target:
-            target = unescape(target)
+    for target in _link_targets(html, lowered):
         leak = _link_path_leak(target.strip(), page)
         if leak:
             found.append(leak)
@@ -329,16 +349,13 @@ class PageCheck:
     def feed(self, html: str) -> None:
         body = _SKIP.sub(" ", html)
         self.text.feed(unescape(_TAG.sub(" ", body)))
-        self.attrs.feed(unescape(" ".join(m.group(1) for m in _matches_at(_ATTR_TEXT, body, body, _ATTR_WORDS, 0))))
+        self.attrs.feed(unescape(_attr_texts(body)))
         lowered = _lowered(html)
-        self.comments.feed("\n".join(m.group(1) for m in _COMMENT.finditer(html)))
-        self.codes.feed("\n".join(m.group(2) for m in _CODE.finditer(html)))
-        self.data.feed(unescape("\n".join(m.group(1) or m.group(2) or "" for m in _data_matches(html, lowered))))
+        self.comments.feed(_comments(html))
+        self.codes.feed(_codes(html))
+        self.data.feed(_data_values(html, lowered))
         rests = []
-        for m in _link_matches(html, lowered):
-            target = m.group(1) if m.group(1) is not None else m.group(2)
-            if "&" in target:
-                target = unescape(target)
+        for target in _link_targets(html, lowered):
             if _link_path_leak(target.strip(), ""):
                 self.found = True
             if "?" in target or "#" in target:
