@@ -40,6 +40,11 @@ def _kind(mode: int) -> str:
     return next((text for test, text in _KINDS if test(mode)), "不是普通文件")
 
 
+def _not_regular(mode: int, shown: str) -> Problem:
+    """What is said of something other than a regular file where one is read."""
+    return Problem(f"{_kind(mode)}，不是普通文件，无法读取。请换成普通文件。", file=shown)
+
+
 def shown_path(path: Path, root: Path | None) -> str:
     """Where a path sits, as messages name it: relative to ``root`` (links not followed)."""
     if root is not None:
@@ -100,7 +105,7 @@ def read_chunks(path: Path, *, limit: int, display: str | None = None, root: Pat
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=shown))
+            raise UnsafeFile(_not_regular(info.st_mode, shown))
         if info.st_size > limit:
             raise UnsafeFile(Problem(_too_large(info.st_size, limit), file=shown))
         read = 0
@@ -139,7 +144,7 @@ def check_regular(path: Path, *, limit: int, display: str) -> int:
     except OSError as exc:
         raise UnsafeFile(kind_problem(path, display, folder=False) or Problem(open_message(exc), file=display)) from exc
     if not stat.S_ISREG(info.st_mode):
-        raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=display))
+        raise UnsafeFile(_not_regular(info.st_mode, display))
     if info.st_size > limit:
         raise UnsafeFile(Problem(_too_large(info.st_size, limit), file=display))
     return info.st_size
@@ -170,7 +175,7 @@ def kind_problem(path: Path, display: str, *, folder: bool) -> Problem | None:
         kind = "是一个文件" if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)
         return Problem(f"{kind}，不是文件夹，无法读取。请把它换成文件夹（或改名移开）。", file=display)
     if not folder and not stat.S_ISREG(info.st_mode):
-        return Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=display)
+        return _not_regular(info.st_mode, display)
     return None
 
 
@@ -211,7 +216,7 @@ def check_tree(folder: Path, root: Path, *, limit: int = ASSET_LIMIT) -> None:
             if stat.S_ISDIR(info.st_mode):
                 stack.append(path)
             elif not stat.S_ISREG(info.st_mode):
-                raise UnsafeFile(Problem(f"{_kind(info.st_mode)}，不是普通文件，无法读取。请换成普通文件。", file=shown))
+                raise UnsafeFile(_not_regular(info.st_mode, shown))
             elif info.st_size > limit:
                 raise UnsafeFile(Problem(_too_large(info.st_size, limit), file=shown))
 
