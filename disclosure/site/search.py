@@ -89,9 +89,14 @@ def page_text(html: str) -> str:
     """The visible text of a page's main content (scripts and chart specs left out), whitespace
     collapsed (``str.split`` splits at what ``\\s`` matches: the same test of a character)."""
     m = _MAIN.search(html)
-    body = _without_print_only(_SCRIPT.sub(" ", m.group(1) if m else ""))
-    text = unescape(_TAG.sub(" ", _INLINE.sub("", body)))
-    return " ".join(text.split())
+    return " ".join(_words(m.group(1) if m else ""))
+
+
+def _words(main: str) -> list[str]:
+    """The words of (a piece of) a page's main content: its visible text, scripts, chart specs and
+    the report's printed tables left out."""
+    body = _without_print_only(_SCRIPT.sub(" ", main))
+    return unescape(_TAG.sub(" ", _INLINE.sub("", body))).split()
 
 
 _MAIN_OPEN = re.compile(r"<main\b[^>]*>")
@@ -116,8 +121,7 @@ class PageText:
         self.failed = False
 
     def _take(self, segment: str) -> None:
-        body = _without_print_only(_SCRIPT.sub(" ", segment))
-        words = unescape(_TAG.sub(" ", _INLINE.sub("", body))).split()
+        words = _words(segment)
         if words:
             self._runs.update(_WORD.findall(normalize(" ".join(words))))
             size = self.size + sum(len(w) + 1 for w in self._words)
